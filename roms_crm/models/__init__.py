@@ -1,0 +1,3 @@
+from . import res_partner
+from . import product_template
+from . import sale_order

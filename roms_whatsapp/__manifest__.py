@@ -1,0 +1,16 @@
+{
+    "name": "ROMS WhatsApp",
+    "summary": "WhatsApp for ROMS: Cloud API and QR-code gateway accounts, webhook, "
+    "live chat in Discuss with round-robin to online agents",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/roms-odoo/roms",
+    "author": "ROMS",
+    "maintainers": ["roms"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["roms_crm", "mail"],
+    "data": [
+        "views/roms_whatsapp_menus.xml",
+    ],
+}
