@@ -8,10 +8,12 @@ from odoo.modules.module import get_module_path
 from odoo.tools.translate import TranslationModuleReader
 
 
-def _demo_xmlids(module):
+def _demo_xmlids(env, module):
     """External ids of the records a module creates from its demo files.
 
     Demo records are shop content, not user interface: their terms are not translated.
+    Records of ``_inherits`` models (a product.product) also create their parent
+    record (its product.template) under ``<xmlid>_<parent table>``.
     """
     path = get_module_path(module)
     with open(os.path.join(path, "__manifest__.py")) as manifest_file:
@@ -23,7 +25,11 @@ def _demo_xmlids(module):
         tree = etree.parse(os.path.join(path, demo_file))
         for node in tree.xpath("//record[@id] | //template[@id]"):
             xmlid = node.get("id")
-            xmlids.add(xmlid if "." in xmlid else f"{module}.{xmlid}")
+            xmlid = xmlid if "." in xmlid else f"{module}.{xmlid}"
+            xmlids.add(xmlid)
+            model = env.get(node.get("model") or "ir.ui.view")
+            for parent in model._inherits if model is not None else ():
+                xmlids.add(f"{xmlid}_{env[parent]._table}")
     return xmlids
 
 
@@ -45,7 +51,7 @@ def untranslated_terms(env, module, lang="id_ID"):
         if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
     }
     in_pot = {entry.msgid for entry in pot if not entry.obsolete}
-    demo = _demo_xmlids(module)
+    demo = _demo_xmlids(env, module)
     terms = set()
     env["res.lang"]._activate_lang(lang)
     reader = TranslationModuleReader(env.cr, modules=[module], lang=lang)
@@ -76,7 +82,7 @@ class TranslationCompletenessMixin:
 
 
 def visible_menus(env):
-    """External ids of the menus the user of ``env`` sees in the web client's menu tree."""
+    """External ids of the menus the user of ``env`` sees in the menu tree."""
     menus = env["ir.ui.menu"].load_menus(debug=False)
     seen, todo = set(), list(menus["root"]["children"])
     while todo:

@@ -9,11 +9,15 @@ class TestAccess(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cs_user = new_test_user(cls.env, "roms_cs_test", groups="roms_crm.group_roms_cs")
+        cls.cs_user = new_test_user(
+            cls.env, "roms_cs_test", groups="roms_crm.group_roms_cs"
+        )
         cls.admin_user = new_test_user(
             cls.env, "roms_admin_test", groups="roms_crm.group_roms_admin"
         )
-        cls.plain_user = new_test_user(cls.env, "roms_plain_test", groups="base.group_user")
+        cls.plain_user = new_test_user(
+            cls.env, "roms_plain_test", groups="base.group_user"
+        )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Budi Santoso", "mobile": "+6281234567890"}
         )
@@ -38,16 +42,24 @@ class TestAccess(TransactionCase):
             (self.plain_user, False, False),
         ):
             visible = visible_menus(self.env(user=user))
-            self.assertEqual("roms_crm.roms_menu_root" in visible, sees_root, user.login)
-            self.assertEqual("roms_crm.roms_menu_config" in visible, sees_config, user.login)
+            self.assertEqual(
+                "roms_crm.roms_menu_root" in visible, sees_root, user.login
+            )
+            self.assertEqual(
+                "roms_crm.roms_menu_config" in visible, sees_config, user.login
+            )
 
     def test_cs_works_with_customers_and_orders(self):
-        partner = self.env["res.partner"].with_user(self.cs_user).create(
-            {"name": "Sri Wahyuni", "roms_category": "reseller"}
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.cs_user)
+            .create({"name": "Sri Wahyuni", "roms_category": "reseller"})
         )
         self.assertEqual(partner.roms_category, "reseller")
-        order = self.env["sale.order"].with_user(self.cs_user).create(
-            {"partner_id": self.customer.id}
+        order = (
+            self.env["sale.order"]
+            .with_user(self.cs_user)
+            .create({"partner_id": self.customer.id})
         )
         self.assertEqual(order.roms_stage, "pending")
 

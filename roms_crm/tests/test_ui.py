@@ -11,6 +11,10 @@ class TestUi(HttpCase):
             groups="base.group_user,roms_crm.group_roms_cs",
         )
         self.env["res.partner"].create(
-            {"name": "Ayu Lestari", "mobile": "+6281311112222", "roms_category": "customer"}
+            {
+                "name": "Ayu Lestari",
+                "mobile": "+6281311112222",
+                "roms_category": "customer",
+            }
         )
         self.start_tour("/odoo", "roms_cs_menu", login="roms_cs_tour")

@@ -12,7 +12,9 @@ class TestRomsMenus(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.cs = new_test_user(cls.env, "x_roms_cs", groups="roms_crm.group_roms_cs")
-        cls.admin = new_test_user(cls.env, "x_roms_admin", groups="roms_crm.group_roms_admin")
+        cls.admin = new_test_user(
+            cls.env, "x_roms_admin", groups="roms_crm.group_roms_admin"
+        )
 
     def _visible(self, user, *xmlids):
         visible = visible_menus(self.env(user=user))
@@ -56,10 +58,16 @@ class TestRomsMenus(TransactionCase):
             env = self.env(user=user)
             for xmlid in visible_menus(env):
                 menu = self.env.ref(xmlid)
-                if not xmlid.startswith("roms") or menu.action._name != "ir.actions.act_window":
+                action = menu.action
+                if (
+                    not xmlid.startswith("roms")
+                    or not action
+                    or action._name != "ir.actions.act_window"
+                ):
                     continue
                 with self.subTest(user=user.login, menu=xmlid):
-                    action = menu.action
                     env[action.res_model].search_fetch(
-                        safe_eval(action.domain or "[]", {"uid": user.id}), ["display_name"], limit=5
+                        safe_eval(action.domain or "[]", {"uid": user.id}),
+                        ["display_name"],
+                        limit=5,
                     )

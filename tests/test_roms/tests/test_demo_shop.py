@@ -25,7 +25,9 @@ class TestDemoShop(TransactionCase):
 
     def test_customers(self):
         Partner = self.env["res.partner"]
-        customers = Partner.search([("roms_category", "!=", False), ("mobile", "=like", "+62%")])
+        customers = Partner.search(
+            [("roms_category", "!=", False), ("mobile", "=like", "+62%")]
+        )
         self.assertGreaterEqual(len(customers), 60)
         self.assertEqual(
             set(customers.mapped("roms_category")),
@@ -34,7 +36,9 @@ class TestDemoShop(TransactionCase):
         self.assertGreaterEqual(len(set(customers.mapped("city"))), 10)
 
     def test_orders_in_every_stage_over_six_months(self):
-        orders = self.env["sale.order"].search([("partner_id.roms_category", "!=", False)])
+        orders = self.env["sale.order"].search(
+            [("partner_id.roms_category", "!=", False)]
+        )
         self.assertEqual(
             set(orders.mapped("roms_stage")),
             {"pending", "processed", "shipped", "delivered", "cancelled"},
