@@ -20,10 +20,16 @@
     ],
     "data": [
         "security/roms_security.xml",
+        "security/ir.model.access.csv",
+        "data/res_country_data.xml",
+        "data/res.country.state.csv",
+        "data/res.city.csv",
+        "data/roms.district.csv",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/roms_menus.xml",
+        "views/roms_district_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -1,3 +1,5 @@
 from . import res_partner
 from . import product_template
 from . import sale_order
+from . import res_city
+from . import roms_district
