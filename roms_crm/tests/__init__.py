@@ -1,4 +1,5 @@
 from . import test_access
 from . import test_i18n
+from . import test_phone
 from . import test_ui
 from . import test_regions
