@@ -81,8 +81,7 @@ ensure_venv() {
         "$PY" -m pip install -q --disable-pip-version-check \
             -r "$ROMS_ROOT/setup/requirements-odoo.txt" \
             -r "$ROMS_ROOT/setup/requirements-roms.txt" 2>&1 | grep -v "^WARNING: Location" || true
-        "$PY" -c "import odoo.release" 2>/dev/null || true
-        "$PY" -c "import psycopg2, lxml, phonenumbers, xlsxwriter, pytest_odoo" \
+        "$PY" -c "import psycopg2, lxml, phonenumbers, xlsxwriter, pytest, websocket" \
             || die "Python packages failed to install"
         echo "$want" >"$stamp"
     fi
