@@ -1081,6 +1081,12 @@ def write_orders(orders):
                 ("eval", f"[{', '.join(args)}]"),
             ],
         )
+    xml.blank()
+    xml.comment(
+        "The orders were backdated after their confirmation: compute every "
+        "customer's statistics and segments from the final dates."
+    )
+    xml.tag("function", [("model", "res.partner"), ("name", "_roms_update_all_stats")])
     xml.write(DEMO_DIR / "sale_order_demo.xml")
 
 

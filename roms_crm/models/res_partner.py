@@ -1,6 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+# Customers per batch of the statistics cron and of segment recomputes.
+STATS_BATCH_SIZE = 5000
+DEFAULT_TZ = "Asia/Jakarta"
 
 ROMS_CATEGORIES = [
     ("lead", "Lead"),
@@ -53,6 +57,74 @@ class ResPartner(models.Model):
         compute="_compute_roms_duplicate_count",
         search="_search_roms_duplicate_count",
         help="Other contacts with the same WhatsApp number.",
+    )
+
+    # Statistics: stored, written set-based by _roms_update_stats() from the
+    # confirmed orders of the customer and its contacts, in company currency.
+    roms_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_roms_currency_id", string="Company Currency"
+    )
+    roms_order_count = fields.Integer(string="Orders", readonly=True, copy=False)
+    roms_item_qty = fields.Float(
+        string="Items Ordered",
+        digits="Product Unit of Measure",
+        readonly=True,
+        copy=False,
+    )
+    roms_total_spent = fields.Monetary(
+        string="Total Spent",
+        currency_field="roms_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    roms_first_order_date = fields.Date(string="First Order", readonly=True, copy=False)
+    roms_last_order_date = fields.Date(
+        string="Last Order", readonly=True, copy=False, index="btree_not_null"
+    )
+    roms_avg_order_value = fields.Monetary(
+        string="Average Order Value",
+        currency_field="roms_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    roms_avg_days_between_orders = fields.Float(
+        string="Average Days Between Orders", digits=(16, 1), readonly=True, copy=False
+    )
+    roms_orders_per_month = fields.Float(
+        string="Orders per Month", digits=(16, 2), readonly=True, copy=False
+    )
+    roms_spend_per_month = fields.Monetary(
+        string="Spend per Month",
+        currency_field="roms_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    roms_lifetime_value = fields.Monetary(
+        string="Customer Lifetime Value",
+        currency_field="roms_currency_id",
+        readonly=True,
+        copy=False,
+        help="Average order value × orders per month × the expected customer "
+        "lifetime in months (a ROMS setting).",
+    )
+    roms_loyalty_ratio = fields.Float(
+        string="Loyalty Ratio",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Share of the months since the first order in which the customer ordered.",
+    )
+    roms_stats_date = fields.Date(
+        string="Statistics Updated On", readonly=True, copy=False
+    )
+    roms_segment_ids = fields.Many2many(
+        "roms.segment",
+        "roms_partner_segment_rel",
+        "partner_id",
+        "segment_id",
+        string="Segments",
+        readonly=True,
+        copy=False,
     )
 
     # ------------------------------------------------------------------
@@ -185,6 +257,192 @@ class ResPartner(models.Model):
         }
         return action
 
+    # ------------------------------------------------------------------
+    # Statistics and segments
+    # ------------------------------------------------------------------
+
+    def _compute_roms_currency_id(self):
+        for partner in self:
+            partner.roms_currency_id = (
+                partner.company_id or self.env.company
+            ).currency_id
+
+    @api.model
+    def _roms_tz(self):
+        return self.env.company.partner_id.tz or DEFAULT_TZ
+
+    @api.model
+    def _roms_stats_order_domain_sql(self):
+        """SQL condition on ``so`` (sale_order) selecting the orders that count:
+        confirmed and not cancelled. A hook for other addons."""
+        return SQL("so.state = 'sale'")
+
+    @api.model
+    def _roms_stats_refunds_sql(self):
+        """SQL returning (commercial_partner_id, amount) rows of refunded amounts
+        to subtract from the customers' spend, or None. Extended by the refunds."""
+        return
+
+    def _roms_update_stats(self):
+        """Recompute the statistics and segments of these customers set-based.
+
+        One UPDATE … FROM (aggregate) for the whole recordset, whatever the
+        number of orders, then the segments. Contacts of a company share the
+        company's statistics (their orders count for the company).
+        """
+        if not self:
+            return
+        self.env["sale.order"].flush_model(
+            ["state", "partner_id", "date_order", "amount_total", "currency_rate"]
+        )
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_uom_qty", "display_type"]
+        )
+        self.flush_model(["commercial_partner_id", "roms_category"])
+        lifetime = float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_crm.lifetime_months", 24)
+        )
+        refunds = self._roms_stats_refunds_sql() or SQL(
+            "SELECT NULL::int AS partner_id, 0::numeric AS amount WHERE false"
+        )
+        today = self.env["roms.segment"]._roms_today()
+        self.env.execute_query(
+            SQL(
+                """
+WITH batch AS (
+    SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%(ids)s)
+), orders AS (
+    SELECT so.id,
+           cp.commercial_partner_id AS partner_id,
+           (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+           so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+      FROM sale_order so
+      JOIN res_partner cp ON cp.id = so.partner_id
+     WHERE %(order_condition)s
+       AND cp.commercial_partner_id IN (SELECT commercial_partner_id FROM batch)
+), per_partner AS (
+    SELECT partner_id,
+           count(*) AS order_count,
+           sum(amount) AS spent,
+           min(day) AS first_day,
+           max(day) AS last_day,
+           count(DISTINCT date_trunc('month', day)) AS active_months
+      FROM orders GROUP BY partner_id
+), items AS (
+    SELECT o.partner_id, sum(sol.product_uom_qty) AS qty
+      FROM sale_order_line sol JOIN orders o ON o.id = sol.order_id
+     WHERE sol.display_type IS NULL
+     GROUP BY o.partner_id
+), refunded AS (
+    SELECT partner_id, sum(amount) AS amount FROM (%(refunds)s) r GROUP BY partner_id
+), stats AS (
+    SELECT p.partner_id, p.order_count, p.first_day, p.last_day,
+           COALESCE(i.qty, 0) AS qty,
+           GREATEST(p.spent - COALESCE(r.amount, 0), 0) AS spent,
+           -- months since the first order, at least one
+           GREATEST((%(today)s::date - p.first_day) / 30.4375, 1) AS months,
+           p.active_months,
+           -- calendar months from the first order's month to this one
+           GREATEST(
+               EXTRACT(YEAR FROM age(date_trunc('month', %(today)s::date),
+                                     date_trunc('month', p.first_day))) * 12
+               + EXTRACT(MONTH FROM age(date_trunc('month', %(today)s::date),
+                                        date_trunc('month', p.first_day))) + 1,
+               1) AS calendar_months
+      FROM per_partner p
+      LEFT JOIN items i ON i.partner_id = p.partner_id
+      LEFT JOIN refunded r ON r.partner_id = p.partner_id
+)
+UPDATE res_partner rp
+   SET roms_order_count = COALESCE(s.order_count, 0),
+       roms_item_qty = COALESCE(s.qty, 0),
+       roms_total_spent = COALESCE(s.spent, 0),
+       roms_first_order_date = s.first_day,
+       roms_last_order_date = s.last_day,
+       roms_avg_order_value = COALESCE(s.spent / s.order_count, 0),
+       roms_avg_days_between_orders = CASE WHEN s.order_count > 1
+           THEN (s.last_day - s.first_day)::numeric / (s.order_count - 1) ELSE 0 END,
+       roms_orders_per_month = COALESCE(s.order_count / s.months, 0),
+       roms_spend_per_month = COALESCE(s.spent / s.months, 0),
+       roms_lifetime_value = COALESCE(
+           s.spent / s.order_count * (s.order_count / s.months) * %(lifetime)s, 0),
+       roms_loyalty_ratio = COALESCE(
+           LEAST(s.active_months::numeric / s.calendar_months, 1), 0),
+       roms_stats_date = %(today)s
+  FROM batch b
+  LEFT JOIN stats s ON s.partner_id = b.commercial_partner_id
+ WHERE rp.id = b.id
+""",
+                ids=self.ids,
+                tz=self._roms_tz(),
+                order_condition=self._roms_stats_order_domain_sql(),
+                refunds=refunds,
+                today=today,
+                lifetime=lifetime,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "roms_order_count",
+                "roms_item_qty",
+                "roms_total_spent",
+                "roms_first_order_date",
+                "roms_last_order_date",
+                "roms_avg_order_value",
+                "roms_avg_days_between_orders",
+                "roms_orders_per_month",
+                "roms_spend_per_month",
+                "roms_lifetime_value",
+                "roms_loyalty_ratio",
+                "roms_stats_date",
+            ]
+        )
+        self.env["roms.segment"]._roms_assign(self)
+
+    @api.model
+    def _cron_roms_customer_stats(self, batch_size=STATS_BATCH_SIZE):
+        """Recompute every customer's statistics and segments once a day.
+
+        Takes one batch of customers not yet done today, locked with
+        FOR UPDATE SKIP LOCKED so that several workers share the work, and
+        reports progress: the cron runner calls again while some remain.
+        """
+        today = self.env["roms.segment"]._roms_today()
+        self.flush_model(["roms_category", "roms_stats_date"])
+        pending = SQL(
+            """roms_category IS NOT NULL
+               AND roms_stats_date IS DISTINCT FROM %s""",
+            today,
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM res_partner WHERE %s
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                pending,
+                batch_size,
+            )
+        )
+        batch = self.browse([row[0] for row in rows])
+        batch._roms_update_stats()
+        [(remaining,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM res_partner WHERE %s", pending)
+        )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    @api.model
+    def _roms_update_all_stats(self):
+        """Recompute every customer now, batch by batch (demo data, settings)."""
+        customers = self.with_context(active_test=False).search(
+            [("roms_category", "!=", False)], order="id"
+        )
+        for start in range(0, len(customers), STATS_BATCH_SIZE):
+            customers[start : start + STATS_BATCH_SIZE]._roms_update_stats()
+
+    def action_roms_update_stats(self):
+        self._roms_update_stats()
+
     # Indonesian address: province (state_id), city/regency (city_id of
     # base_address_extended) and district (kecamatan), each list filtering the next.
     roms_district_id = fields.Many2one(
@@ -226,3 +484,220 @@ class ResPartner(models.Model):
             if self.city == self.city_id.name:
                 self.city = False
             self.city_id = False
+
+    # ------------------------------------------------------------------
+    # Resellers: personal discount (through a pricelist) and portal access
+    # ------------------------------------------------------------------
+
+    # Categories that may have a personal discount, and that may log in to the portal.
+    _roms_discount_categories = ("reseller", "dropshipper")
+    _roms_portal_categories = ("reseller", "dropshipper", "agent", "distributor")
+
+    roms_discount_percent = fields.Float(
+        string="Discount (%)",
+        digits=(5, 2),
+        copy=False,
+        tracking=True,
+        inverse="_inverse_roms_discount_percent",
+        help="Personal discount of a reseller or dropshipper on the sales price of "
+        "every product. It is given through a pricelist shared by the customers with "
+        "the same discount, so quotations and portal prices show it; 0 returns the "
+        "customer to the default pricelist.",
+    )
+    roms_portal_user_id = fields.Many2one(
+        "res.users",
+        string="Portal User",
+        compute="_compute_roms_portal_user_id",
+        compute_sudo=True,
+        help="The user this customer logs in to the customer portal with.",
+    )
+
+    @api.constrains("roms_discount_percent", "roms_category")
+    def _check_roms_discount_percent(self):
+        for partner in self:
+            percent = partner.roms_discount_percent
+            if not 0 <= percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The discount of %(partner)s must be between 0 and 100 %%.",
+                        partner=partner.display_name,
+                    )
+                )
+            if percent and partner.roms_category not in self._roms_discount_categories:
+                raise ValidationError(
+                    self.env._(
+                        "Only resellers and dropshippers can have a discount: set the "
+                        "discount of %(partner)s to 0 first.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.onchange("roms_category")
+    def _onchange_roms_category_discount(self):
+        if self.roms_category not in self._roms_discount_categories:
+            self.roms_discount_percent = 0
+
+    def _inverse_roms_discount_percent(self):
+        # Checked here too: a pricelist must not be created for a refused value.
+        self._check_roms_discount_percent()
+        for percent, partners in self.grouped("roms_discount_percent").items():
+            if not percent:
+                partners = partners.filtered(
+                    lambda p: self._roms_is_discount_pricelist(
+                        p.specific_property_product_pricelist
+                    )
+                )
+                if not partners:
+                    continue
+            self._roms_check_discount_rights()
+            pricelist = (
+                self._roms_get_discount_pricelist(percent)
+                if percent
+                else self.env["product.pricelist"]
+            )
+            partners._roms_set_pricelist(pricelist)
+
+    def _roms_check_discount_rights(self):
+        if not (self.env.su or self.env.user.has_group("roms_crm.group_roms_admin")):
+            raise AccessError(
+                self.env._("Only ROMS administrators can change a customer's discount.")
+            )
+
+    def _roms_set_pricelist(self, pricelist):
+        """Sell to these customers with ``pricelist`` in the current company; an
+        empty one returns them to the default pricelist."""
+        self.specific_property_product_pricelist = pricelist
+
+    @api.model
+    def _roms_get_discount_pricelist(self, percent):
+        """Return the pricelist giving ``percent`` % off the sales price of every
+        product in the current company and its currency: an existing one, shared by
+        every customer with that discount, or a new one."""
+        company = self.env.company
+        items = (
+            self.env["product.pricelist.item"]
+            .sudo()
+            .search(
+                [
+                    ("applied_on", "=", "3_global"),
+                    ("compute_price", "=", "percentage"),
+                    ("base", "=", "list_price"),
+                    ("percent_price", "=", percent),
+                    ("pricelist_id.active", "=", True),
+                    ("pricelist_id.company_id", "=", company.id),
+                    ("pricelist_id.currency_id", "=", company.currency_id.id),
+                ]
+            )
+        )
+        pricelist = items.pricelist_id.filtered(
+            self._roms_is_discount_pricelist
+        ).sorted("id")[:1]
+        if not pricelist:
+            self._roms_enable_pricelists()
+            pricelist = (
+                self.env["product.pricelist"]
+                .sudo()
+                .create(self._roms_discount_pricelist_vals(percent))
+            )
+        return pricelist.sudo(False)
+
+    @api.model
+    def _roms_is_discount_pricelist(self, pricelist):
+        """Whether ``pricelist`` only takes a percentage off the sales price of every
+        product, at any quantity and date: the kind of pricelist a discount uses."""
+        pricelist = pricelist.sudo()
+        item = pricelist.item_ids
+        return (
+            len(pricelist) == 1
+            and len(item) == 1
+            and not pricelist.country_group_ids
+            and item.applied_on == "3_global"
+            and item.compute_price == "percentage"
+            and item.base == "list_price"
+            and item.min_quantity <= 1
+            and not item.date_start
+            and not item.date_end
+        )
+
+    @api.model
+    def _roms_discount_pricelist_vals(self, percent):
+        company = self.env.company
+        label = f"{percent:g}"
+        return {
+            "name": self.env._("Reseller −%(percent)s %%", percent=label),
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            # After the default pricelist, which customers without one fall back to.
+            "sequence": 100,
+            "item_ids": [
+                fields.Command.create(
+                    {
+                        "applied_on": "3_global",
+                        "compute_price": "percentage",
+                        "base": "list_price",
+                        "percent_price": percent,
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _roms_enable_pricelists(self):
+        """Turn Odoo's pricelists on (Sales › Settings › Pricelists) when they are
+        off, as Odoo does when a second currency is activated: it gives each company
+        its default pricelist, in the company's currency, for customers without a
+        discount. Customers' pricelists apply either way, but with the setting off
+        the pricelists are hidden and saving the settings archives them."""
+        group_pricelist = self.env.ref("product.group_product_pricelist")
+        group_user = self.env.ref("base.group_user").sudo()
+        if group_pricelist not in group_user.implied_ids:
+            group_user._apply_group(group_pricelist)
+            self.env.company.sudo()._activate_or_create_pricelists()
+
+    @api.depends("user_ids")
+    def _compute_roms_portal_user_id(self):
+        for partner in self:
+            partner.roms_portal_user_id = partner.user_ids.filtered(
+                lambda user: user._is_portal()
+            )[:1]
+
+    def _roms_check_portal_grant(self):
+        """Only ROMS administrators grant portal access, and only to resellers,
+        dropshippers, agents and distributors."""
+        if not (self.env.su or self.env.user.has_group("roms_crm.group_roms_admin")):
+            raise AccessError(
+                self.env._("Only ROMS administrators can grant portal access.")
+            )
+        for partner in self:
+            if partner.roms_category not in self._roms_portal_categories:
+                raise UserError(
+                    self.env._(
+                        "Portal access is for resellers, dropshippers, agents and "
+                        "distributors, and %(partner)s is none of them.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    def action_roms_grant_portal(self):
+        """Open Odoo's portal access wizard on this customer: granting access there
+        emails them an invitation with a link to choose their password."""
+        self.ensure_one()
+        self._roms_check_portal_grant()
+        wizard = self.env["portal.wizard"].create(
+            {"partner_ids": [fields.Command.set(self.ids)]}
+        )
+        return wizard._action_open_modal()
+
+    def action_roms_portal_password(self):
+        """Open the wizard where the administrator gives this customer a portal
+        login and password, without any email."""
+        self.ensure_one()
+        self._roms_check_portal_grant()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Set Portal Password"),
+            "res_model": "roms.portal.password",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }

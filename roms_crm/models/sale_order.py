@@ -56,6 +56,25 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._roms_update_customer_stats()
+        return result
+
+    def _action_cancel(self):
+        was_confirmed = self.filtered(lambda order: order.state == "sale")
+        result = super()._action_cancel()
+        was_confirmed._roms_update_customer_stats()
+        return result
+
+    def _roms_update_customer_stats(self):
+        """Bring the statistics and segments of these orders' customers up to date,
+        in the same transaction, in a number of queries independent of their
+        order history."""
+        customers = self.partner_id.commercial_partner_id
+        customers |= customers.child_ids
+        customers.filtered("roms_category")._roms_update_stats()
+
     def _roms_demo_fulfil(self, stage, tracking_number=False, transit_days=1):
         """Take demo quotations to a fulfilment stage. Used by demo data only.
 

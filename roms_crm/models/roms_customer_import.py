@@ -1,0 +1,1460 @@
+"""Excel import of customers: the upload wizard and the import history in one model.
+
+The file is read once with openpyxl (read-only mode) and validated in memory: the
+existing customers are looked up with one query on their normalised number, the
+regions with one query per level, so the number of queries does not grow with the
+number of rows. New customers are created in batches of ``BATCH_SIZE``; existing
+ones are written with their changed values, rows with the same changes together.
+"""
+
+import base64
+import datetime
+import io
+import logging
+import re
+import threading
+import time
+import zipfile
+from collections import defaultdict
+
+import openpyxl
+import psycopg2
+import xlsxwriter
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize, html2plaintext, plaintext2html
+from odoo.tools.misc import clean_context, formatLang, split_every
+from odoo.tools.translate import LazyTranslate
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+BATCH_SIZE = 1000
+# Seconds between two progress notifications of a long import.
+PROGRESS_INTERVAL = 3
+# The data validations of the template cover this many rows.
+TEMPLATE_ROWS = 10000
+
+# The columns of the template and of the export, in order: (key, header, required,
+# width, explanation). Headers are matched case- and space-insensitively, in English
+# or in the language of the user or in Indonesian; a trailing "*" is ignored.
+CUSTOMER_COLUMNS = [
+    ("name", _lt("Name"), True, 28, _lt("The customer's name.")),
+    (
+        "mobile",
+        _lt("Mobile/WhatsApp"),
+        True,
+        20,
+        _lt(
+            "The mobile (WhatsApp) number, e.g. 0812-3456-7890 or +62 812 3456 7890. "
+            "An existing customer with the same number is updated."
+        ),
+    ),
+    ("email", _lt("Email"), False, 28, _lt("E-mail address.")),
+    (
+        "category",
+        _lt("Category"),
+        False,
+        14,
+        _lt(
+            "Lead, Customer, Reseller, Dropshipper, Agent or Distributor. "
+            "Empty: Customer."
+        ),
+    ),
+    ("gender", _lt("Gender"), False, 12, _lt("Male or Female.")),
+    ("street", _lt("Street"), False, 36, _lt("Street and house number.")),
+    (
+        "province",
+        _lt("Province"),
+        False,
+        22,
+        _lt("A province of the Provinces sheet, e.g. Jawa Barat."),
+    ),
+    (
+        "city",
+        _lt("City/Regency"),
+        False,
+        30,
+        _lt(
+            "A city or regency of the Cities sheet, in the province, "
+            "e.g. Kota Bandung or Kabupaten Bandung."
+        ),
+    ),
+    (
+        "district",
+        _lt("District"),
+        False,
+        22,
+        _lt("A district (kecamatan) of the Districts sheet, in the city or regency."),
+    ),
+    ("zip", _lt("Postal Code"), False, 12, _lt("Five digits, e.g. 40132.")),
+    (
+        "join_date",
+        _lt("Join Date"),
+        False,
+        14,
+        _lt(
+            "When the customer joined the shop: a date, or text as YYYY-MM-DD or "
+            "DD/MM/YYYY. Empty: today for new customers."
+        ),
+    ),
+    ("instagram", _lt("Instagram"), False, 18, _lt("Instagram account.")),
+    ("tiktok", _lt("TikTok"), False, 18, _lt("TikTok account.")),
+    ("facebook", _lt("Facebook"), False, 24, _lt("Facebook account or page.")),
+    ("notes", _lt("Notes"), False, 40, _lt("Internal notes about the customer.")),
+]
+COLUMN_KEYS = [column[0] for column in CUSTOMER_COLUMNS]
+# The extra column of the error report, ignored when the report is uploaded again.
+ERRORS_HEADER = _lt("Errors")
+CUSTOMERS_SHEET = _lt("Customers")
+
+# Plain text columns and the partner field each one fills.
+TEXT_FIELDS = {
+    "name": "name",
+    "street": "street",
+    "instagram": "roms_instagram",
+    "tiktok": "roms_tiktok",
+    "facebook": "roms_facebook",
+}
+GENDER_ALIASES = {"l": "male", "m": "male", "p": "female", "f": "female"}
+ZIP_RE = re.compile(r"^\d{5}$")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def _key(text):
+    """Compare names case- and space-insensitively."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _province_key(text):
+    key = _key(text)
+    for prefix in (
+        "provinsi ",
+        "prov. ",
+        "prov ",
+        "daerah khusus ibukota ",
+        "daerah khusus ",
+        "daerah istimewa ",
+        "dki ",
+        "di ",
+    ):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+            break
+    key = key.replace("sumatera", "sumatra")
+    if key == "kepulauan bangka belitung":
+        key = "bangka belitung"
+    return key
+
+
+def _city_key(text):
+    key = _key(text)
+    for short, full in (
+        ("kab. ", "kabupaten "),
+        ("kab ", "kabupaten "),
+        ("kota adm. ", "kota administrasi "),
+        ("kota adm ", "kota administrasi "),
+    ):
+        if key.startswith(short):
+            key = full + key[len(short) :]
+            break
+    return key
+
+
+def _city_short_key(text):
+    key = _city_key(text)
+    for prefix in (
+        "kabupaten administrasi ",
+        "kota administrasi ",
+        "kabupaten ",
+        "kota ",
+    ):
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def _cell_text(value, keep_lines=False):
+    """The text of a cell: numbers without their ``.0``, whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date() if not value.time() else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if keep_lines:
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+    return " ".join(text.split())
+
+
+def _parse_date(value):
+    """A date from an Excel date, an Excel serial number or a text date; else None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            value = from_excel(value)
+        except (ValueError, OverflowError):
+            return None
+        return value.date() if isinstance(value, datetime.datetime) else None
+    text = _cell_text(value)
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+# What openpyxl raises on a file that is not a readable .xlsx.
+UNREADABLE_FILE = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,  # XML parse errors
+)
+
+
+def _file_error(message, row=0, column="", header=""):
+    return {
+        "row": row,
+        "column": column,
+        "header": header,
+        "value": "",
+        "message": message,
+    }
+
+
+class ImportFileError(Exception):
+    """The file cannot be read or its columns are wrong: nothing can be imported."""
+
+    def __init__(self, message=None, errors=None):
+        self.errors = errors or [_file_error(message)]
+        super().__init__(self.errors[0]["message"])
+
+
+class RomsCustomerImport(models.Model):
+    _name = "roms.customer.import"
+    _description = "Customer Import"
+    _order = "id desc"
+    _rec_name = "file_name"
+
+    file = fields.Binary(
+        string="Excel File",
+        attachment=True,
+        help="The customers to import, in the columns of the template (.xlsx).",
+    )
+    file_name = fields.Char()
+    skip_invalid = fields.Boolean(
+        string="Import Valid Rows Only",
+        help="Import the valid rows and skip the rows with errors. Without this, "
+        "nothing is imported while any row has an error.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("validated", "Checked"),
+            ("done", "Imported"),
+            ("failed", "Failed"),
+        ],
+        string="Status",
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Imported By",
+        default=lambda self: self.env.user,
+        readonly=True,
+        index=True,
+    )
+    date = fields.Datetime(
+        string="Import Date",
+        readonly=True,
+        help="When the customers were imported.",
+    )
+    row_count = fields.Integer(string="Rows", readonly=True)
+    error_row_count = fields.Integer(string="Rows with Errors", readonly=True)
+    to_create_count = fields.Integer(string="New Customers", readonly=True)
+    to_update_count = fields.Integer(string="Existing Customers", readonly=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    updated_count = fields.Integer(string="Updated", readonly=True)
+    unchanged_count = fields.Integer(
+        string="Unchanged",
+        readonly=True,
+        help="Rows of existing customers whose values were already the same.",
+    )
+    skipped_count = fields.Integer(
+        string="Skipped",
+        readonly=True,
+        help="Rows with errors, not imported.",
+    )
+    error_ids = fields.One2many(
+        "roms.customer.import.error", "import_id", string="Errors", readonly=True
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "roms_customer_import_partner_rel",
+        "import_id",
+        "partner_id",
+        string="Customers",
+        readonly=True,
+        help="The customers created or updated by this import.",
+    )
+    partner_count = fields.Integer(
+        string="Customer Count", compute="_compute_partner_count"
+    )
+
+    @api.depends("partner_ids")
+    def _compute_partner_count(self):
+        for record in self:
+            record.partner_count = len(record.partner_ids)
+
+    @api.depends("file_name")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = record.file_name or self.env._("New Import")
+
+    def write(self, vals):
+        if "file" in vals:
+            if any(record.state == "done" for record in self):
+                raise UserError(
+                    self.env._("The file of a finished import cannot be replaced.")
+                )
+            # A new file must be checked again.
+            self.error_ids.unlink()
+            vals = dict(vals, state="draft", **self._roms_empty_counts())
+        return super().write(vals)
+
+    @api.autovacuum
+    def _gc_abandoned_drafts(self):
+        """Forget imports that were started but never checked or imported."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=7)
+        self.search([("state", "=", "draft"), ("create_date", "<", limit)]).unlink()
+
+    @api.model
+    def _roms_empty_counts(self):
+        return dict.fromkeys(
+            (
+                "row_count",
+                "error_row_count",
+                "to_create_count",
+                "to_update_count",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "skipped_count",
+            ),
+            0,
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_download_template(self):
+        return self.env["roms.customer.export"]._download(
+            self._roms_template_xlsx(), "customer_import_template.xlsx"
+        )
+
+    def action_validate(self):
+        """Check every row and list the errors; write no customer."""
+        self.ensure_one()
+        self._roms_check_not_done()
+        self._roms_validate()
+        return True
+
+    def action_import(self):
+        """Check every row, then import: all rows, or only the valid rows when
+        ``skip_invalid``. While any row has an error and ``skip_invalid`` is off,
+        nothing is written and the errors are listed."""
+        self.ensure_one()
+        self._roms_check_not_done()
+        self._roms_lock()
+        plan = self._roms_validate()
+        if plan is None or (self.error_row_count and not self.skip_invalid):
+            return True
+        self._roms_apply(plan)
+        return True
+
+    def action_download_error_report(self):
+        self.ensure_one()
+        return self.env["roms.customer.export"]._download(
+            self._roms_error_report_xlsx(),
+            "{}_errors.xlsx".format((self.file_name or "import").rsplit(".", 1)[0]),
+        )
+
+    def action_open_customers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_crm.res_partner_action_customers"
+        )
+        action["domain"] = [("id", "in", self.partner_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _roms_check_not_done(self):
+        if self.state == "done":
+            raise UserError(self.env._("This file has already been imported."))
+        if not self.file:
+            raise UserError(self.env._("Upload an Excel file first."))
+
+    def _roms_lock(self):
+        """Refuse to run the same import twice at once (a double click)."""
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM roms_customer_import WHERE id = %s "
+                    "FOR UPDATE NOWAIT",
+                    self.id,
+                )
+            )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                self.env._("This import is already running: wait for it to finish.")
+            ) from error
+
+    # ------------------------------------------------------------------
+    # Reading the file
+    # ------------------------------------------------------------------
+
+    def _roms_header_aliases(self):
+        """{normalised header: column key} in English, the user's language and
+        Indonesian, plus the column keys themselves."""
+        aliases = {}
+        for key, label, *_rest in CUSTOMER_COLUMNS:
+            aliases[_key(key)] = key
+            for translation in self._roms_translations(label):
+                aliases[_key(translation)] = key
+        for translation in self._roms_translations(ERRORS_HEADER):
+            aliases[_key(translation)] = None
+        return aliases
+
+    @api.model
+    def _roms_translations(self, term):
+        """The lazy ``term`` in English, Indonesian and the user's language."""
+        return {
+            term._translate(lang)
+            for lang in ("en_US", "id_ID", self.env.lang or "en_US")
+        }
+
+    def _roms_open_sheet(self):
+        """The customers sheet of the uploaded file, read-only."""
+        content = base64.b64decode(self.with_context(bin_size=False).file or b"")
+        try:
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True
+            )
+        except UNREADABLE_FILE as error:
+            raise ImportFileError(self._roms_unreadable_message()) from error
+        names = {_key(name) for name in self._roms_translations(CUSTOMERS_SHEET)}
+        sheet = next(
+            (ws for ws in workbook.worksheets if _key(ws.title) in names),
+            workbook.worksheets[0] if workbook.worksheets else None,
+        )
+        if sheet is None:
+            raise ImportFileError(self.env._("The file has no sheet."))
+        sheet.reset_dimensions()
+        return workbook, sheet
+
+    def _roms_unreadable_message(self):
+        return self.env._(
+            "The file is not an Excel workbook (.xlsx). Save it as an Excel "
+            "workbook and upload it again."
+        )
+
+    def _roms_read_rows(self):
+        """Yield ``(header cells, {column index: column key})``, then ``(row
+        number, {column key: cell value})`` for every non-empty row."""
+        workbook, sheet = self._roms_open_sheet()
+        try:
+            rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+            header = next(rows, (1, ()))[1]
+            columns = self._roms_map_header(header)
+            yield header, columns
+            for row_number, values in rows:
+                if not any(_cell_text(value) for value in values):
+                    continue
+                yield (
+                    row_number,
+                    {
+                        key: values[index]
+                        for index, key in columns.items()
+                        if index < len(values)
+                    },
+                )
+        finally:
+            workbook.close()
+
+    def _roms_map_header(self, header):
+        """{column index: column key} for the header row; errors for unknown,
+        repeated and missing columns."""
+        aliases = self._roms_header_aliases()
+        columns, seen, errors = {}, {}, []
+        for index, value in enumerate(header):
+            text = _cell_text(value).rstrip("*").strip()
+            if not text:
+                continue
+            letter = get_column_letter(index + 1)
+            if _key(text) not in aliases:
+                errors.append(
+                    _file_error(
+                        self.env._(
+                            "Unknown column %(header)s. Use the columns of the "
+                            "template.",
+                            header=text,
+                        ),
+                        row=1,
+                        column=letter,
+                        header=text,
+                    )
+                )
+                continue
+            key = aliases[_key(text)]
+            if key is None:
+                continue
+            if key in seen:
+                errors.append(
+                    _file_error(
+                        self.env._(
+                            "The column %(header)s appears twice (columns "
+                            "%(first)s and %(second)s).",
+                            header=text,
+                            first=seen[key],
+                            second=letter,
+                        ),
+                        row=1,
+                        column=letter,
+                        header=text,
+                    )
+                )
+                continue
+            seen[key] = letter
+            columns[index] = key
+        missing = [
+            self.env._(label)
+            for key, label, required, *_rest in CUSTOMER_COLUMNS
+            if required and key not in seen
+        ]
+        if missing:
+            errors.append(
+                _file_error(
+                    self.env._(
+                        "The first row must hold the column headers of the "
+                        "template; missing: %(columns)s.",
+                        columns=", ".join(missing),
+                    ),
+                    row=1,
+                )
+            )
+        if errors:
+            raise ImportFileError(errors=errors)
+        return columns
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    def _roms_validate(self):
+        """Read and check the whole file, store its errors and counts.
+
+        Return the plan of the import: ``{"create": [(row, vals)], "update":
+        [(row, partner, vals)], "unchanged": [(row, partner)]}`` for the valid
+        rows, or None when the file itself is unusable."""
+        self.ensure_one()
+        self.error_ids.unlink()
+        errors = []
+        try:
+            rows, letters = self._roms_parse_rows(errors)
+        except ImportFileError as error:
+            self._roms_store_errors(error.errors)
+            self.write(dict(self._roms_empty_counts(), state="validated"))
+            return None
+        if not rows and not errors:
+            self._roms_store_errors(
+                [_file_error(self.env._("The file has no customer rows."))]
+            )
+            self.write(dict(self._roms_empty_counts(), state="validated"))
+            return None
+        plan = self._roms_plan(rows, errors, letters)
+        self._roms_store_errors(errors)
+        error_rows = {error["row"] for error in errors}
+        self.write(
+            dict(
+                self._roms_empty_counts(),
+                state="validated",
+                row_count=len(rows),
+                error_row_count=len(error_rows),
+                to_create_count=len(plan["create"]),
+                to_update_count=len(plan["update"]) + len(plan["unchanged"]),
+            )
+        )
+        return plan
+
+    def _roms_store_errors(self, errors):
+        for error in errors:
+            error["import_id"] = self.id
+            value = error.get("value")
+            error["value"] = _cell_text(value)[:200] if value not in (None, "") else ""
+        self.env["roms.customer.import.error"].create(errors)
+
+    def _roms_parse_rows(self, errors):
+        """Check each row on its own. Return ``[(row number, parsed values)]`` and
+        the column letters ``{column key: letter}``; append an error dict to
+        ``errors`` for each bad cell."""
+        max_rows = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_crm.customer_import_max_rows", 100000)
+        )
+        reader = self._roms_read_rows()
+        try:
+            _header, columns = next(reader)
+            raw_rows = []
+            for raw_row in reader:
+                raw_rows.append(raw_row)
+                if len(raw_rows) > max_rows:
+                    raise ImportFileError(
+                        self.env._(
+                            "The file has more than %(max)s rows: split it into "
+                            "smaller files.",
+                            max=max_rows,
+                        )
+                    )
+        except UNREADABLE_FILE as error:
+            raise ImportFileError(self._roms_unreadable_message()) from error
+        finally:
+            reader.close()
+        columns = {key: get_column_letter(index + 1) for index, key in columns.items()}
+        labels = {key: self.env._(label) for key, label, *_rest in CUSTOMER_COLUMNS}
+        regions = self._roms_region_index(
+            with_districts=any(_cell_text(raw.get("district")) for _n, raw in raw_rows)
+        )
+        check = {
+            "regions": regions,
+            "categories": self._roms_selection_aliases("roms_category"),
+            "category_labels": self._roms_selection_labels("roms_category"),
+            "genders": dict(
+                self._roms_selection_aliases("roms_gender"), **GENDER_ALIASES
+            ),
+            "gender_labels": self._roms_selection_labels("roms_gender"),
+            "today": fields.Date.context_today(self),
+        }
+        progress = _Progress(self, len(raw_rows), self.env._("Checking rows"))
+
+        rows = []
+        for done, (row_number, raw) in enumerate(raw_rows, start=1):
+            progress.update(done)
+
+            def error(key, message, row_number=row_number, raw=raw):
+                errors.append(
+                    {
+                        "row": row_number,
+                        "column": columns.get(key, ""),
+                        "header": labels[key],
+                        "value": raw.get(key),
+                        "message": message,
+                    }
+                )
+
+            rows.append((row_number, self._roms_check_row(raw, check, error)))
+        progress.update(len(raw_rows), force=True)
+        return rows, columns
+
+    def _roms_check_row(self, raw, check, error):
+        """The values of one row, ``raw`` (column key: cell value), checked on
+        their own; ``error(column key, message)`` reports a bad cell."""
+        _ = self.env._
+        text = {
+            key: _cell_text(value, keep_lines=key == "notes")
+            for key, value in raw.items()
+        }
+        vals = {key: text[key] for key in TEXT_FIELDS if text.get(key)}
+        if not vals.get("name"):
+            error("name", _("The name is required."))
+        if not text.get("mobile"):
+            error("mobile", _("The mobile/WhatsApp number is required."))
+        else:
+            try:
+                vals["mobile"] = self.env["res.partner"]._roms_normalize_phone(
+                    text["mobile"], check["regions"]["country"], strict=True
+                )
+            except ValidationError as exc:
+                error("mobile", exc.args[0])
+        if text.get("email"):
+            if email_normalize(text["email"]):
+                vals["email"] = text["email"]
+            else:
+                error("email", _("Not a valid e-mail address."))
+        if text.get("category"):
+            vals["category"] = check["categories"].get(_key(text["category"]))
+            if not vals["category"]:
+                error(
+                    "category",
+                    _(
+                        "Unknown category. Use one of: %(categories)s.",
+                        categories=check["category_labels"],
+                    ),
+                )
+        if text.get("gender"):
+            vals["gender"] = check["genders"].get(_key(text["gender"]))
+            if not vals["gender"]:
+                error(
+                    "gender",
+                    _(
+                        "Unknown gender. Use one of: %(genders)s.",
+                        genders=check["gender_labels"],
+                    ),
+                )
+        if text.get("zip"):
+            if ZIP_RE.match(text["zip"]):
+                vals["zip"] = text["zip"]
+            else:
+                error("zip", _("A postal code has five digits."))
+        if text.get("join_date"):
+            join_date = _parse_date(raw["join_date"])
+            if not join_date:
+                error(
+                    "join_date",
+                    _("Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."),
+                )
+            elif join_date > check["today"]:
+                error("join_date", _("The join date is in the future."))
+            else:
+                vals["join_date"] = join_date
+        if text.get("notes"):
+            vals["notes"] = text["notes"]
+        self._roms_resolve_region(text, vals, check["regions"], error)
+        return vals
+
+    @api.model
+    def _roms_selection_aliases(self, fname):
+        """{normalised key or label: key} of a selection field of res.partner, its
+        labels in English, the user's language and Indonesian."""
+        aliases = {}
+        field = self.env["res.partner"]._fields[fname]
+        installed = dict(self.env["res.lang"].get_installed())
+        for lang in {"en_US", "id_ID", self.env.lang or "en_US"} & installed.keys():
+            env = self.with_context(lang=lang).env
+            for value, label in field._description_selection(env):
+                aliases[_key(value)] = value
+                aliases[_key(label)] = value
+        return aliases
+
+    @api.model
+    def _roms_selection_labels(self, fname):
+        field = self.env["res.partner"]._fields[fname]
+        return ", ".join(
+            label for _value, label in field._description_selection(self.env)
+        )
+
+    @api.model
+    def _roms_region_index(self, with_districts=True):
+        """The provinces, cities/regencies and districts of Indonesia, indexed by
+        their normalised names: three queries."""
+        country = self.env.ref("base.id")
+        states = self.env["res.country.state"].search_fetch(
+            [("country_id", "=", country.id)], ["name", "code"]
+        )
+        state_keys = {}
+        for state in states:
+            for key in (_key(state.name), _province_key(state.name), _key(state.code)):
+                state_keys.setdefault(key, state.id)
+        cities = self.env["res.city"].search_fetch(
+            [("country_id", "=", country.id)], ["name", "state_id"]
+        )
+        city_info = {}  # id: (name, state id)
+        city_keys = defaultdict(list)
+        city_short_keys = defaultdict(list)
+        for city in cities:
+            city_info[city.id] = (city.name, city.state_id.id)
+            city_keys[_city_key(city.name)].append(city.id)
+            city_short_keys[_city_short_key(city.name)].append(city.id)
+        district_info = {}  # id: (name, city id)
+        district_keys = defaultdict(list)
+        if with_districts:
+            for district_id, name, city_id in self.env.execute_query(
+                SQL(
+                    "SELECT id, name, city_id FROM roms_district WHERE country_id = %s",
+                    country.id,
+                )
+            ):
+                district_info[district_id] = (name, city_id)
+                district_keys[_key(name)].append(district_id)
+        return {
+            "country": country,
+            "state_names": {state.id: state.name for state in states},
+            "states": state_keys,
+            "cities": city_info,
+            "city_keys": city_keys,
+            "city_short_keys": city_short_keys,
+            "districts": district_info,
+            "district_keys": district_keys,
+        }
+
+    def _roms_resolve_region(self, text, vals, regions, error):
+        """Fill ``vals`` with the province, city and district ids named in ``text``;
+        report unknown, ambiguous and inconsistent names."""
+        state_id = city_id = district_id = False
+        cities, districts = regions["cities"], regions["districts"]
+        if text.get("province"):
+            state_id = regions["states"].get(_province_key(text["province"]))
+            if not state_id:
+                error(
+                    "province",
+                    self.env._(
+                        "Unknown province. See the Provinces sheet of the template."
+                    ),
+                )
+                return
+        if text.get("city"):
+            candidates = regions["city_keys"].get(_city_key(text["city"])) or regions[
+                "city_short_keys"
+            ].get(_city_short_key(text["city"]), [])
+            in_state = [
+                c for c in candidates if not state_id or cities[c][1] == state_id
+            ]
+            if len(in_state) == 1:
+                city_id = in_state[0]
+            elif not candidates:
+                error(
+                    "city",
+                    self.env._(
+                        "Unknown city or regency. See the Cities sheet of the template."
+                    ),
+                )
+                return
+            elif not in_state:
+                error(
+                    "city",
+                    self.env._(
+                        "%(city)s is not in the province %(province)s.",
+                        city=" / ".join(cities[c][0] for c in candidates),
+                        province=regions["state_names"][state_id],
+                    ),
+                )
+                return
+            else:
+                error(
+                    "city",
+                    self.env._(
+                        "Several cities or regencies match: %(cities)s. "
+                        "Write the full name.",
+                        cities=", ".join(sorted(cities[c][0] for c in in_state)),
+                    ),
+                )
+                return
+            state_id = cities[city_id][1]
+        if text.get("district"):
+            candidates = regions["district_keys"].get(_key(text["district"]), [])
+            in_scope = [
+                d
+                for d in candidates
+                if (not city_id or districts[d][1] == city_id)
+                and (not state_id or cities[districts[d][1]][1] == state_id)
+            ]
+            if len(in_scope) == 1:
+                district_id = in_scope[0]
+                city_id = districts[district_id][1]
+                state_id = cities[city_id][1]
+            elif not candidates:
+                error(
+                    "district",
+                    self.env._(
+                        "Unknown district. See the Districts sheet of the template."
+                    ),
+                )
+                return
+            elif not in_scope:
+                error(
+                    "district",
+                    self.env._(
+                        "%(district)s is not a district of %(region)s.",
+                        district=text["district"],
+                        region=cities[city_id][0]
+                        if city_id
+                        else regions["state_names"][state_id],
+                    ),
+                )
+                return
+            else:
+                error(
+                    "district",
+                    self.env._(
+                        "Several districts have this name, in %(cities)s: fill in "
+                        "the City/Regency column.",
+                        cities=", ".join(
+                            sorted(cities[districts[d][1]][0] for d in in_scope)
+                        ),
+                    ),
+                )
+                return
+        if state_id:
+            vals["state_id"] = state_id
+            vals["city_id"] = city_id
+            vals["district_id"] = district_id
+            vals["city_name"] = cities[city_id][0] if city_id else False
+
+    def _roms_plan(self, rows, errors, columns):
+        """Find the duplicates inside the file and the existing customers (one
+        query), and turn the valid rows into values to create or write."""
+        error_rows = {error["row"] for error in errors}
+        header = self.env._(CUSTOMER_COLUMNS[1][1])
+        rows_by_number = defaultdict(list)
+        for row_number, vals in rows:
+            if vals.get("mobile"):
+                rows_by_number[vals["mobile"]].append(row_number)
+        for number, row_numbers in rows_by_number.items():
+            if len(row_numbers) < 2:
+                continue
+            for row_number in row_numbers:
+                errors.append(
+                    {
+                        "row": row_number,
+                        "column": columns.get("mobile", ""),
+                        "header": header,
+                        "value": number,
+                        "message": self.env._(
+                            "The number %(number)s is in several rows: %(rows)s. "
+                            "Keep one row per customer.",
+                            number=number,
+                            rows=", ".join(str(n) for n in row_numbers),
+                        ),
+                    }
+                )
+                error_rows.add(row_number)
+        existing = self._roms_existing_partners(list(rows_by_number))
+        for partner in existing.values():
+            if partner.user_ids.filtered(lambda user: not user.share):
+                for row_number in rows_by_number[partner.roms_whatsapp_number]:
+                    errors.append(
+                        {
+                            "row": row_number,
+                            "column": columns.get("mobile", ""),
+                            "header": header,
+                            "value": partner.roms_whatsapp_number,
+                            "message": self.env._(
+                                "This number belongs to %(name)s, a user of Odoo: "
+                                "change that contact by hand.",
+                                name=partner.name,
+                            ),
+                        }
+                    )
+                    error_rows.add(row_number)
+        errors.sort(key=lambda error: (error["row"], error["column"] or ""))
+
+        indonesia = self.env.ref("base.id")
+        plan = {"create": [], "update": [], "unchanged": []}
+        for row_number, vals in rows:
+            if row_number in error_rows:
+                continue
+            partner = existing.get(vals["mobile"])
+            if partner:
+                changes = self._roms_partner_changes(partner, vals, indonesia)
+                if changes:
+                    plan["update"].append((row_number, partner, changes))
+                else:
+                    plan["unchanged"].append((row_number, partner))
+            else:
+                plan["create"].append(
+                    (row_number, self._roms_create_vals(vals, indonesia))
+                )
+        return plan
+
+    def _roms_existing_partners(self, numbers):
+        """{normalised number: partner} in one query. Of several contacts with the
+        same number, the active customer that was created first is updated."""
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("roms_whatsapp_number", "in", numbers)],
+                [
+                    "name",
+                    "mobile",
+                    "email",
+                    "roms_category",
+                    "roms_gender",
+                    "street",
+                    "zip",
+                    "state_id",
+                    "city_id",
+                    "city",
+                    "roms_district_id",
+                    "country_id",
+                    "roms_join_date",
+                    "roms_instagram",
+                    "roms_tiktok",
+                    "roms_facebook",
+                    "comment",
+                    "active",
+                    "roms_whatsapp_number",
+                ],
+                order="id",
+            )
+            if numbers
+            else self.env["res.partner"]
+        )
+        existing = {}
+        for partner in partners.sorted(
+            lambda p: (not p.active, not p.roms_category, p.id)
+        ):
+            existing.setdefault(partner.roms_whatsapp_number, partner)
+        return existing
+
+    @api.model
+    def _roms_create_vals(self, vals, country):
+        create_vals = {
+            "name": vals["name"],
+            "mobile": vals["mobile"],
+            "roms_category": vals.get("category") or "customer",
+            "country_id": country.id,
+        }
+        for key, fname in (
+            ("email", "email"),
+            ("gender", "roms_gender"),
+            ("zip", "zip"),
+            ("join_date", "roms_join_date"),
+            ("street", "street"),
+            ("instagram", "roms_instagram"),
+            ("tiktok", "roms_tiktok"),
+            ("facebook", "roms_facebook"),
+        ):
+            if vals.get(key):
+                create_vals[fname] = vals[key]
+        if vals.get("notes"):
+            create_vals["comment"] = plaintext2html(vals["notes"])
+        if vals.get("state_id"):
+            create_vals.update(self._roms_region_vals(vals))
+        return create_vals
+
+    @api.model
+    def _roms_region_vals(self, vals):
+        return {
+            "state_id": vals["state_id"],
+            "city_id": vals["city_id"],
+            "city": vals["city_name"],
+            "roms_district_id": vals["district_id"],
+        }
+
+    @api.model
+    def _roms_partner_changes(self, partner, vals, country):
+        """The values of ``vals`` that differ from ``partner``. Empty cells leave
+        the customer's value as it is."""
+        changes = {}
+        for key, fname in (
+            ("name", "name"),
+            ("gender", "roms_gender"),
+            ("zip", "zip"),
+            ("join_date", "roms_join_date"),
+            ("street", "street"),
+            ("instagram", "roms_instagram"),
+            ("tiktok", "roms_tiktok"),
+            ("facebook", "roms_facebook"),
+        ):
+            if vals.get(key) and vals[key] != partner[fname]:
+                changes[fname] = vals[key]
+        if vals.get("email") and _key(vals["email"]) != _key(partner.email or ""):
+            changes["email"] = vals["email"]
+        category = vals.get("category") or (not partner.roms_category and "customer")
+        if category and category != partner.roms_category:
+            changes["roms_category"] = category
+        if not partner.mobile:
+            changes["mobile"] = vals["mobile"]
+        if (
+            vals.get("notes")
+            and vals["notes"] != html2plaintext(partner.comment or "").strip()
+        ):
+            changes["comment"] = plaintext2html(vals["notes"])
+        if vals.get("state_id"):
+            region = self._roms_region_vals(vals)
+            # A province alone keeps the customer's city and district when they
+            # lie in it (or when the city is only typed in); a city alone keeps the
+            # district when it lies in it.
+            if not vals["city_id"] and (
+                not partner.city_id or partner.city_id.state_id.id == vals["state_id"]
+            ):
+                region.update(
+                    city_id=partner.city_id.id,
+                    city=partner.city,
+                    roms_district_id=partner.roms_district_id.id,
+                )
+            elif (
+                not vals["district_id"]
+                and partner.roms_district_id.city_id.id == vals["city_id"]
+            ):
+                region["roms_district_id"] = partner.roms_district_id.id
+            if partner.country_id != country:
+                region["country_id"] = country.id
+            for fname, value in region.items():
+                current = partner[fname]
+                current = (
+                    current.id if isinstance(current, models.BaseModel) else current
+                )
+                if (current or False) != (value or False):
+                    changes[fname] = value
+        return changes
+
+    # ------------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------------
+
+    def _roms_apply(self, plan):
+        """Create and update the customers of ``plan`` in one savepoint: on any
+        error nothing is written and the import is marked failed."""
+        total = len(plan["create"]) + len(plan["update"])
+        progress = _Progress(self, total, self.env._("Importing customers"))
+        # No chatter message, follower or tracking per imported customer, and no
+        # default values from the context of the screen the import started from.
+        Partner = self.env["res.partner"].with_context(
+            clean_context(self.env.context), tracking_disable=True
+        )
+        defaults = self._roms_shared_defaults(Partner)
+        partner_ids = []
+        try:
+            with self.env.cr.savepoint():
+                done = 0
+                for batch in split_every(BATCH_SIZE, plan["create"]):
+                    created = Partner._load_records_create(
+                        [dict(defaults, **vals) for _n, vals in batch]
+                    )
+                    partner_ids += created.ids
+                    done += len(batch)
+                    # Write each batch at once: the progress shows the real work
+                    # and the memory stays flat.
+                    self.env.flush_all()
+                    progress.update(done)
+                # Rows with the same changes are written together.
+                groups = defaultdict(list)
+                for _row, partner, changes in plan["update"]:
+                    groups[tuple(sorted(changes.items()))].append(partner.id)
+                for changes, ids in groups.items():
+                    for batch_ids in split_every(BATCH_SIZE, ids):
+                        Partner.browse(batch_ids).write(dict(changes))
+                        partner_ids += batch_ids
+                        done += len(batch_ids)
+                        self.env.flush_all()
+                        progress.update(done)
+                partner_ids += [partner.id for _row, partner in plan["unchanged"]]
+        except (UserError, psycopg2.Error) as error:
+            _logger.info("Customer import %s failed: %s", self.id, error)
+            self.env["roms.customer.import.error"].create(
+                {
+                    "import_id": self.id,
+                    "row": 0,
+                    "message": self.env._(
+                        "The import failed and nothing was written: %(error)s",
+                        error=error.args[0] if error.args else repr(error),
+                    ),
+                }
+            )
+            self.write({"state": "failed", "date": fields.Datetime.now()})
+            return False
+        progress.update(total, force=True)
+        self.write(
+            {
+                "state": "done",
+                "date": fields.Datetime.now(),
+                "created_count": len(plan["create"]),
+                "updated_count": len(plan["update"]),
+                "unchanged_count": len(plan["unchanged"]),
+                "skipped_count": self.error_row_count,
+                "partner_ids": [fields.Command.set(partner_ids)],
+            }
+        )
+        _logger.info(
+            "Customer import %s: %s created, %s updated, %s unchanged, %s skipped",
+            self.id,
+            self.created_count,
+            self.updated_count,
+            self.unchanged_count,
+            self.skipped_count,
+        )
+        return True
+
+    @api.model
+    def _roms_shared_defaults(self, Partner):
+        """The defaults of the partner's plain non-stored fields, computed once for
+        all new customers: Odoo computes the missing defaults of each record it
+        creates, and some cost a query (account's invoice template flag)."""
+        return Partner.default_get(
+            [
+                name
+                for name, field in Partner._fields.items()
+                if not field.store
+                and field.default
+                and not field.compute
+                and not field.related
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Spreadsheets
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_template_xlsx(self):
+        """The import template: the customers sheet with its data validations, an
+        explanation of the columns, and the provinces, cities/regencies and
+        districts of Indonesia as reference sheets."""
+        _ = self.env._
+        regions = self._roms_region_index()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        required = workbook.add_format(
+            {"bold": True, "bg_color": "#FCE4D6", "border": 1}
+        )
+        text_format = workbook.add_format({"num_format": "@"})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+
+        sheet = workbook.add_worksheet(_(CUSTOMERS_SHEET))
+        provinces = sorted(regions["state_names"].values())
+        cities = sorted(
+            (name, regions["state_names"].get(state_id, ""))
+            for name, state_id in regions["cities"].values()
+        )
+        districts = sorted(
+            (
+                name,
+                regions["cities"][city_id][0],
+                regions["state_names"].get(regions["cities"][city_id][1], ""),
+            )
+            for name, city_id in regions["districts"].values()
+        )
+        province_sheet = _("Provinces")
+        city_sheet = _("Cities")
+        district_sheet = _("Districts")
+        last = TEMPLATE_ROWS
+        for col, (key, label, is_required, width, _help) in enumerate(CUSTOMER_COLUMNS):
+            header = _(label) + (" *" if is_required else "")
+            sheet.write(0, col, header, required if is_required else bold)
+            cell_format = {"mobile": text_format, "zip": text_format}.get(key)
+            if key == "join_date":
+                cell_format = date_format
+            sheet.set_column(col, col, width, cell_format)
+            validation = None
+            if key in ("category", "gender"):
+                fname = "roms_category" if key == "category" else "roms_gender"
+                field = self.env["res.partner"]._fields[fname]
+                validation = {
+                    "validate": "list",
+                    "source": [
+                        lbl for _v, lbl in field._description_selection(self.env)
+                    ],
+                    "error_title": _(label),
+                    "error_message": _("Choose a value from the list."),
+                }
+            elif key == "province":
+                validation = self._roms_list_validation(
+                    province_sheet, len(provinces), _(label)
+                )
+            elif key == "city":
+                validation = self._roms_list_validation(
+                    city_sheet, len(cities), _(label)
+                )
+            elif key == "join_date":
+                validation = {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": datetime.date(1900, 1, 1),
+                    "maximum": datetime.date(2999, 12, 31),
+                    "error_type": "warning",
+                    "error_message": _(
+                        "Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."
+                    ),
+                }
+            if validation:
+                sheet.data_validation(1, col, last, col, validation)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, 0, len(CUSTOMER_COLUMNS) - 1)
+
+        guide = workbook.add_worksheet(_("Instructions"))
+        guide.set_column(0, 0, 22)
+        guide.set_column(1, 1, 12)
+        guide.set_column(2, 2, 90, wrap)
+        for col, title in enumerate((_("Column"), _("Required"), _("Explanation"))):
+            guide.write(0, col, title, bold)
+        for row, (_col_key, label, is_required, _width, help_text) in enumerate(
+            CUSTOMER_COLUMNS, start=1
+        ):
+            guide.write(row, 0, _(label))
+            guide.write(row, 1, _("Yes") if is_required else "")
+            guide.write(row, 2, _(help_text))
+        guide.write(
+            len(CUSTOMER_COLUMNS) + 2,
+            0,
+            _(
+                "Customers are recognised by their mobile number: a row with the "
+                "number of an existing customer updates it, empty cells keep its "
+                "values."
+            ),
+        )
+
+        for title, headers, data in (
+            (province_sheet, [_("Province")], [(name,) for name in provinces]),
+            (city_sheet, [_("City/Regency"), _("Province")], cities),
+            (
+                district_sheet,
+                [_("District"), _("City/Regency"), _("Province")],
+                districts,
+            ),
+        ):
+            ref = workbook.add_worksheet(title)
+            for col, header in enumerate(headers):
+                ref.write(0, col, header, bold)
+                ref.set_column(col, col, 34)
+            for row, values in enumerate(data, start=1):
+                ref.write_row(row, 0, values)
+            ref.freeze_panes(1, 0)
+            ref.autofilter(0, 0, len(data), len(headers) - 1)
+        sheet.activate()
+        workbook.close()
+        return output.getvalue()
+
+    @api.model
+    def _roms_list_validation(self, sheet_name, count, title):
+        return {
+            "validate": "list",
+            "source": "='{}'!$A$2:$A${}".format(
+                sheet_name.replace("'", "''"), count + 1
+            ),
+            "error_type": "warning",
+            "error_title": title,
+            "error_message": self.env._(
+                "Not in the list of the %(sheet)s sheet.", sheet=sheet_name
+            ),
+        }
+
+    def _roms_error_report_xlsx(self):
+        """The errors of the import, and the rows to fix in the columns of the
+        uploaded file (with an Errors column) to correct and upload again."""
+        self.ensure_one()
+        _ = self.env._
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        errors_by_row = defaultdict(list)
+        for error in self.error_ids:
+            errors_by_row[error.row].append(error)
+
+        fix = workbook.add_worksheet(_(CUSTOMERS_SHEET))
+        try:
+            reader = self._roms_read_rows()
+            header, columns = next(reader)
+            header = [_cell_text(value) for value in header]
+            while header and not header[-1]:
+                header.pop()
+            fix.write_row(0, 0, header, bold)
+            fix.write(0, len(header), _(ERRORS_HEADER), bold)
+            index = {key: col for col, key in columns.items()}
+            out_row = 1
+            for row_number, raw in reader:
+                if row_number not in errors_by_row:
+                    continue
+                for key, value in raw.items():
+                    if isinstance(value, datetime.date | datetime.datetime):
+                        fix.write_datetime(out_row, index[key], value, date_format)
+                    elif value is not None:
+                        fix.write(out_row, index[key], value)
+                fix.write(
+                    out_row,
+                    len(header),
+                    "\n".join(e.message for e in errors_by_row[row_number]),
+                )
+                out_row += 1
+        except ImportFileError:
+            fix.write(0, 0, _("The file could not be read."))
+
+        sheet = workbook.add_worksheet(_(ERRORS_HEADER))
+        titles = (_("Row"), _("Column"), _("Header"), _("Value"), _("Message"))
+        for col, (title, width) in enumerate(
+            zip(titles, (8, 8, 20, 30, 80), strict=True)
+        ):
+            sheet.write(0, col, title, bold)
+            sheet.set_column(col, col, width)
+        for row, error in enumerate(self.error_ids, start=1):
+            sheet.write_row(
+                row,
+                0,
+                [
+                    error.row or "",
+                    error.column or "",
+                    error.header or "",
+                    error.value or "",
+                    error.message,
+                ],
+            )
+        workbook.close()
+        return output.getvalue()
+
+
+class _Progress:
+    """Tell the user how far a long import is, with a notification every few
+    seconds. The notification is sent from its own cursor, at once, while the
+    import's transaction goes on."""
+
+    def __init__(self, record, total, title):
+        self.record = record
+        self.total = total
+        self.title = title
+        self.last = time.monotonic()
+        self.enabled = total > BATCH_SIZE and not getattr(
+            threading.current_thread(), "testing", False
+        )
+
+    def update(self, done, force=False):
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.last = now
+        record = self.record
+        message = record.env._(
+            "%(done)s of %(total)s rows",
+            done=formatLang(record.env, done, digits=0),
+            total=formatLang(record.env, self.total, digits=0),
+        )
+        _logger.info("Customer import %s: %s: %s", record.id, self.title, message)
+        try:
+            with record.env.registry.cursor() as cr:
+                env = api.Environment(cr, record.env.uid, record.env.context)
+                env.user._bus_send(
+                    "simple_notification",
+                    {"type": "info", "title": self.title, "message": message},
+                )
+        except psycopg2.Error:
+            _logger.warning("Could not send the progress of import %s", record.id)
+
+
+class RomsCustomerImportError(models.Model):
+    _name = "roms.customer.import.error"
+    _description = "Customer Import Error"
+    _order = "import_id, row, id"
+
+    import_id = fields.Many2one(
+        "roms.customer.import",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    row = fields.Integer(help="Row of the spreadsheet; 0 for the whole file.")
+    column = fields.Char(help="Column letter of the spreadsheet.")
+    header = fields.Char()
+    value = fields.Char()
+    message = fields.Char(required=True)

@@ -1,0 +1,2 @@
+from . import roms_customer_export
+from . import roms_portal_password
