@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -51,6 +53,13 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The normalised (E.164) mobile number, or the phone number when there is "
         "no mobile: the customer's WhatsApp identity.",
+    )
+    roms_phone_search = fields.Char(
+        string="Any Phone Number",
+        compute="_compute_roms_phone_search",
+        search="_search_roms_phone_search",
+        help="Finds customers by their number however it is typed: 0812-3456-7890, "
+        "62812…, +62 812… or a part of it.",
     )
     roms_duplicate_count = fields.Integer(
         string="Duplicates",
@@ -137,6 +146,27 @@ class ResPartner(models.Model):
             partner.roms_whatsapp_number = partner._roms_normalize_phone(
                 partner.mobile or partner.phone, partner.country_id
             )
+
+    def _compute_roms_phone_search(self):
+        for partner in self:
+            partner.roms_phone_search = partner.roms_whatsapp_number
+
+    def _search_roms_phone_search(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            raise UserError(self.env._("Unsupported search on phone numbers."))
+        domain = [
+            "|",
+            ("mobile", "ilike", value),
+            ("phone", "ilike", value),
+        ]
+        normalized = self._roms_normalize_phone(value)
+        if normalized:
+            domain = ["|", ("roms_whatsapp_number", "=", normalized), *domain]
+        # a part of a number, typed with spaces, dashes or a leading 0
+        digits = re.sub(r"\D", "", value).lstrip("0")
+        if len(digits) >= 4:
+            domain = ["|", ("roms_whatsapp_number", "like", digits), *domain]
+        return domain
 
     def _compute_roms_duplicate_count(self):
         numbers = [n for n in self.mapped("roms_whatsapp_number") if n]

@@ -104,3 +104,18 @@ class TestPhoneIdentity(TransactionCase):
             wizard.action_merge()
         self.assertFalse(second.exists())
         self.assertEqual(first.roms_duplicate_count, 0)
+
+    def test_search_by_any_spelling(self):
+        budi = self._customer("Budi Santoso", mobile="+6281234567890")
+        for typed in (
+            "0812-3456-7890",
+            "6281234567890",
+            "+62 812 3456 7890",
+            "3456 7890",
+        ):
+            with self.subTest(typed=typed):
+                found = self.Partner.search([("roms_phone_search", "ilike", typed)])
+                self.assertIn(budi, found)
+        self.assertNotIn(
+            budi, self.Partner.search([("roms_phone_search", "ilike", "0813-9999")])
+        )
