@@ -31,6 +31,7 @@
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/roms_menus.xml",
+        "views/roms_order_stage_views.xml",
         "views/roms_customer_import_views.xml",
         "views/roms_district_views.xml",
         "views/roms_segment_views.xml",

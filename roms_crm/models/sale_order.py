@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 ROMS_STAGES = [
     ("pending", "Pending"),
@@ -48,6 +49,20 @@ class SaleOrder(models.Model):
         tracking=True,
     )
 
+    roms_stage_history_ids = fields.One2many(
+        "roms.order.stage.history",
+        "order_id",
+        string="Fulfilment History",
+        readonly=True,
+    )
+    roms_new_order_done = fields.Boolean(
+        string="New-order Event Fired",
+        copy=False,
+        readonly=True,
+        help="Set when the order was first confirmed and the new-order automation "
+        "(thank-you message, loyalty points) ran; it never runs twice.",
+    )
+
     _sql_constraints = [
         (
             "roms_external_id_source_uniq",
@@ -56,16 +71,163 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    # ------------------------------------------------------------------
+    # Fulfilment stage: follows Odoo where Odoo knows, set by hand otherwise
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._roms_log_stage(False)
+        return orders
+
+    def write(self, vals):
+        if "roms_stage" not in vals:
+            return super().write(vals)
+        previous = {order: order.roms_stage for order in self}
+        if vals["roms_stage"] == "delivered" and "roms_delivered_date" not in vals:
+            vals = dict(vals, roms_delivered_date=fields.Datetime.now())
+        result = super().write(vals)
+        for old_stage, orders in self.grouped(lambda o: previous[o]).items():
+            orders.filtered(lambda o, s=old_stage: o.roms_stage != s)._roms_log_stage(
+                old_stage
+            )
+        return result
+
+    def _roms_log_stage(self, previous_stage):
+        """Add a history line for the current stage of these orders. The comment,
+        tracking number and notification come from the context of the change."""
+        context = self.env.context
+        self.env["roms.order.stage.history"].sudo().create(
+            [
+                {
+                    "order_id": order.id,
+                    "stage": order.roms_stage,
+                    "previous_stage": previous_stage,
+                    "comment": context.get("roms_stage_comment"),
+                    "tracking_number": context.get("roms_stage_tracking_number"),
+                    "customer_notified": bool(context.get("roms_stage_notify")),
+                }
+                for order in self
+            ]
+        )
+
+    def _roms_set_stage(
+        self, stage, comment=False, tracking_number=False, notify=False
+    ):
+        """Move these orders to a fulfilment stage, the one way to do it by hand,
+        from the portal or from the API.
+
+        Confirms pending quotations moved forward and cancels through Odoo for
+        "cancelled", so Odoo's state stays consistent. Records the change in the
+        history with the comment, and notifies the customer when asked.
+        """
+        if stage not in dict(ROMS_STAGES):
+            raise UserError(
+                self.env._("Unknown fulfilment stage %(stage)s.", stage=stage)
+            )
+        for order in self:
+            if order.roms_stage == "cancelled" and stage != "cancelled":
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s is cancelled: set it back to a quotation "
+                        "before moving it on.",
+                        order=order.name,
+                    )
+                )
+        context = {
+            "roms_stage_comment": comment or False,
+            "roms_stage_tracking_number": tracking_number or False,
+            "roms_stage_notify": notify,
+        }
+        orders = self.with_context(**context)
+        if tracking_number:
+            orders.write({"roms_tracking_number": tracking_number})
+        if stage == "cancelled":
+            orders.filtered(lambda o: o.state != "cancel")._action_cancel()
+        else:
+            to_confirm = orders.filtered(lambda o: o.state in ("draft", "sent"))
+            if stage != "pending" and to_confirm:
+                to_confirm.action_confirm()
+        orders.filtered(lambda o: o.roms_stage != stage).write({"roms_stage": stage})
+        if notify:
+            orders._roms_notify_stage(stage, comment)
+        return True
+
+    def _roms_notify_stage(self, stage, comment):
+        """Tell the customers about a stage change. By e-mail through the chatter
+        here; the messaging addon sends it through the ROMS message queue."""
+        stage_label = dict(self._fields["roms_stage"]._description_selection(self.env))[
+            stage
+        ]
+        for order in self:
+            body = self.env._(
+                "Your order %(order)s is now: %(stage)s.",
+                order=order.name,
+                stage=stage_label,
+            )
+            if comment:
+                body = f"{body}\n{comment}"
+            order.message_post(
+                body=body,
+                partner_ids=order.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
     def _action_confirm(self):
         result = super()._action_confirm()
+        self.filtered(lambda o: o.roms_stage == "pending").write(
+            {"roms_stage": "processed"}
+        )
+        new_orders = self.filtered(lambda o: not o.roms_new_order_done)
+        if new_orders:
+            new_orders.write({"roms_new_order_done": True})
+            new_orders._roms_on_new_order()
         self._roms_update_customer_stats()
         return result
+
+    def _roms_on_new_order(self):
+        """The new-order event: runs exactly once per order, at its first
+        confirmation, whatever the channel (backend, portal, API). Thank-you
+        messages and loyalty points extend this hook."""
+        return True
 
     def _action_cancel(self):
         was_confirmed = self.filtered(lambda order: order.state == "sale")
         result = super()._action_cancel()
+        self.filtered(lambda o: o.roms_stage != "cancelled").write(
+            {"roms_stage": "cancelled"}
+        )
         was_confirmed._roms_update_customer_stats()
         return result
+
+    def action_draft(self):
+        result = super().action_draft()
+        self.filtered(lambda o: o.roms_stage == "cancelled").write(
+            {"roms_stage": "pending"}
+        )
+        return result
+
+    def _roms_sync_shipped(self):
+        """Outgoing deliveries done: processed orders become shipped."""
+        for order in self.filtered(lambda o: o.roms_stage in ("pending", "processed")):
+            outgoing = order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
+            )
+            if outgoing and all(picking.state == "done" for picking in outgoing):
+                order.roms_stage = "shipped"
+
+    def action_roms_change_stage(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_crm.roms_order_stage_wizard_action"
+        )
+        action["context"] = {
+            "default_order_ids": self.ids,
+            "default_stage": self.env.context.get("roms_next_stage")
+            or self[:1].roms_stage,
+        }
+        return action
 
     def _roms_update_customer_stats(self):
         """Bring the statistics and segments of these orders' customers up to date,

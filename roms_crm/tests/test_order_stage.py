@@ -1,0 +1,125 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+from odoo.addons.roms_crm.models.sale_order import SaleOrder
+
+
+@tagged("post_install", "-at_install")
+class TestOrderStage(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cs_user = new_test_user(
+            cls.env, "roms_cs_stage", groups="roms_crm.group_roms_cs"
+        )
+        cls.env = cls.env(user=cls.cs_user)
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Wulan", "roms_category": "customer", "mobile": "081234500001"}
+        )
+        cls.product = (
+            cls.env["product.product"]
+            .sudo()
+            .create(
+                {"name": "Gula Aren Test", "is_storable": True, "list_price": 50000}
+            )
+        )
+        cls.env["stock.quant"].sudo()._update_available_quantity(
+            cls.product, cls.env.ref("stock.stock_location_stock"), 100
+        )
+
+    def _order(self):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 2}
+                    )
+                ],
+            }
+        )
+
+    def _stages(self, order):
+        return order.roms_stage_history_ids.sorted("id").mapped("stage")
+
+    def test_stage_follows_odoo(self):
+        order = self._order()
+        self.assertEqual(order.roms_stage, "pending")
+        order.action_confirm()
+        self.assertEqual(order.roms_stage, "processed")
+        picking = order.picking_ids
+        picking.move_ids.quantity = 2
+        picking.move_ids.picked = True
+        picking.with_context(skip_sms=True).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(order.roms_stage, "shipped")
+        self.assertEqual(self._stages(order), ["pending", "processed", "shipped"])
+
+    def test_cancel_and_back_to_quotation(self):
+        order = self._order()
+        order.action_confirm()
+        order._action_cancel()
+        self.assertEqual(order.roms_stage, "cancelled")
+        with self.assertRaises(UserError):
+            order._roms_set_stage("shipped")
+        order.action_draft()
+        self.assertEqual(order.roms_stage, "pending")
+
+    @freeze_time("2026-05-04 09:30:00")
+    def test_manual_change_with_comment_tracking_and_notification(self):
+        order = self._order()
+        order.action_confirm()
+        wizard = Form(
+            self.env["roms.order.stage.wizard"].with_context(
+                default_order_ids=order.ids, default_stage="shipped"
+            )
+        )
+        wizard.tracking_number = "JNE CGK1234567890"
+        wizard.comment = "Dikirim dengan JNE REG"
+        wizard.notify = True
+        messages_before = len(order.message_ids)
+        wizard.save().action_apply()
+        self.assertEqual(order.roms_stage, "shipped")
+        self.assertEqual(order.roms_tracking_number, "JNE CGK1234567890")
+        line = order.roms_stage_history_ids.sorted("id")[-1]
+        self.assertEqual(
+            (line.stage, line.previous_stage, line.comment, line.tracking_number),
+            ("shipped", "processed", "Dikirim dengan JNE REG", "JNE CGK1234567890"),
+        )
+        self.assertTrue(line.customer_notified)
+        self.assertEqual(line.user_id, self.cs_user)
+        notification = order.message_ids[: len(order.message_ids) - messages_before]
+        self.assertIn(self.customer, notification.partner_ids)
+
+        order._roms_set_stage("delivered")
+        self.assertEqual(str(order.roms_delivered_date), "2026-05-04 09:30:00")
+        self.assertFalse(
+            order.roms_stage_history_ids.sorted("id")[-1].customer_notified
+        )
+
+    def test_moving_a_quotation_forward_confirms_it(self):
+        order = self._order()
+        order._roms_set_stage("processed")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.roms_stage, "processed")
+        order._roms_set_stage("cancelled")
+        self.assertEqual(order.state, "cancel")
+
+    def test_new_order_event_fires_once(self):
+        order = self._order()
+        with patch.object(
+            SaleOrder, "_roms_on_new_order", autospec=True, return_value=True
+        ) as hook:
+            order.action_confirm()
+            self.assertEqual(hook.call_count, 1)
+            order._action_cancel()
+            order.action_draft()
+            order.action_confirm()
+            self.assertEqual(hook.call_count, 1)
+        self.assertTrue(order.roms_new_order_done)
+        self.assertFalse(order.copy().roms_new_order_done)
