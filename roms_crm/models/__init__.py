@@ -8,3 +8,9 @@ from . import roms_segment
 from . import res_config_settings
 from . import roms_order_stage_history
 from . import stock_picking
+from . import roms_refund_request
+from . import roms_refund_request_line
+from . import sale_order_line
+from . import roms_api
+from . import roms_product_review
+from . import res_users_apikeys

@@ -12,5 +12,13 @@ class ResConfigSettings(models.TransientModel):
         "month × this number of months.",
     )
 
+    roms_abandoned_cart_hours = fields.Integer(
+        string="Abandoned Cart After (hours)",
+        config_parameter="roms_crm.abandoned_cart_hours",
+        default=24,
+        help="Quotations not confirmed this many hours after their date are listed "
+        "as abandoned carts for follow-up.",
+    )
+
     def action_roms_update_all_stats(self):
         self.env["res.partner"]._roms_update_all_stats()

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
 ROMS_STAGES = [
     ("pending", "Pending"),
@@ -9,6 +10,17 @@ ROMS_STAGES = [
     ("shipped", "Shipped"),
     ("delivered", "Delivered"),
     ("cancelled", "Cancelled"),
+]
+
+
+ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
+
+# The payment status a web shop reports with its order (order API).
+PAYMENT_STATUSES = [
+    ("unpaid", "Unpaid"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("refunded", "Refunded"),
 ]
 
 
@@ -62,6 +74,15 @@ class SaleOrder(models.Model):
         help="Set when the order was first confirmed and the new-order automation "
         "(thank-you message, loyalty points) ran; it never runs twice.",
     )
+    roms_refund_request_ids = fields.One2many(
+        "roms.refund.request",
+        "order_id",
+        string="Refund Requests",
+        readonly=True,
+    )
+    roms_refund_count = fields.Integer(
+        string="Refunds", compute="_compute_roms_refund_count"
+    )
 
     _sql_constraints = [
         (
@@ -70,6 +91,20 @@ class SaleOrder(models.Model):
             "An order with this external id already exists for this source.",
         ),
     ]
+
+    @api.depends("roms_refund_request_ids")
+    def _compute_roms_refund_count(self):
+        for order in self:
+            order.roms_refund_count = len(order.roms_refund_request_ids)
+
+    def action_roms_refund_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_crm.roms_refund_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action
 
     # ------------------------------------------------------------------
     # Fulfilment stage: follows Odoo where Odoo knows, set by hand otherwise
@@ -148,7 +183,13 @@ class SaleOrder(models.Model):
         else:
             to_confirm = orders.filtered(lambda o: o.state in ("draft", "sent"))
             if stage != "pending" and to_confirm:
-                to_confirm.action_confirm()
+                # the confirmation is its own step of the history, without the
+                # comment meant for the requested stage
+                to_confirm.with_context(
+                    roms_stage_comment=False,
+                    roms_stage_tracking_number=False,
+                    roms_stage_notify=False,
+                ).action_confirm()
         orders.filtered(lambda o: o.roms_stage != stage).write({"roms_stage": stage})
         if notify:
             orders._roms_notify_stage(stage, comment)
@@ -276,3 +317,155 @@ class SaleOrder(models.Model):
             if stage == "cancelled":
                 order._action_cancel()
             order.write(vals)
+
+    # ------------------------------------------------------------------
+    # Abandoned carts: quotations never confirmed after a configurable number
+    # of hours (roms_crm.abandoned_cart_hours, 24 by default), counted from the
+    # quotation date. Not stored: the list is right whenever it is opened.
+    # ------------------------------------------------------------------
+
+    roms_is_abandoned = fields.Boolean(
+        string="Abandoned Cart",
+        compute="_compute_roms_abandoned",
+        search="_search_roms_is_abandoned",
+    )
+    roms_cart_age_hours = fields.Integer(
+        string="Age (hours)", compute="_compute_roms_abandoned"
+    )
+    roms_cart_summary = fields.Char(
+        string="Contents", compute="_compute_roms_cart_summary"
+    )
+    roms_partner_phone = fields.Char(
+        string="Phone", compute="_compute_roms_partner_phone"
+    )
+
+    @api.model
+    def _roms_abandoned_cutoff(self):
+        """The quotation date before which an unconfirmed quotation is abandoned."""
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(ABANDONED_CART_HOURS_PARAM, 24)
+        )
+        try:
+            hours = max(int(param), 0)
+        except (TypeError, ValueError):
+            hours = 24
+        return fields.Datetime.now() - timedelta(hours=hours)
+
+    @api.depends("state", "date_order")
+    def _compute_roms_abandoned(self):
+        cutoff = self._roms_abandoned_cutoff()
+        now = fields.Datetime.now()
+        for order in self:
+            open_quote = order.state in ("draft", "sent") and order.date_order
+            order.roms_is_abandoned = bool(open_quote and order.date_order <= cutoff)
+            order.roms_cart_age_hours = (
+                int((now - order.date_order).total_seconds() // 3600)
+                if open_quote
+                else 0
+            )
+
+    def _search_roms_is_abandoned(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on abandoned carts."))
+        abandoned = (operator == "=") == bool(value)
+        cutoff = self._roms_abandoned_cutoff()
+        if abandoned:
+            return [("state", "in", ("draft", "sent")), ("date_order", "<=", cutoff)]
+        return [
+            "|",
+            ("state", "not in", ("draft", "sent")),
+            ("date_order", ">", cutoff),
+        ]
+
+    @api.depends("order_line.product_uom_qty", "order_line.product_id")
+    def _compute_roms_cart_summary(self):
+        for order in self:
+            parts = [
+                f"{line.product_uom_qty:g} × {line.product_id.display_name}"
+                for line in order.order_line
+                if not line.display_type and line.product_id
+            ]
+            summary = ", ".join(parts)
+            order.roms_cart_summary = (
+                summary if len(summary) <= 120 else summary[:119] + "…"
+            )
+
+    @api.depends(
+        "partner_id.roms_whatsapp_number", "partner_id.mobile", "partner_id.phone"
+    )
+    def _compute_roms_partner_phone(self):
+        for order in self:
+            partner = order.partner_id
+            order.roms_partner_phone = (
+                partner.roms_whatsapp_number or partner.mobile or partner.phone
+            )
+
+    # ------------------------------------------------------------------
+    # Order API (see roms.api)
+    # ------------------------------------------------------------------
+
+    roms_payment_status = fields.Selection(
+        PAYMENT_STATUSES,
+        string="Payment Status",
+        copy=False,
+        index=True,
+        help="The payment status reported by the web shop the order came from.",
+    )
+
+    def _roms_api_payload(self):
+        """The order as the API returns it."""
+        self.ensure_one()
+        partner = self.partner_id
+
+        def when(value):
+            return (
+                value and fields.Datetime.to_datetime(value).isoformat() + "Z" or None
+            )
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "external_id": self.roms_external_id,
+            "source": self.roms_source,
+            "status": self.roms_stage,
+            "state": self.state,
+            "payment_status": self.roms_payment_status or None,
+            "date_order": when(self.date_order),
+            "delivered_date": when(self.roms_delivered_date),
+            "tracking_number": self.roms_tracking_number or None,
+            "currency": self.currency_id.name,
+            "amount_untaxed": self.amount_untaxed,
+            "amount_tax": self.amount_tax,
+            "amount_total": self.amount_total,
+            "note": html2plaintext(self.note) if self.note else None,
+            "customer": {
+                "id": partner.id,
+                "name": partner.name,
+                "phone": partner.roms_whatsapp_number
+                or partner.mobile
+                or partner.phone
+                or None,
+                "email": partner.email or None,
+            },
+            "lines": [
+                {
+                    "sku": line.product_id.default_code or None,
+                    "product": line.product_id.display_name,
+                    "quantity": line.product_uom_qty,
+                    "price_unit": line.price_unit,
+                    "subtotal": line.price_subtotal,
+                }
+                for line in self.order_line.filtered(lambda l: not l.display_type)
+            ],
+            "history": [
+                {
+                    "status": entry.stage,
+                    "date": when(entry.date),
+                    "comment": entry.comment or None,
+                    "tracking_number": entry.tracking_number or None,
+                }
+                for entry in self.roms_stage_history_ids.sorted("id")
+            ],
+        }

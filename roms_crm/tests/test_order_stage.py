@@ -2,9 +2,9 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, http
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 from odoo.addons.roms_crm.models.sale_order import SaleOrder
 
@@ -123,3 +123,62 @@ class TestOrderStage(TransactionCase):
             self.assertEqual(hook.call_count, 1)
         self.assertTrue(order.roms_new_order_done)
         self.assertFalse(order.copy().roms_new_order_done)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderStagePortal(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env,
+            "roms_portal_stage",
+            password="roms_portal_stage",
+            groups="base.group_portal",
+        )
+        cls.other_user = new_test_user(
+            cls.env,
+            "roms_portal_other",
+            password="roms_portal_other",
+            groups="base.group_portal",
+        )
+        product = cls.env["product.product"].create(
+            {"name": "Kopi Portal", "list_price": 1000}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.portal_user.partner_id.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        cls.order._roms_set_stage(
+            "shipped",
+            comment="Dikirim via SiCepat",
+            tracking_number="SICEPAT 0012345678",
+        )
+
+    def _post_receipt(self):
+        return self.url_open(
+            f"/my/orders/{self.order.id}/roms_received",
+            data={"csrf_token": http.Request.csrf_token(self)},
+        )
+
+    def test_customer_sees_history_and_confirms_receipt(self):
+        self.authenticate("roms_portal_stage", "roms_portal_stage")
+        page = self.url_open(f"/my/orders/{self.order.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("SICEPAT 0012345678", page.text)
+        self.assertIn("Dikirim via SiCepat", page.text)
+        self.assertIn("roms_received", page.text)
+        self._post_receipt()
+        self.assertEqual(self.order.roms_stage, "delivered")
+        self.assertTrue(self.order.roms_delivered_date)
+        self.assertIn(
+            "Receipt confirmed by the customer.",
+            self.order.roms_stage_history_ids.mapped("comment"),
+        )
+
+    def test_other_customer_cannot_confirm(self):
+        self.authenticate("roms_portal_other", "roms_portal_other")
+        self._post_receipt()
+        self.assertEqual(self.order.roms_stage, "shipped")

@@ -1,0 +1,4 @@
+from . import order_stage
+from . import portal
+from . import api
+from . import review

@@ -1,0 +1,244 @@
+"""Order REST API: ``/api/v1/orders`` and its OpenAPI description.
+
+Authentication is an Odoo API key (``res.users.apikeys``) sent as
+``Authorization: Bearer <key>``; the business logic lives in the ``roms.api``
+model. Each request is one transaction: on any error it is rolled back before
+the JSON error is returned, so nothing is written.
+
+The rate limit is counted in the memory of the serving process (a sliding window
+of one minute per API key): with several workers, each worker counts on its own,
+so the effective limit is the configured one times the number of workers.
+"""
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import defaultdict, deque
+
+import werkzeug.exceptions
+
+from odoo import http
+from odoo.exceptions import AccessError
+from odoo.http import request
+
+from ..models.roms_api import RomsApiError
+from .openapi import OPENAPI
+
+_logger = logging.getLogger(__name__)
+
+_RATE_LOCK = threading.Lock()
+_RATE_WINDOWS = defaultdict(deque)  # (db, key digest) -> request times
+RATE_WINDOW_SECONDS = 60.0
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+ROUTE = {
+    "type": "http",
+    "auth": "none",
+    "csrf": False,
+    "save_session": False,
+}
+
+
+def _rate_limit_reset():
+    """Forget every counted request (tests)."""
+    with _RATE_LOCK:
+        _RATE_WINDOWS.clear()
+
+
+def _rate_limit_hit(bucket, limit):
+    """Count a request in ``bucket``; True when it goes over ``limit`` a minute."""
+    if limit <= 0:
+        return False
+    now = time.monotonic()
+    with _RATE_LOCK:
+        window = _RATE_WINDOWS[bucket]
+        while window and window[0] <= now - RATE_WINDOW_SECONDS:
+            window.popleft()
+        if len(window) >= limit:
+            return True
+        window.append(now)
+        return False
+
+
+CURL_EXAMPLE = """curl -X POST {base}/api/v1/orders \\
+  -H "Authorization: Bearer $ROMS_API_KEY" \\
+  -H "Content-Type: application/json" \\
+  -d '{{"external_id": "WC-1001", "source": "woocommerce",
+       "customer": {{"name": "Budi Santoso", "phone": "0812-3456-7890",
+                    "city": "Bandung", "state": "Jawa Barat"}},
+       "lines": [{{"sku": "KOPI-250", "quantity": 2}}],
+       "status": "processed", "payment_status": "paid"}}'
+
+curl {base}/api/v1/orders/WC-1001?source=woocommerce \\
+  -H "Authorization: Bearer $ROMS_API_KEY"
+
+curl -X PATCH {base}/api/v1/orders/WC-1001?source=woocommerce \\
+  -H "Authorization: Bearer $ROMS_API_KEY" \\
+  -H "Content-Type: application/json" \\
+  -d '{{"status": "shipped", "tracking_number": "JNE123456", "notify": true}}'
+"""
+
+PYTHON_EXAMPLE = """import requests
+
+BASE = "{base}"
+HEADERS = {{"Authorization": "Bearer " + API_KEY}}
+
+response = requests.post(f"{{BASE}}/api/v1/orders", headers=HEADERS, timeout=30, json={{
+    "external_id": "WC-1001",
+    "source": "woocommerce",
+    "customer": {{"name": "Budi Santoso", "phone": "0812-3456-7890"}},
+    "lines": [{{"sku": "KOPI-250", "quantity": 2, "price_unit": 85000}}],
+}})
+if response.status_code in (200, 201):   # 200: already known, nothing changed
+    order = response.json()
+    print(order["name"], order["status"], order["amount_total"])
+else:
+    error = response.json()["error"]
+    print(response.status_code, error["code"], error["field"], error["message"])
+
+requests.patch(f"{{BASE}}/api/v1/orders/WC-1001", params={{"source": "woocommerce"}},
+               headers=HEADERS, timeout=30, json={{"status": "delivered"}})
+"""
+
+XMLRPC_EXAMPLE = """import xmlrpc.client
+
+URL, DB, LOGIN = "{base}", "{db}", "integration-user-login"
+common = xmlrpc.client.ServerProxy(f"{{URL}}/xmlrpc/2/common")
+uid = common.authenticate(DB, LOGIN, API_KEY, {{}})
+models = xmlrpc.client.ServerProxy(f"{{URL}}/xmlrpc/2/object")
+orders = models.execute_kw(
+    DB, uid, API_KEY, "sale.order", "search_read",
+    [[["roms_source", "=", "woocommerce"]]],
+    {{"fields": ["name", "roms_external_id", "roms_stage"], "limit": 10}},
+)
+"""
+
+
+class RomsOrderApi(http.Controller):
+    @http.route("/roms/api/docs", type="http", auth="user", methods=["GET"])
+    def roms_api_docs(self, **kwargs):
+        if not request.env.user.has_group("roms_crm.group_roms_admin"):
+            raise werkzeug.exceptions.Forbidden()
+        base = request.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        values = {"base": base, "db": request.db}
+        return request.render(
+            "roms_crm.roms_api_docs",
+            {
+                "base_url": base,
+                "curl_example": CURL_EXAMPLE.format(**values),
+                "python_example": PYTHON_EXAMPLE.format(**values),
+                "xmlrpc_example": XMLRPC_EXAMPLE.format(**values),
+            },
+        )
+
+    @http.route("/api/v1/openapi.json", methods=["GET"], **ROUTE)
+    def roms_api_openapi(self, **kwargs):
+        return request.make_json_response(OPENAPI)
+
+    @http.route("/api/v1/orders", methods=["POST"], readonly=False, **ROUTE)
+    def roms_api_order_create(self, **kwargs):
+        return self._roms_api_call(lambda api, body: api._roms_api_create(body))
+
+    @http.route("/api/v1/orders/<string:external_id>", methods=["GET"], **ROUTE)
+    def roms_api_order_get(self, external_id, source=None, **kwargs):
+        return self._roms_api_call(
+            lambda api, body: (200, api._roms_api_get(external_id, source or None)),
+            with_body=False,
+        )
+
+    @http.route(
+        "/api/v1/orders/<string:external_id>",
+        methods=["PATCH"],
+        readonly=False,
+        **ROUTE,
+    )
+    def roms_api_order_update(self, external_id, source=None, **kwargs):
+        return self._roms_api_call(
+            lambda api, body: (
+                200,
+                api._roms_api_update(external_id, source or None, body),
+            )
+        )
+
+    # ------------------------------------------------------------------
+
+    def _roms_api_call(self, handler, with_body=True):
+        if not request.db or request.env is None:
+            return request.make_json_response(
+                RomsApiError(
+                    503, "no_database", "No database selected on this server."
+                ).to_dict(),
+                status=503,
+            )
+        try:
+            api = self._roms_api_env()
+            body = self._roms_api_body(api) if with_body else None
+            status, data = handler(api, body)
+            return request.make_json_response(data, status=status)
+        except RomsApiError as error:
+            return self._roms_api_error(error)
+        except AccessError as error:
+            return self._roms_api_error(
+                RomsApiError(403, "forbidden", str(error.args[0]))
+            )
+        except Exception:
+            _logger.exception("ROMS order API: unexpected error")
+            return self._roms_api_error(
+                RomsApiError(500, "internal_error", "Unexpected server error.")
+            )
+
+    def _roms_api_error(self, error):
+        request.env.cr.rollback()
+        request.env.invalidate_all()
+        headers = []
+        if error.status == 429:
+            headers.append(("Retry-After", str(int(RATE_WINDOW_SECONDS))))
+        if error.status == 401:
+            headers.append(("WWW-Authenticate", 'Bearer realm="roms"'))
+        return request.make_json_response(
+            error.to_dict(), status=error.status, headers=headers
+        )
+
+    def _roms_api_env(self):
+        """Authenticate the request, switch to the key's user, apply the rate
+        limit; return the ``roms.api`` model in that user's environment."""
+        authorization = request.httprequest.headers.get("Authorization")
+        uid = request.env["roms.api"].sudo()._roms_api_authenticate(authorization)
+        request.update_env(user=uid, su=False)
+        api = request.env["roms.api"]
+        key = authorization.split(None, 1)[1].strip()
+        bucket = (request.db, hashlib.sha256(key.encode()).hexdigest())
+        if _rate_limit_hit(bucket, api._roms_api_rate_per_minute()):
+            raise RomsApiError(
+                429, "rate_limited", "Too many requests for this API key: slow down."
+            )
+        return api
+
+    def _roms_api_body(self, api):
+        limit = api._roms_api_max_body_bytes()
+        httprequest = request.httprequest
+        too_large = RomsApiError(
+            413,
+            "payload_too_large",
+            f"The request body is larger than {limit} bytes.",
+        )
+        if httprequest.content_length and httprequest.content_length > limit:
+            raise too_large
+        if httprequest.mimetype in FORM_MIMETYPES:
+            # the form parser has consumed the body already
+            raise RomsApiError(
+                400,
+                "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.",
+            )
+        data = httprequest.get_data(cache=True)
+        if len(data) > limit:
+            raise too_large
+        try:
+            return json.loads(data or b"null")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise RomsApiError(
+                400, "malformed_json", f"The body is not valid JSON: {error}"
+            ) from error

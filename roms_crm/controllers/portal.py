@@ -1,0 +1,92 @@
+from odoo import Command, http
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+from odoo.tools import float_compare
+
+from odoo.addons.sale.controllers.portal import CustomerPortal
+
+
+class RomsRefundPortal(CustomerPortal):
+    @http.route(
+        "/my/orders/<int:order_id>/refund",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def roms_request_refund(self, order_id, access_token=None, reason=None, **post):
+        """A customer files a refund request for a delivered order of theirs.
+
+        Quantities come as ``qty_<sale line id>``. Everything is checked first;
+        when anything is wrong nothing is written and the order page shows why.
+        """
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        error = self._roms_refund_check(order_sudo, reason, post)
+        if isinstance(error, str):
+            return self._roms_refund_redirect(order_sudo, refund_error=error)
+        quantities = error
+        try:
+            with request.env.cr.savepoint():
+                request.env["roms.refund.request"].sudo().create(
+                    {
+                        "order_id": order_sudo.id,
+                        "reason": reason.strip(),
+                        "source": "portal",
+                        "requested_by_id": request.env.user.id,
+                        "line_ids": [
+                            Command.create(
+                                {"sale_line_id": line.id, "quantity": quantity}
+                            )
+                            for line, quantity in quantities.items()
+                        ],
+                    }
+                )
+        except ValidationError:
+            return self._roms_refund_redirect(order_sudo, refund_error="quantity")
+        return self._roms_refund_redirect(order_sudo, refund_sent=1)
+
+    def _roms_refund_redirect(self, order_sudo, **params):
+        return request.redirect(
+            order_sudo.get_portal_url(
+                query_string="".join(f"&{key}={val}" for key, val in params.items()),
+                anchor="roms_refund",
+            )
+        )
+
+    def _roms_refund_check(self, order_sudo, reason, post):
+        """Return an error code, or {sale line: quantity} when the form is valid."""
+        user = request.env.user
+        if (
+            order_sudo.partner_id.commercial_partner_id != user.commercial_partner_id
+            or order_sudo.state != "sale"
+            or order_sudo.roms_stage != "delivered"
+        ):
+            return "order"
+        if not (reason or "").strip():
+            return "reason"
+        lines = order_sudo.order_line.filtered(lambda line: not line.display_type)
+        quantities = {}
+        for line in lines:
+            raw = (post.get(f"qty_{line.id}") or "").strip()
+            if not raw:
+                continue
+            try:
+                quantity = float(raw.replace(",", "."))
+            except ValueError:
+                return "quantity"
+            if (
+                quantity < 0
+                or float_compare(quantity, line.roms_refundable_qty, precision_digits=6)
+                > 0
+            ):
+                return "quantity"
+            if quantity:
+                quantities[line] = quantity
+        if not quantities:
+            return "lines"
+        return quantities

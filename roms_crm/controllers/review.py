@@ -1,0 +1,101 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.sale.controllers.portal import CustomerPortal
+
+REVIEW_MAX_LENGTH = 2000
+
+
+class RomsReviewPortal(CustomerPortal):
+    @http.route(
+        "/my/orders/<int:order_id>/review",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def roms_review_product(
+        self,
+        order_id,
+        access_token=None,
+        product_id=None,
+        rating=None,
+        text=None,
+        **post,
+    ):
+        """A customer reviews a product of a delivered order of theirs.
+
+        The review waits for moderation. Everything is checked first: when anything
+        is wrong nothing is written and the order page says why.
+        """
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        result = self._roms_review_check(order_sudo, product_id, rating, text)
+        if isinstance(result, str):
+            return self._roms_review_redirect(order_sudo, review_error=result)
+        product, rating_value = result
+        request.env["roms.product.review"].sudo().create(
+            {
+                "product_tmpl_id": product.id,
+                "partner_id": request.env.user.partner_id.id,
+                "rating": rating_value,
+                "text": (text or "").strip() or False,
+                "order_id": order_sudo.id,
+                "source": "portal",
+                "state": "pending",
+            }
+        )
+        return self._roms_review_redirect(order_sudo, review_sent=1)
+
+    def _roms_review_redirect(self, order_sudo, **params):
+        return request.redirect(
+            order_sudo.get_portal_url(
+                query_string="".join(f"&{key}={val}" for key, val in params.items()),
+                anchor="roms_reviews",
+            )
+        )
+
+    def _roms_review_check(self, order_sudo, product_id, rating, text):
+        """Return an error code, or (product template, rating) when valid."""
+        user = request.env.user
+        if (
+            order_sudo.partner_id.commercial_partner_id != user.commercial_partner_id
+            or order_sudo.state != "sale"
+            or order_sudo.roms_stage != "delivered"
+        ):
+            return "order"
+        products = order_sudo.order_line.filtered(
+            lambda line: not line.display_type and line.product_id
+        ).product_id.product_tmpl_id
+        try:
+            product = products.filtered(lambda p: p.id == int(product_id))
+        except (TypeError, ValueError):
+            product = products.browse()
+        if not product:
+            return "product"
+        try:
+            rating_value = int(rating)
+        except (TypeError, ValueError):
+            return "rating"
+        if not 1 <= rating_value <= 5:
+            return "rating"
+        if len((text or "").strip()) > REVIEW_MAX_LENGTH:
+            return "text"
+        if (
+            request.env["roms.product.review"]
+            .sudo()
+            .search_count(
+                [
+                    ("product_tmpl_id", "=", product.id),
+                    ("partner_id", "=", user.partner_id.id),
+                ],
+                limit=1,
+            )
+        ):
+            return "duplicate"
+        return product, rating_value

@@ -1,0 +1,506 @@
+"""Business logic of the order REST API (``/api/v1/orders``).
+
+Kept out of the HTTP controller so that it can be tested and reused without a
+request: every public method takes and returns plain Python data and raises
+:class:`RomsApiError` for anything the client did wrong.
+"""
+
+import logging
+import re
+from datetime import datetime, timezone
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.registry import Registry
+from odoo.tools import plaintext2html
+
+from .sale_order import PAYMENT_STATUSES
+
+_logger = logging.getLogger(__name__)
+
+API_STATUSES_CREATE = ("pending", "processed", "shipped", "delivered")
+API_STATUSES_PATCH = ("pending", "processed", "shipped", "delivered", "cancelled")
+MAX_ID_LENGTH = 128
+MAX_LINES = 500
+
+
+class RomsApiError(Exception):
+    """An error reported to the API client as
+    ``{"error": {"code": …, "message": …, "field": …}}`` with ``status``."""
+
+    def __init__(self, status, code, message, field=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def to_dict(self):
+        return {
+            "error": {"code": self.code, "message": self.message, "field": self.field}
+        }
+
+
+def _invalid(field, message, code="invalid"):
+    return RomsApiError(422, code, message, field)
+
+
+class RomsApi(models.AbstractModel):
+    _name = "roms.api"
+    _description = "ROMS Order API"
+
+    # ------------------------------------------------------------------
+    # Authentication, authorisation, limits
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_api_authenticate(self, authorization):
+        """Return the id of the user of the Bearer API key in ``authorization``
+        (an ``Authorization`` header value), or raise 401/403."""
+        match = re.fullmatch(
+            r"\s*Bearer\s+(\S+)\s*", authorization or "", re.IGNORECASE
+        )
+        if not match:
+            raise RomsApiError(
+                401,
+                "unauthorized",
+                "Missing or malformed Authorization header: use 'Bearer <API key>'.",
+            )
+        uid = self.env["res.users.apikeys"]._check_credentials(
+            scope="rpc", key=match.group(1)
+        )
+        if not uid:
+            raise RomsApiError(
+                401, "unauthorized", "Invalid, expired or revoked API key."
+            )
+        user = self.env["res.users"].sudo().browse(uid)
+        if not self._roms_api_user_allowed(user):
+            raise RomsApiError(
+                403, "forbidden", "This API key's user may not use the order API."
+            )
+        return uid
+
+    @api.model
+    def _roms_api_user_allowed(self, user):
+        return user.has_group("roms_crm.group_roms_api") or user.has_group(
+            "roms_crm.group_roms_admin"
+        )
+
+    @api.model
+    def _roms_api_max_body_bytes(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_crm.api_max_body_bytes", 1024 * 1024)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return 1024 * 1024
+
+    @api.model
+    def _roms_api_rate_per_minute(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_crm.api_rate_per_minute", 120)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return 120
+
+    # ------------------------------------------------------------------
+    # Orders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_api_find(self, external_id, source=None):
+        """The order of ``external_id`` (and ``source`` when given), or 404/409."""
+        domain = [("roms_external_id", "=", external_id)]
+        if source:
+            domain.append(("roms_source", "=", source))
+        orders = self.env["sale.order"].search(domain, limit=2)
+        if not orders:
+            raise RomsApiError(
+                404, "not_found", "No order with this external_id.", "external_id"
+            )
+        if len(orders) > 1:
+            raise RomsApiError(
+                409,
+                "ambiguous",
+                "Several sources have an order with this external_id: give ?source=.",
+                "source",
+            )
+        return orders
+
+    @api.model
+    def _roms_api_get(self, external_id, source=None):
+        return self._roms_api_find(external_id, source)._roms_api_payload()
+
+    @api.model
+    def _roms_api_create(self, payload):
+        """Create the order described by ``payload`` (the decoded POST body).
+
+        :return: (HTTP status, order payload): 201 when created, 200 when an
+            order with this ``external_id`` and ``source`` already existed.
+        """
+        if not isinstance(payload, dict):
+            raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
+        external_id = self._roms_api_identifier(payload, "external_id", required=True)
+        source = self._roms_api_identifier(payload, "source") or "api"
+        Order = self.env["sale.order"]
+        existing = Order.search(
+            [("roms_external_id", "=", external_id), ("roms_source", "=", source)],
+            limit=1,
+        )
+        if existing:
+            return 200, existing._roms_api_payload()
+        values = self._roms_api_order_values(payload)
+        try:
+            # the unique constraint on (external_id, source) decides between two
+            # identical requests racing: the loser's savepoint is rolled back
+            with self.env.cr.savepoint():
+                order = self._roms_api_create_order(external_id, source, values)
+        except psycopg2.errors.UniqueViolation:
+            self.env.invalidate_all()
+            return 200, self._roms_api_read_committed(external_id, source)
+        return 201, order._roms_api_payload()
+
+    @api.model
+    def _roms_api_read_committed(self, external_id, source):
+        """The order another transaction committed while this one was creating
+        it. Read from a fresh cursor: this transaction's snapshot predates it."""
+        with Registry(self.env.cr.dbname).cursor() as cr:
+            env = api.Environment(cr, self.env.uid, self.env.context)
+            order = env["sale.order"].search(
+                [("roms_external_id", "=", external_id), ("roms_source", "=", source)],
+                limit=1,
+            )
+            if not order:
+                raise RomsApiError(
+                    409,
+                    "conflict",
+                    "A concurrent request is creating this order: retry.",
+                    "external_id",
+                )
+            return order._roms_api_payload()
+
+    @api.model
+    def _roms_api_create_order(self, external_id, source, values):
+        partner = self._roms_api_customer(values["customer"])
+        order_vals = {
+            "partner_id": partner.id,
+            "roms_external_id": external_id,
+            "roms_source": source,
+            "order_line": [
+                fields.Command.create(line_vals) for line_vals in values["lines"]
+            ],
+        }
+        if values["date_order"]:
+            order_vals["date_order"] = values["date_order"]
+        if values["payment_status"]:
+            order_vals["roms_payment_status"] = values["payment_status"]
+        if values["note"]:
+            order_vals["note"] = plaintext2html(values["note"])
+        order = self.env["sale.order"].create(order_vals)
+        if values["status"] != "pending":
+            order._roms_set_stage(values["status"])
+            if values["date_order"]:
+                # confirming dates the order now: keep the shop's date
+                order.date_order = values["date_order"]
+        return order
+
+    @api.model
+    def _roms_api_update(self, external_id, source, payload):
+        """Apply a PATCH body to an order: stage, tracking number, comment."""
+        order = self._roms_api_find(external_id, source)
+        if not isinstance(payload, dict):
+            raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
+        status = payload.get("status")
+        tracking = payload.get("tracking_number")
+        comment = payload.get("comment")
+        notify = payload.get("notify", False)
+        if status is not None and status not in API_STATUSES_PATCH:
+            raise _invalid(
+                "status", "status must be one of: " + ", ".join(API_STATUSES_PATCH)
+            )
+        for name, value in (("tracking_number", tracking), ("comment", comment)):
+            if value is not None and not isinstance(value, str):
+                raise _invalid(name, f"{name} must be a string.")
+        if not isinstance(notify, bool):
+            raise _invalid("notify", "notify must be true or false.")
+        if status is None and not tracking:
+            raise _invalid(
+                "status", "Give a status and/or a tracking_number.", code="required"
+            )
+        try:
+            order._roms_set_stage(
+                status or order.roms_stage,
+                comment=comment,
+                tracking_number=tracking,
+                notify=notify,
+            )
+        except (UserError, ValidationError) as error:
+            raise RomsApiError(
+                409, "invalid_transition", str(error.args[0]), "status"
+            ) from error
+        return order._roms_api_payload()
+
+    # ------------------------------------------------------------------
+    # Validation of the POST body
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_api_identifier(self, payload, name, required=False):
+        value = payload.get(name)
+        if value is None or value == "":
+            if required:
+                raise _invalid(name, f"{name} is required.", code="required")
+            return False
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise _invalid(name, f"{name} must be a string.")
+        value = str(value).strip()
+        if not value or len(value) > MAX_ID_LENGTH:
+            raise _invalid(name, f"{name} must have 1 to {MAX_ID_LENGTH} characters.")
+        return value
+
+    @api.model
+    def _roms_api_order_values(self, payload):
+        """Check the whole body before anything is written."""
+        status = payload.get("status") or "processed"
+        if status not in API_STATUSES_CREATE:
+            raise _invalid(
+                "status", "status must be one of: " + ", ".join(API_STATUSES_CREATE)
+            )
+        payment_status = payload.get("payment_status") or False
+        if payment_status and payment_status not in dict(PAYMENT_STATUSES):
+            raise _invalid(
+                "payment_status",
+                "payment_status must be one of: "
+                + ", ".join(key for key, _label in PAYMENT_STATUSES),
+            )
+        note = payload.get("note") or False
+        if note and not isinstance(note, str):
+            raise _invalid("note", "note must be a string.")
+        return {
+            "status": status,
+            "payment_status": payment_status,
+            "note": note,
+            "date_order": self._roms_api_date(payload.get("date_order")),
+            "customer": self._roms_api_customer_values(payload.get("customer")),
+            "lines": self._roms_api_lines(payload.get("lines")),
+        }
+
+    @api.model
+    def _roms_api_date(self, value):
+        if value in (None, ""):
+            return False
+        if not isinstance(value, str):
+            raise _invalid("date_order", "date_order must be an ISO 8601 string.")
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError as error:
+            raise _invalid(
+                "date_order", "date_order must be an ISO 8601 date and time."
+            ) from error
+        if moment.tzinfo:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        return moment.replace(microsecond=0)
+
+    @api.model
+    def _roms_api_customer_values(self, customer):
+        if not isinstance(customer, dict):
+            raise _invalid("customer", "customer is required.", code="required")
+        values = {}
+        for key in ("name", "phone", "email", "street", "city", "state", "zip"):
+            value = customer.get(key)
+            if value in (None, ""):
+                values[key] = False
+                continue
+            if not isinstance(value, str):
+                raise _invalid(f"customer.{key}", f"customer.{key} must be a string.")
+            values[key] = value.strip() or False
+        Partner = self.env["res.partner"]
+        if values["phone"]:
+            try:
+                values["phone"] = Partner._roms_normalize_phone(
+                    values["phone"], strict=True
+                )
+            except ValidationError as error:
+                raise _invalid("customer.phone", str(error.args[0])) from error
+        if values["email"] and not re.fullmatch(
+            r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]
+        ):
+            raise _invalid("customer.email", "customer.email is not a valid address.")
+        if not (values["phone"] or values["email"]):
+            raise _invalid(
+                "customer.phone",
+                "customer needs a phone or an email.",
+                code="required",
+            )
+        category = customer.get("category") or "customer"
+        if category not in dict(Partner._fields["roms_category"].selection):
+            raise _invalid(
+                "customer.category",
+                "customer.category must be one of: "
+                + ", ".join(
+                    key for key, _label in Partner._fields["roms_category"].selection
+                ),
+            )
+        values["category"] = category
+        values["state_id"] = False
+        if values["state"]:
+            state = self.env["res.country.state"].search(
+                [
+                    ("country_id.code", "=", "ID"),
+                    "|",
+                    ("name", "=ilike", values["state"]),
+                    ("code", "=ilike", values["state"]),
+                ],
+                limit=1,
+            )
+            if not state:
+                raise _invalid("customer.state", "Unknown Indonesian province.")
+            values["state_id"] = state.id
+        return values
+
+    @api.model
+    def _roms_api_lines(self, lines):
+        if not isinstance(lines, list) or not lines:
+            raise _invalid("lines", "lines must be a non-empty list.", code="required")
+        if len(lines) > MAX_LINES:
+            raise _invalid("lines", f"At most {MAX_LINES} lines per order.")
+        skus = [line.get("sku") for line in lines if isinstance(line, dict)]
+        products = self.env["product.product"].search(
+            [
+                ("default_code", "in", [sku for sku in skus if isinstance(sku, str)]),
+                ("sale_ok", "=", True),
+            ]
+        )
+        by_sku = {product.default_code: product for product in products}
+        result = []
+        for index, line in enumerate(lines):
+            where = f"lines[{index}]"
+            if not isinstance(line, dict):
+                raise _invalid(where, f"{where} must be an object.")
+            sku = line.get("sku")
+            if not sku or not isinstance(sku, str):
+                raise _invalid(f"{where}.sku", f"{where}.sku is required.", "required")
+            product = by_sku.get(sku)
+            if not product:
+                raise _invalid(f"{where}.sku", f"Unknown SKU {sku!r}.", "unknown_sku")
+            quantity = line.get("quantity", 1)
+            if (
+                isinstance(quantity, bool)
+                or not isinstance(quantity, (int, float))
+                or quantity <= 0
+            ):
+                raise _invalid(
+                    f"{where}.quantity", f"{where}.quantity must be a positive number."
+                )
+            line_vals = {"product_id": product.id, "product_uom_qty": quantity}
+            price = line.get("price_unit")
+            if price is not None:
+                if (
+                    isinstance(price, bool)
+                    or not isinstance(price, (int, float))
+                    or price < 0
+                ):
+                    raise _invalid(
+                        f"{where}.price_unit",
+                        f"{where}.price_unit must be a number, 0 or more.",
+                    )
+                line_vals["price_unit"] = price
+            result.append(line_vals)
+        return result
+
+    @api.model
+    def _roms_api_customer(self, values):
+        """The customer of these values: matched by normalised phone, then by
+        email, else created."""
+        Partner = self.env["res.partner"]
+        partner = Partner
+        if values["phone"]:
+            partner = Partner.search(
+                [("roms_whatsapp_number", "=", values["phone"])], order="id", limit=1
+            )
+        if not partner and values["email"]:
+            partner = Partner.search(
+                [("email", "=ilike", values["email"])], order="id", limit=1
+            )
+        if partner:
+            return partner
+        if not values["name"]:
+            raise _invalid(
+                "customer.name",
+                "customer.name is required for a new customer.",
+                code="required",
+            )
+        vals = {
+            "name": values["name"],
+            "mobile": values["phone"],
+            "email": values["email"],
+            "street": values["street"],
+            "city": values["city"],
+            "zip": values["zip"],
+            "state_id": values["state_id"],
+            "country_id": self.env.ref("base.id").id,
+            "roms_category": values["category"],
+        }
+        return Partner.create(vals)
+
+
+class RomsApiKeyWizard(models.TransientModel):
+    _name = "roms.api.key.wizard"
+    _description = "New API Key for an Integration"
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Integration User",
+        required=True,
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("roms_crm.group_roms_api").ids),
+            ("share", "=", False),
+        ],
+        help="The user the web shop acts as. Add users to the ROMS API group in "
+        "Settings › Users.",
+    )
+    name = fields.Char(
+        string="Description",
+        required=True,
+        help="What uses the key, e.g. the name of the web shop.",
+    )
+    expiration_date = fields.Datetime(
+        string="Expires On", help="Leave empty for a key that never expires."
+    )
+
+    def action_generate(self):
+        """Create the key and show it, once: only its hash is kept."""
+        self.ensure_one()
+        if not self.env.user.has_group("roms_crm.group_roms_admin"):
+            raise AccessError(
+                self.env._("Only ROMS administrators can create API keys.")
+            )
+        if not self.env["roms.api"]._roms_api_user_allowed(self.user_id):
+            raise UserError(
+                self.env._(
+                    "%(user)s is not in the ROMS API group.", user=self.user_id.name
+                )
+            )
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.user_id)
+            .sudo()
+            ._generate(None, self.name, self.expiration_date)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.users.apikeys.show",
+            "name": self.env._("API Key Ready"),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_key": key},
+        }
