@@ -14,3 +14,4 @@ from . import sale_order_line
 from . import roms_api
 from . import roms_product_review
 from . import res_users_apikeys
+from . import stock_move

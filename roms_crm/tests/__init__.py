@@ -2,6 +2,7 @@ from . import test_access
 from . import test_customer_import
 from . import test_customer_stats
 from . import test_i18n
+from . import test_low_stock
 from . import test_order_stage
 from . import test_phone
 from . import test_ui
