@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -16,6 +16,11 @@ class ProductTemplate(models.Model):
         digits="Product Unit of Measure",
         help="The ROMS admins are alerted when the free quantity falls below this.",
     )
+    roms_cross_sell_preview = fields.Text(
+        string="In a Reminder",
+        compute="_compute_roms_cross_sell_preview",
+        help="How the recommendation reads at the end of a repeat-order reminder.",
+    )
     roms_low_stock_alerted = fields.Boolean(
         string="Low Stock Alerted",
         copy=False,
@@ -28,6 +33,20 @@ class ProductTemplate(models.Model):
         compute="_compute_roms_low_stock",
         search="_search_roms_low_stock",
     )
+
+    @api.depends("name", "roms_cross_sell_text")
+    def _compute_roms_cross_sell_preview(self):
+        for product in self:
+            product.roms_cross_sell_preview = (
+                self.env._(
+                    "Hi Budi, your %(product)s should be running low by now. "
+                    "Order again?\n%(recommendation)s",
+                    product=product.name,
+                    recommendation=product.roms_cross_sell_text,
+                )
+                if product.roms_cross_sell_text
+                else False
+            )
 
     def _compute_roms_low_stock(self):
         for product in self:

@@ -90,3 +90,12 @@ class TestLowStock(TransactionCase):
             self.product.product_tmpl_id,
             self.env["product.template"].search([("roms_low_stock", "=", True)]),
         )
+
+    def test_cross_sell_preview(self):
+        template = self.product.product_tmpl_id
+        self.assertFalse(template.roms_cross_sell_preview)
+        template.roms_cross_sell_text = "Kak, sekalian Kopi Robusta-nya!"
+        self.assertIn("Gula Semut Test", template.roms_cross_sell_preview)
+        self.assertTrue(
+            template.roms_cross_sell_preview.endswith("Kak, sekalian Kopi Robusta-nya!")
+        )
