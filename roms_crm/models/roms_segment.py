@@ -135,40 +135,42 @@ class RomsSegment(models.Model):
     def _roms_assign(self, partners):
         """Recompute the segments of ``partners`` (ROMS customers) in a few queries.
 
-        One search per active rule segment over the batch, then one DELETE and one
-        INSERT on the relation table.
+        One DELETE, then one INSERT … SELECT per active rule segment over the
+        batch and one for Regular: the ids never travel through Python.
         """
-        partners = partners.filtered("roms_category")
         if not partners:
             return
-        Partner = self.env["res.partner"]
+        Partner = self.env["res.partner"].with_context(active_test=False)
         segments = self.search([])
-        pairs = []
-        segmented = set()
-        for segment in segments.filtered(lambda s: s.rule_type != "regular"):
-            domain = expression.AND(
-                [[("id", "in", partners.ids)], segment._get_domain()]
-            )
-            ids = Partner.with_context(active_test=False)._search(domain)
-            member_ids = [row[0] for row in self.env.execute_query(ids.select())]
-            pairs += [(partner_id, segment.id) for partner_id in member_ids]
-            segmented.update(member_ids)
-        for segment in segments.filtered(lambda s: s.rule_type == "regular"):
-            pairs += [(pid, segment.id) for pid in partners.ids if pid not in segmented]
-        Partner.flush_model(["roms_segment_ids"])
+        Partner.flush_model()
+        self.flush_model()
+        batch = [("id", "in", partners.ids), ("roms_category", "!=", False)]
         self.env.execute_query(
             SQL(
                 "DELETE FROM roms_partner_segment_rel WHERE partner_id = ANY(%s)",
                 partners.ids,
             )
         )
-        if pairs:
+        for segment in segments.filtered(lambda s: s.rule_type != "regular"):
+            query = Partner._search(expression.AND([batch, segment._get_domain()]))
+            self.env.execute_query(
+                SQL(
+                    "INSERT INTO roms_partner_segment_rel (partner_id, segment_id) %s",
+                    query.select(
+                        SQL.identifier(query.table, "id"), SQL("%s", segment.id)
+                    ),
+                )
+            )
+        for segment in segments.filtered(lambda s: s.rule_type == "regular"):
+            query = Partner._search(batch)
             self.env.execute_query(
                 SQL(
                     """INSERT INTO roms_partner_segment_rel (partner_id, segment_id)
-                       SELECT * FROM unnest(%s::int[], %s::int[])""",
-                    [pair[0] for pair in pairs],
-                    [pair[1] for pair in pairs],
+                       SELECT id, %s FROM (%s) AS batch
+                        WHERE NOT EXISTS (SELECT 1 FROM roms_partner_segment_rel r
+                                           WHERE r.partner_id = batch.id)""",
+                    segment.id,
+                    query.select(),
                 )
             )
         partners.invalidate_recordset(["roms_segment_ids"])
