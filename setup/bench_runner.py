@@ -341,8 +341,20 @@ def main():
     parser.add_argument("--json", action="store_true", help="print JSON results")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("cases", nargs="*", metavar="case",
-                        help=f"cases to run (default all): {', '.join(CASES)}")
+                        help="cases or groups (customers) to run (default all): "
+                        + ", ".join(CASES))
     args = parser.parse_args()
+    # a group name runs every case whose name starts with it: `customers` runs the
+    # customer_* cases
+    args.cases = [
+        case
+        for name in args.cases
+        for case in (
+            [name]
+            if name in CASES
+            else [c for c in CASES if c.startswith(name.rstrip("s") + "_")] or [name]
+        )
+    ]
     unknown = set(args.cases) - CASES.keys()
     if unknown:
         parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
