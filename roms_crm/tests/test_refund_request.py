@@ -2,6 +2,8 @@ from odoo import Command, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
+from odoo.addons.roms_crm.tests.common import make_order
+
 
 class RefundCommon:
     @classmethod
@@ -25,29 +27,7 @@ class RefundCommon:
 
     @classmethod
     def _order(cls, partner, qty=4, price=50000, stage="processed"):
-        order = (
-            cls.env["sale.order"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": cls.product.id,
-                                "product_uom_qty": qty,
-                                "price_unit": price,
-                                "tax_id": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        if stage != "processed":
-            order._roms_set_stage(stage)
-        return order
+        return make_order(cls.env, partner, cls.product, qty, price, stage)
 
 
 @tagged("post_install", "-at_install")

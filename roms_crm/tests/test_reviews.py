@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.roms_crm.tests.common import make_order
+
 
 class ReviewCommon:
     @classmethod
@@ -24,28 +26,7 @@ class ReviewCommon:
 
     @classmethod
     def _order(cls, partner, product=None, stage="processed"):
-        order = (
-            cls.env["sale.order"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": (product or cls.product).id,
-                                "product_uom_qty": 1,
-                                "tax_id": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        if stage != "processed":
-            order._roms_set_stage(stage)
-        return order
+        return make_order(cls.env, partner, product or cls.product, stage=stage)
 
 
 @tagged("post_install", "-at_install")
