@@ -17,8 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_data  # noqa: E402
+SETUP = Path(__file__).resolve().parent
+sys.path.insert(0, str(SETUP))
+# Case modules (setup/bench_<topic>.py) import `case` and `Case` from here: make
+# `import bench_runner` find this module even when it runs as __main__.
+sys.modules.setdefault("bench_runner", sys.modules[__name__])
+import bench_data
 
 IMPORT_ROWS = 10_000
 CASES = {}
@@ -333,7 +337,17 @@ def print_table(results, scale, runs):
             print(f"  {r['case']}: {r['detail']}")
 
 
+def load_case_modules():
+    """Import every setup/bench_<topic>.py: each registers its cases."""
+    import importlib
+
+    for path in sorted(SETUP.glob("bench_*.py")):
+        if path.stem not in ("bench_data", "bench_runner"):
+            importlib.import_module(path.stem)
+
+
 def main():
+    load_case_modules()
     parser = argparse.ArgumentParser(prog="setup/bench")
     parser.add_argument("--conf", required=True, help=argparse.SUPPRESS)
     parser.add_argument("--scale", choices=bench_data.SCALES, default="small")
@@ -341,7 +355,7 @@ def main():
     parser.add_argument("--json", action="store_true", help="print JSON results")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("cases", nargs="*", metavar="case",
-                        help="cases or groups (customers) to run (default all): "
+                        help="cases or groups (customers, api, order, messaging, whatsapp, reports) to run (default all): "
                         + ", ".join(CASES))
     args = parser.parse_args()
     # a group name runs every case whose name starts with it: `customers` runs the
@@ -352,7 +366,12 @@ def main():
         for case in (
             [name]
             if name in CASES
-            else [c for c in CASES if c.startswith(name.rstrip("s") + "_")] or [name]
+            else [
+                c
+                for c in CASES
+                if c.startswith((name + "_", name.rstrip("s") + "_"))
+            ]
+            or [name]
         )
     ]
     unknown = set(args.cases) - CASES.keys()
