@@ -13,7 +13,6 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.modules.registry import Registry
 from odoo.tools import plaintext2html
 
 from .sale_order import PAYMENT_STATUSES
@@ -173,7 +172,7 @@ class RomsApi(models.AbstractModel):
     def _roms_api_read_committed(self, external_id, source):
         """The order another transaction committed while this one was creating
         it. Read from a fresh cursor: this transaction's snapshot predates it."""
-        with Registry(self.env.cr.dbname).cursor() as cr:
+        with self.env.registry.cursor() as cr:
             env = api.Environment(cr, self.env.uid, self.env.context)
             order = env["sale.order"].search(
                 [("roms_external_id", "=", external_id), ("roms_source", "=", source)],

@@ -13,3 +13,4 @@ from . import test_order_api
 from . import test_reviews
 from . import test_abandoned_carts
 from . import test_order_export
+from . import test_order_api_race
