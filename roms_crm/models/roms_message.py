@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL, plaintext2html
 
 _logger = logging.getLogger(__name__)
@@ -168,6 +168,18 @@ class RomsMessage(models.Model):
                 if message.partner_id and message.channel
                 else False
             )
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        """Writing by hand from a template: its text filled in for the customer."""
+        template = self.template_id
+        if template:
+            lang = self.partner_id.lang or self.env.lang
+            self.body = template.with_context(lang=lang)._roms_render(
+                partner=self.partner_id
+            )
+            if template.attachment_id:
+                self.attachment_ids = [Command.link(template.attachment_id.id)]
 
     # ------------------------------------------------------------------ hooks
 

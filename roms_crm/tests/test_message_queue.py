@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.roms_crm.models.roms_message import RomsMessage, RomsSendError
@@ -348,5 +348,14 @@ class TestMessageQueue(MessagingCase):
             ("manual", "email", "queued", "pelanggan0@example.com"),
         )
         self.assertEqual(self.customers[0].with_user(cs_user).roms_message_count, 1)
+        # from a template: its text is filled in for the customer
+        form = Form(self.env["roms.message"].with_user(cs_user))
+        form.partner_id = self.customers[1]
+        form.template_id = self.env.ref("roms_crm.roms_message_template_greeting")
+        self.assertEqual(
+            form.body,
+            "Halo Pelanggan 1, selamat datang! Ada yang bisa kami bantu hari ini?",
+        )
+        self.assertEqual(form.save().state, "queued")
         action = self.customers[0].with_user(cs_user).action_roms_messages()
         self.assertEqual(self.env["roms.message"].search(action["domain"]), message)
