@@ -47,6 +47,11 @@
         "views/roms_review_portal_templates.xml",
         "views/roms_abandoned_cart_views.xml",
         "views/roms_order_export_views.xml",
+        "data/roms_customer_category_data.xml",
+        "data/roms_reminder_cron_data.xml",
+        "views/roms_reminder_rule_views.xml",
+        "views/roms_broadcast_views.xml",
+        "views/res_config_settings_broadcast_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

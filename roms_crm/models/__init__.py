@@ -15,3 +15,7 @@ from . import roms_api
 from . import roms_product_review
 from . import res_users_apikeys
 from . import stock_move
+from . import roms_customer_category
+from . import roms_reminder_rule
+from . import roms_broadcast
+from . import roms_message_campaign
