@@ -516,11 +516,12 @@ class RomsBroadcast(models.Model):
             )
         else:
             body = SQL("%s::text", self.body or "")
+        # one pass over the names, as the templates' substitution does: a
+        # customer's name is never substituted again
         name = SQL("COALESCE(%s, '')", SQL.identifier(partner, "name"))
         return SQL(
-            "replace(replace(%s, '{customer_name}', %s), '{name}', %s)",
+            "replace(replace(%s, '{customer_name}', '{name}'), '{name}', %s)",
             body,
-            name,
             name,
         )
 
@@ -552,9 +553,6 @@ class RomsBroadcast(models.Model):
             order="id",
             limit=batch_size,
         )
-        opted_out = Partner.with_context(active_test=False)._search(
-            [("roms_opt_out", "=", True)]
-        )
         attachments = self.attachment_ids | self.template_id.attachment_id
         relation = Message._fields["attachment_ids"]
         jitter = self._roms_param(JITTER_PARAM, DEFAULT_JITTER_SECONDS)
@@ -568,7 +566,7 @@ class RomsBroadcast(models.Model):
                 candidate AS (
                     SELECT p.id AS partner_id, %(body)s AS body,
                            %(recipient)s AS recipient,
-                           p.id IN %(opted_out)s AS opted_out
+                           %(opted_out)s AS opted_out
                       FROM res_partner p JOIN audience a ON a.id = p.id
                 ), ranked AS (
                     SELECT c.*, row_number() OVER (
@@ -618,7 +616,7 @@ class RomsBroadcast(models.Model):
                 audience=audience.select(SQL.identifier(audience.table, "id")),
                 body=self._roms_body_sql("p"),
                 recipient=self._roms_recipient_sql(self.channel, "p"),
-                opted_out=opted_out.subselect(),
+                opted_out=Message._roms_opted_out_sql("p"),
                 broadcast=self.id,
                 channel=self.channel,
                 template=self.template_id.id or None,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -15,6 +15,24 @@ class RomsMessage(models.Model):
         ondelete="set null",
         readonly=True,
     )
+
+    @api.model
+    def _roms_opted_out_sql(self, partner):
+        """SQL condition: the customer of the res_partner alias ``partner`` opted
+        out. The same rule as ``res.partner.roms_opt_out`` (an active
+        ``mail.blacklist`` e-mail or ``phone.blacklist`` number), written as two
+        index probes per customer for the set-based reminder and broadcast
+        queries."""
+        self.env["mail.blacklist"].flush_model(["email", "active"])
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        return SQL(
+            """(EXISTS (SELECT 1 FROM mail_blacklist bl
+                         WHERE bl.active AND bl.email = %(email)s)
+                OR EXISTS (SELECT 1 FROM phone_blacklist pb
+                            WHERE pb.active AND pb.number = %(number)s))""",
+            email=SQL.identifier(partner, "email_normalized"),
+            number=SQL.identifier(partner, "roms_whatsapp_number"),
+        )
 
     def init(self):
         super().init()
@@ -47,3 +65,12 @@ class RomsMessage(models.Model):
                     SQL(where),
                 )
             )
+
+    def _roms_process(self, commit=False):
+        """After each batch the queue sends, check the failure share of the
+        running broadcasts it sent for (automatic pause)."""
+        done = super()._roms_process(commit=commit)
+        broadcasts = self.broadcast_id.filtered(lambda b: b.state == "sending")
+        if broadcasts:
+            broadcasts.sudo()._roms_check_failures()
+        return done

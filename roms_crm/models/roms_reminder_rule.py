@@ -158,11 +158,7 @@ class RomsReminderRule(models.Model):
         """
         lookback = self._roms_param(LOOKBACK_PARAM, DEFAULT_LOOKBACK_DAYS)
         learned_max = self._roms_param(LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS)
-        opted_out = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            ._search([("roms_opt_out", "=", True)])
-        )
+        opted_out = self.env["roms.message"]._roms_opted_out_sql("p")
         return SQL(
             """
             WITH rule AS (
@@ -214,6 +210,7 @@ class RomsReminderRule(models.Model):
             )
             SELECT c.rule_id, c.line_id
               FROM candidate c
+              JOIN res_partner p ON p.id = c.partner_id
               LEFT JOIN learned lr
                 ON c.learned AND lr.partner_id = c.partner_id
                AND lr.product_id = c.product_id
@@ -240,7 +237,7 @@ class RomsReminderRule(models.Model):
                           AND l3.order_id != c.order_id
                           AND o3.state = 'sale'
                           AND o3.date_order > c.delivered)
-               AND c.partner_id NOT IN %(opted_out)s
+               AND NOT %(opted_out)s
              ORDER BY c.line_id, c.rule_id
              %(limit)s
             """,
@@ -248,7 +245,7 @@ class RomsReminderRule(models.Model):
             now=now,
             lookback=lookback,
             learned_max=learned_max,
-            opted_out=opted_out.subselect(),
+            opted_out=opted_out,
             limit=SQL("LIMIT %s", limit) if limit else SQL(),
         )
 

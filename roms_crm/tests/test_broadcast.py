@@ -61,6 +61,9 @@ class BroadcastCommon(TransactionCase):
         cls.env["ir.config_parameter"].set_param(
             "roms_crm.broadcast_failure_threshold", "50"
         )
+        cls.env["ir.config_parameter"].set_param(
+            "roms_crm.broadcast_jitter_seconds", "0"
+        )
         cls.customer_category = cls.env.ref("roms_crm.roms_customer_category_customer")
 
     def _broadcast(self, **vals):
@@ -296,3 +299,31 @@ class TestBroadcast(BroadcastCommon):
             cs_broadcast.write({"name": "Changed"})
         with self.assertRaises(AccessError):
             self.env["roms.broadcast"].with_user(cs_user).create({"name": "CS"})
+
+    def test_jitter(self):
+        self.env["ir.config_parameter"].set_param(
+            "roms_crm.broadcast_jitter_seconds", "600"
+        )
+        now = datetime(2026, 4, 1, 8, 0)
+        with freeze_time(now):
+            broadcast = self._broadcast(category_ids=False)
+            broadcast.action_send()
+            self._cron()
+        times = self._messages(broadcast).mapped("next_attempt_at")
+        self.assertTrue(all(now <= at <= now + timedelta(seconds=600) for at in times))
+        self.assertGreater(len(set(times)), 1, "random, not one instant")
+
+    def test_queue_failures_pause_broadcast(self):
+        """Through the real queue: the e-mails to invalid addresses fail for good
+        and the broadcast pauses right after the queue's batch."""
+        broadcast = self._broadcast(category_ids=False)
+        broadcast.action_send()
+        self._cron()
+        messages = self._messages(broadcast)
+        self.assertEqual(len(messages), 4)
+        for index, message in enumerate(messages):
+            message.recipient = f"not-an-address-{index}"
+        self.env["roms.message"]._cron_roms_send_messages()
+        self.assertEqual(set(messages.mapped("state")), {"failed"})
+        self.assertEqual(broadcast.state, "paused")
+        self.assertIn("4 of 4", broadcast.pause_reason)
