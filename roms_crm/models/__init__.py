@@ -15,6 +15,10 @@ from . import roms_api
 from . import roms_product_review
 from . import res_users_apikeys
 from . import stock_move
+from . import roms_message
+from . import roms_message_template
+from . import mail_mail
+from . import mail_thread
 from . import roms_customer_category
 from . import roms_reminder_rule
 from . import roms_broadcast
