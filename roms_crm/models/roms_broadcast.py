@@ -144,7 +144,7 @@ class RomsBroadcast(models.Model):
     )
 
     # progress
-    message_total = fields.Integer(string="Messages", compute="_compute_progress")
+    message_total = fields.Integer(string="Total Messages", compute="_compute_progress")
     queued_count = fields.Integer(string="Queued", compute="_compute_progress")
     sent_count = fields.Integer(string="Sent", compute="_compute_progress")
     failed_count = fields.Integer(string="Failed", compute="_compute_progress")

@@ -4,10 +4,13 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.roms_crm.tests.message_common import MessagingCase
 
 
-class BroadcastCommon(TransactionCase):
+class BroadcastCommon(MessagingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -314,16 +317,23 @@ class TestBroadcast(BroadcastCommon):
         self.assertGreater(len(set(times)), 1, "random, not one instant")
 
     def test_queue_failures_pause_broadcast(self):
-        """Through the real queue: the e-mails to invalid addresses fail for good
-        and the broadcast pauses right after the queue's batch."""
+        """Through the real queue and a loopback SMTP server refusing every
+        mailbox: the e-mails fail for good and the broadcast pauses right after
+        the queue's batch, not at the next broadcast cron."""
         broadcast = self._broadcast(category_ids=False)
         broadcast.action_send()
         self._cron()
         messages = self._messages(broadcast)
         self.assertEqual(len(messages), 4)
-        for index, message in enumerate(messages):
-            message.recipient = f"not-an-address-{index}"
-        self.env["roms.message"]._cron_roms_send_messages()
+        self.smtp.mode = "reject"
+        with (
+            self.smtp_server(),
+            mute_logger(
+                "odoo.addons.mail.models.mail_mail",
+                "odoo.addons.base.models.ir_mail_server",
+            ),
+        ):
+            self.env["roms.message"]._cron_roms_send_messages()
         self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(broadcast.state, "paused")
         self.assertIn("4 of 4", broadcast.pause_reason)
