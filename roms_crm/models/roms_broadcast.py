@@ -78,7 +78,6 @@ class RomsBroadcast(models.Model):
     )
     template_id = fields.Many2one(
         "roms.message.template",
-        string="Template",
         domain=[("template_type", "=", "broadcast")],
         help="Sent in each customer's language. Leave empty to write the message "
         "below.",

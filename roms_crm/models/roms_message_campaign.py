@@ -5,12 +5,9 @@ from odoo.tools import SQL
 class RomsMessage(models.Model):
     _inherit = "roms.message"
 
-    broadcast_id = fields.Many2one(
-        "roms.broadcast", string="Broadcast", ondelete="cascade", readonly=True
-    )
+    broadcast_id = fields.Many2one("roms.broadcast", ondelete="cascade", readonly=True)
     reminder_rule_id = fields.Many2one(
         "roms.reminder.rule",
-        string="Reminder Rule",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
@@ -35,7 +32,6 @@ class RomsMessage(models.Model):
         )
 
     def init(self):
-        super().init()
         cr = self.env.cr
         # Never two reminders for one (rule, order line), never one broadcast
         # twice to a customer or to an address, whatever runs concurrently.
@@ -65,6 +61,7 @@ class RomsMessage(models.Model):
                     SQL(where),
                 )
             )
+        return super().init()
 
     def _roms_process(self, commit=False):
         """After each batch the queue sends, check the failure share of the

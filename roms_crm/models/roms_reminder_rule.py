@@ -1,5 +1,4 @@
 import logging
-import threading
 
 import psycopg2
 
@@ -34,7 +33,6 @@ class RomsReminderRule(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     days_after_delivery = fields.Integer(
-        string="Days After Delivery",
         required=True,
         default=14,
         help="The reminder is sent this many days after the order was delivered.",
@@ -44,12 +42,10 @@ class RomsReminderRule(models.Model):
         "roms_reminder_rule_product_rel",
         "rule_id",
         "product_id",
-        string="Products",
         help="The products this rule reminds about; leave empty for all products.",
     )
     template_id = fields.Many2one(
         "roms.message.template",
-        string="Template",
         required=True,
         domain=[("template_type", "=", "reminder")],
         help="The message sent; {recommendation} is the product's cross-sell "
@@ -63,7 +59,6 @@ class RomsReminderRule(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         default=lambda self: self.env.company,
         help="Only orders of this company; leave empty for all companies.",
     )
@@ -112,7 +107,6 @@ class RomsReminderRule(models.Model):
         return action
 
     def init(self):
-        super().init()
         # The reminder scan walks the recently delivered orders only.
         create_index(
             self.env.cr,
@@ -128,6 +122,7 @@ class RomsReminderRule(models.Model):
             "sale_order_line",
             ["order_partner_id", "product_id"],
         )
+        return super().init()
 
     # ------------------------------------------------------------------
     # The scan
@@ -357,7 +352,7 @@ class RomsReminderRule(models.Model):
                 messages.flush_recordset()
                 return messages
         except psycopg2.IntegrityError:
-            pass
+            _logger.info("Some reminders were queued meanwhile: one by one")
         messages = Message
         for vals in vals_list:
             try:
@@ -381,8 +376,6 @@ class RomsReminderRule(models.Model):
             total += len(queued)
             if not queued:
                 break
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # each batch kept, like the cron does
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
