@@ -185,7 +185,7 @@ class BroadcastQueue(Case):
 
         def run():
             broadcast.action_send()
-            while not broadcast.materialised:
+            while broadcast.state == "sending" and not broadcast.materialised:
                 result["queued"] += broadcast._roms_materialise()
             env.flush_all()
 

@@ -535,6 +535,7 @@ class RomsBroadcast(models.Model):
         Partner = self.env["res.partner"]
         Message = self.env["roms.message"]
         # one worker per broadcast at a time
+        self.flush_recordset()
         locked = self.env.execute_query(
             SQL(
                 """SELECT id FROM roms_broadcast WHERE id = %s AND state = 'sending'
