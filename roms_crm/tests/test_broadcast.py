@@ -337,3 +337,12 @@ class TestBroadcast(BroadcastCommon):
         self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(broadcast.state, "paused")
         self.assertIn("4 of 4", broadcast.pause_reason)
+
+    def test_send_and_queue_in_one_transaction(self):
+        """Sent and queued at once (no cron in between): the batch sees the
+        broadcast as sending."""
+        broadcast = self._broadcast()
+        broadcast.action_send()
+        self.assertEqual(broadcast._roms_materialise(), 3)
+        self.assertTrue(broadcast.materialised)
+        self.assertEqual(broadcast._roms_materialise(), 0, "nothing left")
