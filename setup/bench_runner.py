@@ -22,7 +22,7 @@ sys.path.insert(0, str(SETUP))
 # Case modules (setup/bench_<topic>.py) import `case` and `Case` from here: make
 # `import bench_runner` find this module even when it runs as __main__.
 sys.modules.setdefault("bench_runner", sys.modules[__name__])
-import bench_data
+import bench_data  # noqa: E402
 
 IMPORT_ROWS = 10_000
 CASES = {}
@@ -355,7 +355,8 @@ def main():
     parser.add_argument("--json", action="store_true", help="print JSON results")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("cases", nargs="*", metavar="case",
-                        help="cases or groups (customers, api, order, messaging, whatsapp, reports) to run (default all): "
+                        help="cases or groups (customers, api, order, messaging, "
+                        "whatsapp, reports) to run (default all): "
                         + ", ".join(CASES))
     args = parser.parse_args()
     # a group name runs every case whose name starts with it: `customers` runs the
