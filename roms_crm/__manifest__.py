@@ -47,12 +47,14 @@
         "views/roms_review_portal_templates.xml",
         "views/roms_abandoned_cart_views.xml",
         "views/roms_order_export_views.xml",
+        "views/roms_reseller_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/product_reseller_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {
