@@ -13,3 +13,5 @@ from . import test_order_api
 from . import test_reviews
 from . import test_abandoned_carts
 from . import test_order_export
+from . import test_reseller_portal
+from . import test_portal_refund_review_tour
