@@ -197,6 +197,78 @@ class TestResellerCatalog(ResellerPortalCommon):
         ]
         self.assertIn("In stock: 100 Units", quantities)
 
+    def test_variants_each_with_price_and_stock(self):
+        attribute = self.env["product.attribute"].create(
+            {
+                "name": "Ukuran",
+                "value_ids": [
+                    Command.create({"name": "250 g"}),
+                    Command.create({"name": "1 kg"}),
+                ],
+            }
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Kopi Varian",
+                "list_price": 100000,
+                "is_storable": True,
+                "taxes_id": [Command.clear()],
+                "roms_reseller_ok": True,
+                "categ_id": self.categ_kopi.id,
+                "attribute_line_ids": [
+                    Command.create(
+                        {
+                            "attribute_id": attribute.id,
+                            "value_ids": [Command.set(attribute.value_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+
+        def variant(size):
+            return template.product_variant_ids.filtered(
+                lambda p: p.product_template_attribute_value_ids.name == size
+            )
+
+        small, big = variant("250 g"), variant("1 kg")
+        big.product_template_attribute_value_ids.price_extra = 200000
+        small.default_code, big.default_code = "KV-250", "KV-1K"
+        self.env["stock.quant"]._update_available_quantity(
+            small, self.warehouse.lot_stock_id, 30
+        )
+        self.authenticate("roms_res1", "roms_res1")
+        page = html.fromstring(self.url_open("/my/catalog?search=Varian").content)
+        rows = page.xpath(
+            "//div[@data-product='Kopi Varian']//li[hasclass('o_roms_variant')]"
+        )
+        texts = [
+            " ".join(row.text_content().replace("\xa0", " ").split()) for row in rows
+        ]
+        currency = self.env.company.currency_id
+
+        def amount(value):
+            text = formatLang(self.env, value, currency_obj=currency)
+            return " ".join(text.replace("\xa0", " ").split())
+
+        self.assertEqual(len(texts), 2)
+        by_code = {
+            code: text for text in texts for code in ("KV-250", "KV-1K") if code in text
+        }
+        self.assertIn("250 g", by_code["KV-250"])
+        self.assertIn(amount(90000), by_code["KV-250"])
+        self.assertIn("Available", by_code["KV-250"])
+        self.assertIn("1 kg", by_code["KV-1K"])
+        self.assertIn(amount(270000), by_code["KV-1K"])
+        self.assertIn("Out of stock", by_code["KV-1K"])
+
+        response = self._post("/my/catalog/cart/add", **{f"qty_{big.id}": "1"})
+        self.assertIn("roms_error=stock", response.url)
+        self._post("/my/catalog/cart/add", **{f"qty_{small.id}": "2"})
+        cart = self._cart(self.reseller)
+        self.assertEqual(cart.order_line.product_id, small)
+        self.assertEqual(cart.amount_total, 2 * 90000)
+
     def test_search_category_and_pages(self):
         self.authenticate("roms_res1", "roms_res1")
         text = self._text(self.url_open("/my/catalog?search=rs-gula"))
