@@ -57,12 +57,14 @@
         "views/roms_broadcast_views.xml",
         "views/res_config_settings_broadcast_views.xml",
         "data/roms_reminder_rule_data.xml",
+        "views/roms_reseller_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/product_reseller_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {

@@ -3,3 +3,4 @@ from . import portal
 from . import api
 from . import review
 from . import unsubscribe
+from . import reseller_portal

@@ -144,3 +144,11 @@ class ProductTemplate(models.Model):
         action["domain"] = [("product_tmpl_id", "=", self.id)]
         action["context"] = {"default_product_tmpl_id": self.id}
         return action
+
+    roms_reseller_ok = fields.Boolean(
+        string="Sold to Resellers",
+        index=True,
+        help="Shown in the reseller catalogue of the customer portal, where "
+        "resellers, dropshippers, agents and distributors order it at their own "
+        "prices.",
+    )

@@ -110,3 +110,25 @@ class ResConfigSettings(models.TransientModel):
         help="Reminders that fell due up to this many days ago are still sent (the "
         "server was down, a rule was just created); older ones are not.",
     )
+    roms_portal_show_stock_qty = fields.Boolean(
+        string="Show Exact Stock in the Reseller Catalogue",
+        config_parameter="roms_crm.portal_show_stock_qty",
+        help="Resellers see the quantity in stock, not only available, low or out "
+        "of stock.",
+    )
+    roms_portal_order_state = fields.Selection(
+        [("quotation", "Quotation"), ("confirmed", "Confirmed Order")],
+        string="Reseller Orders Arrive As",
+        config_parameter="roms_crm.portal_order_state",
+        default="confirmed",
+        help="A quotation waits for the shop to confirm it; a confirmed order is "
+        "processed at once and fires the new-order automation.",
+    )
+    roms_portal_over_stock = fields.Selection(
+        [("refuse", "Refuse"), ("flag", "Accept and Flag")],
+        string="Orders Above Available Stock",
+        config_parameter="roms_crm.portal_over_stock",
+        default="refuse",
+        help="Refuse quantities above the available stock, or accept them and flag "
+        "the order for the shop.",
+    )

@@ -534,3 +534,55 @@ class SaleOrder(models.Model):
                 for entry in self.roms_stage_history_ids.sorted("id")
             ],
         }
+
+    # ------------------------------------------------------------------
+    # Reseller portal: the cart is a draft order of the reseller, so stock and
+    # prices are Odoo's own; placing it turns it into a quotation or an order.
+    # ------------------------------------------------------------------
+
+    roms_portal_cart = fields.Boolean(
+        string="Portal Cart",
+        copy=False,
+        index=True,
+        readonly=True,
+        help="The reseller's cart in the customer portal, not yet placed.",
+    )
+    roms_over_stock = fields.Boolean(
+        string="Ordered Above Stock",
+        copy=False,
+        readonly=True,
+        help="Placed from the portal with quantities above the available stock.",
+    )
+
+    def init(self):
+        result = super().init()
+        # One open cart per customer, even with two requests at the same time.
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS sale_order_roms_portal_cart_uniq "
+            "ON sale_order (partner_id) WHERE roms_portal_cart AND state = 'draft'"
+        )
+        return result
+
+    def _roms_over_stock_lines(self):
+        """The lines of this order asking more of a storable product than is free
+        in its warehouse, as {line: free quantity}."""
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda l: not l.display_type and l.product_id.is_storable
+        )
+        wanted = {}
+        for line in lines:
+            qty = line.product_uom._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id
+            )
+            wanted[line.product_id] = wanted.get(line.product_id, 0.0) + qty
+        products = self.env["product.product"].browse([p.id for p in wanted])
+        free = {
+            product: product.free_qty
+            for product in products.with_context(warehouse_id=self.warehouse_id.id)
+        }
+        return {
+            line: free[line.product_id]
+            for line in lines
+            if wanted[line.product_id] > free[line.product_id]
+        }

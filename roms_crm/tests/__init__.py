@@ -20,3 +20,5 @@ from . import test_message_opt_out
 from . import test_message_thank_you
 from . import test_reminder_rules
 from . import test_broadcast
+from . import test_reseller_portal
+from . import test_portal_refund_review_tour

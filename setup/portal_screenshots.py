@@ -1,0 +1,113 @@
+"""Screenshots of the reseller portal at phone width (375 px) for the README.
+
+Usage: .venv/bin/python setup/portal_screenshots.py http://127.0.0.1:8069 DB OUTDIR
+
+Logs in as the demo reseller (reseller1), opens the catalogue and the reseller's last
+order (scrolled to its fulfilment stage) in headless Chromium emulating a 375 px wide phone, and saves
+``portal_catalog.png`` and ``portal_order.png`` in OUTDIR.
+"""
+
+import base64
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+import websocket
+
+WIDTH, HEIGHT = 375, 812
+
+
+def login(base, db):
+    session = requests.Session()
+    page = session.get(f"{base}/web/login", params={"db": db}).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    session.post(
+        f"{base}/web/login",
+        data={"login": "reseller1", "password": "reseller1", "csrf_token": token},
+    )
+    return session
+
+
+def main(base, db, outdir):
+    session = login(base, db)
+    orders = session.get(f"{base}/my/orders").text
+    order_url = re.search(r'href="(/my/orders/\d+[^"]*)"', orders).group(1)
+    order_url = order_url.replace("&amp;", "&")
+    with tempfile.TemporaryDirectory() as profile:
+        chrome = subprocess.Popen(
+            [
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-port=9333",
+                f"--user-data-dir={profile}",
+                f"--window-size={WIDTH},{HEIGHT}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _attempt in range(50):
+                try:
+                    targets = requests.get("http://127.0.0.1:9333/json").json()
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            target = next(t for t in targets if t["type"] == "page")
+            ws = websocket.create_connection(target["webSocketDebuggerUrl"])
+            ids = iter(range(1, 1000))
+
+            def send(method, **params):
+                msg_id = next(ids)
+                ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+                while True:
+                    message = json.loads(ws.recv())
+                    if message.get("id") == msg_id:
+                        return message.get("result", {})
+
+            send(
+                "Emulation.setDeviceMetricsOverride",
+                width=WIDTH,
+                height=HEIGHT,
+                deviceScaleFactor=2,
+                mobile=True,
+            )
+            host = re.sub(r"^https?://([^:/]+).*$", r"\1", base)
+            send(
+                "Network.setCookie",
+                name="session_id",
+                value=session.cookies["session_id"],
+                domain=host,
+                path="/",
+            )
+            for name, url, anchor in (
+                ("portal_catalog", "/my/catalog", ".o_roms_catalog"),
+                ("portal_order", order_url, "#roms_fulfilment"),
+            ):
+                # the first visit builds the asset bundles: load each page twice
+                for _visit in range(2):
+                    send("Page.navigate", url=base + url)
+                    time.sleep(6)
+                send(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector('{anchor}')"
+                    ".scrollIntoView({block: 'start'})",
+                )
+                time.sleep(1)
+                shot = send("Page.captureScreenshot", format="png")
+                with open(f"{outdir}/{name}.png", "wb") as image:
+                    image.write(base64.b64decode(shot["data"]))
+            ws.close()
+        finally:
+            chrome.terminate()
+            chrome.wait()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
