@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
@@ -120,7 +120,7 @@ class DiscussChannel(models.Model):
         )
         channel.roms_last_inbound_at = max(when, channel.roms_last_inbound_at or when)
         if is_new or idle or not channel.roms_agent_id:
-            channel._roms_wa_assign(reassign=idle)
+            channel._roms_wa_assign(reassign=idle, notify=is_new or idle)
         return message
 
     @api.model
@@ -150,9 +150,12 @@ class DiscussChannel(models.Model):
                 "roms_account_id": account.id,
                 "roms_partner_id": partner.id,
                 "roms_wa_number": number,
+                "channel_member_ids": [Command.create({"partner_id": partner.id})],
             }
         )
-        channel.add_members(partner_ids=partner.ids, post_joined_message=False)
+        # Discuss makes the creator (the webhook's user) a member: only the customer
+        # and the agents belong in a conversation
+        channel.channel_member_ids.filtered(lambda m: m.partner_id != partner).unlink()
         return channel
 
     @api.model
@@ -207,11 +210,12 @@ class DiscussChannel(models.Model):
         )
         return other.roms_agent_id
 
-    def _roms_wa_assign(self, reassign=False):
+    def _roms_wa_assign(self, reassign=False, notify=True):
         """Give this conversation an agent: its customer's last agent when online,
         else the next online agent in turn; nobody online → it waits unassigned and
         the ROMS admins are told. An assigned conversation keeps its agent unless
-        ``reassign`` (it was idle). Return the agent (maybe empty)."""
+        ``reassign`` (it was idle). ``notify``: tell the admins when it has to wait.
+        Return the agent (maybe empty)."""
         self.ensure_one()
         self._roms_wa_lock()
         if self.roms_agent_id and not reassign:
@@ -221,10 +225,9 @@ class DiscussChannel(models.Model):
             agent = last
         else:
             agent = self.env["roms.whatsapp.rotation"]._roms_next_agent()
-        if agent == self.roms_agent_id:
-            return agent
-        self._roms_wa_set_agent(agent)
-        if not agent:
+        if agent != self.roms_agent_id:
+            self._roms_wa_set_agent(agent)
+        if not agent and notify:
             self._roms_wa_notify_admins()
         return agent
 
@@ -243,7 +246,17 @@ class DiscussChannel(models.Model):
 
     def _roms_wa_admins(self):
         group = self.env.ref("roms_crm.group_roms_admin")
-        return group.sudo().users.filtered(lambda u: not u.share and u.id != 1)
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.ids),
+                    ("share", "=", False),
+                    ("id", "!=", SUPERUSER_ID),
+                ]
+            )
+        )
 
     def _roms_wa_notify_admins(self):
         """Nobody is online: the ROMS admins join the conversation and get a

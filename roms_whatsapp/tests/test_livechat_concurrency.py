@@ -61,6 +61,8 @@ class TestLivechatConcurrency(LivechatCase, TransactionCase):
         try:
             barrier.wait(timeout=30)
             with self.registry.cursor() as cr:
+                # the test runner holds the registry lock: hand the registry over
+                cr.transaction = api.Transaction(self.registry)
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 account = env["roms.whatsapp.account"].browse(self.account_id)
                 values = {
@@ -93,6 +95,7 @@ class TestLivechatConcurrency(LivechatCase, TransactionCase):
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
+        self.assertFalse([thread for thread in threads if thread.is_alive()])
         self.assertFalse(errors)
 
         def check(env):
