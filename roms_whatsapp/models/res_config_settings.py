@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    roms_wa_media_max_mb = fields.Float(
+        string="Largest WhatsApp Media (MB)",
+        config_parameter="roms_whatsapp.media_max_mb",
+        default=16.0,
+        help="Images and PDF files received over WhatsApp larger than this are not "
+        "downloaded.",
+    )
