@@ -45,8 +45,12 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             run: "click",
         },
         {
-            content: "The reply is posted",
-            trigger: ".o-mail-Message-body:contains('Stok ready kak')",
+            content: "The reply is posted, with the customer's name filled in",
+            trigger: ".o-mail-Message-body:contains('Stok ready kak Budi123')",
+        },
+        {
+            content: "The reply went out: one tick",
+            trigger: ".o-mail-Message:contains('Stok ready kak') .o-roms-Ticks[data-roms-state='sent']",
         },
         {
             content: "Attach an image",
