@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from markupsafe import Markup, escape
 
@@ -109,7 +109,7 @@ class DiscussChannel(models.Model):
         if isinstance(when, str):
             when = fields.Datetime.to_datetime(when)
         if when.tzinfo:
-            when = when.astimezone(tz=None).replace(tzinfo=None)
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
         message = channel.message_post(
             author_id=channel.roms_partner_id.id,
             body=plaintext2html(values.get("body") or ""),
