@@ -110,12 +110,17 @@ class DiscussChannel(models.Model):
             when = fields.Datetime.to_datetime(when)
         if when.tzinfo:
             when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        attachments = (
+            self.env["ir.attachment"].sudo().browse(values.get("attachment_ids") or [])
+        )
+        # linked to the conversation: its members may open them
+        attachments.write({"res_model": channel._name, "res_id": channel.id})
         message = channel.message_post(
             author_id=channel.roms_partner_id.id,
             body=plaintext2html(values.get("body") or ""),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            attachment_ids=list(values.get("attachment_ids") or []),
+            attachment_ids=attachments.ids,
             roms_wa_direction="in",
         )
         channel.roms_last_inbound_at = max(when, channel.roms_last_inbound_at or when)

@@ -136,7 +136,10 @@ class TestLivechatAssign(LivechatCase, TransactionCase):
         )
         self.assertIn("search_default_my_chats", action["context"])
         Channel = self.env["discuss.channel"].with_user(self.agent_a)
-        domain = [("channel_type", "=", "roms_whatsapp")]
+        domain = [
+            ("channel_type", "=", "roms_whatsapp"),
+            ("roms_account_id", "=", self.account.id),
+        ]
         self.assertEqual(len(Channel.search(domain)), 4)
         mine = Channel.search([*domain, ("roms_agent_id", "=", self.agent_a.id)])
         self.assertEqual(len(mine), 2)

@@ -24,6 +24,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
                 "name": "Meta live chat",
                 "provider": "meta",
                 "is_default": True,
+                "state": "connected",
                 "meta_phone_number_id": cls.meta.phone_number_id,
                 "meta_business_account_id": "102290129340398",
                 "meta_access_token": cls.meta.token,

@@ -30,6 +30,7 @@ class TestLivechatTour(LivechatCase, HttpCase):
                 "name": "Meta tour",
                 "provider": "meta",
                 "is_default": True,
+                "state": "connected",
                 "meta_phone_number_id": self.meta.phone_number_id,
                 "meta_business_account_id": "102290129340398",
                 "meta_access_token": self.meta.token,

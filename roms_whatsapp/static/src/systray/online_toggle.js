@@ -11,7 +11,7 @@ export class RomsOnlineToggle extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.notification = useService("notification");
+        this.store = useService("mail.store");
         this.state = useState({ isAgent: false, online: false, busy: false });
         onWillStart(async () => {
             const status = await this.orm.silent.call("res.users", "roms_get_online", []);
@@ -38,6 +38,10 @@ export class RomsOnlineToggle extends Component {
             this.state.online = await this.orm.call("res.users", "roms_set_online", [
                 !this.state.online,
             ]);
+            if (this.state.online) {
+                // the chats that waited for an agent may now be ours
+                await this.store.fetchData({ channels_as_member: true });
+            }
         } finally {
             this.state.busy = false;
         }

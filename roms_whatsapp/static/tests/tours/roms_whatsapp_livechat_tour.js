@@ -26,6 +26,11 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: ".o-mail-Message:contains('Halo kak, kopi gayo ready?')",
         },
         {
+            content: "Open the customer panel",
+            trigger: ".o-mail-Discuss-header button[name='roms-customer']",
+            run: "click",
+        },
+        {
             content: "The customer panel shows the customer",
             trigger: ".o-roms-CustomerPanel-phone:contains('+6281277776543')",
         },
