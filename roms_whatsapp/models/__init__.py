@@ -5,3 +5,5 @@ from . import discuss_channel
 from . import mail_message
 from . import res_users
 from . import res_config_settings
+from . import roms_message
+from . import roms_message_template
