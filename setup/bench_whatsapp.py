@@ -70,7 +70,7 @@ def ensure_db(conf):
     if (filestore / template).exists():
         shutil.copytree(filestore / template, filestore / name)
     bench_data.run_odoo(
-        conf, "-d", name, "-i", "roms_whatsapp", "--without-demo=all",
+        conf, "-d", name, "-i", "roms_whatsapp", "-u", "roms_crm", "--without-demo=all",
         "--stop-after-init",
     )
     bench_data.set_param(name, "roms_bench.whatsapp_code", fingerprint)
