@@ -27,6 +27,7 @@ import uuid
 from pathlib import Path
 
 import bench_data
+import psycopg2
 
 REQUESTS_PER_RUN = 300
 APP_SECRET = "bench-app-secret"
@@ -64,14 +65,21 @@ def ensure_db(conf):
     print(f"preparing {name} (copy of {template} with roms_whatsapp)", file=sys.stderr)
     if bench_data.database_exists(name):
         bench_data.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-    bench_data.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    for attempt in range(30):  # the template may be in use for a moment
+        try:
+            bench_data.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            break
+        except psycopg2.errors.ObjectInUse:
+            if attempt == 29:
+                raise
+            time.sleep(2)
     filestore = Path(config["data_dir"]) / "filestore"
     shutil.rmtree(filestore / name, ignore_errors=True)
     if (filestore / template).exists():
         shutil.copytree(filestore / template, filestore / name)
     bench_data.run_odoo(
-        conf, "-d", name, "-i", "roms_whatsapp", "-u", "roms_crm", "--without-demo=all",
-        "--stop-after-init",
+        conf, "-d", name, "-i", "roms_whatsapp", "-u", "roms_crm",
+        "--without-demo=all", "--stop-after-init",
     )
     bench_data.set_param(name, "roms_bench.whatsapp_code", fingerprint)
     return name
