@@ -168,3 +168,25 @@ class RomsMessage(models.Model):
                     )
                 raise
         return provider_id
+
+    # Live chat: delivery ticks
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "error_message"} & vals.keys():
+            self._roms_wa_push_ticks()
+        return result
+
+    def _roms_wa_push_ticks(self):
+        """Show the new state of agents' replies in Discuss at once (bus)."""
+        chats = self.filtered(lambda m: m.res_model == "discuss.channel")
+        if not chats:
+            return
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("roms_message_id", "in", chats.ids)])
+        )
+        for message in messages:
+            message._bus_send_store(message, message._roms_wa_ticks_values())

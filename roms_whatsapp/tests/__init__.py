@@ -8,3 +8,4 @@ from . import test_providers
 from . import test_account
 from . import test_inbound
 from . import test_send
+from . import test_livechat_reply
