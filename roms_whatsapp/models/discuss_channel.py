@@ -110,6 +110,12 @@ class DiscussChannel(models.Model):
             when = fields.Datetime.to_datetime(when)
         if when.tzinfo:
             when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        attachments = (
+            self.env["ir.attachment"].sudo().browse(values.get("attachment_ids") or [])
+        )
+        # message_post only moves composer attachments: the received files belong
+        # to the conversation
+        attachments.write({"res_model": "discuss.channel", "res_id": channel.id})
         message = channel.message_post(
             author_id=channel.roms_partner_id.id,
             body=plaintext2html(values.get("body") or ""),
