@@ -1,8 +1,10 @@
 import json
+import logging
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..controllers.main import _RedactWebhookSecrets
 from .common import WhatsappCase
 
 
@@ -124,3 +126,17 @@ class TestWebhookSecurity(WhatsappCase):
             self.waha, url, self.waha.status_event("WORKING", session="other")
         )
         self.assertEqual(self.waha_account.state, "disconnected")
+
+    def test_secrets_not_in_access_log(self):
+        lines = [
+            '"POST /roms/whatsapp/webhook/3?token=s3cret HTTP/1.1" 200 -',
+            '"GET /roms/whatsapp/webhook/3?hub.verify_token=s3cret&hub.challenge=1"',
+        ]
+        for line in lines:
+            for msg, args in ((line, ()), ("%s %s %s", (line, "200", "-"))):
+                record = logging.LogRecord(
+                    "werkzeug", logging.INFO, __file__, 1, msg, args, None
+                )
+                _RedactWebhookSecrets().filter(record)
+                self.assertNotIn("s3cret", record.getMessage())
+                self.assertIn("/roms/whatsapp/webhook/3", record.getMessage())
