@@ -371,7 +371,12 @@ def main():
     from odoo.tools import config
 
     config.parse_config(["-c", args.conf, "--log-level=warn"])
-    db = bench_data.ensure(args.conf, args.scale, args.seed)
+    # cases with a database of their own (ensure_database) need no bench data
+    own = [getattr(CASES[name], "ensure_database", None) for name in args.cases]
+    if own and all(own):
+        db = own[0](args.conf)
+    else:
+        db = bench_data.ensure(args.conf, args.scale, args.seed)
     config.parse_config(["-c", args.conf, "-d", db, "--log-level=warn"])
     logging.getLogger("odoo.addons.base_import").setLevel(logging.WARNING)
     registry = odoo.modules.registry.Registry(db)

@@ -99,8 +99,9 @@ class TestUnsubscribeRoute(HttpCase):
         self.customer.invalidate_recordset(["roms_opt_out"])
         self.assertFalse(self.customer.roms_opt_out)
 
-        response = self.url_open(path, data={})
+        response = self.url_open(path, data={"confirm": "1"})
         self.assertEqual(response.status_code, 200)
+        self.assertIn("telah berhenti berlangganan", response.text)
         self.customer.invalidate_recordset(["roms_opt_out"])
         self.assertTrue(self.customer.roms_opt_out)
         self.assertIn(
@@ -119,7 +120,9 @@ class TestUnsubscribeRoute(HttpCase):
             f"/roms/unsubscribe/{self.customer.id}/{token[:-1]}x",
             f"/roms/unsubscribe/999999999/{token}",
         ):
-            self.assertEqual(self.url_open(path, data={}).status_code, 404, path)
+            self.assertEqual(
+                self.url_open(path, data={"confirm": "1"}).status_code, 404, path
+            )
         other.invalidate_recordset(["roms_opt_out"])
         self.customer.invalidate_recordset(["roms_opt_out"])
         self.assertFalse(other.roms_opt_out or self.customer.roms_opt_out)

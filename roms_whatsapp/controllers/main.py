@@ -16,9 +16,15 @@ class _RedactWebhookSecrets(logging.Filter):
     handshake its verify token: keep them out of the access log."""
 
     def filter(self, record):
-        args = record.args
-        if isinstance(args, tuple) and args and WEBHOOK_PATH in str(args[0]):
-            record.args = (_SECRET_QUERY.sub(r"\1***", str(args[0])), *args[1:])
+        if isinstance(record.msg, str) and WEBHOOK_PATH in record.msg:
+            record.msg = _SECRET_QUERY.sub(r"\1***", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_QUERY.sub(r"\1***", arg)
+                if isinstance(arg, str) and WEBHOOK_PATH in arg
+                else arg
+                for arg in record.args
+            )
         return True
 
 

@@ -113,8 +113,9 @@ class DiscussChannel(models.Model):
         attachments = (
             self.env["ir.attachment"].sudo().browse(values.get("attachment_ids") or [])
         )
-        # linked to the conversation: its members may open them
-        attachments.write({"res_model": channel._name, "res_id": channel.id})
+        # message_post only moves composer attachments: the received files belong
+        # to the conversation
+        attachments.write({"res_model": "discuss.channel", "res_id": channel.id})
         message = channel.message_post(
             author_id=channel.roms_partner_id.id,
             body=plaintext2html(values.get("body") or ""),

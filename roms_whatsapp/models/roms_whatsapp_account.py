@@ -164,6 +164,9 @@ class RomsWhatsappAccount(models.Model):
         return result
 
     def _roms_unset_other_defaults(self):
+        """Only one default account: the last of ``self`` stays default."""
+        if not self:
+            return
         others = self.search(
             [("is_default", "=", True), ("id", "not in", self[-1:].ids)]
         )

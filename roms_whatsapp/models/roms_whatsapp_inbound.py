@@ -226,7 +226,7 @@ class RomsWhatsappInbound(models.Model):
 
         media = (self.payload or {}).get("media") or {}
         try:
-            data, declared = self.account_id._roms_client().download_media(
+            data, _declared = self.account_id._roms_client().download_media(
                 media, self._roms_media_max_bytes()
             )
         except WhatsAppProviderError as error:
@@ -234,7 +234,8 @@ class RomsWhatsappInbound(models.Model):
                 self.write({"media_state": "refused", "error": str(error)})
                 return
             raise
-        mimetype = guess_mimetype(data, default=declared or "application/octet-stream")
+        # the content decides, not what the sender declares
+        mimetype = guess_mimetype(data, default="application/octet-stream")
         if mimetype not in ALLOWED_MIMETYPES:
             self.write(
                 {

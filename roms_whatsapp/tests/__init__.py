@@ -6,4 +6,6 @@ from . import test_livechat_tour
 from . import test_webhook
 from . import test_providers
 from . import test_account
+from . import test_inbound
+from . import test_send
 from . import test_livechat_reply

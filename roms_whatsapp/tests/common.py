@@ -63,6 +63,15 @@ class WhatsappCase(HttpCase):
     def webhook_url(self, account, query=""):
         return f"{self.base_url()}/roms/whatsapp/webhook/{account.id}{query}"
 
+    def post_webhook(self, fake, url, payload, **kwargs):
+        """``fake`` sends a webhook to Odoo; the test's pending writes are
+        flushed first and its cache is dropped after (the request ran in another
+        environment)."""
+        self.env.flush_all()
+        response = fake.send_webhook(url, payload, **kwargs)
+        self.env.invalidate_all()
+        return response
+
     def inbound(self, account=None):
         domain = [("account_id", "=", account.id)] if account else []
         return self.env["roms.whatsapp.inbound"].search(domain)

@@ -12,7 +12,7 @@ class TestInbound(WhatsappCase):
 
     def receive(self, payload, account=None):
         account = account or self.meta_account
-        response = self.meta.send_webhook(self.webhook_url(account), payload)
+        response = self.post_webhook(self.meta, self.webhook_url(account), payload)
         self.assertEqual(response.status_code, 200)
         self.env["roms.whatsapp.inbound"]._cron_process()
 
@@ -63,7 +63,9 @@ class TestInbound(WhatsappCase):
             "ini buktinya",
             media={"type": "image", "id": image_id, "mime_type": "image/png"},
         )
-        response = self.meta.send_webhook(self.webhook_url(self.meta_account), payload)
+        response = self.post_webhook(
+            self.meta, self.webhook_url(self.meta_account), payload
+        )
         self.assertEqual(response.status_code, 200)
         inbound = self.inbound(self.meta_account)
         self.assertEqual((inbound.state, inbound.media_state), ("pending", "pending"))

@@ -33,6 +33,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
                 "meta_base_url": cls.meta.url,
             }
         )
+        cls.account._roms_set_state("connected")  # only connected accounts send
 
     def setUp(self):
         super().setUp()

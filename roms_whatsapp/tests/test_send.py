@@ -92,20 +92,22 @@ class TestSend(WhatsappCase):
         url = self.webhook_url(self.meta_account)
         wamid = message.provider_message_id
         for status in ("delivered", "read", "sent", "delivered"):
-            response = self.meta.send_webhook(
-                url, self.meta.status_payload(wamid, status)
+            response = self.post_webhook(
+                self.meta, url, self.meta.status_payload(wamid, status)
             )
             self.assertEqual(response.status_code, 200)
         self.assertEqual(message.state, "read")
         self.assertTrue(message.delivered_at and message.read_at)
-        self.meta.send_webhook(
+        self.post_webhook(
+            self.meta,
             url,
             self.meta.status_payload(wamid, "failed", error=(131026, "Undeliverable")),
         )
         self.assertEqual(message.state, "read")
         other = self.queue()
         self.send()
-        self.meta.send_webhook(
+        self.post_webhook(
+            self.meta,
             url,
             self.meta.status_payload(
                 other.provider_message_id,
@@ -194,7 +196,8 @@ class TestSend(WhatsappCase):
         [request] = self.waha.sent("/api/sendText")
         self.assertEqual(request.json["chatId"], NUMBER.lstrip("+") + "@c.us")
         self.assertEqual(request.json["text"], message.body)
-        response = self.waha.send_webhook(
+        response = self.post_webhook(
+            self.waha,
             self.webhook_url(self.waha_account),
             self.waha.ack_event(message.provider_message_id, 3),
         )
