@@ -10,7 +10,25 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["roms_crm", "mail"],
+    "external_dependencies": {"python": ["requests"]},
     "data": [
+        "security/roms_whatsapp_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/roms_whatsapp_rotation_data.xml",
+        "views/roms_whatsapp_account_views.xml",
+        "views/roms_message_template_views.xml",
+        "views/discuss_channel_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
         "views/roms_whatsapp_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "roms_whatsapp/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "roms_whatsapp/static/tests/tours/*.js",
+        ],
+    },
 }
