@@ -105,8 +105,24 @@ class RomsWhatsappInbound(models.Model):
             )
         )
         if inserted:
-            self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")._trigger()
+            self._roms_trigger_cron()
         return len(inserted)
+
+    @api.model
+    def _roms_trigger_cron(self):
+        """Wake the processing cron up, unless a due trigger already waits for it
+        (a burst of webhooks makes one trigger, not one each)."""
+        cron = self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")
+        due = self.env.execute_query(
+            SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s "
+                "LIMIT 1",
+                cron.id,
+                fields.Datetime.now(),
+            )
+        )
+        if not due:
+            cron._trigger()
 
     # Cron side: hand over to the conversation, then download the media
     # ------------------------------------------------------------------
