@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_data  # noqa: E402
+import bench_reports  # noqa: E402
 
 IMPORT_ROWS = 10_000
 CASES = {}
@@ -271,6 +272,9 @@ class CustomerImport(Case):
         return seconds
 
 
+bench_reports.register(case, Case, timed)
+
+
 # ----------------------------------------------------------------------------
 # Runner
 # ----------------------------------------------------------------------------
@@ -352,7 +356,12 @@ def main():
         for case in (
             [name]
             if name in CASES
-            else [c for c in CASES if c.startswith(name.rstrip("s") + "_")] or [name]
+            else [
+                c
+                for c in CASES
+                if c.startswith((name.rstrip("s") + "_", name + "_"))
+            ]
+            or [name]
         )
     ]
     unknown = set(args.cases) - CASES.keys()
@@ -366,11 +375,18 @@ def main():
     db = bench_data.ensure(args.conf, args.scale, args.seed)
     config.parse_config(["-c", args.conf, "-d", db, "--log-level=warn"])
     logging.getLogger("odoo.addons.base_import").setLevel(logging.WARNING)
-    registry = odoo.modules.registry.Registry(db)
+    benches = [(name, CASES[name]()) for name in args.cases or CASES]
+    # a case may need more addons than roms_crm: its own copy of the database, made
+    # before any registry holds a connection to the template
+    databases = [
+        bench.database(args.conf, db) if hasattr(bench, "database") else db
+        for _name, bench in benches
+    ]
     results = []
-    for name in args.cases or CASES:
+    for (name, bench), case_db in zip(benches, databases, strict=True):
+        registry = odoo.modules.registry.Registry(case_db)
         print(f"running {name} …", file=sys.stderr)
-        results.append(measure(registry, CASES[name](), args.runs))
+        results.append(measure(registry, bench, args.runs))
     if args.json:
         print(json.dumps({"scale": args.scale, "results": results}, indent=2))
     else:
