@@ -12,5 +12,19 @@
     "depends": ["roms_crm", "mail"],
     "data": [
         "views/roms_whatsapp_menus.xml",
+        "security/roms_whatsapp_security.xml",
+        "security/ir.model.access.csv",
+        "data/roms_whatsapp_rotation_data.xml",
+        "views/discuss_channel_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "roms_whatsapp/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "roms_whatsapp/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,0 +1,464 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, plaintext2html
+
+from odoo.addons.mail.tools.discuss import Store
+
+DEFAULT_IDLE_MINUTES = 30
+PANEL_ORDER_COUNT = 5
+
+
+class DiscussChannel(models.Model):
+    _inherit = "discuss.channel"
+
+    channel_type = fields.Selection(
+        selection_add=[("roms_whatsapp", "WhatsApp Conversation")],
+        ondelete={"roms_whatsapp": "cascade"},
+    )
+    roms_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The customer (or lead) who writes from this WhatsApp number.",
+    )
+    roms_wa_number = fields.Char(
+        string="Customer WhatsApp Number",
+        index="btree_not_null",
+        readonly=True,
+        help="The customer's number in E.164: one conversation per number and account.",
+    )
+    roms_agent_id = fields.Many2one(
+        "res.users",
+        string="Agent",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The CS agent in charge of this conversation; empty while it waits for "
+        "an agent to come online.",
+    )
+    roms_agent_online = fields.Boolean(
+        string="Agent Online", related="roms_agent_id.roms_online"
+    )
+    roms_account_id = fields.Many2one(
+        "roms.whatsapp.account",
+        string="WhatsApp Account",
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    roms_last_inbound_at = fields.Datetime(
+        string="Last Customer Message",
+        readonly=True,
+        help="When the customer last wrote: the 24-hour window of the Cloud API "
+        "counts from here.",
+    )
+
+    _sql_constraints = [
+        (
+            "roms_wa_number_account_uniq",
+            "UNIQUE(roms_account_id, roms_wa_number)",
+            "There is already a conversation with this number on this account.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Inbound: the webhook hands messages over here
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_wa_receive(self, account, values):
+        """Post an inbound WhatsApp message in its conversation and return the
+        ``mail.message``.
+
+        ``values``: ``number`` (any format, normalised here), ``profile_name``,
+        ``body``, ``provider_message_id``, ``timestamp`` (datetime) and
+        ``attachment_ids`` (ids of ``ir.attachment``). The customer is found by
+        normalised number or created as a lead named from the profile name; there is
+        one conversation per (account, number); the conversation is (re)assigned by
+        round-robin when it is new or was idle."""
+        number = self.env["res.partner"]._roms_normalize_phone(values.get("number"))
+        if not number:
+            raise ValidationError(
+                self.env._(
+                    "The WhatsApp number %(number)s is not valid.",
+                    number=values.get("number"),
+                )
+            )
+        Channel = self.sudo()
+        channel = Channel.search(
+            [
+                ("channel_type", "=", "roms_whatsapp"),
+                ("roms_account_id", "=", account.id),
+                ("roms_wa_number", "=", number),
+            ],
+            limit=1,
+        )
+        is_new = not channel
+        if is_new:
+            partner = self._roms_wa_find_customer(number, values.get("profile_name"))
+            channel = Channel._roms_wa_create_conversation(account, partner, number)
+        elif not channel.roms_partner_id:
+            channel.roms_partner_id = self._roms_wa_find_customer(
+                number, values.get("profile_name")
+            )
+        idle = not is_new and channel._roms_wa_is_idle()
+        when = values.get("timestamp") or fields.Datetime.now()
+        if isinstance(when, str):
+            when = fields.Datetime.to_datetime(when)
+        if when.tzinfo:
+            when = when.astimezone(tz=None).replace(tzinfo=None)
+        message = channel.message_post(
+            author_id=channel.roms_partner_id.id,
+            body=plaintext2html(values.get("body") or ""),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=list(values.get("attachment_ids") or []),
+            roms_wa_direction="in",
+        )
+        channel.roms_last_inbound_at = max(when, channel.roms_last_inbound_at or when)
+        if is_new or idle or not channel.roms_agent_id:
+            channel._roms_wa_assign(reassign=idle, notify=is_new or idle)
+        return message
+
+    @api.model
+    def _roms_wa_find_customer(self, number, profile_name=None):
+        """The customer with this WhatsApp number, or a new lead named from the
+        WhatsApp profile name."""
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search(
+            [("roms_whatsapp_number", "=", number)], order="id", limit=1
+        )
+        if not partner:
+            partner = Partner.create(
+                {
+                    "name": (profile_name or "").strip() or number,
+                    "mobile": number,
+                    "roms_category": "lead",
+                }
+            )
+        return partner
+
+    @api.model
+    def _roms_wa_create_conversation(self, account, partner, number):
+        channel = self.sudo().create(
+            {
+                "name": self._roms_wa_channel_name(partner, number),
+                "channel_type": "roms_whatsapp",
+                "roms_account_id": account.id,
+                "roms_partner_id": partner.id,
+                "roms_wa_number": number,
+                "channel_member_ids": [Command.create({"partner_id": partner.id})],
+            }
+        )
+        # Discuss makes the creator (the webhook's user) a member: only the customer
+        # and the agents belong in a conversation
+        channel.channel_member_ids.filtered(lambda m: m.partner_id != partner).unlink()
+        return channel
+
+    @api.model
+    def _roms_wa_channel_name(self, partner, number):
+        return f"{partner.name} ({number})" if partner.name != number else number
+
+    def _roms_wa_is_idle(self):
+        """True when nothing was said in the conversation for longer than the idle
+        time (setting ``roms_whatsapp.idle_minutes``)."""
+        self.ensure_one()
+        minutes = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_whatsapp.idle_minutes", DEFAULT_IDLE_MINUTES)
+            or DEFAULT_IDLE_MINUTES
+        )
+        last = self.last_interest_dt or self.create_date
+        return bool(last) and fields.Datetime.now() - last > timedelta(minutes=minutes)
+
+    # ------------------------------------------------------------------
+    # Assignment (round-robin over the online CS agents)
+    # ------------------------------------------------------------------
+
+    def _roms_wa_lock(self):
+        """Lock these conversations until commit: one agent per chat even when
+        webhooks and agents act at the same time."""
+        self.flush_recordset(["roms_agent_id"])
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM discuss_channel WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["roms_agent_id"])
+
+    def _roms_wa_last_agent(self):
+        """The agent who last had a conversation with this customer."""
+        self.ensure_one()
+        if self.roms_agent_id:
+            return self.roms_agent_id
+        if not self.roms_partner_id:
+            return self.env["res.users"]
+        other = self.sudo().search(
+            [
+                ("channel_type", "=", "roms_whatsapp"),
+                ("roms_partner_id", "=", self.roms_partner_id.id),
+                ("roms_agent_id", "!=", False),
+                ("id", "!=", self.id),
+            ],
+            order="last_interest_dt desc, id desc",
+            limit=1,
+        )
+        return other.roms_agent_id
+
+    def _roms_wa_assign(self, reassign=False, notify=True):
+        """Give this conversation an agent: its customer's last agent when online,
+        else the next online agent in turn; nobody online → it waits unassigned and
+        the ROMS admins are told. An assigned conversation keeps its agent unless
+        ``reassign`` (it was idle). ``notify``: tell the admins when it has to wait.
+        Return the agent (maybe empty)."""
+        self.ensure_one()
+        self._roms_wa_lock()
+        if self.roms_agent_id and not reassign:
+            return self.roms_agent_id
+        last = self._roms_wa_last_agent()
+        if last.roms_online and last.has_group("roms_crm.group_roms_cs"):
+            agent = last
+        else:
+            agent = self.env["roms.whatsapp.rotation"]._roms_next_agent()
+        if agent != self.roms_agent_id:
+            self._roms_wa_set_agent(agent)
+        if not agent and notify:
+            self._roms_wa_notify_admins()
+        return agent
+
+    def _roms_wa_set_agent(self, agent):
+        """Make ``agent`` the agent of these conversations: they join them, the
+        previous agent leaves."""
+        for channel in self.sudo():
+            previous = channel.roms_agent_id
+            channel.with_context(roms_wa_assigning=True).roms_agent_id = agent
+            if agent:
+                channel.add_members(
+                    partner_ids=agent.partner_id.ids, post_joined_message=False
+                )
+            if previous and previous != agent:
+                channel._action_unfollow(partner=previous.partner_id)
+
+    def _roms_wa_admins(self):
+        group = self.env.ref("roms_crm.group_roms_admin")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.ids),
+                    ("share", "=", False),
+                    ("id", "!=", SUPERUSER_ID),
+                ]
+            )
+        )
+
+    def _roms_wa_notify_admins(self):
+        """Nobody is online: the ROMS admins join the conversation and get a
+        notification in their Discuss inbox."""
+        self.ensure_one()
+        admins = self._roms_wa_admins()
+        if not admins:
+            return
+        channel = self.sudo()
+        channel.add_members(
+            partner_ids=admins.partner_id.ids, post_joined_message=False
+        )
+        body = Markup("<p>%s</p>") % self.env._(
+            "No customer service agent is online: this conversation waits for the "
+            "next agent who goes online."
+        )
+        channel.with_context(roms_wa_internal=True).message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=admins.partner_id.ids,
+        )
+
+    @api.model
+    def _roms_wa_assign_waiting(self, agent):
+        """``agent`` went online: they take the conversations that wait unassigned."""
+        waiting = self.sudo().search(
+            [("channel_type", "=", "roms_whatsapp"), ("roms_agent_id", "=", False)],
+            order="roms_last_inbound_at, id",
+        )
+        if not waiting:
+            return waiting
+        waiting._roms_wa_lock()
+        waiting = waiting.filtered(lambda c: not c.roms_agent_id)
+        waiting._roms_wa_set_agent(agent)
+        return waiting
+
+    def write(self, vals):
+        if "roms_agent_id" in vals and not self.env.context.get("roms_wa_assigning"):
+            # reassignment by an admin: the new agent joins, the old one leaves
+            is_admin = self.env.user.has_group("roms_crm.group_roms_admin")
+            if not (self.env.su or is_admin):
+                raise AccessError(
+                    self.env._("Only ROMS administrators can reassign conversations.")
+                )
+            vals = dict(vals)
+            agent = self.env["res.users"].browse(vals.pop("roms_agent_id"))
+            if agent and not agent.has_group("roms_crm.group_roms_cs"):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a customer service agent.", user=agent.name
+                    )
+                )
+            chats = self.filtered(lambda c: c.channel_type == "roms_whatsapp")
+            if chats:
+                chats._roms_wa_lock()
+                chats._roms_wa_set_agent(agent)
+            if not vals:
+                return True
+        return super().write(vals)
+
+    def action_roms_assign_to_me(self):
+        """The current agent takes these conversations (admins may take any, agents
+        only unassigned ones)."""
+        if not self.env.user.has_group("roms_crm.group_roms_cs"):
+            raise AccessError(
+                self.env._("Only customer service agents can take conversations.")
+            )
+        chats = self.sudo().filtered(lambda c: c.channel_type == "roms_whatsapp")
+        chats._roms_wa_lock()
+        if not self.env.user.has_group("roms_crm.group_roms_admin") and chats.filtered(
+            lambda c: c.roms_agent_id and c.roms_agent_id != self.env.user
+        ):
+            raise UserError(
+                self.env._(
+                    "Only unassigned conversations can be taken; ask an administrator "
+                    "to reassign the others."
+                )
+            )
+        chats._roms_wa_set_agent(self.env.user)
+        return True
+
+    def action_roms_open_discuss(self):
+        """Open the conversation in Discuss."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "mail.action_discuss",
+            "params": {"active_id": f"discuss.channel_{self.id}"},
+        }
+
+    # ------------------------------------------------------------------
+    # Outbound: agents reply from Discuss
+    # ------------------------------------------------------------------
+
+    def _get_message_create_valid_field_names(self):
+        return super()._get_message_create_valid_field_names() | {"roms_wa_direction"}
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, *, message_type="notification", **kwargs):
+        reply = (
+            self.channel_type == "roms_whatsapp"
+            and message_type == "comment"
+            and "roms_wa_direction" not in kwargs
+            and not self.env.context.get("roms_wa_internal")
+            and self.env.user._is_internal()
+            and kwargs.get("author_id", self.env.user.partner_id.id)
+            == self.env.user.partner_id.id
+        )
+        if reply:
+            kwargs["roms_wa_direction"] = "out"
+        message = super().message_post(message_type=message_type, **kwargs)
+        if reply:
+            self._roms_wa_send_reply(message)
+        return message
+
+    def _roms_wa_send_reply(self, message):
+        """Hook: an agent's reply ``message`` leaves through the conversation's
+        WhatsApp account."""
+        self.ensure_one()
+
+    # ------------------------------------------------------------------
+    # Discuss client
+    # ------------------------------------------------------------------
+
+    def _to_store(self, store: Store):
+        result = super()._to_store(store)
+        for channel in self.filtered(lambda c: c.channel_type == "roms_whatsapp"):
+            store.add(
+                channel,
+                {
+                    "roms_wa_number": channel.roms_wa_number,
+                    "roms_agent_id": channel.roms_agent_id.id,
+                },
+            )
+        return result
+
+    def roms_wa_panel_data(self):
+        """Everything the customer panel of a conversation shows, in one call."""
+        self.ensure_one()
+        self.check_access("read")
+        partner = self.sudo().roms_partner_id
+        if not partner:
+            return {"partner": False}
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("state", "!=", "cancel"),
+                ],
+                order="date_order desc, id desc",
+                limit=PANEL_ORDER_COUNT,
+            )
+        )
+        data = {
+            "partner": {
+                "id": partner.id,
+                "name": partner.name,
+                "phone": partner.roms_whatsapp_number
+                or partner.mobile
+                or partner.phone
+                or "",
+                "email": partner.email or "",
+                "category": dict(
+                    partner._fields["roms_category"]._description_selection(self.env)
+                ).get(partner.roms_category, ""),
+                "segments": partner.roms_segment_ids.mapped("name"),
+            },
+            "orders": [
+                {
+                    "id": order.id,
+                    "name": order.name,
+                    "date": fields.Date.to_string(order.date_order),
+                    "amount": order.amount_total,
+                    "amount_display": order.currency_id.format(order.amount_total),
+                    "state": dict(
+                        order._fields["state"]._description_selection(self.env)
+                    ).get(order.state),
+                }
+                for order in orders
+            ],
+            "agent": self.sudo().roms_agent_id.name or "",
+        }
+        if "roms_loyalty_points" in partner._fields:
+            data["partner"]["points"] = partner.roms_loyalty_points
+        return data
+
+    def roms_wa_rename_customer(self, name):
+        """The agent renames the customer from the chat ("Budi123" → "Budi Santoso")."""
+        self.ensure_one()
+        self.check_access("read")
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("The customer's name cannot be empty."))
+        if self.channel_type != "roms_whatsapp" or not self.roms_partner_id:
+            raise UserError(self.env._("This is not a WhatsApp conversation."))
+        self.roms_partner_id.check_access("write")
+        self.roms_partner_id.name = name
+        self.sudo().name = self._roms_wa_channel_name(
+            self.roms_partner_id, self.roms_wa_number
+        )
+        return self.roms_wa_panel_data()

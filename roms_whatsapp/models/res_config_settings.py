@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    roms_wa_idle_minutes = fields.Integer(
+        string="Reassign Idle Chats After (minutes)",
+        config_parameter="roms_whatsapp.idle_minutes",
+        default=30,
+        help="A WhatsApp conversation silent for longer than this goes back into the "
+        "round-robin when the customer writes again (to their last agent when online).",
+    )
