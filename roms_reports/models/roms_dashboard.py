@@ -219,9 +219,10 @@ class RomsDashboard(models.AbstractModel):
         if "roms.whatsapp.account" not in self.env:
             return None
         Account = self.env["roms.whatsapp.account"]
+        wanted = ["name", "state", "state_since", "state_reason", "is_default"]
         account = Account.search_fetch(
             [],
-            ["name", "state", "state_since", "state_reason"],
+            [name for name in wanted if name in Account._fields],
             order="is_default desc, id",
             limit=1,
         )
@@ -230,6 +231,8 @@ class RomsDashboard(models.AbstractModel):
         )
         if not account:
             return {"configured": False, "action": action}
+        since = account["state_since"] if "state_since" in Account._fields else False
+        reason = account["state_reason"] if "state_reason" in Account._fields else False
         return {
             "configured": True,
             "name": account.name,
@@ -237,10 +240,8 @@ class RomsDashboard(models.AbstractModel):
             "state_label": dict(
                 account._fields["state"]._description_selection(self.env)
             ).get(account.state),
-            "since": fields.Datetime.to_string(account.state_since)
-            if account.state_since
-            else False,
-            "reason": account.state_reason or False,
+            "since": fields.Datetime.to_string(since) if since else False,
+            "reason": reason or False,
             "action": dict(action, res_id=account.id, views=[[False, "form"]]),
         }
 

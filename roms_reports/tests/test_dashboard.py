@@ -143,3 +143,83 @@ class TestDashboard(RomsReportsCase):
 # queries of one dashboard load: orders today, daily chart, new/returning, segments,
 # waiting orders, chats today and waiting chats (with live chat), WhatsApp account
 QUERIES = 8
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardChats(RomsReportsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Channel = cls.env["discuss.channel"].sudo()
+        # nobody online: conversations wait unassigned
+        cls.env["res.users"].sudo().search([("roms_online", "=", True)]).write(
+            {"roms_online": False}
+        )
+        cls.env.flush_all()
+        cls.before = cls.env["roms.dashboard"]._roms_fig_waiting_chats()["count"]
+        cls.account = (
+            cls.env["roms.whatsapp.account"]
+            .sudo()
+            .create({"name": "Toko Uji WA", "state": "connected", "is_default": True})
+        )
+        cls.conversations = {}
+        for when, number in [
+            ("2026-03-11 02:00:00", "+6281200000002"),  # last week, 09:00
+            ("2026-03-11 08:00:00", "+6281200000003"),  # last week, after 12:00
+            ("2026-03-18 01:00:00", "+6281200000001"),  # today
+            ("2026-03-18 01:30:00", "+6281200000001"),  # same conversation
+            ("2026-03-18 02:00:00", "+6281200000004"),  # today
+        ]:
+            with freeze_time(when):
+                message = Channel._roms_wa_receive(
+                    cls.account,
+                    {
+                        "number": number,
+                        "profile_name": f"Pelanggan {number[-1]}",
+                        "body": "Halo, kopinya masih ada?",
+                        "provider_message_id": f"wamid.{when}.{number}",
+                        "timestamp": when,
+                    },
+                )
+            cls.conversations[number] = Channel.browse(message.res_id)
+
+    def data(self):
+        with freeze_time(NOW):
+            self.env.invalidate_all()
+            return self.env["roms.dashboard"].get_dashboard_data()
+
+    def test_chats_today_against_last_week(self):
+        chats = self.data()["chats"]
+        self.assertEqual((chats["count"], chats["count_last_week"]), (2, 1))
+        self.assertEqual(chats["count_change"], 100.0)
+        found = self.env["discuss.channel"].sudo().search(chats["action"]["domain"])
+        self.assertEqual(
+            found,
+            self.conversations["+6281200000001"] | self.conversations["+6281200000004"],
+        )
+
+    def test_waiting_chats(self):
+        self.assertFalse(any(c.roms_agent_id for c in self.conversations.values()))
+        waiting = self.data()["waiting_chats"]
+        self.assertEqual(waiting["count"], self.before + 4)
+        self.assertEqual(
+            [r["id"] for r in waiting["records"][:4]],
+            [
+                self.conversations[n].id
+                for n in (
+                    "+6281200000002",
+                    "+6281200000003",
+                    "+6281200000001",
+                    "+6281200000004",
+                )
+            ],
+        )
+        self.conversations["+6281200000004"].roms_agent_id = self.owner
+        self.assertEqual(self.data()["waiting_chats"]["count"], self.before + 3)
+
+    def test_whatsapp_status(self):
+        status = self.data()["whatsapp"]
+        self.assertTrue(status["configured"])
+        self.assertTrue(status["connected"])
+        self.assertEqual(status["name"], "Toko Uji WA")
+        self.assertEqual(status["action"]["res_id"], self.account.id)
