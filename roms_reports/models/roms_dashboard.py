@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 WAITING_STAGES = ("pending", "processed", "shipped")
@@ -429,3 +429,26 @@ class RomsDashboard(models.AbstractModel):
                 }
             )
         return result
+
+    # ------------------------------------------------------------------
+    # Actions on a set of customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_draft_broadcast(self, partners, name):
+        """A draft roms.broadcast to exactly ``partners`` when broadcasts can target
+        customers one by one; else the list of the customers, to act on them."""
+        Broadcast = self.env.get("roms.broadcast")
+        if Broadcast is not None and "partner_ids" in Broadcast._fields:
+            broadcast = Broadcast.create(
+                {"name": name, "partner_ids": [Command.set(partners.ids)]}
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "roms.broadcast",
+                "res_id": broadcast.id,
+                "views": [[False, "form"]],
+            }
+        return self._roms_window_action(
+            name, "res.partner", [("id", "in", partners.ids)]
+        )

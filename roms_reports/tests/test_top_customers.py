@@ -93,3 +93,17 @@ class TestTopCustomers(RomsReportsCase):
         line = self.wizard("amount").line_ids[0]
         self.assertEqual(line.segment_ids, self.ana.roms_segment_ids)
         self.assertTrue(line.segment_ids)
+
+    def test_broadcast_to_these(self):
+        wizard = self.wizard("amount")
+        action = wizard.action_broadcast()
+        expected = wizard.line_ids.partner_id
+        self.assertEqual(len(expected), 11)
+        if action["res_model"] == "roms.broadcast":
+            broadcast = self.env["roms.broadcast"].browse(action["res_id"])
+            self.assertEqual(broadcast.state, "draft")
+            self.assertEqual(broadcast.partner_ids, expected)
+        else:
+            # broadcasts cannot target customers one by one: the list of them
+            self.assertEqual(action["res_model"], "res.partner")
+            self.assertEqual(self.env["res.partner"].search(action["domain"]), expected)
