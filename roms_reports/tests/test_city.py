@@ -80,6 +80,6 @@ class TestCityNormalisation(RomsReportsCase):
         self.env.invalidate_all()
         self.env["res.partner"]._roms_backfill_cities()
         self.assertEqual(
-            partners.mapped("roms_city_id.name"),
+            [partner.roms_city_id.name for partner in partners],
             ["Kota Bogor", "Kota Bogor", "Kota Bandung"],
         )
