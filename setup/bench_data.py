@@ -60,6 +60,17 @@ PRODUCT_WORDS = [
     "Kaos Logo", "Tumbler", "Totebag", "Teh Melati", "Cokelat Bubuk", "Madu Hutan",
 ]
 DAYS = 730
+# Bump when fill() changes: bench databases of another version are rebuilt.
+DATA_VERSION = "2"
+# Repeat-order reminders: REMINDER_DUE_ORDERS orders of REMINDER_DUE_LINES lines
+# are delivered REMINDER_DELIVERED_DAYS after the data set's date (roms_bench.now)
+# and nothing else is delivered after that date, so a 14-day reminder rule run
+# REMINDER_RUN_DAYS after it finds exactly these lines due among all the
+# delivered ones.
+REMINDER_DUE_ORDERS = 25
+REMINDER_DUE_LINES = 4
+REMINDER_DELIVERED_DAYS = 15
+REMINDER_RUN_DAYS = 30
 
 
 def db_name(scale):
@@ -329,7 +340,7 @@ def fill(name, scale, seed):
         "id", "name", "complete_name", "type", "active", "is_company",
         "commercial_partner_id", "customer_rank", "supplier_rank", "lang", "tz",
         "country_id", "state_id", "city", "city_id", "mobile", "roms_whatsapp_number",
-        "roms_category", "roms_gender", "roms_join_date", "autopost_bills",
+        "email", "email_normalized", "roms_category", "roms_gender", "roms_join_date", "autopost_bills",
         "create_date", "write_date", "create_uid", "write_uid",
     ]
     for start in range(0, n, BATCH):
@@ -342,12 +353,13 @@ def fill(name, scale, seed):
                 join = today - datetime.timedelta(days=DAYS)
             joins.append(join)
             number = mobile_of(i)
+            email = f"customer{i}@example.com"
             category = "customer" if i < 2 else weighted(rng, CATEGORIES)
             created = datetime.datetime.combine(join, datetime.time(9))
             rows.append((
                 first + i, pname, pname, "contact", True, False, first + i, 1, 0,
                 "en_US", "Asia/Jakarta", indonesia, state, city, city_id,
-                number, number, category, gender, join, "ask",
+                number, number, email, email, category, gender, join, "ask",
                 created, created, 1, 1,
             ))
         copy_rows(cr, "res_partner", columns, rows)
@@ -360,7 +372,8 @@ def fill(name, scale, seed):
     line_first = next_ids(cr, "sale_order_line", n_lines + 8 * n_orders)
     order_cols = [
         "id", "name", "company_id", "partner_id", "partner_invoice_id",
-        "partner_shipping_id", "date_order", "picking_policy", "roms_stage", "state",
+        "partner_shipping_id", "date_order", "roms_delivered_date", "picking_policy",
+        "roms_stage", "state",
         "amount_untaxed", "amount_tax", "amount_total", "currency_id",
         "currency_rate", "pricelist_id", "warehouse_id", "user_id", "invoice_status",
         "create_date", "write_date", "create_uid", "write_uid",
@@ -409,9 +422,16 @@ def fill(name, scale, seed):
                 state, qty if state == "sale" else 0, 0, 0, "no", date, date, 1, 1,
             ))
             line_id += 1
+        delivered = None
+        if state == "sale":
+            delivered = min(
+                now,
+                date + datetime.timedelta(days=rng.randint(1, 4), hours=rng.randrange(9)),
+            )
         order_rows.append((
             order_first + k, f"BENCH/{k + 1:07d}", company, partner, partner,
-            partner, date, "direct", STAGE_OF_STATE[state], state, total, 0, total,
+            partner, date, delivered, "direct", STAGE_OF_STATE[state], state, total,
+            0, total,
             currency, 1, pricelist, warehouse, 2, "no", date, date, 1, 1,
         ))
         if len(line_rows) >= BATCH or k == n_orders - 1:
@@ -419,6 +439,9 @@ def fill(name, scale, seed):
             copy_rows(cr, "sale_order_line", line_cols, line_rows)
             conn.commit()
             order_rows, line_rows = [], []
+    plant_due_reminders(cr, rng, now, first, products, company, currency, pricelist,
+                        warehouse, uom, order_cols, line_cols)
+    conn.commit()
     cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE sale_order")
     cr.execute("ANALYZE sale_order_line")
@@ -428,18 +451,58 @@ def fill(name, scale, seed):
     )
     cr.execute(
         "INSERT INTO ir_config_parameter (key, value) VALUES "
-        "('roms_bench.big_customer', %s), ('roms_bench.small_customer', %s)",
-        [str(first), str(first + 1)],
+        "('roms_bench.big_customer', %s), ('roms_bench.small_customer', %s), "
+        "('roms_bench.now', %s), ('roms_bench.data', %s)",
+        [str(first), str(first + 1), now.isoformat(sep=" "), DATA_VERSION],
     )
     conn.commit()
     conn.close()
+
+
+def plant_due_reminders(cr, rng, now, first_partner, products, company, currency,
+                        pricelist, warehouse, uom, order_cols, line_cols):
+    """REMINDER_DUE_ORDERS delivered orders of REMINDER_DUE_LINES distinct products
+    for as many customers, ordered the day before ``now`` and delivered
+    REMINDER_DELIVERED_DAYS after it: the only deliveries after ``now``."""
+    order_first = next_ids(cr, "sale_order", REMINDER_DUE_ORDERS)
+    line_first = next_ids(
+        cr, "sale_order_line", REMINDER_DUE_ORDERS * REMINDER_DUE_LINES
+    )
+    date = now - datetime.timedelta(days=1)
+    delivered = now + datetime.timedelta(days=REMINDER_DELIVERED_DAYS)
+    order_rows, line_rows = [], []
+    line_id = line_first
+    for k in range(REMINDER_DUE_ORDERS):
+        partner = first_partner + 2 + k
+        total = 0
+        for seq, (product, pname, price) in enumerate(
+            rng.sample(products, REMINDER_DUE_LINES)
+        ):
+            total += price
+            line_rows.append((
+                line_id, order_first + k, 10 + seq, pname, product, uom, 1, price,
+                0, price, 0, price, price, price, 0, company, currency, partner,
+                "sale", 1, 0, 0, "no", date, date, 1, 1,
+            ))
+            line_id += 1
+        order_rows.append((
+            order_first + k, f"BENCH/R{k + 1:04d}", company, partner, partner,
+            partner, date, delivered, "direct", "delivered", "sale", total, 0, total,
+            currency, 1, pricelist, warehouse, 2, "no", date, date, 1, 1,
+        ))
+    copy_rows(cr, "sale_order", order_cols, order_rows)
+    copy_rows(cr, "sale_order_line", line_cols, line_rows)
 
 
 def ensure(conf, scale, seed=1, force=False):
     """Return the name of the filled bench database of ``scale``, building it when
     missing or incomplete."""
     name = db_name(scale)
-    if not force and bench_scale(name) == scale:
+    if (
+        not force
+        and bench_scale(name) == scale
+        and get_param(name, "roms_bench.data") == DATA_VERSION
+    ):
         ensure_updated(conf, name)
         return name
     started = time.monotonic()

@@ -19,3 +19,7 @@ from . import roms_message
 from . import roms_message_template
 from . import mail_mail
 from . import mail_thread
+from . import roms_customer_category
+from . import roms_reminder_rule
+from . import roms_broadcast
+from . import roms_message_campaign

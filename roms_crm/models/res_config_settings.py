@@ -75,3 +75,38 @@ class ResConfigSettings(models.TransientModel):
 
     def action_roms_update_all_stats(self):
         self.env["res.partner"]._roms_update_all_stats()
+
+    roms_broadcast_jitter_seconds = fields.Integer(
+        string="Broadcast Jitter (seconds)",
+        config_parameter="roms_crm.broadcast_jitter_seconds",
+        default=10,
+        help="Each broadcast message waits a random 0 to this many seconds before "
+        "it may be sent, so that sends do not come in a machine-regular rhythm. The "
+        "queue's per-channel rate limit applies on top.",
+    )
+    roms_broadcast_failure_threshold = fields.Integer(
+        string="Pause Broadcasts Above (% failed)",
+        config_parameter="roms_crm.broadcast_failure_threshold",
+        default=20,
+        help="A running broadcast pauses by itself when more than this share of its "
+        "tried messages failed (0 turns the safety off).",
+    )
+    roms_broadcast_failure_min_sample = fields.Integer(
+        string="Failure Check After (messages)",
+        config_parameter="roms_crm.broadcast_failure_min_sample",
+        default=20,
+        help="The failure share is checked once this many messages were tried.",
+    )
+    roms_broadcast_batch_size = fields.Integer(
+        string="Broadcast Batch Size",
+        config_parameter="roms_crm.broadcast_batch_size",
+        default=2000,
+        help="Recipients queued per committed batch.",
+    )
+    roms_reminder_lookback_days = fields.Integer(
+        string="Reminder Catch-up (days)",
+        config_parameter="roms_crm.reminder_lookback_days",
+        default=7,
+        help="Reminders that fell due up to this many days ago are still sent (the "
+        "server was down, a rule was just created); older ones are not.",
+    )

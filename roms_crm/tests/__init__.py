@@ -17,3 +17,5 @@ from . import test_message_queue
 from . import test_message_template
 from . import test_message_opt_out
 from . import test_message_thank_you
+from . import test_reminder_rules
+from . import test_broadcast

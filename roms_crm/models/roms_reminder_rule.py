@@ -1,0 +1,394 @@
+import logging
+import threading
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, create_index, mute_logger
+
+_logger = logging.getLogger(__name__)
+
+LOOKBACK_PARAM = "roms_crm.reminder_lookback_days"
+LEARNED_MAX_PARAM = "roms_crm.reminder_learned_max_days"
+BATCH_PARAM = "roms_crm.reminder_batch_size"
+DEFAULT_LOOKBACK_DAYS = 7
+DEFAULT_LEARNED_MAX_DAYS = 365
+DEFAULT_BATCH_SIZE = 500
+
+
+class RomsReminderRule(models.Model):
+    """Repeat-order reminder: "send this template X days after delivery".
+
+    The cron ``_cron_roms_reminders`` finds the due (rule, order line) pairs with
+    one set-based query over the delivery-date index and queues one
+    ``roms.message`` per pair; a unique index on the queue makes a second
+    reminder for the same pair impossible, whatever runs concurrently.
+    """
+
+    _name = "roms.reminder.rule"
+    _description = "Repeat-order Reminder Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    days_after_delivery = fields.Integer(
+        string="Days After Delivery",
+        required=True,
+        default=14,
+        help="The reminder is sent this many days after the order was delivered.",
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        "roms_reminder_rule_product_rel",
+        "rule_id",
+        "product_id",
+        string="Products",
+        help="The products this rule reminds about; leave empty for all products.",
+    )
+    template_id = fields.Many2one(
+        "roms.message.template",
+        string="Template",
+        required=True,
+        domain=[("template_type", "=", "reminder")],
+        help="The message sent; {recommendation} is the product's cross-sell "
+        "sentence in the customer's language.",
+    )
+    use_learned_interval = fields.Boolean(
+        string="Learned Interval",
+        help="For a customer who bought the product at least twice, remind after "
+        "the median number of days between their purchases instead of the fixed "
+        "days.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        default=lambda self: self.env.company,
+        help="Only orders of this company; leave empty for all companies.",
+    )
+    message_count = fields.Integer(string="Reminders", compute="_compute_message_count")
+
+    @api.constrains("days_after_delivery")
+    def _check_days_after_delivery(self):
+        for rule in self:
+            if rule.days_after_delivery < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(rule)s: the days after delivery must be at "
+                        "least 1.",
+                        rule=rule.name,
+                    )
+                )
+
+    @api.constrains("template_id")
+    def _check_template_type(self):
+        for rule in self:
+            if rule.template_id.template_type != "reminder":
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(rule)s needs a template of type Reminder.",
+                        rule=rule.name,
+                    )
+                )
+
+    def _compute_message_count(self):
+        counts = dict(
+            self.env["roms.message"]._read_group(
+                [("reminder_rule_id", "in", self.ids)],
+                ["reminder_rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.message_count = counts.get(rule, 0)
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_crm.roms_message_action_reminders"
+        )
+        action["domain"] = [("reminder_rule_id", "=", self.id)]
+        return action
+
+    def init(self):
+        super().init()
+        # The reminder scan walks the recently delivered orders only.
+        create_index(
+            self.env.cr,
+            "sale_order_roms_delivered_scan_idx",
+            "sale_order",
+            ["roms_delivered_date", "id"],
+            where="roms_stage = 'delivered' AND state = 'sale'",
+        )
+        # Re-order check and learned interval: a customer's lines of a product.
+        create_index(
+            self.env.cr,
+            "sale_order_line_roms_partner_product_idx",
+            "sale_order_line",
+            ["order_partner_id", "product_id"],
+        )
+
+    # ------------------------------------------------------------------
+    # The scan
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_param(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return int(value) if value else default
+        except ValueError:
+            return default
+
+    @api.model
+    def _roms_due_query(self, rules, now, limit=None):
+        """The one query of the scan: due (rule id, order line id) pairs.
+
+        A line is due for a rule when its order is delivered (and not cancelled
+        or refunded), the product is one of the rule's (or the rule has none),
+        delivery + interval has come within the last lookback days, no reminder
+        exists yet for the pair, the customer has not opted out and has not
+        ordered the product again since the delivery. The interval is the rule's
+        days, or with a learned interval the median of the customer's own days
+        between purchases of the product (at least two purchases).
+
+        Only orders delivered in a window before ``now`` are read (partial index
+        on the delivery date), so the cost follows the due lines, not all orders.
+        """
+        lookback = self._roms_param(LOOKBACK_PARAM, DEFAULT_LOOKBACK_DAYS)
+        learned_max = self._roms_param(LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS)
+        opted_out = self.env["roms.message"]._roms_opted_out_sql("p")
+        return SQL(
+            """
+            WITH rule AS (
+                SELECT r.id, r.days_after_delivery AS days, r.company_id,
+                       COALESCE(r.use_learned_interval, FALSE) AS learned,
+                       (SELECT array_agg(rp.product_id)
+                          FROM roms_reminder_rule_product_rel rp
+                         WHERE rp.rule_id = r.id) AS products
+                  FROM roms_reminder_rule r
+                 WHERE r.id = ANY(%(rules)s)
+            ), candidate AS (
+                SELECT rule.id AS rule_id, rule.days, rule.learned,
+                       o.id AS order_id, o.roms_delivered_date AS delivered,
+                       l.id AS line_id, l.order_partner_id AS partner_id,
+                       l.product_id
+                  FROM rule
+                  JOIN sale_order o
+                    ON o.roms_stage = 'delivered' AND o.state = 'sale'
+                   AND o.roms_delivered_date > %(now)s - make_interval(
+                           days => CASE WHEN rule.learned
+                                        THEN GREATEST(rule.days, %(learned_max)s)
+                                        ELSE rule.days END + %(lookback)s)
+                   AND o.roms_delivered_date <= %(now)s - make_interval(
+                           days => CASE WHEN rule.learned THEN 0
+                                        ELSE rule.days END)
+                   AND (rule.company_id IS NULL OR o.company_id = rule.company_id)
+                  JOIN sale_order_line l
+                    ON l.order_id = o.id AND l.display_type IS NULL
+                   AND l.product_id IS NOT NULL
+                   AND (rule.products IS NULL OR l.product_id = ANY(rule.products))
+            ), learned AS (
+                SELECT pair.partner_id, pair.product_id,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap.days)
+                           AS median_days
+                  FROM (SELECT DISTINCT partner_id, product_id
+                          FROM candidate WHERE learned) AS pair
+                 CROSS JOIN LATERAL (
+                       SELECT EXTRACT(EPOCH FROM bought - lag(bought)
+                                      OVER (ORDER BY bought)) / 86400.0 AS days
+                         FROM (SELECT DISTINCT o2.date_order AS bought
+                                 FROM sale_order_line l2
+                                 JOIN sale_order o2 ON o2.id = l2.order_id
+                                WHERE l2.order_partner_id = pair.partner_id
+                                  AND l2.product_id = pair.product_id
+                                  AND o2.state = 'sale') AS purchase
+                       ) AS gap
+                 WHERE gap.days IS NOT NULL
+                 GROUP BY pair.partner_id, pair.product_id
+            )
+            SELECT c.rule_id, c.line_id
+              FROM candidate c
+              JOIN res_partner p ON p.id = c.partner_id
+              LEFT JOIN learned lr
+                ON c.learned AND lr.partner_id = c.partner_id
+               AND lr.product_id = c.product_id
+             CROSS JOIN LATERAL (
+                   SELECT c.delivered + make_interval(
+                              secs => LEAST(COALESCE(lr.median_days, c.days),
+                                            GREATEST(c.days, %(learned_max)s))
+                                      * 86400) AS due
+                   ) AS d
+             WHERE d.due <= %(now)s
+               AND d.due > %(now)s - make_interval(days => %(lookback)s)
+               AND NOT EXISTS (
+                       SELECT 1 FROM roms_message m
+                        WHERE m.reminder_rule_id = c.rule_id
+                          AND m.sale_order_line_id = c.line_id)
+               AND NOT EXISTS (
+                       SELECT 1 FROM roms_refund_request rr
+                        WHERE rr.order_id = c.order_id AND rr.state = 'refunded')
+               AND NOT EXISTS (
+                       SELECT 1 FROM sale_order_line l3
+                         JOIN sale_order o3 ON o3.id = l3.order_id
+                        WHERE l3.order_partner_id = c.partner_id
+                          AND l3.product_id = c.product_id
+                          AND l3.order_id != c.order_id
+                          AND o3.state = 'sale'
+                          AND o3.date_order > c.delivered)
+               AND NOT %(opted_out)s
+             ORDER BY c.line_id, c.rule_id
+             %(limit)s
+            """,
+            rules=list(rules.ids),
+            now=now,
+            lookback=lookback,
+            learned_max=learned_max,
+            opted_out=opted_out,
+            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+
+    @api.model
+    def _roms_due_pairs(self, now=None, limit=None):
+        """Due (rule id, line id) pairs of the active rules, in one query."""
+        rules = self.search([])
+        if not rules:
+            return []
+        for model, names in (
+            (
+                "sale.order",
+                ["roms_stage", "state", "roms_delivered_date", "date_order"],
+            ),
+            ("sale.order.line", ["order_partner_id", "product_id", "display_type"]),
+            ("roms.refund.request", ["order_id", "state"]),
+            ("roms.message", ["reminder_rule_id", "sale_order_line_id"]),
+        ):
+            self.env[model].flush_model(names)
+        self.flush_model()
+        return self.env.execute_query(
+            self._roms_due_query(rules, now or fields.Datetime.now(), limit)
+        )
+
+    # ------------------------------------------------------------------
+    # Queueing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_roms_reminders(self, batch_size=None, now=None):
+        """Queue one batch of due reminders, report progress and return; the cron
+        runner calls again while some remain."""
+        batch_size = batch_size or self._roms_param(BATCH_PARAM, DEFAULT_BATCH_SIZE)
+        pairs = self._roms_due_pairs(now=now, limit=batch_size + 1)
+        batch, more = pairs[:batch_size], len(pairs) > batch_size
+        queued = self._roms_queue_reminders(batch)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
+        return queued
+
+    @api.model
+    def _roms_queue_reminders(self, pairs):
+        """Create the reminder messages of ``pairs`` (rule id, line id); pairs
+        that got a reminder meanwhile (another worker) are skipped."""
+        if not pairs:
+            return self.env["roms.message"]
+        rules = self.browse({rule_id for rule_id, _line in pairs})
+        lines = self.env["sale.order.line"].browse([line for _rule, line in pairs])
+        lines.fetch(["order_id", "order_partner_id", "product_id"])
+        rule_of = {rule.id: rule for rule in rules}
+        vals_list = [
+            rule_of[rule_id]._roms_reminder_vals(
+                self.env["sale.order.line"].browse(line_id)
+            )
+            for rule_id, line_id in pairs
+        ]
+        return self._roms_create_unique(vals_list)
+
+    def _roms_reminder_vals(self, line):
+        """The queue row of this rule's reminder for ``line``."""
+        self.ensure_one()
+        Message = self.env["roms.message"]
+        partner = line.order_partner_id
+        lang = partner.lang or self.env.lang
+        product = line.product_id.with_context(lang=lang)
+        body = self.template_id.with_context(lang=lang)._roms_render(
+            partner=partner.with_context(lang=lang),
+            order=line.order_id.with_context(lang=lang),
+            product=product,
+        )
+        channel = Message._roms_default_channel(partner)
+        recipient = Message._roms_recipient(partner, channel)
+        vals = {
+            "partner_id": partner.id,
+            "channel": channel,
+            "kind": "reminder",
+            "body": body,
+            "template_id": self.template_id.id,
+            "res_model": "sale.order",
+            "res_id": line.order_id.id,
+            "recipient": recipient or False,
+            "reminder_rule_id": self.id,
+            "sale_order_line_id": line.id,
+            "state": "queued",
+        }
+        if self.template_id.attachment_id:
+            vals["attachment_ids"] = [
+                fields.Command.set(self.template_id.attachment_id.ids)
+            ]
+        if not recipient:
+            # kept (marks the pair as done) but never sent
+            vals.update(
+                state="failed",
+                error_code="no_recipient",
+                error_message=self.env._(
+                    "The customer has no number or e-mail address for %(channel)s.",
+                    channel=channel,
+                ),
+            )
+        return vals
+
+    @api.model
+    def _roms_create_unique(self, vals_list):
+        """Create the reminders; the unique (rule, line) index refuses a second
+        one: the batch is retried one by one, skipping the duplicates."""
+        Message = self.env["roms.message"].sudo()
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                messages = Message.create(vals_list)
+                messages.flush_recordset()
+                return messages
+        except psycopg2.IntegrityError:
+            pass
+        messages = Message
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    message = Message.create(vals)
+                    message.flush_recordset()
+                    messages |= message
+            except psycopg2.IntegrityError:
+                _logger.info(
+                    "Reminder of rule %s for line %s already queued",
+                    vals["reminder_rule_id"],
+                    vals["sale_order_line_id"],
+                )
+        return messages
+
+    def action_run_now(self):
+        """Queue the reminders that are due now (all batches)."""
+        total = 0
+        while True:
+            queued = self._cron_roms_reminders()
+            total += len(queued)
+            if not queued:
+                break
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()  # each batch kept, like the cron does
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("%(count)s reminders queued.", count=total),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
