@@ -10,14 +10,17 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["roms_crm", "mail"],
+    "external_dependencies": {"python": ["requests"]},
     "data": [
-        "views/roms_whatsapp_menus.xml",
         "security/roms_whatsapp_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "data/roms_whatsapp_rotation_data.xml",
+        "views/roms_whatsapp_account_views.xml",
         "views/discuss_channel_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/roms_whatsapp_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

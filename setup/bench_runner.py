@@ -279,6 +279,11 @@ bench_reports.register(case, Case, timed)
 sys.modules.setdefault("bench_runner", sys.modules[__name__])
 import bench_messaging  # noqa: E402, F401
 
+import bench_whatsapp  # noqa: E402
+
+bench_whatsapp.register(case, Case)
+
+
 # ----------------------------------------------------------------------------
 # Runner
 # ----------------------------------------------------------------------------
@@ -313,6 +318,7 @@ def measure(registry, bench, runs):
         "pass": bench.passes(ours_m, floor_m),
         "runs": {"ours": ours, "floor": floor},
         "detail": bench.detail,
+        "higher_is_better": getattr(bench, "higher_is_better", False),
     }
 
 
@@ -327,6 +333,8 @@ def print_table(results, scale, runs):
     rows = []
     for r in results:
         target = "equal" if r["unit"] == "queries" else f"<= {r['target']:g}"
+        if r.get("higher_is_better"):
+            target = f">= {r['target']:g}"
         rows.append([
             r["case"], fmt(r["ours"], r["unit"]), fmt(r["floor"], r["unit"]),
             f"{r['ratio']:.2f}" if r["ratio"] is not None else "-", target,

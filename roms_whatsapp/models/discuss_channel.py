@@ -1,10 +1,10 @@
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
 
@@ -369,15 +369,65 @@ class DiscussChannel(models.Model):
         )
         if reply:
             kwargs["roms_wa_direction"] = "out"
+            kwargs["body"] = self._roms_wa_fill_variables(kwargs.get("body"))
         message = super().message_post(message_type=message_type, **kwargs)
         if reply:
             self._roms_wa_send_reply(message)
         return message
 
+    def _roms_wa_fill_variables(self, body):
+        """Quick replies may hold template variables ({customer_name}…): fill them
+        for this conversation's customer and their last order."""
+        if not body or "{" not in str(body) or not self.roms_partner_id:
+            return body
+        partner = self.roms_partner_id
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ("state", "=", "sale"),
+                ],
+                order="date_order desc, id desc",
+                limit=1,
+            )
+        )
+        values = self.env["roms.message.template"]._roms_render_values(
+            partner, order, self.env["product.product"]
+        )
+        text = str(body)
+        for name, value in values.items():
+            if value:
+                text = text.replace(f"{{{name}}}", str(escape(value)))
+        return Markup(text) if isinstance(body, Markup) else text
+
     def _roms_wa_send_reply(self, message):
-        """Hook: an agent's reply ``message`` leaves through the conversation's
-        WhatsApp account."""
+        """An agent's reply ``message`` leaves through the conversation's WhatsApp
+        account: a ``roms.message`` (channel whatsapp, kind chat) sent at once and
+        linked to the reply for its delivery ticks."""
         self.ensure_one()
+        text = "" if is_html_empty(message.body) else html2plaintext(message.body)
+        roms_message = (
+            self.env["roms.message"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.roms_partner_id.id,
+                    "channel": "whatsapp",
+                    "kind": "chat",
+                    "body": text.strip(),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "recipient": self.roms_wa_number,
+                    "attachment_ids": [Command.set(message.attachment_ids.ids)],
+                }
+            )
+        )
+        message.sudo().roms_message_id = roms_message
+        roms_message._roms_send_now()
+        message._bus_send_store(message, message._roms_wa_ticks_values())
+        return roms_message
 
     # ------------------------------------------------------------------
     # Discuss client

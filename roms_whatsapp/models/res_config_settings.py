@@ -11,3 +11,10 @@ class ResConfigSettings(models.TransientModel):
         help="A WhatsApp conversation silent for longer than this goes back into the "
         "round-robin when the customer writes again (to their last agent when online).",
     )
+    roms_wa_media_max_mb = fields.Float(
+        string="Largest WhatsApp Media (MB)",
+        config_parameter="roms_whatsapp.media_max_mb",
+        default=16.0,
+        help="Images and PDF files received over WhatsApp larger than this are not "
+        "downloaded.",
+    )

@@ -1,16 +1,350 @@
-from odoo import fields, models
+import base64
+import logging
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import PROVIDERS, WhatsAppProviderError
+
+_logger = logging.getLogger(__name__)
+
+ADMIN = "roms_crm.group_roms_admin"
+
+
+def _new_secret(*_args):
+    return secrets.token_urlsafe(32)
 
 
 class RomsWhatsappAccount(models.Model):
-    """Placeholder of the WhatsApp account (built by the whatsapp branch): only the
-    fields the live chat needs, so that conversations can point to their account."""
-
     _name = "roms.whatsapp.account"
     _description = "WhatsApp Account"
+    _order = "is_default desc, sequence, id"
 
     name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    provider = fields.Selection(
+        [
+            ("meta", "Meta WhatsApp Cloud API"),
+            ("waha", "QR-code gateway (WAHA)"),
+            ("fonnte", "Fonnte"),
+        ],
+        required=True,
+        default="meta",
+    )
+    is_default = fields.Boolean(
+        string="Default Account",
+        help="ROMS messages (thank-you, reminders, broadcasts) leave through the "
+        "default connected account.",
+    )
     state = fields.Selection(
         [("connected", "Connected"), ("disconnected", "Disconnected")],
         default="disconnected",
+        required=True,
+        readonly=True,
     )
-    is_default = fields.Boolean(string="Default")
+    state_reason = fields.Selection(
+        [
+            ("not_configured", "Not configured"),
+            ("scan_needed", "QR code scan needed"),
+            ("starting", "Starting"),
+            ("stopped", "Session stopped"),
+            ("failed", "Failed"),
+            ("token_expired", "Token expired or invalid"),
+            ("unreachable", "Provider unreachable"),
+        ],
+        string="Reason",
+        default="not_configured",
+        readonly=True,
+    )
+    state_since = fields.Datetime(
+        string="Status Since", default=fields.Datetime.now, readonly=True
+    )
+    webhook_url = fields.Char(
+        compute="_compute_webhook_url",
+        groups=ADMIN,
+        help="Give this address to the provider as the webhook (callback) URL.",
+    )
+
+    # Meta WhatsApp Cloud API
+    meta_phone_number_id = fields.Char(string="Phone Number ID")
+    meta_business_account_id = fields.Char(string="WhatsApp Business Account ID")
+    meta_access_token = fields.Char(string="Access Token", groups=ADMIN, copy=False)
+    meta_app_secret = fields.Char(
+        string="App Secret",
+        groups=ADMIN,
+        copy=False,
+        help="Signs the webhooks (X-Hub-Signature-256).",
+    )
+    meta_verify_token = fields.Char(
+        string="Webhook Verify Token",
+        groups=ADMIN,
+        copy=False,
+        default=_new_secret,
+        help="Type the same token in the Meta app's webhook settings.",
+    )
+    meta_api_version = fields.Char(string="Graph API Version", default="v21.0")
+    meta_base_url = fields.Char(
+        string="Graph API URL", default="https://graph.facebook.com"
+    )
+
+    # WAHA (QR-code WhatsApp Web gateway)
+    waha_base_url = fields.Char(string="Gateway URL", help="e.g. http://localhost:3000")
+    waha_api_key = fields.Char(string="Gateway API Key", groups=ADMIN, copy=False)
+    waha_session = fields.Char(string="Session Name", default="default")
+    waha_webhook_secret = fields.Char(
+        string="Gateway Webhook Secret",
+        groups=ADMIN,
+        copy=False,
+        default=_new_secret,
+        help="The HMAC key with which the gateway signs its webhooks "
+        "(X-Webhook-Hmac, SHA-512).",
+    )
+    waha_qr_image = fields.Binary(string="QR Code", attachment=False, copy=False)
+
+    # Fonnte
+    fonnte_token = fields.Char(string="Device Token", groups=ADMIN, copy=False)
+    fonnte_base_url = fields.Char(string="Fonnte URL", default="https://api.fonnte.com")
+    fonnte_webhook_secret = fields.Char(
+        groups=ADMIN,
+        copy=False,
+        default=_new_secret,
+        help="Part of the webhook URL given to Fonnte: webhooks without it are "
+        "refused.",
+    )
+
+    _sql_constraints = [
+        (
+            "waha_session_unique",
+            "unique(provider, waha_base_url, waha_session)",
+            "Two accounts cannot use the same gateway session.",
+        ),
+    ]
+
+    @api.constrains("provider", "meta_api_version", "meta_base_url", "waha_base_url")
+    def _check_urls(self):
+        for account in self:
+            for url in (account.meta_base_url, account.waha_base_url):
+                if url and not url.startswith(("http://", "https://")):
+                    raise ValidationError(
+                        self.env._("%(url)s is not an http(s) address.", url=url)
+                    )
+            version = account.meta_api_version
+            if account.provider == "meta" and version and not version.startswith("v"):
+                raise ValidationError(
+                    self.env._(
+                        "The Graph API version looks like v21.0, not %(version)s.",
+                        version=version,
+                    )
+                )
+
+    @api.depends("provider")
+    def _compute_webhook_url(self):
+        base = self.get_base_url()
+        for account in self:
+            if not account.id:
+                account.webhook_url = False
+                continue
+            url = f"{base}/roms/whatsapp/webhook/{account.id}"
+            if account.provider == "fonnte":
+                url += f"?token={account.fonnte_webhook_secret or ''}"
+            account.webhook_url = url
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        accounts.filtered("is_default")._roms_unset_other_defaults()
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("is_default"):
+            self[-1:]._roms_unset_other_defaults()
+        return result
+
+    def _roms_unset_other_defaults(self):
+        others = self.search(
+            [("is_default", "=", True), ("id", "not in", self[-1:].ids)]
+        )
+        if others:
+            others.write({"is_default": False})
+        if len(self) > 1:
+            self[:-1].write({"is_default": False})
+
+    # Provider client
+    # ------------------------------------------------------------------
+
+    def _roms_client_config(self):
+        self.ensure_one()
+        account = self.sudo()
+        if account.provider == "meta":
+            return {
+                "base_url": account.meta_base_url or "https://graph.facebook.com",
+                "api_version": account.meta_api_version or "v21.0",
+                "phone_number_id": account.meta_phone_number_id or "",
+                "access_token": account.meta_access_token or "",
+                "app_secret": account.meta_app_secret or "",
+                "verify_token": account.meta_verify_token or "",
+            }
+        if account.provider == "waha":
+            return {
+                "base_url": account.waha_base_url or "",
+                "api_key": account.waha_api_key or "",
+                "session": account.waha_session or "default",
+                "webhook_secret": account.waha_webhook_secret or "",
+            }
+        return {
+            "base_url": account.fonnte_base_url or "https://api.fonnte.com",
+            "token": account.fonnte_token or "",
+            "webhook_secret": account.fonnte_webhook_secret or "",
+        }
+
+    def _roms_client(self):
+        """The provider client of this account (``tools/``)."""
+        self.ensure_one()
+        timeout = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_whatsapp.provider_timeout", 15)
+        )
+        return PROVIDERS[self.provider](self._roms_client_config(), timeout=timeout)
+
+    @api.model
+    def _roms_default_account(self):
+        """The connected account ROMS messages leave through: the default one,
+        else the first connected one."""
+        return self.sudo().search([("state", "=", "connected")], limit=1)
+
+    # Status
+    # ------------------------------------------------------------------
+
+    def _roms_set_state(self, state, reason=False):
+        for account in self:
+            vals = {"state_reason": reason or False}
+            if account.state != state:
+                vals.update(state=state, state_since=fields.Datetime.now())
+            if state == "connected":
+                vals["waha_qr_image"] = False
+            if any(account[k] != v for k, v in vals.items()):
+                account.write(vals)
+
+    def _roms_check_status(self):
+        for account in self:
+            if not account._roms_is_configured():
+                account._roms_set_state("disconnected", "not_configured")
+                continue
+            state, reason = account._roms_client().status()
+            account._roms_set_state(state, reason)
+
+    def _roms_is_configured(self):
+        self.ensure_one()
+        config = self._roms_client_config()
+        required = {
+            "meta": ("phone_number_id", "access_token"),
+            "waha": ("base_url",),
+            "fonnte": ("token",),
+        }[self.provider]
+        return all(config.get(key) for key in required)
+
+    def action_check_status(self):
+        self._roms_check_status()
+        return True
+
+    @api.model
+    def _cron_check_status(self):
+        """Accounts whose provider does not push its status (WAHA pushes
+        ``session.status`` webhooks) are checked by this cron."""
+        accounts = self.search([("provider", "!=", "waha")])
+        accounts |= self.search(
+            [("provider", "=", "waha"), ("state", "=", "disconnected")]
+        )
+        for account in accounts:
+            try:
+                account._roms_check_status()
+            except Exception:
+                _logger.exception(
+                    "WhatsApp account %s: status check failed", account.id
+                )
+
+    # WAHA session
+    # ------------------------------------------------------------------
+
+    def _roms_check_waha(self):
+        self.ensure_one()
+        if self.provider != "waha":
+            raise UserError(self.env._("Only QR-code gateway accounts have a session."))
+        if not self._roms_is_configured():
+            raise UserError(self.env._("Fill in the gateway URL first."))
+
+    def _roms_user_error(self, error):
+        return UserError(
+            self.env._(
+                "The WhatsApp provider refused the request: %(error)s", error=str(error)
+            )
+        )
+
+    def _roms_reload(self):
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def action_waha_start(self):
+        """Start the gateway session (with our webhook) and show its QR code."""
+        self._roms_check_waha()
+        client = self._roms_client()
+        try:
+            client.start_session(
+                self.sudo().webhook_url, self.sudo().waha_webhook_secret
+            )
+        except WhatsAppProviderError as error:
+            raise self._roms_user_error(error) from error
+        return self.action_waha_refresh_qr()
+
+    def action_waha_refresh_qr(self):
+        self.action_waha_poll()
+        return self._roms_reload()
+
+    def action_waha_poll(self):
+        """Read the session status and, until connected, the current QR code
+        (called every few seconds by the QR widget of the form)."""
+        self._roms_check_waha()
+        client = self._roms_client()
+        state, reason = client.status()
+        self._roms_set_state(state, reason)
+        if state != "connected":
+            try:
+                qr = client.qr_code()
+            except WhatsAppProviderError as error:
+                raise self._roms_user_error(error) from error
+            self.waha_qr_image = base64.b64encode(qr) if qr else False
+        return True
+
+    def action_waha_logout(self):
+        self._roms_check_waha()
+        try:
+            self._roms_client().logout()
+        except WhatsAppProviderError as error:
+            raise self._roms_user_error(error) from error
+        self._roms_set_state("disconnected", "scan_needed")
+        return self._roms_reload()
+
+    # Webhook events
+    # ------------------------------------------------------------------
+
+    def _roms_handle_events(self, events):
+        """Apply the normalised events of one verified webhook request: inbound
+        messages are queued (processed right after the answer), receipts and
+        session changes are applied at once."""
+        self.ensure_one()
+        messages = [event for event in events if event.kind == "message"]
+        self.env["roms.whatsapp.inbound"].sudo()._roms_enqueue(self, messages)
+        for event in events:
+            if event.kind == "status":
+                self.env["roms.message"].sudo()._roms_apply_status(
+                    event.provider_message_id,
+                    event.status,
+                    error_code=event.error_code or None,
+                    error_message=event.error_message or None,
+                    when=event.timestamp,
+                )
+            elif event.kind == "session":
+                self._roms_set_state(event.state, event.reason)

@@ -3,3 +3,7 @@ from . import test_livechat_receive
 from . import test_livechat_assign
 from . import test_livechat_concurrency
 from . import test_livechat_tour
+from . import test_webhook
+from . import test_providers
+from . import test_account
+from . import test_livechat_reply

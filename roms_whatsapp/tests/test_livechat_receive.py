@@ -76,6 +76,22 @@ class TestLivechatReceive(LivechatCase, TransactionCase):
         )
         self.assertEqual(reply.roms_wa_direction, "out")
         self.assertEqual(reply.author_id, agent.partner_id)
+        outbound = reply.roms_message_id
+        self.assertEqual(outbound.channel, "whatsapp")
+        self.assertEqual(outbound.kind, "chat")
+        self.assertEqual(outbound.body, "Ada kak")
+        self.assertEqual(outbound.partner_id, channel.roms_partner_id)
+        self.assertEqual(outbound.recipient, "+6281277770004")
+        self.assertEqual(
+            (outbound.res_model, outbound.res_id), ("discuss.channel", channel.id)
+        )
+        # notes of the system (admin notices, joins) are not sent to the customer
+        self.assertEqual(
+            self.env["roms.message"].search_count(
+                [("res_model", "=", "discuss.channel"), ("res_id", "=", channel.id)]
+            ),
+            1,
+        )
 
     def test_panel_data_and_rename(self):
         channel = self.conversation(self.receive("081277770005"))

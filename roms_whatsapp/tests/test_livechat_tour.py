@@ -1,10 +1,17 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_livechat import LivechatCase
+from .fake_providers import FakeMetaCloud
 
 
 @tagged("post_install", "-at_install")
 class TestLivechatTour(LivechatCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.meta = FakeMetaCloud()
+        cls.addClassCleanup(cls.meta.stop)
+
     def test_agent_goes_online_and_replies(self):
         self.env["res.users"].search([("roms_online", "=", True)]).roms_online = False
         cs1 = self.env.ref("roms_crm.res_users_cs1_demo", raise_if_not_found=False)
@@ -16,19 +23,33 @@ class TestLivechatTour(LivechatCase, HttpCase):
                 groups="base.group_user,roms_crm.group_roms_cs",
             )
         self.assertFalse(cs1.roms_online)
-        self.account = self._make_account(self.env)
-        self.env["mail.canned.response"].create(
+        Account = self.env["roms.whatsapp.account"]
+        Account.search([]).write({"active": False})
+        self.account = Account.create(
             {
-                "source": "ready",
-                "substitution": "Stok ready kak, silakan diorder 🙏",
-                "group_ids": [(4, self.env.ref("roms_crm.group_roms_cs").id)],
+                "name": "Meta tour",
+                "provider": "meta",
+                "is_default": True,
+                "meta_phone_number_id": self.meta.phone_number_id,
+                "meta_business_account_id": "102290129340398",
+                "meta_access_token": self.meta.token,
+                "meta_app_secret": self.meta.app_secret,
+                "meta_verify_token": "verify-me",
+                "meta_base_url": self.meta.url,
+            }
+        )
+        self.env["roms.message.template"].create(
+            {
+                "name": "Ready",
+                "template_type": "quick_reply",
+                "body": "Stok ready kak {customer_name}, silakan diorder",
             }
         )
         message = self.receive("081277776543", body="Halo kak, kopi gayo ready?")
         channel = self.conversation(message)
         self.assertFalse(channel.roms_agent_id, "nobody is online yet")
 
-        self.start_tour("/odoo/discuss", "roms_whatsapp_livechat", login="cs1")
+        self.start_tour("/odoo/discuss", "roms_whatsapp_livechat", login=cs1.login)
 
         self.assertTrue(cs1.roms_online)
         self.assertEqual(channel.roms_agent_id, cs1)
@@ -41,6 +62,12 @@ class TestLivechatTour(LivechatCase, HttpCase):
             order="id",
         )
         self.assertEqual(len(replies), 2)
-        self.assertIn("Stok ready kak", replies[0].body)
+        self.assertIn("Stok ready kak Budi123", replies[0].body)
         self.assertEqual(replies[0].author_id, cs1.partner_id)
         self.assertEqual(replies[1].attachment_ids.name, "foto-produk.png")
+        self.assertEqual(replies.roms_message_id.mapped("state"), ["sent", "sent"])
+        # both left through the (fake) Cloud API, as text then image
+        sent = [r.json for r in self.meta.sent("/messages")]
+        self.assertEqual([p["type"] for p in sent], ["text", "image"])
+        self.assertEqual(sent[0]["to"], "6281277776543")
+        self.assertIn("Stok ready kak Budi123", sent[0]["text"]["body"])

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
         {
             content: "Type the quick-reply shortcut",
             trigger: ".o-mail-Composer-input",
-            run: "edit ::ready",
+            run: "edit :ready",
         },
         {
             content: "Pick the quick reply",
@@ -40,17 +40,17 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             run: "click",
         },
         {
-            content: "The quick reply is in the composer",
-            trigger: ".o-mail-Composer-input:value(Stok ready kak)",
-        },
-        {
             content: "Send it",
             trigger: ".o-mail-Composer-send:enabled",
             run: "click",
         },
         {
-            content: "The reply is posted",
-            trigger: ".o-mail-Message-body:contains('Stok ready kak')",
+            content: "The reply is posted, with the customer's name filled in",
+            trigger: ".o-mail-Message-body:contains('Stok ready kak Budi123')",
+        },
+        {
+            content: "The reply went out: one tick",
+            trigger: ".o-mail-Message:contains('Stok ready kak') .o-roms-Ticks[data-roms-state='sent']",
         },
         {
             content: "Attach an image",

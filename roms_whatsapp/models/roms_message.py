@@ -1,0 +1,192 @@
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from odoo.addons.roms_crm.models.roms_message import RomsSendError
+
+from ..tools import WhatsAppProviderError
+
+VARIABLE_RE = re.compile(r"\{([a-z_]+)\}")
+SERVICE_WINDOW = timedelta(hours=24)
+# Meta sends images as JPEG or PNG; anything else goes as a document
+IMAGE_MIMETYPES = ("image/jpeg", "image/png")
+
+
+class RomsMessage(models.Model):
+    _inherit = "roms.message"
+
+    channel = fields.Selection(
+        selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "cascade"}
+    )
+
+    @api.model
+    def _roms_default_channel(self, partner):
+        if (
+            partner.roms_whatsapp_number
+            and self.env["roms.whatsapp.account"]._roms_default_account()
+        ):
+            return "whatsapp"
+        return super()._roms_default_channel(partner)
+
+    @api.model
+    def _roms_recipient(self, partner, channel):
+        if channel == "whatsapp":
+            return partner.roms_whatsapp_number or False
+        return super()._roms_recipient(partner, channel)
+
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _roms_wa_conversation(self):
+        """The conversation (``discuss.channel``) this message belongs to: the one
+        it was written in, else the customer's conversation on the default
+        account (may be empty)."""
+        self.ensure_one()
+        Channel = self.env["discuss.channel"].sudo()
+        if self.res_model == "discuss.channel" and self.res_id:
+            return Channel.browse(self.res_id).exists()
+        account = self.env["roms.whatsapp.account"]._roms_default_account()
+        if not account or not self.partner_id:
+            return Channel
+        return Channel.search(
+            [
+                ("channel_type", "=", "roms_whatsapp"),
+                ("roms_account_id", "=", account.id),
+                ("roms_partner_id", "=", self.partner_id.id),
+            ],
+            order="roms_last_inbound_at desc nulls last, id desc",
+            limit=1,
+        )
+
+    def _roms_wa_account(self, conversation):
+        account = conversation.roms_account_id if conversation else False
+        return account or self.env["roms.whatsapp.account"]._roms_default_account()
+
+    def _roms_wa_check_window(self, conversation):
+        """Meta's customer-service window: free text only within 24 hours of the
+        customer's last inbound message."""
+        last_inbound = conversation.roms_last_inbound_at if conversation else False
+        if not last_inbound or fields.Datetime.now() - last_inbound > SERVICE_WINDOW:
+            raise RomsSendError(
+                self.env._(
+                    "The customer has not written in the last 24 hours: the WhatsApp "
+                    "Cloud API only accepts an approved template message now. Map "
+                    "this message's template to an approved Meta template."
+                ),
+                code="outside_window",
+            )
+
+    def _roms_wa_template_parameters(self):
+        """The body parameters ({{1}}, {{2}}, …) of the Meta template: the values
+        of the ROMS template's variables, in the order they appear."""
+        self.ensure_one()
+        template = self.template_id
+        names = VARIABLE_RE.findall(template.body or "")
+        if not names:
+            return []
+        order = self.env["sale.order"]
+        product = self.env["product.product"]
+        if self.sale_order_line_id:
+            order = self.sale_order_line_id.order_id
+            product = self.sale_order_line_id.product_id
+        elif self.res_model == "sale.order" and self.res_id:
+            order = order.browse(self.res_id).exists()
+        values = template._roms_render_values(self.partner_id, order, product)
+        return [values.get(name, "") or "-" for name in names]
+
+    def _roms_send_whatsapp(self):
+        """Send this message through its conversation's account, else the default
+        connected account; return the provider message id."""
+        self.ensure_one()
+        conversation = self._roms_wa_conversation()
+        account = self._roms_wa_account(conversation)
+        if not account:
+            raise RomsSendError(
+                self.env._("No WhatsApp account is connected."),
+                code="no_account",
+                temporary=True,
+            )
+        if account.state != "connected":
+            raise RomsSendError(
+                self.env._(
+                    "The WhatsApp account %(account)s is disconnected.",
+                    account=account.name,
+                ),
+                code="disconnected",
+                temporary=True,
+            )
+        to = self.recipient or self._roms_recipient(self.partner_id, "whatsapp")
+        if not to:
+            raise RomsSendError(
+                self.env._("The customer has no WhatsApp number."),
+                code="invalid_number",
+            )
+        client = account._roms_client()
+        template = self.template_id
+        try:
+            if account.provider == "meta" and template.roms_meta_template_name:
+                return client.send_template(
+                    to,
+                    template.roms_meta_template_name,
+                    template.roms_meta_template_lang or "id",
+                    self._roms_wa_template_parameters(),
+                )
+            if account.provider == "meta":
+                self._roms_wa_check_window(conversation)
+            if self.attachment_ids:
+                return self._roms_wa_send_attachments(client, to)
+            return client.send_text(to, self.body or "")
+        except WhatsAppProviderError as error:
+            raise RomsSendError(
+                error.message, code=error.code, temporary=error.temporary
+            ) from error
+
+    def _roms_wa_send_attachments(self, client, to):
+        """One media per attachment, the body as the first one's caption. A
+        failure after the first media was taken is permanent: a retry would send
+        that media twice."""
+        provider_id = False
+        for index, attachment in enumerate(self.attachment_ids.sudo()):
+            mimetype = attachment.mimetype or "application/octet-stream"
+            try:
+                provider_id = client.send_media(
+                    to,
+                    "image" if mimetype in IMAGE_MIMETYPES else "document",
+                    attachment.raw,
+                    attachment.name,
+                    mimetype,
+                    caption=(self.body or "") if index == 0 else "",
+                )
+            except WhatsAppProviderError as error:
+                if index:
+                    error.temporary = False
+                    error.message = self.env._(
+                        "Only the first %(count)s file(s) were sent: %(error)s",
+                        count=index,
+                        error=error.message,
+                    )
+                raise
+        return provider_id
+
+    # Live chat: delivery ticks
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "error_message"} & vals.keys():
+            self._roms_wa_push_ticks()
+        return result
+
+    def _roms_wa_push_ticks(self):
+        """Show the new state of agents' replies in Discuss at once (bus)."""
+        chats = self.filtered(lambda m: m.res_model == "discuss.channel")
+        if not chats:
+            return
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("roms_message_id", "in", chats.ids)])
+        )
+        for message in messages:
+            message._bus_send_store(message, message._roms_wa_ticks_values())

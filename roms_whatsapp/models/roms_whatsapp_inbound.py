@@ -1,0 +1,274 @@
+import datetime
+import json
+import logging
+import threading
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from ..tools import WhatsAppProviderError
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MEDIA_MAX_MB = 16
+ALLOWED_MIMETYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+MAX_ATTEMPTS = 5
+
+
+class RomsWhatsappInbound(models.Model):
+    """Inbound WhatsApp messages as received by the webhook.
+
+    The webhook only verifies, de-duplicates (unique provider message id per
+    account) and stores the normalised event here, then answers; a cron, triggered
+    at once, hands the message to the conversation (``discuss.channel.
+    _roms_wa_receive``) and downloads its media afterwards."""
+
+    _name = "roms.whatsapp.inbound"
+    _description = "Inbound WhatsApp Message"
+    _order = "id desc"
+    _rec_name = "provider_message_id"
+
+    account_id = fields.Many2one(
+        "roms.whatsapp.account", required=True, ondelete="cascade", index=True
+    )
+    provider_message_id = fields.Char(required=True, readonly=True)
+    payload = fields.Json(readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    media_state = fields.Selection(
+        [
+            ("none", "No media"),
+            ("pending", "To download"),
+            ("done", "Downloaded"),
+            ("refused", "Refused"),
+            ("failed", "Failed"),
+        ],
+        default="none",
+        required=True,
+        index=True,
+    )
+    message_id = fields.Many2one("mail.message", ondelete="set null", readonly=True)
+    attempts = fields.Integer(readonly=True)
+    error = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "provider_message_unique",
+            "unique(account_id, provider_message_id)",
+            "This WhatsApp message was already received.",
+        ),
+    ]
+
+    # Webhook side: one INSERT per message, replays do nothing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_enqueue(self, account, events):
+        """Store new inbound message events; return how many were new. A replayed
+        provider message id is ignored (``ON CONFLICT DO NOTHING``)."""
+        if not events:
+            return 0
+        rows = [
+            SQL(
+                "(%s, %s, %s::jsonb, 'pending', %s, 0, %s, %s, %s, %s)",
+                account.id,
+                event.provider_message_id,
+                json.dumps(event.to_json()),
+                "pending" if event.media.get("ref") else "none",
+                self.env.uid,
+                self.env.uid,
+                SQL("now() at time zone 'UTC'"),
+                SQL("now() at time zone 'UTC'"),
+            )
+            for event in events
+        ]
+        inserted = self.env.execute_query(
+            SQL(
+                """INSERT INTO roms_whatsapp_inbound
+                          (account_id, provider_message_id, payload, state, media_state,
+                           attempts, create_uid, write_uid, create_date, write_date)
+                   VALUES %s
+              ON CONFLICT (account_id, provider_message_id) DO NOTHING
+                RETURNING id""",
+                SQL(", ").join(rows),
+            )
+        )
+        if inserted:
+            self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")._trigger()
+        return len(inserted)
+
+    # Cron side: hand over to the conversation, then download the media
+    # ------------------------------------------------------------------
+
+    def _roms_claim(self, where, limit):
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM roms_whatsapp_inbound WHERE %s
+                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                where,
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _cron_process(self, batch_size=None):
+        """Process one batch of pending inbound messages, then one batch of media
+        downloads; the cron runner calls again while some remain."""
+        self.flush_model()
+        limit = batch_size or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_whatsapp.inbound_batch_size", 100)
+        )
+        testing = getattr(threading.current_thread(), "testing", False)
+        messages = self._roms_claim(SQL("state = 'pending'"), limit)
+        for inbound in messages:
+            inbound._roms_run_step(inbound._roms_process)
+        if not testing:
+            # the conversations are visible at once
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        media = self._roms_claim(
+            SQL("state = 'done' AND media_state = 'pending'"), limit
+        )
+        for inbound in media:
+            inbound._roms_run_step(inbound._roms_download_media)
+        if not testing:
+            # one batch of downloads at a time
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        remaining = self.search_count(
+            [
+                "|",
+                ("state", "=", "pending"),
+                "&",
+                ("state", "=", "done"),
+                ("media_state", "=", "pending"),
+            ]
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(messages) + len(media), remaining=remaining
+        )
+
+    def _roms_run_step(self, step):
+        """Run ``step`` in a savepoint: a failure is recorded on the row (retried
+        until MAX_ATTEMPTS) and never blocks the others."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                step()
+        except Exception as error:  # noqa: BLE001 — any failure is recorded
+            self.env.invalidate_all()  # the savepoint's writes are rolled back
+            _logger.warning(
+                "WhatsApp inbound %s (account %s): %s",
+                self.provider_message_id,
+                self.account_id.id,
+                error,
+            )
+            attempts = self.attempts + 1
+            vals = {"attempts": attempts, "error": str(error)[:2000]}
+            temporary = getattr(error, "temporary", not isinstance(error, UserError))
+            if attempts >= MAX_ATTEMPTS or not temporary:
+                if self.state == "pending":
+                    vals["state"] = "failed"
+                else:
+                    vals["media_state"] = "failed"
+            self.write(vals)
+
+    def _roms_values(self):
+        payload = self.payload or {}
+        timestamp = payload.get("timestamp")
+        return {
+            "number": payload.get("number") or "",
+            "profile_name": payload.get("profile_name") or "",
+            "body": payload.get("body") or "",
+            "provider_message_id": self.provider_message_id,
+            "timestamp": fields.Datetime.to_datetime(timestamp)
+            if timestamp
+            else self.create_date or datetime.datetime.now(),
+            "attachment_ids": [],
+        }
+
+    def _roms_process(self):
+        """Hand the message to its conversation; apply an opt-out keyword."""
+        values = self._roms_values()
+        channel_model = self.env["discuss.channel"].sudo()
+        message = channel_model._roms_wa_receive(self.account_id, values)
+        self.write({"message_id": message.id, "state": "done", "error": False})
+        body = values["body"].strip()
+        if body and message.model == "discuss.channel":
+            partner = channel_model.browse(message.res_id).roms_partner_id
+            if partner:
+                partner._roms_opt_out_by_keyword(body)
+
+    def _roms_media_max_bytes(self):
+        megabytes = float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("roms_whatsapp.media_max_mb", DEFAULT_MEDIA_MAX_MB)
+        )
+        return int(megabytes * 1024 * 1024)
+
+    def _roms_download_media(self):
+        """Download the message's media (images, PDF; size-limited) into an
+        attachment of the message."""
+        from odoo.tools.mimetypes import guess_mimetype
+
+        media = (self.payload or {}).get("media") or {}
+        try:
+            data, declared = self.account_id._roms_client().download_media(
+                media, self._roms_media_max_bytes()
+            )
+        except WhatsAppProviderError as error:
+            if error.code == "too_large":
+                self.write({"media_state": "refused", "error": str(error)})
+                return
+            raise
+        mimetype = guess_mimetype(data, default=declared or "application/octet-stream")
+        if mimetype not in ALLOWED_MIMETYPES:
+            self.write(
+                {
+                    "media_state": "refused",
+                    "error": self.env._(
+                        "File type %(mimetype)s is not accepted.", mimetype=mimetype
+                    ),
+                }
+            )
+            return
+        message = self.message_id.sudo()
+        name = media.get("filename") or f"whatsapp-{self.id}.{EXTENSIONS[mimetype]}"
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": data,
+                    "mimetype": mimetype,
+                    "res_model": message.model or "mail.message",
+                    "res_id": message.res_id or message.id,
+                }
+            )
+        )
+        message.write({"attachment_ids": [(4, attachment.id)]})
+        self.write({"media_state": "done", "error": False})
+
+    @api.autovacuum
+    def _gc_done(self):
+        """Processed rows are kept 30 days for replay protection, then removed."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=30)
+        for ids in split_every(
+            10000,
+            self.search([("state", "!=", "pending"), ("create_date", "<", limit)]).ids,
+        ):
+            self.browse(ids).unlink()

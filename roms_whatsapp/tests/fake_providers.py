@@ -1,0 +1,670 @@
+"""Real HTTP servers on 127.0.0.1 that stand in for the WhatsApp providers.
+
+They speak the documented APIs (Meta WhatsApp Cloud API, WAHA, Fonnte), record every
+request they receive, can be told to fail (``fail_next``), and send webhooks back to
+Odoo signed the way the real provider signs them. Used by the tests and usable for
+demos::
+
+    with FakeMetaCloud() as meta:
+        account.meta_base_url = meta.url
+        ...
+        meta.send_webhook(odoo_url, meta.message_payload("+628123", "Halo"))
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import struct
+import threading
+import time
+import uuid
+import zlib
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+
+def png_bytes(width=2, height=2):
+    """A small valid PNG image (grey pixels)."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return (
+            struct.pack(">I", len(data))
+            + body
+            + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+        )
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages"
+    b"/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class Recorded:
+    """One request received by a fake server."""
+
+    def __init__(self, method, path, query, headers, body):
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+
+    @property
+    def json(self):
+        return json.loads(self.body or b"null")
+
+    def form(self):
+        """Fields of a multipart/form-data or urlencoded body: {name: str or
+        (filename, bytes, content type)}."""
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.startswith("multipart/"):
+            message = BytesParser(policy=HTTP).parsebytes(
+                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + self.body
+            )
+            fields = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                filename = part.get_filename()
+                payload = part.get_payload(decode=True)
+                fields[name] = (
+                    (filename, payload, part.get_content_type())
+                    if filename
+                    else payload.decode()
+                )
+            return fields
+        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+
+    def __repr__(self):
+        return f"<{self.method} {self.path}>"
+
+
+class FakeServer:
+    """A ThreadingHTTPServer on a random loopback port, in a daemon thread."""
+
+    def __init__(self):
+        self.requests = []
+        self._failures = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                parsed = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                record = Recorded(
+                    self.command,
+                    parsed.path,
+                    {k: v[0] for k, v in parse_qs(parsed.query).items()},
+                    dict(self.headers.items()),
+                    body,
+                )
+                with fake._lock:
+                    fake.requests.append(record)
+                status, payload, headers = fake._scripted(record) or fake.handle(record)
+                if isinstance(payload, (dict, list)):
+                    data = json.dumps(payload).encode()
+                    headers = {"Content-Type": "application/json", **(headers or {})}
+                else:
+                    data = payload or b""
+                self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- scripting -------------------------------------------------------------
+
+    def fail_next(self, status, payload, path_contains="", times=1, delay=0):
+        """Answer the next ``times`` requests whose path contains
+        ``path_contains`` with ``status`` and ``payload`` (after ``delay`` s)."""
+        with self._lock:
+            self._failures.append([path_contains, times, status, payload, delay])
+
+    def _scripted(self, record):
+        with self._lock:
+            for failure in self._failures:
+                path_contains, times, status, payload, delay = failure
+                if path_contains in record.path and times > 0:
+                    failure[1] -= 1
+                    if failure[1] <= 0:
+                        self._failures.remove(failure)
+                    break
+            else:
+                return None
+        if delay:
+            time.sleep(delay)
+        return status, payload, None
+
+    def handle(self, record):
+        raise NotImplementedError
+
+    def sent(self, path_contains=""):
+        """The POST requests received on a path containing ``path_contains``."""
+        return [
+            r for r in self.requests if r.method == "POST" and path_contains in r.path
+        ]
+
+    @staticmethod
+    def post(url, body, headers, timeout=30):
+        return requests.post(url, data=body, headers=headers, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------
+# Meta WhatsApp Cloud API
+# ---------------------------------------------------------------------------
+
+
+class FakeMetaCloud(FakeServer):
+    """Graph API: messages, media upload/download, phone number; webhooks signed
+    with ``X-Hub-Signature-256``."""
+
+    def __init__(
+        self,
+        token="meta-token",
+        app_secret="meta-app-secret",
+        phone_number_id="1234567890",
+        version="v21.0",
+    ):
+        self.token = token
+        self.app_secret = app_secret
+        self.phone_number_id = phone_number_id
+        self.version = version
+        self.media = {}  # media id → (bytes, mimetype, filename)
+        super().__init__()
+
+    @staticmethod
+    def error(message, code, status=400, error_type="OAuthException", subcode=None):
+        error = {
+            "message": message,
+            "type": error_type,
+            "code": code,
+            "fbtrace_id": uuid.uuid4().hex[:20],
+        }
+        if subcode:
+            error["error_subcode"] = subcode
+        return status, {"error": error}, None
+
+    def rate_limited(self):
+        """The scripted answer of Meta's throttling (HTTP 429, code 130429)."""
+        return 429, {
+            "error": {
+                "message": "(#130429) Rate limit hit",
+                "type": "OAuthException",
+                "code": 130429,
+                "error_data": {
+                    "messaging_product": "whatsapp",
+                    "details": "Cloud API message throughput has been reached.",
+                },
+                "fbtrace_id": "AbCdEf",
+            }
+        }
+
+    def invalid_number(self):
+        return 400, {
+            "error": {
+                "message": "(#131026) Message undeliverable",
+                "type": "OAuthException",
+                "code": 131026,
+                "error_data": {
+                    "messaging_product": "whatsapp",
+                    "details": "The recipient is not a WhatsApp user.",
+                },
+                "fbtrace_id": "AbCdEf",
+            }
+        }
+
+    def handle(self, record):
+        if record.path.startswith("/download/"):
+            if record.headers.get("Authorization") != f"Bearer {self.token}":
+                return 401, b"", None
+            media_id = record.path.rsplit("/", 1)[1]
+            if media_id not in self.media:
+                return 404, b"", None
+            data, mimetype, _name = self.media[media_id]
+            return 200, data, {"Content-Type": mimetype}
+        parts = record.path.strip("/").split("/")
+        if not parts or parts[0] != self.version:
+            return self.error("Unknown path components", 2500, status=400)
+        if record.headers.get("Authorization") != f"Bearer {self.token}":
+            return self.error(
+                "Error validating access token: Session has expired.",
+                190,
+                401,
+                subcode=463,
+            )
+        if len(parts) == 3 and parts[1] == self.phone_number_id:
+            if parts[2] == "messages" and record.method == "POST":
+                return self._messages(record)
+            if parts[2] == "media" and record.method == "POST":
+                form = record.form()
+                filename, data, mimetype = form["file"]
+                media_id = str(uuid.uuid4().int)[:16]
+                self.media[media_id] = (data, mimetype, filename)
+                return 200, {"id": media_id}, None
+        if len(parts) == 2 and record.method == "GET":
+            if parts[1] == self.phone_number_id:
+                return (
+                    200,
+                    {
+                        "id": self.phone_number_id,
+                        "display_phone_number": "+62 811-0000-0000",
+                        "verified_name": "Toko Kopi Nusantara",
+                        "quality_rating": "GREEN",
+                    },
+                    None,
+                )
+            if parts[1] in self.media:
+                data, mimetype, _name = self.media[parts[1]]
+                return (
+                    200,
+                    {
+                        "messaging_product": "whatsapp",
+                        "url": f"{self.url}/download/{parts[1]}",
+                        "mime_type": mimetype,
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                        "file_size": len(data),
+                        "id": parts[1],
+                    },
+                    None,
+                )
+        return self.error(
+            "Unsupported request - method type", 100, status=400, subcode=33
+        )
+
+    def _messages(self, record):
+        try:
+            payload = record.json
+        except ValueError:
+            return self.error("Invalid JSON", 100)
+        if payload.get("messaging_product") != "whatsapp":
+            return self.error("(#100) Invalid parameter", 100)
+        to = str(payload.get("to") or "")
+        if not to.isdigit():
+            return self.error("(#100) Invalid parameter", 100)
+        kind = payload.get("type")
+        if kind not in ("text", "image", "document", "template") or kind not in payload:
+            return self.error("(#100) Invalid parameter", 100)
+        return (
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [
+                    {"id": "wamid." + base64.b64encode(uuid.uuid4().bytes).decode()}
+                ],
+            },
+            None,
+        )
+
+    # -- webhooks ---------------------------------------------------------------
+
+    def add_media(self, data, mimetype, filename=""):
+        media_id = str(uuid.uuid4().int)[:16]
+        self.media[media_id] = (data, mimetype, filename)
+        return media_id
+
+    def _envelope(self, value):
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "102290129340398",
+                    "changes": [
+                        {
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "6281100000000",
+                                    "phone_number_id": self.phone_number_id,
+                                },
+                                **value,
+                            },
+                            "field": "messages",
+                        }
+                    ],
+                }
+            ],
+        }
+
+    def message_payload(
+        self, number, body="", name="", message_id=None, timestamp=None, media=None
+    ):
+        """An inbound message from ``number`` (E.164). ``media``: dict with
+        ``type`` (image/document), ``id``, ``mime_type`` (, ``filename``)."""
+        wa_id = number.lstrip("+")
+        message = {
+            "from": wa_id,
+            "id": message_id or f"wamid.in.{uuid.uuid4().hex}",
+            "timestamp": str(int(timestamp or time.time())),
+        }
+        if media:
+            kind = media["type"]
+            message["type"] = kind
+            message[kind] = {k: v for k, v in media.items() if k != "type"} | (
+                {"caption": body} if body else {}
+            )
+        else:
+            message.update(type="text", text={"body": body})
+        return self._envelope(
+            {
+                "contacts": [{"profile": {"name": name or wa_id}, "wa_id": wa_id}],
+                "messages": [message],
+            }
+        )
+
+    def status_payload(self, message_id, status, number="6281200000000", error=None):
+        """A receipt (sent, delivered, read, failed) of one of our messages;
+        ``error`` = (code, title) for failed."""
+        entry = {
+            "id": message_id,
+            "status": status,
+            "timestamp": str(int(time.time())),
+            "recipient_id": number.lstrip("+"),
+        }
+        if error:
+            entry["errors"] = [
+                {
+                    "code": error[0],
+                    "title": error[1],
+                    "message": error[1],
+                    "error_data": {"details": error[1]},
+                }
+            ]
+        return self._envelope({"statuses": [entry]})
+
+    def sign(self, body, secret=None):
+        digest = hmac.new(
+            (secret or self.app_secret).encode(), body, hashlib.sha256
+        ).hexdigest()
+        return f"sha256={digest}"
+
+    def send_webhook(self, url, payload, signature=True, secret=None):
+        """POST ``payload`` to Odoo like Meta does (``signature``: True to sign,
+        False for none, or the header value to send)."""
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "facebookexternalua",
+        }
+        if signature is True:
+            headers["X-Hub-Signature-256"] = self.sign(body, secret)
+        elif signature:
+            headers["X-Hub-Signature-256"] = signature
+        return self.post(url, body, headers)
+
+
+# ---------------------------------------------------------------------------
+# WAHA
+# ---------------------------------------------------------------------------
+
+
+class FakeWaha(FakeServer):
+    """WAHA: sessions, QR code, sendText/sendImage/sendFile; webhooks signed with
+    ``X-Webhook-Hmac`` (HMAC-SHA512 of the body)."""
+
+    def __init__(self, api_key="waha-key", webhook_secret=None):
+        self.api_key = api_key
+        self.webhook_secret = webhook_secret
+        self.sessions = {}  # name → {"status": …, "config": …}
+        super().__init__()
+
+    def handle(self, record):
+        if self.api_key and record.headers.get("X-Api-Key") != self.api_key:
+            return 401, {"message": "Unauthorized", "statusCode": 401}, None
+        parts = record.path.strip("/").split("/")
+        if parts[:1] != ["api"]:
+            return 404, {"message": "Not Found"}, None
+        if record.method == "POST" and parts[1:] in (
+            ["sendText"],
+            ["sendImage"],
+            ["sendFile"],
+        ):
+            return self._send(record, parts[1])
+        if parts[1:2] == ["sessions"]:
+            return self._sessions(record, parts[2:])
+        if len(parts) == 4 and parts[2:] == ["auth", "qr"]:
+            session = self.sessions.get(parts[1])
+            if not session or session["status"] != "SCAN_QR_CODE":
+                return 422, {"message": "Session status is not as expected"}, None
+            return (
+                200,
+                {
+                    "mimetype": "image/png",
+                    "data": base64.b64encode(png_bytes()).decode(),
+                },
+                None,
+            )
+        return 404, {"message": "Not Found"}, None
+
+    def _sessions(self, record, rest):
+        if not rest and record.method == "POST":
+            name = record.json.get("name") or "default"
+            if name in self.sessions:
+                return 422, {"message": "Session already exists"}, None
+            self.sessions[name] = {
+                "status": "SCAN_QR_CODE" if record.json.get("start") else "STOPPED",
+                "config": record.json.get("config") or {},
+            }
+            return 201, {"name": name, **self.sessions[name]}, None
+        name = rest[0]
+        session = self.sessions.get(name)
+        if session is None:
+            return 404, {"message": "Session not found"}, None
+        if len(rest) == 1 and record.method == "GET":
+            return (
+                200,
+                {
+                    "name": name,
+                    "status": session["status"],
+                    "engine": {"engine": "WEBJS"},
+                },
+                None,
+            )
+        if len(rest) == 1 and record.method == "PUT":
+            session["config"] = record.json.get("config") or {}
+            return 200, {"name": name, **session}, None
+        if rest[1:] == ["start"]:
+            if session["status"] in ("WORKING", "SCAN_QR_CODE", "STARTING"):
+                return 422, {"message": "Session already started"}, None
+            session["status"] = "SCAN_QR_CODE"
+            return 201, {"name": name, "status": session["status"]}, None
+        if rest[1:] == ["logout"]:
+            session["status"] = "STOPPED"
+            return 201, {"name": name, "status": "STOPPED"}, None
+        return 404, {"message": "Not Found"}, None
+
+    def _send(self, record, endpoint):
+        payload = record.json
+        session = self.sessions.get(payload.get("session") or "default")
+        if not session or session["status"] != "WORKING":
+            return 422, {"message": "Session status is not as expected"}, None
+        chat_id = payload.get("chatId") or ""
+        if not chat_id.endswith("@c.us") or not chat_id[:-5].isdigit():
+            return 400, {"message": ["chatId must be a valid WhatsApp id"]}, None
+        if endpoint != "sendText" and not (payload.get("file") or {}).get("data"):
+            return 400, {"message": ["file must be provided"]}, None
+        key = uuid.uuid4().hex[:20].upper()
+        return (
+            201,
+            {
+                "id": {
+                    "fromMe": True,
+                    "remote": chat_id,
+                    "id": key,
+                    "_serialized": f"true_{chat_id}_{key}",
+                },
+                "body": payload.get("text") or payload.get("caption") or "",
+                "timestamp": int(time.time()),
+            },
+            None,
+        )
+
+    def connect(self, session="default", status="WORKING"):
+        self.sessions.setdefault(session, {"status": status, "config": {}})
+        self.sessions[session]["status"] = status
+
+    # -- webhooks ---------------------------------------------------------------
+
+    def event(self, event, payload, session="default"):
+        return {
+            "id": f"evt_{uuid.uuid4().hex}",
+            "timestamp": int(time.time() * 1000),
+            "event": event,
+            "session": session,
+            "engine": "WEBJS",
+            "payload": payload,
+        }
+
+    def message_event(self, number, body, name="", message_id=None, session="default"):
+        chat_id = number.lstrip("+") + "@c.us"
+        return self.event(
+            "message",
+            {
+                "id": message_id or f"false_{chat_id}_{uuid.uuid4().hex[:20].upper()}",
+                "timestamp": int(time.time()),
+                "from": chat_id,
+                "fromMe": False,
+                "body": body,
+                "hasMedia": False,
+                "_data": {"notifyName": name},
+            },
+            session,
+        )
+
+    def ack_event(self, message_id, ack, session="default"):
+        names = {-1: "ERROR", 1: "SERVER", 2: "DEVICE", 3: "READ", 4: "PLAYED"}
+        return self.event(
+            "message.ack",
+            {"id": message_id, "ack": ack, "ackName": names.get(ack, "PENDING")},
+            session,
+        )
+
+    def status_event(self, status, session="default"):
+        self.connect(session, status)
+        return self.event(
+            "session.status", {"name": session, "status": status}, session
+        )
+
+    def send_webhook(self, url, payload, secret=None, signature=True):
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        key = secret or self.webhook_secret
+        if signature is True and key:
+            headers["X-Webhook-Hmac"] = hmac.new(
+                key.encode(), body, hashlib.sha512
+            ).hexdigest()
+            headers["X-Webhook-Hmac-Algorithm"] = "sha512"
+        elif signature and signature is not True:
+            headers["X-Webhook-Hmac"] = signature
+            headers["X-Webhook-Hmac-Algorithm"] = "sha512"
+        return self.post(url, body, headers)
+
+
+# ---------------------------------------------------------------------------
+# Fonnte
+# ---------------------------------------------------------------------------
+
+
+class FakeFonnte(FakeServer):
+    """Fonnte: ``POST /send`` and ``POST /device`` with the device token in
+    ``Authorization``; errors are HTTP 200 with ``status: false``."""
+
+    def __init__(self, token="fonnte-token", connected=True):
+        self.token = token
+        self.connected = connected
+        super().__init__()
+
+    def handle(self, record):
+        if record.headers.get("Authorization") != self.token:
+            return 200, {"status": False, "reason": "invalid token"}, None
+        if record.path == "/device" and record.method == "POST":
+            return (
+                200,
+                {
+                    "status": True,
+                    "device": "6281100000000",
+                    "device_status": "connect" if self.connected else "disconnect",
+                    "name": "Toko",
+                    "quota": "1000",
+                },
+                None,
+            )
+        if record.path == "/send" and record.method == "POST":
+            form = record.form()
+            target = form.get("target") or ""
+            if not str(target).isdigit():
+                return 200, {"status": False, "reason": "target invalid"}, None
+            return (
+                200,
+                {
+                    "status": True,
+                    "detail": "success! message in queue",
+                    "id": [str(uuid.uuid4().int)[:8]],
+                    "process": "pending",
+                    "target": [target],
+                },
+                None,
+            )
+        return 404, {"status": False, "reason": "not found"}, None
+
+    def message_payload(self, number, body, name=""):
+        return {
+            "device": "6281100000000",
+            "sender": number.lstrip("+"),
+            "message": body,
+            "text": "",
+            "member": "",
+            "name": name,
+            "location": "",
+            "url": "",
+            "filename": "",
+            "extension": "",
+            "inboxid": str(uuid.uuid4().int)[:10],
+            "timestamp": int(time.time()),
+        }
+
+    def send_webhook(self, url, payload):
+        body = json.dumps(payload).encode()
+        return self.post(url, body, {"Content-Type": "application/json"})

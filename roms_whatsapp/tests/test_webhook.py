@@ -1,0 +1,121 @@
+import json
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import WhatsappCase
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookSecurity(WhatsappCase):
+    def test_meta_handshake(self):
+        url = self.webhook_url(self.meta_account)
+        ok = self.url_open(
+            url
+            + "?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444"
+        )
+        self.assertEqual(ok.status_code, 200)
+        self.assertEqual(ok.text, "1158201444")
+        self.assertTrue(ok.headers["Content-Type"].startswith("text/plain"))
+        bad = self.url_open(
+            url + "?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444"
+        )
+        self.assertEqual(bad.status_code, 403)
+        self.assertNotIn("1158201444", bad.text)
+        no_mode = self.url_open(url + "?hub.verify_token=verify-me&hub.challenge=1")
+        self.assertEqual(no_mode.status_code, 403)
+        # gateways have no handshake
+        waha = self.url_open(
+            self.webhook_url(self.waha_account)
+            + "?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1"
+        )
+        self.assertEqual(waha.status_code, 403)
+
+    def test_unknown_account(self):
+        response = self.url_open(
+            f"{self.base_url()}/roms/whatsapp/webhook/999999", data=b"{}"
+        )
+        self.assertEqual(response.status_code, 404)
+
+    @mute_logger("odoo.addons.roms_whatsapp.controllers.main")
+    def test_meta_bad_or_missing_signature(self):
+        url = self.webhook_url(self.meta_account)
+        payload = self.meta.message_payload("+6281234567001", "Halo kak", name="Budi")
+        body = json.dumps(payload).encode()
+        for signature in (
+            False,
+            "sha256=" + "0" * 64,
+            self.meta.sign(body, secret="another-secret"),
+            self.meta.sign(body)[7:],  # without the sha256= prefix
+        ):
+            response = self.meta.send_webhook(url, body, signature=signature)
+            self.assertEqual(response.status_code, 403, signature)
+        # a body changed after signing
+        signature = self.meta.sign(body)
+        response = self.meta.send_webhook(url, body + b" ", signature=signature)
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.inbound())
+
+    @mute_logger("odoo.addons.roms_whatsapp.controllers.main")
+    def test_waha_and_fonnte_secrets(self):
+        event = self.waha.message_event("+6281234567002", "Halo")
+        response = self.waha.send_webhook(
+            self.webhook_url(self.waha_account), event, secret="wrong"
+        )
+        self.assertEqual(response.status_code, 403)
+        response = self.waha.send_webhook(
+            self.webhook_url(self.waha_account), event, signature=False
+        )
+        self.assertEqual(response.status_code, 403)
+        payload = self.fonnte.message_payload("+6281234567003", "Halo")
+        for query in ("", "?token=wrong"):
+            response = self.fonnte.send_webhook(
+                self.webhook_url(self.fonnte_account, query), payload
+            )
+            self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.inbound())
+        response = self.fonnte.send_webhook(
+            self.webhook_url(self.fonnte_account, "?token=fonnte-secret"), payload
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self.inbound(self.fonnte_account)), 1)
+
+    def test_signed_message_queued_once(self):
+        url = self.webhook_url(self.meta_account)
+        payload = self.meta.message_payload(
+            "+6281234567004", "Kopi gayo masih ada?", name="Siti", message_id="wamid.A1"
+        )
+        for _attempt in range(3):  # Meta retries deliveries
+            response = self.meta.send_webhook(url, payload)
+            self.assertEqual(response.status_code, 200)
+        inbound = self.inbound(self.meta_account)
+        self.assertEqual(len(inbound), 1)
+        self.assertEqual(inbound.provider_message_id, "wamid.A1")
+        self.assertEqual(inbound.state, "pending")
+        self.assertEqual(inbound.payload["number"], "+6281234567004")
+        self.assertEqual(inbound.payload["profile_name"], "Siti")
+        self.assertEqual(inbound.payload["body"], "Kopi gayo masih ada?")
+        # the same id on another account is another message
+        self.waha.send_webhook(
+            self.webhook_url(self.waha_account),
+            self.waha.message_event("+6281234567004", "Halo", message_id="wamid.A1"),
+        )
+        self.assertEqual(len(self.inbound()), 2)
+
+    def test_waha_session_status_drives_account_state(self):
+        url = self.webhook_url(self.waha_account)
+        self.assertEqual(self.waha_account.state, "disconnected")
+        response = self.waha.send_webhook(url, self.waha.status_event("WORKING"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.waha_account.state, "connected")
+        self.assertFalse(self.waha_account.state_reason)
+        since = self.waha_account.state_since
+        self.waha.send_webhook(url, self.waha.status_event("SCAN_QR_CODE"))
+        self.assertEqual(self.waha_account.state, "disconnected")
+        self.assertEqual(self.waha_account.state_reason, "scan_needed")
+        self.assertGreaterEqual(self.waha_account.state_since, since)
+        self.waha.send_webhook(url, self.waha.status_event("FAILED"))
+        self.assertEqual(self.waha_account.state_reason, "failed")
+        # another session's events are not ours
+        self.waha.send_webhook(url, self.waha.status_event("WORKING", session="other"))
+        self.assertEqual(self.waha_account.state, "disconnected")
