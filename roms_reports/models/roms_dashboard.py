@@ -233,6 +233,10 @@ class RomsDashboard(models.AbstractModel):
             return {"configured": False, "action": action}
         since = account["state_since"] if "state_since" in Account._fields else False
         reason = account["state_reason"] if "state_reason" in Account._fields else False
+        if reason and Account._fields["state_reason"].type == "selection":
+            reason = dict(
+                Account._fields["state_reason"]._description_selection(self.env)
+            ).get(reason)
         return {
             "configured": True,
             "name": account.name,

@@ -8,3 +8,4 @@ from . import test_stock
 from . import test_top_customers
 from . import test_ui
 from . import test_xlsx
+from . import test_reminder_funnel
