@@ -17,10 +17,10 @@
         "data/ir_cron_data.xml",
         "data/roms_whatsapp_rotation_data.xml",
         "views/roms_whatsapp_account_views.xml",
+        "views/roms_whatsapp_menus.xml",
         "views/discuss_channel_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
-        "views/roms_whatsapp_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
