@@ -10,7 +10,22 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["roms_whatsapp", "roms_loyalty"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
+        "security/ir.model.access.csv",
+        "data/roms_city_alias_data.xml",
+        "views/roms_wizard_views.xml",
+        "views/roms_report_views.xml",
+        "views/roms_dashboard_views.xml",
         "views/roms_reports_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
+    "assets": {
+        "web.assets_backend": [
+            "roms_reports/static/src/dashboard/*",
+        ],
+        "web.assets_tests": [
+            "roms_reports/static/tests/tours/*.js",
+        ],
+    },
 }

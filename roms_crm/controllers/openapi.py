@@ -241,6 +241,10 @@ OPENAPI = {
                         "type": "string",
                         "enum": ["unpaid", "partial", "paid", "refunded"],
                     },
+                    "payment_method": {
+                        "type": "string",
+                        "enum": ["cod", "bank_transfer", "ewallet", "marketplace"],
+                    },
                     "note": {"type": "string"},
                 },
             },
@@ -285,6 +289,7 @@ OPENAPI = {
                         "description": "Odoo's own state: draft, sent, sale, cancel.",
                     },
                     "payment_status": {"type": ["string", "null"]},
+                    "payment_method": {"type": ["string", "null"]},
                     "date_order": {"type": ["string", "null"], "format": "date-time"},
                     "delivered_date": {
                         "type": ["string", "null"],

@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import plaintext2html
 
-from .sale_order import PAYMENT_STATUSES
+from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
 
 _logger = logging.getLogger(__name__)
 
@@ -202,6 +202,8 @@ class RomsApi(models.AbstractModel):
             order_vals["date_order"] = values["date_order"]
         if values["payment_status"]:
             order_vals["roms_payment_status"] = values["payment_status"]
+        if values["payment_method"]:
+            order_vals["roms_payment_method"] = values["payment_method"]
         if values["note"]:
             order_vals["note"] = plaintext2html(values["note"])
         order = self.env["sale.order"].create(order_vals)
@@ -281,12 +283,20 @@ class RomsApi(models.AbstractModel):
                 "payment_status must be one of: "
                 + ", ".join(key for key, _label in PAYMENT_STATUSES),
             )
+        payment_method = payload.get("payment_method") or False
+        if payment_method and payment_method not in dict(PAYMENT_METHODS):
+            raise _invalid(
+                "payment_method",
+                "payment_method must be one of: "
+                + ", ".join(key for key, _label in PAYMENT_METHODS),
+            )
         note = payload.get("note") or False
         if note and not isinstance(note, str):
             raise _invalid("note", "note must be a string.")
         return {
             "status": status,
             "payment_status": payment_status,
+            "payment_method": payment_method,
             "note": note,
             "date_order": self._roms_api_date(payload.get("date_order")),
             "customer": self._roms_api_customer_values(payload.get("customer")),

@@ -23,6 +23,13 @@ PAYMENT_STATUSES = [
     ("refunded", "Refunded"),
 ]
 
+PAYMENT_METHODS = [
+    ("cod", "Cash on Delivery"),
+    ("bank_transfer", "Bank Transfer"),
+    ("ewallet", "E-Wallet"),
+    ("marketplace", "Marketplace"),
+]
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -478,6 +485,13 @@ class SaleOrder(models.Model):
         index=True,
         help="The payment status reported by the web shop the order came from.",
     )
+    roms_payment_method = fields.Selection(
+        PAYMENT_METHODS,
+        string="Payment Method",
+        copy=False,
+        index=True,
+        help="How the customer pays: filled by hand or by the order API.",
+    )
 
     def _roms_api_payload(self):
         """The order as the API returns it."""
@@ -497,6 +511,7 @@ class SaleOrder(models.Model):
             "status": self.roms_stage,
             "state": self.state,
             "payment_status": self.roms_payment_status or None,
+            "payment_method": self.roms_payment_method or None,
             "date_order": when(self.date_order),
             "delivered_date": when(self.roms_delivered_date),
             "tracking_number": self.roms_tracking_number or None,

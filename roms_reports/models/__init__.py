@@ -1,0 +1,3 @@
+from . import roms_city_alias
+from . import res_partner
+from . import roms_dashboard

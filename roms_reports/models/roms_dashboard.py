@@ -1,0 +1,458 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL
+
+WAITING_STAGES = ("pending", "processed", "shipped")
+LIST_LIMIT = 5
+
+
+class RomsDashboard(models.AbstractModel):
+    """The figures of the ROMS dashboard, read in one call: a few set-based
+    queries, each independent of the number of customers and orders."""
+
+    _name = "roms.dashboard"
+    _description = "ROMS Dashboard"
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_tz(self):
+        return self.env["res.partner"]._roms_tz()
+
+    @api.model
+    def _roms_now(self):
+        return fields.Datetime.now()
+
+    @api.model
+    def _roms_day_start(self, day):
+        """The UTC datetime (naive) at which ``day`` starts in the shop's zone."""
+        zone = pytz.timezone(self._roms_tz())
+        local = zone.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _roms_today(self):
+        zone = pytz.timezone(self._roms_tz())
+        return pytz.utc.localize(self._roms_now()).astimezone(zone).date()
+
+    @api.model
+    def _roms_order_amount_sql(self, alias="so"):
+        """Order total in the company currency."""
+        return SQL(
+            "%(a)s.amount_total / COALESCE(NULLIF(%(a)s.currency_rate, 0), 1)",
+            a=SQL.identifier(alias),
+        )
+
+    @api.model
+    def _roms_local_day_sql(self, column):
+        return SQL(
+            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._roms_tz()
+        )
+
+    @api.model
+    def _roms_has_chats(self):
+        return "roms_wa_direction" in self.env["mail.message"]._fields and (
+            "roms_agent_id" in self.env["discuss.channel"]._fields
+        )
+
+    @api.model
+    def _roms_change(self, today, last_week):
+        """Change against last week in percent, None when last week had nothing."""
+        if not last_week:
+            return None
+        return round((today - last_week) * 100.0 / last_week, 1)
+
+    @api.model
+    def _roms_window_action(self, name, model, domain, views=("list", "form")):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "domain": domain,
+            "views": [[False, view] for view in views],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # The one call
+    # ------------------------------------------------------------------
+
+    @api.model
+    def get_dashboard_data(self, days=30):
+        """Everything the dashboard shows. ``days``: length of the chart period."""
+        days = max(1, min(int(days or 30), 366))
+        now = self._roms_now()
+        today = self._roms_today()
+        bounds = {
+            "today_start": self._roms_day_start(today),
+            "now": now,
+            "week_start": self._roms_day_start(today - timedelta(days=7)),
+            "week_now": now - timedelta(days=7),
+            "period_start": self._roms_day_start(today - timedelta(days=days - 1)),
+            "first_day": today - timedelta(days=days - 1),
+            "days": days,
+            "today": today,
+        }
+        self.env["sale.order"].flush_model()
+        self.env["res.partner"].flush_model()
+        orders = self._roms_fig_orders_today(bounds)
+        daily = self._roms_fig_daily(bounds)
+        if not self.env.user.has_group("roms_crm.group_roms_admin"):
+            # company-wide sales are for the owner, not for customer service
+            orders.update(sales=None, sales_last_week=None, sales_change=None)
+            for day in daily:
+                day["sales"] = None
+        return {
+            "today": fields.Date.to_string(today),
+            "days": days,
+            "currency": self._roms_currency(),
+            "orders": orders,
+            "chats": self._roms_fig_chats_today(bounds),
+            "whatsapp": self._roms_fig_whatsapp(),
+            "daily": daily,
+            "customers": self._roms_fig_new_returning(bounds),
+            "segments": self._roms_fig_segments(),
+            "waiting_chats": self._roms_fig_waiting_chats(),
+            "waiting_orders": self._roms_fig_waiting_orders(),
+        }
+
+    @api.model
+    def _roms_currency(self):
+        currency = self.env.company.currency_id
+        return {
+            "symbol": currency.symbol,
+            "position": currency.position,
+            "digits": currency.decimal_places,
+        }
+
+    # ------------------------------------------------------------------
+    # Figures: one query each
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_fig_orders_today(self, b):
+        """Confirmed orders and their sales, today so far and on the same weekday
+        last week up to the same time."""
+        amount = self._roms_order_amount_sql()
+        today = SQL(
+            "so.date_order >= %s AND so.date_order <= %s", b["today_start"], b["now"]
+        )
+        week = SQL(
+            "so.date_order >= %s AND so.date_order <= %s",
+            b["week_start"],
+            b["week_now"],
+        )
+        [(orders, sales, orders_w, sales_w)] = self.env.execute_query(
+            SQL(
+                """SELECT count(*) FILTER (WHERE %(today)s),
+                          COALESCE(sum(%(amount)s) FILTER (WHERE %(today)s), 0),
+                          count(*) FILTER (WHERE %(week)s),
+                          COALESCE(sum(%(amount)s) FILTER (WHERE %(week)s), 0)
+                     FROM sale_order so
+                    WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                      AND ((%(today)s) OR (%(week)s))""",
+                today=today,
+                week=week,
+                amount=amount,
+                companies=tuple(self.env.companies.ids),
+            )
+        )
+        domain = [
+            ("state", "=", "sale"),
+            ("date_order", ">=", fields.Datetime.to_string(b["today_start"])),
+        ]
+        action = self._roms_window_action(
+            self.env._("Today's Orders"), "sale.order", domain
+        )
+        return {
+            "count": orders,
+            "count_last_week": orders_w,
+            "count_change": self._roms_change(orders, orders_w),
+            "sales": sales,
+            "sales_last_week": sales_w,
+            "sales_change": self._roms_change(sales, sales_w),
+            "action": action,
+        }
+
+    @api.model
+    def _roms_fig_chats_today(self, b):
+        """Conversations in which the customer wrote today, against last week."""
+        if not self._roms_has_chats():
+            return None
+        today = SQL("m.date >= %s AND m.date <= %s", b["today_start"], b["now"])
+        week = SQL("m.date >= %s AND m.date <= %s", b["week_start"], b["week_now"])
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "date", "roms_wa_direction"]
+        )
+        [(chats, chats_w)] = self.env.execute_query(
+            SQL(
+                """SELECT count(DISTINCT m.res_id) FILTER (WHERE %(today)s),
+                          count(DISTINCT m.res_id) FILTER (WHERE %(week)s)
+                     FROM mail_message m
+                    WHERE m.model = 'discuss.channel' AND m.roms_wa_direction = 'in'
+                      AND ((%(today)s) OR (%(week)s))""",
+                today=today,
+                week=week,
+            )
+        )
+        domain = [
+            ("channel_type", "=", "roms_whatsapp"),
+            ("roms_last_inbound_at", ">=", fields.Datetime.to_string(b["today_start"])),
+        ]
+        return {
+            "count": chats,
+            "count_last_week": chats_w,
+            "count_change": self._roms_change(chats, chats_w),
+            "action": self._roms_window_action(
+                self.env._("Today's Chats"), "discuss.channel", domain
+            ),
+        }
+
+    @api.model
+    def _roms_fig_whatsapp(self):
+        """The default account (else the first one): connected or not, since when."""
+        if "roms.whatsapp.account" not in self.env:
+            return None
+        Account = self.env["roms.whatsapp.account"]
+        wanted = ["name", "state", "state_since", "state_reason", "is_default"]
+        account = Account.search_fetch(
+            [],
+            [name for name in wanted if name in Account._fields],
+            order="is_default desc, id",
+            limit=1,
+        )
+        action = self._roms_window_action(
+            self.env._("WhatsApp Accounts"), "roms.whatsapp.account", []
+        )
+        if not account:
+            return {"configured": False, "action": action}
+        since = account["state_since"] if "state_since" in Account._fields else False
+        reason = account["state_reason"] if "state_reason" in Account._fields else False
+        if reason and Account._fields["state_reason"].type == "selection":
+            reason = dict(
+                Account._fields["state_reason"]._description_selection(self.env)
+            ).get(reason)
+        return {
+            "configured": True,
+            "name": account.name,
+            "connected": account.state == "connected",
+            "state_label": dict(
+                account._fields["state"]._description_selection(self.env)
+            ).get(account.state),
+            "since": fields.Datetime.to_string(since) if since else False,
+            "reason": reason or False,
+            "action": dict(action, res_id=account.id, views=[[False, "form"]]),
+        }
+
+    @api.model
+    def _roms_fig_daily(self, b):
+        """Orders and sales per local day of the chart period (days without an
+        order included, as zero)."""
+        day = self._roms_local_day_sql(SQL("so.date_order"))
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT d::date, count(so.id),
+                          COALESCE(sum(%(amount)s), 0)
+                     FROM generate_series(%(first)s::date, %(last)s::date,
+                                          interval '1 day') d
+                     LEFT JOIN sale_order so
+                       ON so.state = 'sale' AND so.company_id IN %(companies)s
+                      AND so.date_order >= %(start)s AND %(day)s = d::date
+                    GROUP BY d ORDER BY d""",
+                amount=self._roms_order_amount_sql(),
+                first=b["first_day"],
+                last=b["today"],
+                start=b["period_start"],
+                day=day,
+                companies=tuple(self.env.companies.ids),
+            )
+        )
+        return [
+            {"date": fields.Date.to_string(d), "orders": n, "sales": s}
+            for d, n, s in rows
+        ]
+
+    @api.model
+    def _roms_fig_new_returning(self, b):
+        """Customers who ordered per day of the period: new (their first confirmed
+        order ever) and returning (they had ordered before)."""
+        day = self._roms_local_day_sql(SQL("so.date_order"))
+        rows = self.env.execute_query(
+            SQL(
+                """WITH period AS (
+                       SELECT so.partner_id, %(day)s AS day,
+                              min(so.date_order) AS first_at
+                         FROM sale_order so
+                        WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                          AND so.date_order >= %(start)s
+                        GROUP BY so.partner_id, day
+                   )
+                   SELECT d::date,
+                          count(p.partner_id) FILTER (WHERE NOT EXISTS (
+                              SELECT 1 FROM sale_order o
+                               WHERE o.partner_id = p.partner_id AND o.state = 'sale'
+                                 AND o.date_order < p.first_at)),
+                          count(p.partner_id) FILTER (WHERE EXISTS (
+                              SELECT 1 FROM sale_order o
+                               WHERE o.partner_id = p.partner_id AND o.state = 'sale'
+                                 AND o.date_order < p.first_at))
+                     FROM generate_series(%(first)s::date, %(last)s::date,
+                                          interval '1 day') d
+                     LEFT JOIN period p ON p.day = d::date
+                    GROUP BY d ORDER BY d""",
+                day=day,
+                start=b["period_start"],
+                first=b["first_day"],
+                last=b["today"],
+                companies=tuple(self.env.companies.ids),
+            )
+        )
+        return [
+            {"date": fields.Date.to_string(d), "new": new, "returning": returning}
+            for d, new, returning in rows
+        ]
+
+    @api.model
+    def _roms_fig_segments(self):
+        """Customers per active segment."""
+        self.env["roms.segment"].flush_model()
+        lang = self.env.lang or "en_US"
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT s.id, COALESCE(s.name->>%(lang)s, s.name->>'en_US'),
+                          s.code, count(r.partner_id)
+                     FROM roms_segment s
+                     LEFT JOIN roms_partner_segment_rel r ON r.segment_id = s.id
+                    WHERE s.active
+                    GROUP BY s.id ORDER BY s.sequence, s.id""",
+                lang=lang,
+            )
+        )
+        return [
+            {
+                "id": segment_id,
+                "name": name,
+                "code": code,
+                "count": count,
+                "action": self._roms_window_action(
+                    name, "res.partner", [("roms_segment_ids", "in", [segment_id])]
+                ),
+            }
+            for segment_id, name, code, count in rows
+        ]
+
+    @api.model
+    def _roms_fig_waiting_chats(self):
+        """The conversations no agent has taken, the longest waiting first."""
+        if not self._roms_has_chats():
+            return None
+        self.env["discuss.channel"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT c.id, COALESCE(p.name, c.name), c.roms_last_inbound_at,
+                          count(*) OVER ()
+                     FROM discuss_channel c
+                     LEFT JOIN res_partner p ON p.id = c.roms_partner_id
+                    WHERE c.channel_type = 'roms_whatsapp'
+                      AND c.roms_agent_id IS NULL
+                      AND c.roms_last_inbound_at IS NOT NULL
+                    ORDER BY c.roms_last_inbound_at, c.id
+                    LIMIT %s""",
+                LIST_LIMIT,
+            )
+        )
+        domain = [
+            ("channel_type", "=", "roms_whatsapp"),
+            ("roms_agent_id", "=", False),
+            ("roms_last_inbound_at", "!=", False),
+        ]
+        return {
+            "count": rows[0][3] if rows else 0,
+            "records": [
+                {"id": cid, "name": name, "since": fields.Datetime.to_string(since)}
+                for cid, name, since, _count in rows
+            ],
+            "action": self._roms_window_action(
+                self.env._("Unassigned Chats"), "discuss.channel", domain
+            ),
+        }
+
+    @api.model
+    def _roms_fig_waiting_orders(self):
+        """Per waiting stage: how many orders, and the oldest few."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT roms_stage, id, name, partner_name, date_order, total
+                     FROM (
+                       SELECT so.roms_stage, so.id, so.name, p.name AS partner_name,
+                              so.date_order, count(*) OVER w AS total,
+                              row_number() OVER (
+                                  w ORDER BY so.date_order, so.id) AS rank
+                         FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                        WHERE so.roms_stage IN %(stages)s AND so.state != 'cancel'
+                          AND so.company_id IN %(companies)s
+                       WINDOW w AS (PARTITION BY so.roms_stage)
+                     ) t
+                    WHERE rank <= %(limit)s""",
+                stages=WAITING_STAGES,
+                limit=LIST_LIMIT,
+                companies=tuple(self.env.companies.ids),
+            )
+        )
+        labels = dict(
+            self.env["sale.order"]
+            ._fields["roms_stage"]
+            ._description_selection(self.env)
+        )
+        result = []
+        for stage in WAITING_STAGES:
+            stage_rows = [r for r in rows if r[0] == stage]
+            domain = [("roms_stage", "=", stage), ("state", "!=", "cancel")]
+            result.append(
+                {
+                    "stage": stage,
+                    "label": labels[stage],
+                    "count": stage_rows[0][5] if stage_rows else 0,
+                    "records": [
+                        {
+                            "id": r[1],
+                            "name": r[2],
+                            "partner": r[3],
+                            "date": fields.Datetime.to_string(r[4]),
+                        }
+                        for r in stage_rows
+                    ],
+                    "action": self._roms_window_action(
+                        labels[stage], "sale.order", domain
+                    ),
+                }
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions on a set of customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_draft_broadcast(self, partners, name):
+        """A draft roms.broadcast to exactly ``partners`` when broadcasts can target
+        customers one by one; else the list of the customers, to act on them."""
+        Broadcast = self.env.get("roms.broadcast")
+        if Broadcast is not None and "partner_ids" in Broadcast._fields:
+            broadcast = Broadcast.create(
+                {"name": name, "partner_ids": [Command.set(partners.ids)]}
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "roms.broadcast",
+                "res_id": broadcast.id,
+                "views": [[False, "form"]],
+            }
+        return self._roms_window_action(
+            name, "res.partner", [("id", "in", partners.ids)]
+        )

@@ -1,0 +1,86 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import RomsReportsCase
+
+
+@tagged("post_install", "-at_install")
+class TestReminderFunnel(RomsReportsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        template = (
+            cls.env["roms.message.template"]
+            .sudo()
+            .create(
+                {"name": "Pengingat Uji", "template_type": "reminder", "body": "Halo!"}
+            )
+        )
+        Rule = cls.env["roms.reminder.rule"].sudo()
+        cls.coffee, cls.sugar = Rule.create(
+            [
+                {
+                    "name": "Kopi Uji",
+                    "days_after_delivery": 20,
+                    "template_id": template.id,
+                },
+                {
+                    "name": "Gula Uji",
+                    "days_after_delivery": 30,
+                    "template_id": template.id,
+                },
+            ]
+        )
+        customers = [
+            cls.customer(f"Funnel {i}", email=f"f{i}@example.com") for i in range(5)
+        ]
+        Message = cls.env["roms.message"].sudo()
+
+        def reminder(rule, partner, sent_at, state="sent"):
+            Message.create(
+                {
+                    "partner_id": partner.id,
+                    "kind": "reminder",
+                    "reminder_rule_id": rule.id,
+                    "body": "Halo!",
+                    "state": state,
+                    "sent_at": sent_at,
+                }
+            )
+
+        with freeze_time("2026-03-18 05:00:00"):
+            # coffee: four reminders; customers 0 and 1 order again within 14 days
+            # (customer 0 twice: counted once), customer 2 after 15 days
+            reminder(cls.coffee, customers[0], "2026-02-01 03:00:00")
+            reminder(cls.coffee, customers[1], "2026-02-01 03:00:00", state="read")
+            reminder(cls.coffee, customers[2], "2026-02-01 03:00:00")
+            reminder(cls.coffee, customers[3], "2026-02-01 03:00:00", state="delivered")
+            cls.order(customers[0], 100000, "2026-02-03 03:00:00")
+            cls.order(customers[0], 900000, "2026-02-05 03:00:00")
+            cls.order(customers[1], 40000, "2026-02-14 03:00:00")
+            cls.order(customers[2], 70000, "2026-02-16 04:00:00")
+            # an order before the reminder does not count
+            cls.order(customers[3], 55000, "2026-01-31 03:00:00")
+            # sugar: one reminder sent and one that failed (not sent: not counted)
+            reminder(cls.sugar, customers[4], "2026-03-01 03:00:00")
+            reminder(cls.sugar, customers[3], "2026-03-01 03:00:00", state="failed")
+
+    def test_funnel_per_rule(self):
+        self.env.flush_all()
+        rows = self.env["roms.reminder.funnel.report"].search(
+            [("rule_id", "in", (self.coffee | self.sugar).ids)]
+        )
+        self.assertEqual(
+            [
+                (
+                    r.rule_id.name,
+                    r.sent_count,
+                    r.reorder_count,
+                    r.conversion,
+                    r.reorder_amount,
+                )
+                for r in rows
+            ],
+            [("Kopi Uji", 4, 2, 50.0, 140000), ("Gula Uji", 1, 0, 0.0, 0)],
+        )

@@ -1,0 +1,2 @@
+from . import roms_top_customers
+from . import roms_report_export

@@ -1,0 +1,362 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.xlsx import workbook_bytes
+
+BATCH = 5000
+
+
+class RomsReportExport(models.TransientModel):
+    """Export a ROMS report to Excel for a period."""
+
+    _name = "roms.report.export"
+    _description = "Export a Report to Excel"
+
+    report = fields.Selection(
+        [
+            ("top_customers", "Top Customers"),
+            ("geography", "Customers and Sales by Region"),
+            ("sales", "Sales Analysis"),
+            ("stock", "Stock"),
+            ("retention", "Retention"),
+        ],
+        required=True,
+        default="sales",
+    )
+    date_from = fields.Date(
+        string="From",
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+    )
+    date_to = fields.Date(
+        string="To", default=lambda self: fields.Date.context_today(self)
+    )
+    rank_by = fields.Selection(
+        [("count", "Order Count"), ("amount", "Spend")],
+        default="amount",
+    )
+    geo_level = fields.Selection(
+        [("province", "Province"), ("city", "City/Regency")],
+        string="Per",
+        default="city",
+    )
+    segment_id = fields.Many2one("roms.segment")
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+        help="The companies selected when the export was asked for.",
+    )
+    needs_period = fields.Boolean(compute="_compute_needs_period")
+
+    @api.depends("report")
+    def _compute_needs_period(self):
+        for export in self:
+            export.needs_period = export.report not in ("stock", "retention")
+
+    @api.constrains("date_from", "date_to", "report")
+    def _check_period(self):
+        for export in self:
+            if not export.needs_period:
+                continue
+            if not export.date_from or not export.date_to:
+                raise ValidationError(self.env._("Choose the period to export."))
+            if export.date_from > export.date_to:
+                raise ValidationError(
+                    self.env._("The period must start before it ends.")
+                )
+
+    def action_export(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/roms_reports/export/{self.id}",
+            "target": "download",
+        }
+
+    # ------------------------------------------------------------------
+    # The file
+    # ------------------------------------------------------------------
+
+    def _roms_xlsx(self):
+        """``(file name, .xlsx bytes)``."""
+        self.ensure_one()
+        companies = self.company_ids & self.env.user.company_ids
+        export = (
+            self.with_context(allowed_company_ids=companies.ids) if companies else self
+        )
+        sheets = getattr(export, f"_roms_sheets_{self.report}")()
+        label = dict(self._fields["report"]._description_selection(self.env))[
+            self.report
+        ]
+        suffix = f" {self.date_from}_{self.date_to}" if self.needs_period else ""
+        return f"{label}{suffix}.xlsx", workbook_bytes(sheets)
+
+    def _roms_period_domain(self, field):
+        dashboard = self.env["roms.dashboard"]
+        return [
+            (field, ">=", dashboard._roms_day_start(self.date_from)),
+            (field, "<", dashboard._roms_day_start(self.date_to + timedelta(days=1))),
+        ]
+
+    def _roms_local(self, value):
+        """A UTC datetime of the database as the shop's local time."""
+        if not value:
+            return None
+        tz = self.env["res.partner"]._roms_tz()
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=tz), value
+        ).replace(tzinfo=None)
+
+    def _roms_sheets_top_customers(self):
+        _ = self.env._
+        wizard = self.env["roms.top.customers"].new(
+            {
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "rank_by": self.rank_by,
+            }
+        )
+        ranking = wizard._roms_rank()
+        partners = self.env["res.partner"].browse([r["partner_id"] for r in ranking])
+        partners.fetch(["name", "roms_whatsapp_number", "roms_segment_ids"])
+        columns = [
+            (_("Rank"), "int"),
+            (_("Customer"), "text"),
+            (_("WhatsApp"), "text"),
+            (_("Segments"), "text"),
+            (_("Orders"), "int"),
+            (_("Spend"), "money"),
+        ]
+        rows = (
+            (
+                r["rank"],
+                partner.name,
+                partner.roms_whatsapp_number or "",
+                ", ".join(partner.roms_segment_ids.mapped("name")),
+                r["order_count"],
+                r["amount"],
+            )
+            for r, partner in zip(ranking, partners, strict=True)
+        )
+        return [(_("Top Customers"), columns, rows)]
+
+    def _roms_sheets_geography(self):
+        _ = self.env._
+        Report = self.env["roms.geo.report"]
+        domain = self._roms_period_domain("date_order")
+        if self.segment_id:
+            domain.append(("segment_ids", "in", self.segment_id.ids))
+        groupby = (
+            ["province_id"]
+            if self.geo_level == "province"
+            else ["province_id", "city_id"]
+        )
+        groups = Report._read_group(
+            domain,
+            groupby,
+            ["partner_id:count_distinct", "order_count:sum", "amount:sum"],
+            order="amount:sum desc",
+        )
+        columns = [(_("Province"), "text")]
+        if self.geo_level == "city":
+            columns.append((_("City/Regency"), "text"))
+        columns += [
+            (_("Customers"), "int"),
+            (_("Orders"), "int"),
+            (_("Sales"), "money"),
+        ]
+        unknown = _("Unknown")
+        rows = (
+            tuple(rec.name or unknown for rec in group[: len(groupby)])
+            + tuple(group[len(groupby) :])
+            for group in groups
+        )
+        return [(_("By Region"), columns, rows)]
+
+    def _roms_sheets_sales(self):
+        _ = self.env._
+        Report = self.env["sale.report"]
+        domain = [("state", "=", "sale"), *self._roms_period_domain("date")]
+        names = [
+            "date",
+            "name",
+            "partner_id",
+            "roms_category",
+            "roms_segment_id",
+            "roms_city_id",
+            "roms_province_id",
+            "product_id",
+            "categ_id",
+            "product_uom_qty",
+            "price_subtotal",
+            "price_total",
+            "roms_stage",
+            "roms_payment_status",
+            "roms_payment_method",
+        ]
+        columns = [
+            (_("Date"), "datetime"),
+            (_("Order"), "text"),
+            (_("Customer"), "text"),
+            (_("Customer Category"), "text"),
+            (_("Primary Segment"), "text"),
+            (_("City/Regency"), "text"),
+            (_("Province"), "text"),
+            (_("Product"), "text"),
+            (_("Product Category"), "text"),
+            (_("Quantity"), "float"),
+            (_("Untaxed"), "money"),
+            (_("Total"), "money"),
+            (_("Fulfilment Stage"), "text"),
+            (_("Payment Status"), "text"),
+            (_("Payment Method"), "text"),
+        ]
+        selections = {
+            name: dict(Report._fields[name]._description_selection(self.env))
+            for name in (
+                "roms_category",
+                "roms_stage",
+                "roms_payment_status",
+                "roms_payment_method",
+            )
+        }
+
+        def rows():
+            offset = 0
+            while True:
+                batch = Report.search_fetch(
+                    domain, names, offset=offset, limit=BATCH, order="date, id"
+                )
+                if not batch:
+                    return
+                for rec in batch:
+                    yield (
+                        self._roms_local(rec.date),
+                        rec.name,
+                        rec.partner_id.name,
+                        selections["roms_category"].get(rec.roms_category, ""),
+                        rec.roms_segment_id.name or "",
+                        rec.roms_city_id.name or "",
+                        rec.roms_province_id.name or "",
+                        rec.product_id.display_name,
+                        rec.categ_id.display_name or "",
+                        rec.product_uom_qty,
+                        rec.price_subtotal,
+                        rec.price_total,
+                        selections["roms_stage"].get(rec.roms_stage, ""),
+                        selections["roms_payment_status"].get(
+                            rec.roms_payment_status, ""
+                        ),
+                        selections["roms_payment_method"].get(
+                            rec.roms_payment_method, ""
+                        ),
+                    )
+                offset += BATCH
+                Report.env.invalidate_all()
+
+        return [(_("Sales"), columns, rows())]
+
+    def _roms_sheets_stock(self):
+        _ = self.env._
+        records = self.env["roms.stock.report"].search([])
+        columns = [
+            (_("Product"), "text"),
+            (_("On Hand"), "float"),
+            (_("Forecast"), "float"),
+            (_("Low-Stock Threshold"), "float"),
+            (_("Sold (30 Days)"), "float"),
+            (_("Sales per Day"), "float"),
+            (_("Days of Cover"), "float"),
+            (_("Low Stock"), "text"),
+        ]
+        yes, no = _("Yes"), _("No")
+        rows = (
+            (
+                rec.product_id.display_name,
+                rec.qty_on_hand,
+                rec.qty_forecast,
+                rec.threshold,
+                rec.qty_sold,
+                rec.daily_rate,
+                rec.days_of_cover if rec.qty_sold else None,
+                yes if rec.is_low else no,
+            )
+            for rec in records
+        )
+        return [(_("Stock"), columns, rows)]
+
+    def _roms_sheets_retention(self):
+        _ = self.env._
+        repeat = self.env["roms.repeat.report"].search([], order="month")
+        sheets = [
+            (
+                _("Repeat Rate"),
+                [
+                    (_("Month"), "date"),
+                    (_("Customers"), "int"),
+                    (_("New Customers"), "int"),
+                    (_("Returning Customers"), "int"),
+                    (_("Repeat Rate (%)"), "percent"),
+                ],
+                [
+                    (
+                        datetime.combine(r.month, time.min),
+                        r.customer_count,
+                        r.new_count,
+                        r.returning_count,
+                        r.repeat_rate,
+                    )
+                    for r in repeat
+                ],
+            )
+        ]
+        matrix = self.env["roms.cohort.report"]._roms_matrix()
+        offsets = max((max(cells) for _m, _s, cells in matrix), default=0)
+        sheets.append(
+            (
+                _("Cohorts"),
+                [(_("Cohort"), "date"), (_("New Customers"), "int")]
+                + [
+                    (_("Month %(number)s", number=n), "percent")
+                    for n in range(1, offsets + 1)
+                ],
+                [
+                    (datetime.combine(month, time.min), size)
+                    + tuple(cells.get(n, 0.0) for n in range(1, offsets + 1))
+                    for month, size, cells in matrix
+                ],
+            )
+        )
+        sheets.extend(self._roms_sheets_funnel())
+        return sheets
+
+    def _roms_sheets_funnel(self):
+        """The reminder funnel, when reminders exist (roms_crm's messaging)."""
+        if "roms.reminder.funnel.report" not in self.env:
+            return []
+        _ = self.env._
+        records = self.env["roms.reminder.funnel.report"].search([])
+        return [
+            (
+                _("Reminder Funnel"),
+                [
+                    (_("Reminder Rule"), "text"),
+                    (_("Reminders Sent"), "int"),
+                    (_("Re-orders in 14 Days"), "int"),
+                    (_("Conversion (%)"), "percent"),
+                    (_("Re-order Sales"), "money"),
+                ],
+                [
+                    (
+                        r.rule_id.display_name,
+                        r.sent_count,
+                        r.reorder_count,
+                        r.conversion,
+                        r.reorder_amount,
+                    )
+                    for r in records
+                ],
+            )
+        ]
