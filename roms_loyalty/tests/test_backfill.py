@@ -29,7 +29,12 @@ class TestBackfill(RomsLoyaltyCase):
         self.assertEqual(result["params"]["type"], "success")
         self.assertEqual(self._points(self.customer), 20)
         self.assertEqual(self._points(self.reseller), 50)
-        ledger = self.env["loyalty.history"].search([("roms_reason", "=", "backfill")])
+        ledger = self.env["loyalty.history"].search(
+            [
+                ("roms_reason", "=", "backfill"),
+                ("roms_partner_id", "in", (self.customer | self.reseller).ids),
+            ]
+        )
         self.assertEqual(
             sorted(ledger.mapped("order_id")),
             sorted((february | february_reseller).ids),

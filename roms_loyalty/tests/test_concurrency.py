@@ -102,6 +102,11 @@ class TestConcurrentRedemption(TransactionCase):
             env = self._env(cr)
             orders = env["sale.order"].browse(ids["quotes"])
             orders.filtered(lambda o: o.state == "sale")._action_cancel()
+            pickings = orders.picking_ids
+            moves = pickings.move_ids
+            moves._action_cancel()
+            moves.unlink()
+            pickings.unlink()
             orders.unlink()
             env["loyalty.card"].browse(ids["card"]).unlink()
             program = env["loyalty.program"].browse(ids["program"])
@@ -111,7 +116,8 @@ class TestConcurrentRedemption(TransactionCase):
                 [ids["product"], ids["reward_product"]]
             ).unlink()
             env["res.partner"].browse(ids["partner"]).unlink()
-            cr.commit()  # pylint: disable=invalid-commit
+            # pylint: disable-next=invalid-commit
+            cr.commit()
 
     def test_two_redemptions_at_once_cannot_overdraw(self):
         ids = self._setup_committed()

@@ -176,3 +176,27 @@ class TestEarning(RomsLoyaltyCase):
         self.assertIn("Runs always", summary)
         program.roms_tax_included = False
         self.assertIn("tax excluded", program.roms_earning_summary)
+
+    def test_award_queries_do_not_grow_with_history(self):
+        """Earning on a new order costs the same whatever the customer's history."""
+
+        def queries_to_confirm(partner):
+            quote = self._quote(partner, [(self.product_a, 1, 300000)])
+            quote._roms_loyalty_award()  # nothing: still a quotation
+            self.env.flush_all()
+            self.env.invalidate_all()
+            quote.write({"state": "sale"})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            quote._roms_loyalty_award()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        newcomer = self.customer.copy({"name": "Newcomer"})
+        regular = self.customer.copy({"name": "Regular"})
+        self._order(newcomer, 100000)
+        for _i in range(8):
+            self._order(regular, 100000)
+        self.assertEqual(queries_to_confirm(newcomer), queries_to_confirm(regular))
+        self.assertEqual(self._points(regular), 80 + 30)
