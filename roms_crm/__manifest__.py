@@ -47,6 +47,10 @@
         "views/roms_review_portal_templates.xml",
         "views/roms_abandoned_cart_views.xml",
         "views/roms_order_export_views.xml",
+        "data/roms_message_template_data.xml",
+        "views/roms_message_views.xml",
+        "views/roms_message_template_views.xml",
+        "views/roms_unsubscribe_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

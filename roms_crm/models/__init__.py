@@ -15,3 +15,7 @@ from . import roms_api
 from . import roms_product_review
 from . import res_users_apikeys
 from . import stock_move
+from . import roms_message
+from . import roms_message_template
+from . import mail_mail
+from . import mail_thread

@@ -196,25 +196,50 @@ class SaleOrder(models.Model):
         return True
 
     def _roms_notify_stage(self, stage, comment):
-        """Tell the customers about a stage change. By e-mail through the chatter
-        here; the messaging addon sends it through the ROMS message queue."""
-        stage_label = dict(self._fields["roms_stage"]._description_selection(self.env))[
-            stage
-        ]
+        """Tell the customers about a stage change, through the ROMS message queue:
+        the shipping template when shipped, otherwise a short text."""
+        Message = self.env["roms.message"].sudo()
+        template = stage == "shipped" and self._roms_message_template("shipping")
+        vals_list = []
         for order in self:
-            body = self.env._(
-                "Your order %(order)s is now: %(stage)s.",
-                order=order.name,
-                stage=stage_label,
-            )
+            partner = order.partner_id
+            order_lang = order.with_context(lang=partner.lang or self.env.lang)
+            if template:
+                body = template.with_context(lang=order_lang.env.lang)._roms_render(
+                    partner=partner, order=order
+                )
+            else:
+                labels = order_lang._fields["roms_stage"]._description_selection(
+                    order_lang.env
+                )
+                body = order_lang.env._(
+                    "Your order %(order)s is now: %(stage)s.",
+                    order=order.name,
+                    stage=dict(labels)[stage],
+                )
             if comment:
                 body = f"{body}\n{comment}"
-            order.message_post(
-                body=body,
-                partner_ids=order.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._roms_default_channel(partner),
+                    "kind": "shipping" if stage == "shipped" else "manual",
+                    "body": body,
+                    "template_id": template.id if template else False,
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
             )
+        return Message.create(vals_list)
+
+    @api.model
+    def _roms_message_template(self, template_type):
+        """The first active template of this type (seeded ones come first)."""
+        return (
+            self.env["roms.message.template"]
+            .sudo()
+            .search([("template_type", "=", template_type)], limit=1)
+        )
 
     def _action_confirm(self):
         result = super()._action_confirm()
@@ -232,7 +257,47 @@ class SaleOrder(models.Model):
         """The new-order event: runs exactly once per order, at its first
         confirmation, whatever the channel (backend, portal, API). Thank-you
         messages and loyalty points extend this hook."""
+        self._roms_queue_order_confirmation()
         return True
+
+    def _roms_queue_order_confirmation(self):
+        """Queue the Order Confirmation template for these orders' customers, once
+        per order, unless the setting turns it off. Transactional: sent to opted-out
+        customers too."""
+        if not self.env["res.config.settings"]._roms_order_confirmation_enabled():
+            return self.env["roms.message"]
+        template = self._roms_message_template("order_confirmation")
+        if not template:
+            return self.env["roms.message"]
+        Message = self.env["roms.message"].sudo()
+        already = set(
+            Message.search(
+                [
+                    ("kind", "=", "order_confirmation"),
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", self.ids),
+                ]
+            ).mapped("res_id")
+        )
+        vals_list = []
+        for order in self:
+            if order.id in already:
+                continue
+            partner = order.partner_id
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._roms_default_channel(partner),
+                    "kind": "order_confirmation",
+                    "template_id": template.id,
+                    "body": template.with_context(
+                        lang=partner.lang or self.env.lang
+                    )._roms_render(partner=partner, order=order),
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
+            )
+        return Message.create(vals_list)
 
     def _action_cancel(self):
         was_confirmed = self.filtered(lambda order: order.state == "sale")

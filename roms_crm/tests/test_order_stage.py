@@ -82,7 +82,6 @@ class TestOrderStage(TransactionCase):
         wizard.tracking_number = "JNE CGK1234567890"
         wizard.comment = "Dikirim dengan JNE REG"
         wizard.notify = True
-        messages_before = len(order.message_ids)
         wizard.save().action_apply()
         self.assertEqual(order.roms_stage, "shipped")
         self.assertEqual(order.roms_tracking_number, "JNE CGK1234567890")
@@ -93,8 +92,16 @@ class TestOrderStage(TransactionCase):
         )
         self.assertTrue(line.customer_notified)
         self.assertEqual(line.user_id, self.cs_user)
-        notification = order.message_ids[: len(order.message_ids) - messages_before]
-        self.assertIn(self.customer, notification.partner_ids)
+        # the notification is queued as a shipping message with the tracking number
+        notification = (
+            self.env["roms.message"]
+            .search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+            .filtered(lambda m: m.kind == "shipping")
+        )
+        self.assertEqual(len(notification), 1)
+        self.assertEqual(notification.partner_id, self.customer)
+        self.assertIn("JNE CGK1234567890", notification.body)
+        self.assertIn("Dikirim dengan JNE REG", notification.body)
 
         order._roms_set_stage("delivered")
         self.assertEqual(str(order.roms_delivered_date), "2026-05-04 09:30:00")

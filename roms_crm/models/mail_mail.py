@@ -1,0 +1,32 @@
+from odoo import fields, models
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    roms_message_id = fields.Many2one(
+        "roms.message",
+        string="ROMS Message",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
+        # Mirror the e-mail's outcome on its ROMS message. A message being sent
+        # by the queue (in flight) gets its outcome from the queue itself.
+        for mail in self.filtered(
+            lambda m: m.roms_message_id and not m.roms_message_id.sending_since
+        ):
+            if mail.state == "sent":
+                mail.roms_message_id._roms_set_status("sent")
+            elif mail.state == "exception":
+                mail.roms_message_id._roms_set_status(
+                    "failed",
+                    error_code=mail.failure_type or "unknown",
+                    error_message=mail.failure_reason or failure_reason,
+                )
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )

@@ -1,0 +1,554 @@
+"""The one outbound queue of ROMS: every message to a customer is a row here first.
+
+Channels plug in with one method per channel: ``_roms_send_<channel>(self)`` sends one
+message and returns the provider's message id, or raises :class:`RomsSendError`.
+The queue does the rest: claiming, throttling, retries with backoff, states and
+receipts.
+
+Never twice: a message is claimed for sending by an atomic
+``UPDATE ... WHERE sending_since IS NULL`` that is committed *before* the channel
+is called, and its outcome is committed right after. A worker that dies mid-batch
+leaves the messages it had not reached untouched (the next run sends them) and the
+one it was sending marked in flight: that one is never sent again blindly, it is
+marked failed ("interrupted") once it is stale, for a person to check and retry.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE_PARAM = "roms_crm.message_batch_size"
+MAX_ATTEMPTS_PARAM = "roms_crm.message_max_attempts"
+RETRY_DELAY_PARAM = "roms_crm.message_retry_minutes"
+RATE_LIMIT_PARAM = "roms_crm.rate_limit_%s"
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_RETRY_MINUTES = 5
+MAX_RETRY_DELAY = timedelta(days=1)
+# a message still marked in flight after this long belongs to a worker that died
+IN_FLIGHT_TIMEOUT = timedelta(minutes=30)
+
+STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
+
+MESSAGE_KINDS = [
+    ("order_confirmation", "Order Confirmation"),
+    ("shipping", "Shipping"),
+    ("reminder", "Reminder"),
+    ("broadcast", "Broadcast"),
+    ("chat", "Chat"),
+    ("manual", "Manual"),
+]
+MESSAGE_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("read", "Read"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class RomsSendError(Exception):
+    """A channel could not send a message.
+
+    :param message: the reason, shown to users on the message
+    :param code: a short machine code (provider error code, ``no_recipient``…)
+    :param temporary: True when trying again later may succeed (network error,
+        rate limit, provider down); the queue then retries with backoff.
+    """
+
+    def __init__(self, message, code=None, temporary=False):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+        self.temporary = temporary
+
+
+class RomsMessage(models.Model):
+    _name = "roms.message"
+    _description = "ROMS Message"
+    _order = "id desc"
+    _rec_name = "recipient"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    channel = fields.Selection(
+        [("email", "Email")],
+        compute="_compute_channel",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    kind = fields.Selection(MESSAGE_KINDS, required=True, default="manual", index=True)
+    body = fields.Text()
+    state = fields.Selection(
+        MESSAGE_STATES,
+        string="Status",
+        required=True,
+        default="queued",
+        index=True,
+        copy=False,
+    )
+    res_model = fields.Char(string="Related Document Model", index=True)
+    res_id = fields.Many2oneReference(
+        string="Related Document", model_field="res_model", index=True
+    )
+    recipient = fields.Char(
+        compute="_compute_recipient",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Where the message goes: an e-mail address or an E.164 phone number.",
+    )
+    template_id = fields.Many2one("roms.message.template", ondelete="set null")
+    attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
+    provider_message_id = fields.Char(
+        string="Provider Message ID", index="btree_not_null", copy=False
+    )
+    error_code = fields.Char(copy=False)
+    error_message = fields.Text(copy=False)
+    attempts = fields.Integer(copy=False, readonly=True)
+    next_attempt_at = fields.Datetime(
+        string="Next Attempt",
+        default=fields.Datetime.now,
+        copy=False,
+        help="Queued messages are sent from this time on.",
+    )
+    sending_since = fields.Datetime(
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="Set while a worker sends the message; a message stuck here was "
+        "interrupted and is not sent again automatically.",
+    )
+    sent_at = fields.Datetime(string="Sent On", index=True, copy=False, readonly=True)
+    delivered_at = fields.Datetime(string="Delivered On", copy=False, readonly=True)
+    read_at = fields.Datetime(string="Read On", copy=False, readonly=True)
+    sale_order_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Order Line",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+    def init(self):
+        # the claim query: due queued messages, oldest first
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS roms_message_queued_due_idx
+                   ON roms_message (channel, next_attempt_at, id)
+                WHERE state = 'queued' AND sending_since IS NULL"""
+        )
+
+    @api.depends("partner_id")
+    def _compute_channel(self):
+        for message in self:
+            if not message.channel and message.partner_id:
+                message.channel = self._roms_default_channel(message.partner_id)
+            elif not message.channel:
+                message.channel = "email"
+
+    @api.depends("partner_id", "channel")
+    def _compute_recipient(self):
+        for message in self:
+            message.recipient = (
+                self._roms_recipient(message.partner_id, message.channel)
+                if message.partner_id and message.channel
+                else False
+            )
+
+    # ------------------------------------------------------------------ hooks
+
+    @api.model
+    def _roms_default_channel(self, partner):
+        """The channel a message to ``partner`` goes through by default."""
+        return "email"
+
+    @api.model
+    def _roms_recipient(self, partner, channel):
+        """The address of ``partner`` on ``channel``: an e-mail or E.164 number."""
+        if channel == "email":
+            return partner.email_normalized or partner.email or False
+        return False
+
+    def _roms_subject(self):
+        """The subject of the e-mail carrying this message."""
+        self.ensure_one()
+        label = self.template_id.name or dict(
+            self._fields["kind"]._description_selection(self.env)
+        ).get(self.kind)
+        company = self.env.company.name
+        return f"{company}: {label}" if company else label
+
+    # ------------------------------------------------------------- settings
+
+    @api.model
+    def _roms_param_int(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return int(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    @api.model
+    def _roms_rate_limit(self, channel):
+        """Messages per minute allowed on ``channel``; 0 means no limit."""
+        return max(self._roms_param_int(RATE_LIMIT_PARAM % channel, 0), 0)
+
+    @api.model
+    def _roms_channel_budgets(self):
+        """How many more messages each channel may send this minute (None: no
+        limit), from one grouped count of the last minute's sends."""
+        channels = [value for value, _label in self._fields["channel"].selection]
+        limits = {channel: self._roms_rate_limit(channel) for channel in channels}
+        limited = [channel for channel, limit in limits.items() if limit]
+        sent = {}
+        if limited:
+            since = fields.Datetime.now() - timedelta(minutes=1)
+            sent = dict(
+                self.sudo()._read_group(
+                    [("sent_at", ">=", since), ("channel", "in", limited)],
+                    ["channel"],
+                    ["__count"],
+                )
+            )
+        return {
+            channel: (max(limit - sent.get(channel, 0), 0) if limit else None)
+            for channel, limit in limits.items()
+        }
+
+    # ---------------------------------------------------------------- queue
+
+    def _roms_claim(self, channel=None, limit=None, due=True):
+        """Lock queued messages not being sent, skipping rows another worker holds
+        (``FOR UPDATE SKIP LOCKED``). Restricted to ``self`` when not empty."""
+        self.flush_model()
+        conditions = [SQL("state = 'queued'"), SQL("sending_since IS NULL")]
+        if self:
+            conditions.append(SQL("id IN %s", tuple(self.ids)))
+        if channel:
+            conditions.append(SQL("channel = %s", channel))
+        if due:
+            conditions.append(SQL("next_attempt_at <= %s", fields.Datetime.now()))
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM roms_message WHERE %s
+                 ORDER BY next_attempt_at, id %s
+                 FOR UPDATE SKIP LOCKED""",
+                SQL(" AND ").join(conditions),
+                SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    def _roms_mark_sending(self):
+        """Atomically take this message for sending; False when another worker
+        has it or it is no longer queued."""
+        self.ensure_one()
+        self.flush_recordset()
+        rows = self.env.execute_query(
+            SQL(
+                """UPDATE roms_message
+                      SET sending_since = %s, attempts = attempts + 1
+                    WHERE id = %s AND state = 'queued' AND sending_since IS NULL
+                RETURNING id""",
+                fields.Datetime.now(),
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["sending_since", "attempts"])
+        return bool(rows)
+
+    def _roms_process(self, commit=False):
+        """Send these claimed messages one by one; return how many were tried.
+
+        With ``commit`` (the cron outside tests) the in-flight mark is committed
+        before the channel is called and the outcome right after it, so that a
+        crash can neither lose a send nor repeat one."""
+        done = 0
+        for message in self:
+            if not message._roms_mark_sending():
+                continue
+            if commit:
+                # the in-flight mark must survive a crash during the send
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            message._roms_send_one()
+            done += 1
+            if commit:
+                # the outcome of a send is never rolled back by a later one
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _roms_send_one(self):
+        self.ensure_one()
+        method = getattr(self, f"_roms_send_{self.channel}", None)
+        try:
+            if method is None:
+                raise RomsSendError(
+                    self.env._(
+                        "No sender for the channel %(channel)s.", channel=self.channel
+                    ),
+                    code="no_channel",
+                )
+            with self.env.cr.savepoint():
+                provider_message_id = method()
+        except RomsSendError as error:
+            self._roms_send_failed(error)
+        except Exception as error:
+            # an unexpected error may come after the provider took the message:
+            # fail it for a person to check rather than risk sending it twice
+            _logger.exception("Unexpected error sending ROMS message %s", self.id)
+            self._roms_send_failed(RomsSendError(str(error), code="error"))
+        else:
+            vals = {
+                "sending_since": False,
+                "error_code": False,
+                "error_message": False,
+            }
+            if provider_message_id:
+                vals["provider_message_id"] = provider_message_id
+            if self.state == "queued":
+                vals.update(state="sent", sent_at=fields.Datetime.now())
+            self.write(vals)
+
+    def _roms_send_failed(self, error):
+        self.ensure_one()
+        max_attempts = self._roms_param_int(MAX_ATTEMPTS_PARAM, DEFAULT_MAX_ATTEMPTS)
+        vals = {
+            "sending_since": False,
+            "error_code": error.code or ("temporary" if error.temporary else "error"),
+            "error_message": error.message,
+        }
+        if error.temporary and self.attempts < max_attempts:
+            vals["next_attempt_at"] = fields.Datetime.now() + self._roms_retry_delay()
+        else:
+            vals["state"] = "failed"
+        self.write(vals)
+
+    def _roms_retry_delay(self):
+        """Exponential backoff: the base delay doubled at every attempt."""
+        self.ensure_one()
+        base = self._roms_param_int(RETRY_DELAY_PARAM, DEFAULT_RETRY_MINUTES)
+        delay = timedelta(minutes=max(base, 1) * 2 ** max(self.attempts - 1, 0))
+        return min(delay, MAX_RETRY_DELAY)
+
+    @api.model
+    def _roms_fail_interrupted(self):
+        """Messages left in flight by a worker that died: maybe sent, maybe not.
+        They are failed, never resent automatically."""
+        stale = self.sudo().search(
+            [
+                ("state", "=", "queued"),
+                ("sending_since", "<", fields.Datetime.now() - IN_FLIGHT_TIMEOUT),
+            ]
+        )
+        stale.write(
+            {
+                "state": "failed",
+                "sending_since": False,
+                "error_code": "interrupted",
+                "error_message": self.env._(
+                    "Sending was interrupted: the message may or may not have "
+                    "reached the customer. Check, then retry if needed."
+                ),
+            }
+        )
+        return stale
+
+    @api.model
+    def _cron_roms_send_messages(self, batch_size=None):
+        """Send one batch of due messages, within each channel's rate limit."""
+        batch_size = batch_size or self._roms_param_int(
+            BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
+        )
+        self._roms_fail_interrupted()
+        messages = self.browse()
+        for channel, budget in self._roms_channel_budgets().items():
+            limit = batch_size - len(messages)
+            if budget is not None:
+                limit = min(limit, budget)
+            if limit > 0:
+                messages |= self.browse()._roms_claim(channel=channel, limit=limit)
+        testing = getattr(threading.current_thread(), "testing", False)
+        done = messages._roms_process(commit=not testing)
+        remaining = self._roms_remaining()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _roms_remaining(self):
+        """Due messages the cron may still send now (channels within their rate)."""
+        channels = [
+            channel
+            for channel, budget in self._roms_channel_budgets().items()
+            if budget is None or budget > 0
+        ]
+        if not channels:
+            return 0
+        return self.sudo().search_count(
+            [
+                ("state", "=", "queued"),
+                ("sending_since", "=", False),
+                ("channel", "in", channels),
+                ("next_attempt_at", "<=", fields.Datetime.now()),
+            ]
+        )
+
+    def _roms_send_now(self):
+        """Send these queued messages at once (live chat replies), with the same
+        claim and state handling as the cron, within the current transaction."""
+        if not self:
+            return 0
+        return self.sudo()._roms_claim(due=False)._roms_process(commit=False)
+
+    # ------------------------------------------------------------- receipts
+
+    def _roms_set_status(self, status, error_code=None, error_message=None, when=None):
+        """Apply a status to these messages, never downgrading."""
+        when = when or fields.Datetime.now()
+        for message in self:
+            if message.state == "cancelled":
+                continue
+            current = STATE_RANK.get(message.state, -1)
+            vals = {}
+            if status == "failed":
+                if message.state in ("delivered", "read"):
+                    continue
+                vals = {
+                    "state": "failed",
+                    "error_code": error_code or "failed",
+                    "error_message": error_message or False,
+                }
+            elif status in STATE_RANK and STATE_RANK[status] > current:
+                vals["state"] = status
+                if not message.sent_at:
+                    vals["sent_at"] = when
+                if status in ("delivered", "read") and not message.delivered_at:
+                    vals["delivered_at"] = when
+                if status == "read":
+                    vals["read_at"] = when
+            if vals:
+                message.write(vals)
+        return self
+
+    @api.model
+    def _roms_apply_status(
+        self,
+        provider_message_id,
+        status,
+        error_code=None,
+        error_message=None,
+        when=None,
+    ):
+        """Apply a provider receipt (sent, delivered, read, failed) to the messages
+        with this provider id. Never downgrades: queued < sent < delivered < read,
+        and a failure does not override delivered or read."""
+        if not provider_message_id:
+            return self.browse()
+        messages = self.sudo().search(
+            [("provider_message_id", "=", provider_message_id)]
+        )
+        return messages._roms_set_status(
+            status, error_code=error_code, error_message=error_message, when=when
+        )
+
+    # -------------------------------------------------------------- actions
+
+    def action_roms_retry(self):
+        """Queue failed or cancelled messages again, from the first attempt."""
+        to_retry = self.filtered(lambda m: m.state in ("failed", "cancelled"))
+        to_retry.write(
+            {
+                "state": "queued",
+                "attempts": 0,
+                "next_attempt_at": fields.Datetime.now(),
+                "sending_since": False,
+                "error_code": False,
+                "error_message": False,
+            }
+        )
+        return True
+
+    def action_roms_cancel(self):
+        self.filtered(lambda m: m.state == "queued" and not m.sending_since).write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def action_roms_send_now(self):
+        self._roms_send_now()
+        return True
+
+    # --------------------------------------------------------- email channel
+
+    def _roms_email_body_html(self):
+        self.ensure_one()
+        partner = self.partner_id
+        lang_env = self.with_context(lang=partner.lang or self.env.lang).env
+        footer = Markup(
+            '<p style="font-size: 12px; color: #888888;"><a href="%s">%s</a></p>'
+        ) % (
+            partner._roms_unsubscribe_url(),
+            lang_env._("Unsubscribe from our messages"),
+        )
+        return plaintext2html(self.body or "") + footer
+
+    def _roms_send_email(self):
+        """The e-mail channel: through Odoo's ``mail.mail``, sent at once; its
+        outcome is the message's (exception → failed with its reason)."""
+        self.ensure_one()
+        if not self.recipient:
+            raise RomsSendError(
+                self.env._("The customer has no e-mail address."), code="no_recipient"
+            )
+        Mail = self.env["mail.mail"].sudo()
+        mail = Mail.search(
+            [("roms_message_id", "=", self.id), ("state", "=", "exception")], limit=1
+        )
+        if mail:
+            mail.write(
+                {"state": "outgoing", "failure_reason": False, "failure_type": False}
+            )
+        else:
+            mail = Mail.create(
+                {
+                    "roms_message_id": self.id,
+                    "subject": self._roms_subject(),
+                    "body_html": self._roms_email_body_html(),
+                    "email_to": self.recipient,
+                    "email_from": self.env.company.email_formatted or False,
+                    "auto_delete": False,
+                    "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+                    "headers": repr(
+                        {
+                            "List-Unsubscribe": (
+                                f"<{self.partner_id._roms_unsubscribe_url()}>"
+                            )
+                        }
+                    ),
+                }
+            )
+        mail.send(raise_exception=False)
+        if mail.state == "exception":
+            failure_label = dict(
+                mail._fields["failure_type"]._description_selection(self.env)
+            ).get(mail.failure_type)
+            reason = mail.failure_reason or failure_label
+            raise RomsSendError(
+                reason or self.env._("The e-mail failed."),
+                code=mail.failure_type or "unknown",
+                temporary=mail.failure_type == "mail_smtp",
+            )
+        return mail.message_id

@@ -1,0 +1,208 @@
+"""Message templates: plain text with ``{variable}`` placeholders.
+
+Rendering is plain substitution of known names by their values: the body is never
+evaluated, formatted (``str.format``) or compiled, so a body such as
+``{customer_name.__class__}`` is just refused at save as an unknown variable.
+"""
+
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+TEMPLATE_TYPES = [
+    ("order_confirmation", "Order Confirmation"),
+    ("reminder", "Reminder"),
+    ("broadcast", "Broadcast"),
+    ("quick_reply", "Quick Reply"),
+    ("greeting", "Greeting"),
+    ("payment_info", "Payment Info"),
+    ("shipping", "Shipping Confirmation"),
+    ("other", "Other"),
+]
+
+# a placeholder: an opening brace, a name, a closing brace; any other brace is an error
+TOKEN_RE = re.compile(r"\{([^{}]*)\}|[{}]")
+NAME_RE = re.compile(r"[a-z_]+")
+
+
+def format_rupiah(amount):
+    """``1250000`` → ``"Rp 1.250.000"`` (Indonesian thousands separator, no cents)."""
+    value = round(amount or 0)
+    sign = "-" if value < 0 else ""
+    return f"{sign}Rp {abs(value):,}".replace(",", ".")
+
+
+class RomsMessageTemplate(models.Model):
+    _name = "roms.message.template"
+    _description = "ROMS Message Template"
+    _order = "template_type, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    template_type = fields.Selection(
+        TEMPLATE_TYPES, string="Type", required=True, default="other", index=True
+    )
+    body = fields.Text(
+        required=True,
+        translate=True,
+        help="Plain text. Variables: {customer_name} (or {name}), {product_name}, "
+        "{recommendation}, {order_number}, {order_total}, {tracking_number}.",
+    )
+    attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
+    variables_help = fields.Char(
+        string="Available Variables", compute="_compute_variables_help"
+    )
+    preview_partner_id = fields.Many2one(
+        "res.partner",
+        string="Preview Customer",
+        compute="_compute_preview_records",
+        readonly=False,
+        store=False,
+    )
+    preview_order_id = fields.Many2one(
+        "sale.order",
+        compute="_compute_preview_records",
+        readonly=False,
+        store=False,
+    )
+    preview = fields.Text(compute="_compute_preview")
+
+    # --------------------------------------------------------------- hooks
+
+    @api.model
+    def _roms_allowed_variables(self):
+        """The variable names a body may use. Extend with ``super() | {...}``."""
+        return {
+            "customer_name",
+            "name",
+            "product_name",
+            "recommendation",
+            "order_number",
+            "order_total",
+            "tracking_number",
+        }
+
+    @api.model
+    def _roms_render_values(self, partner, order, product):
+        """The values of the variables for these records (any may be empty).
+        Extend with ``super()`` and add keys."""
+        partner = partner or (order.partner_id if order else self.env["res.partner"])
+        if product and product._name == "product.product":
+            product_tmpl = product.product_tmpl_id
+        else:
+            product_tmpl = product or self.env["product.template"]
+        customer_name = partner.name or ""
+        return {
+            "customer_name": customer_name,
+            "name": customer_name,
+            "product_name": product.name if product else "",
+            "recommendation": product_tmpl.roms_cross_sell_text or "",
+            "order_number": order.name if order else "",
+            "order_total": self._roms_format_amount(order) if order else "",
+            "tracking_number": (order.roms_tracking_number or "") if order else "",
+        }
+
+    @api.model
+    def _roms_format_amount(self, order):
+        if order.currency_id.name in ("IDR", False):
+            return format_rupiah(order.amount_total)
+        amount = order.currency_id.round(order.amount_total)
+        return f"{order.currency_id.symbol or order.currency_id.name} {amount:,.2f}"
+
+    # ---------------------------------------------------------- validation
+
+    @api.model
+    def _roms_template_errors(self, body):
+        """The problems of a body: unknown variables, unbalanced braces."""
+        allowed = self._roms_allowed_variables()
+        errors = []
+        for match in TOKEN_RE.finditer(body or ""):
+            name = match.group(1)
+            if name is None:
+                errors.append(
+                    self.env._(
+                        "Unbalanced brace at position %(position)s: write variables "
+                        "as {customer_name}.",
+                        position=match.start() + 1,
+                    )
+                )
+            elif not NAME_RE.fullmatch(name) or name not in allowed:
+                errors.append(
+                    self.env._(
+                        "Unknown variable {%(name)s}. Available: %(allowed)s.",
+                        name=name,
+                        allowed=", ".join(f"{{{v}}}" for v in sorted(allowed)),
+                    )
+                )
+        return errors
+
+    @api.constrains("body")
+    def _check_body(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for template in self:
+            bodies = {template.body}
+            for lang in langs:
+                bodies.add(template.with_context(lang=lang).body)
+            errors = []
+            for body in bodies:
+                errors.extend(self._roms_template_errors(body))
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Template %(name)s: %(errors)s",
+                        name=template.name,
+                        errors=" ".join(dict.fromkeys(errors)),
+                    )
+                )
+
+    # ----------------------------------------------------------- rendering
+
+    @api.model
+    def _roms_substitute(self, body, values):
+        """Replace each known ``{variable}`` of ``body`` by its value; nothing else
+        of the body is interpreted."""
+
+        def replace(match):
+            name = match.group(1)
+            if name is not None and name in values:
+                return str(values[name])
+            return match.group(0)
+
+        return TOKEN_RE.sub(replace, body or "")
+
+    def _roms_render(self, partner=None, order=None, product=None):
+        """The body with its variables replaced, in the context's language."""
+        self.ensure_one()
+        values = self._roms_render_values(
+            partner or self.env["res.partner"],
+            order or self.env["sale.order"],
+            product or self.env["product.product"],
+        )
+        return self._roms_substitute(self.body, values)
+
+    # -------------------------------------------------------------- preview
+
+    def _compute_variables_help(self):
+        names = " ".join(f"{{{v}}}" for v in sorted(self._roms_allowed_variables()))
+        for template in self:
+            template.variables_help = names
+
+    def _compute_preview_records(self):
+        for template in self:
+            template.preview_partner_id = template.preview_partner_id or False
+            template.preview_order_id = template.preview_order_id or False
+
+    @api.depends("body", "preview_partner_id", "preview_order_id")
+    def _compute_preview(self):
+        for template in self:
+            if template._roms_template_errors(template.body):
+                template.preview = False
+                continue
+            order = template.preview_order_id
+            partner = template.preview_partner_id or order.partner_id
+            product = order.order_line[:1].product_id if order else False
+            template.preview = template._roms_render(
+                partner=partner, order=order, product=product
+            )
