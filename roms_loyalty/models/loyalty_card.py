@@ -1,9 +1,22 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cards = super().create(vals_list)
+        self.env["res.partner"].invalidate_model(["roms_loyalty_points"])
+        return cards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"points", "partner_id", "program_id"} & set(vals):
+            # the customer's total is computed from the cards, not stored
+            self.env["res.partner"].invalidate_model(["roms_loyalty_points"])
+        return result
 
     def _roms_lock(self, touch=False):
         """Lock these cards' rows until the end of the transaction, so that two

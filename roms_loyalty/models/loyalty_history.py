@@ -37,7 +37,7 @@ class LoyaltyHistory(models.Model):
     )
     roms_sale_order_id = fields.Many2one(
         "sale.order",
-        string="Order",
+        string="Sales Order",
         compute="_compute_roms_sale_order_id",
     )
 

@@ -102,9 +102,9 @@ class SaleOrder(models.Model):
         return result
 
     def _roms_on_new_order(self):
-        result = super()._roms_on_new_order()
+        # points first: the thank-you message may show the new balance ({points})
         self._roms_loyalty_award()
-        return result
+        return super()._roms_on_new_order()
 
     def _action_cancel(self):
         confirmed = self.filtered(lambda order: order.state == "sale")

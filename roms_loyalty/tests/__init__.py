@@ -6,3 +6,5 @@ from . import test_ledger_property
 from . import test_backfill
 from . import test_concurrency
 from . import test_portal
+from . import test_message_template
+from . import test_access

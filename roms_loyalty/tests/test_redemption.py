@@ -119,3 +119,23 @@ class TestRedemption(RomsLoyaltyCase):
         self.assertEqual(quote.roms_loyalty_gift_ids.state, "cancelled")
         self.assertEqual(self._points(self.customer), 100)
         self.assertLedgerMatches(self.customer)
+
+    def test_fixed_rupiah_reward(self):
+        rupiah = self.env["loyalty.reward"].create(
+            {
+                "program_id": self.program.id,
+                "reward_type": "discount",
+                "discount": 25000,
+                "discount_mode": "per_order",
+                "discount_applicability": "order",
+                "required_points": 50,
+            }
+        )
+        self._give_points(self.customer, 60)
+        quote = self._quote(self.customer, [(self.product_a, 1, 100000)])
+        self.assertEqual(set(quote._roms_loyalty_redeemable()), {rupiah})
+        quote._roms_loyalty_redeem(rupiah)
+        self.assertAlmostEqual(quote.amount_total, 75000)
+        quote.action_confirm()
+        self.assertEqual(self._points(self.customer), 10)
+        self.assertLedgerMatches(self.customer)
