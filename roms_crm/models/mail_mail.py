@@ -16,9 +16,13 @@ class MailMail(models.Model):
     ):
         # Mirror the e-mail's outcome on its ROMS message. A message being sent
         # by the queue (in flight) gets its outcome from the queue itself.
-        for mail in self.filtered(
-            lambda m: m.roms_message_id and not m.roms_message_id.sending_since
-        ):
+        roms_mails = self.filtered("roms_message_id")
+        if failure_type:
+            # Odoo passes a failed connection's type here without storing it
+            roms_mails.filtered(
+                lambda m: m.state == "exception" and not m.failure_type
+            ).write({"failure_type": failure_type})
+        for mail in roms_mails.filtered(lambda m: not m.roms_message_id.sending_since):
             if mail.state == "sent":
                 mail.roms_message_id._roms_set_status("sent")
             elif mail.state == "exception":

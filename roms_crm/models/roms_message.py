@@ -120,7 +120,7 @@ class RomsMessage(models.Model):
     )
     error_code = fields.Char(copy=False)
     error_message = fields.Text(copy=False)
-    attempts = fields.Integer(copy=False, readonly=True)
+    attempts = fields.Integer(default=0, copy=False, readonly=True)
     next_attempt_at = fields.Datetime(
         string="Next Attempt",
         default=fields.Datetime.now,
@@ -261,7 +261,7 @@ class RomsMessage(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """UPDATE roms_message
-                      SET sending_since = %s, attempts = attempts + 1
+                      SET sending_since = %s, attempts = COALESCE(attempts, 0) + 1
                     WHERE id = %s AND state = 'queued' AND sending_since IS NULL
                 RETURNING id""",
                 fields.Datetime.now(),

@@ -13,3 +13,7 @@ from . import test_order_api
 from . import test_reviews
 from . import test_abandoned_carts
 from . import test_order_export
+from . import test_message_queue
+from . import test_message_template
+from . import test_message_opt_out
+from . import test_message_thank_you
