@@ -118,6 +118,12 @@ class SaleOrder(models.Model):
                 redeemed[line.order_id, line.coupon_id] += line.points_cost
         cards = self.env["loyalty.card"].browse({card.id for _o, card in redeemed})
         (cards | confirmed._roms_loyalty_cards()).sudo()._roms_lock()
+        # Odoo deletes the order's point entries without sudo, which only sales
+        # administrators may do: a CS user could not cancel an order linked to a
+        # ROMS card. Those entries never hold points (ROMS awards them), drop them.
+        self.coupon_point_ids.filtered(
+            lambda entry: entry.coupon_id.program_id.roms_managed and not entry.points
+        ).sudo().unlink()
         result = super(
             SaleOrder, self.with_context(roms_keep_loyalty_history=True)
         )._action_cancel()
