@@ -11,6 +11,22 @@
     "development_status": "Alpha",
     "depends": ["roms_crm", "sale_loyalty"],
     "data": [
+        "security/ir.model.access.csv",
+        "data/roms_customer_category_data.xml",
+        "wizards/roms_loyalty_backfill_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/loyalty_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/roms_loyalty_gift_views.xml",
+        "views/portal_templates.xml",
         "views/roms_loyalty_menus.xml",
     ],
+    "demo": [
+        "demo/loyalty_program_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "roms_loyalty/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,0 +1,126 @@
+from urllib.parse import urlencode
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.sale.controllers.portal import CustomerPortal
+
+LEDGER_PAGE_SIZE = 40
+
+
+class RomsLoyaltyPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "roms_loyalty_points" in counters:
+            values["roms_loyalty_points"] = int(
+                request.env.user.partner_id.sudo().roms_loyalty_points
+            )
+        return values
+
+    @http.route(
+        ["/my/points", "/my/points/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def roms_my_points(self, page=1, **kw):
+        """The customer's points: balance per program and the ledger, only the
+        lines of their own cards."""
+        partner = request.env.user.partner_id
+        History = request.env["loyalty.history"].sudo()
+        domain = [
+            ("roms_partner_id", "=", partner.id),
+            ("card_id.program_id.program_type", "=", "loyalty"),
+        ]
+        total = History.search_count(domain)
+        pager = portal_pager(
+            url="/my/points", total=total, page=page, step=LEDGER_PAGE_SIZE
+        )
+        lines = History.search(
+            domain, order="id desc", limit=LEDGER_PAGE_SIZE, offset=pager["offset"]
+        )
+        cards = (
+            request.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("program_id.program_type", "=", "loyalty"),
+                ]
+            )
+        )
+        quotes = (
+            request.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "partner_id.commercial_partner_id",
+                        "=",
+                        partner.commercial_partner_id.id,
+                    ),
+                    ("state", "in", ("draft", "sent")),
+                ],
+                order="date_order desc",
+                limit=10,
+            )
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "roms_quotes": quotes,
+                "page_name": "roms_points",
+                "pager": pager,
+                "roms_cards": cards,
+                "roms_points": partner.sudo().roms_loyalty_points,
+                "roms_ledger": lines,
+            }
+        )
+        return request.render("roms_loyalty.portal_my_points", values)
+
+    @http.route(
+        "/my/orders/<int:order_id>/roms_redeem",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def roms_redeem(self, order_id, reward_id=None, access_token=None, **post):
+        """Redeem a reward tier on a quotation of the logged-in customer."""
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        partner = request.env.user.partner_id
+        if order_sudo.partner_id.commercial_partner_id != partner.commercial_partner_id:
+            return request.redirect("/my")
+        try:
+            reward = (
+                request.env["loyalty.reward"]
+                .sudo()
+                .browse(int(reward_id or 0))
+                .exists()
+            )
+        except ValueError:
+            reward = request.env["loyalty.reward"]
+        try:
+            if not reward:
+                raise UserError(request.env._("Choose a reward."))
+            with request.env.cr.savepoint():
+                order_sudo._roms_loyalty_redeem(reward)
+        except UserError as error:
+            return request.redirect(
+                order_sudo.get_portal_url(
+                    query_string="&" + urlencode({"roms_redeem_error": error.args[0]}),
+                    anchor="roms_points",
+                )
+            )
+        return request.redirect(
+            order_sudo.get_portal_url(
+                query_string="&roms_redeemed=1", anchor="roms_points"
+            )
+        )

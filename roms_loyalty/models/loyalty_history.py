@@ -1,0 +1,78 @@
+from odoo import api, fields, models
+
+ROMS_REASONS = [
+    ("earn", "Points earned"),
+    ("backfill", "Points earned (back-fill)"),
+    ("redeem", "Points redeemed"),
+    ("cancel", "Order cancelled: points taken back"),
+    ("cancel_return", "Order cancelled: redeemed points returned"),
+    ("refund", "Order refunded: points taken back"),
+    ("refund_undo", "Refund undone: points given again"),
+]
+# earning lines count issued + shortfall (settled) for their order, take-back lines
+# used + shortfall (not recovered)
+EARN_REASONS = ("earn", "backfill", "refund_undo")
+TAKE_BACK_REASONS = ("cancel", "refund")
+
+
+class LoyaltyHistory(models.Model):
+    _inherit = "loyalty.history"
+
+    roms_reason = fields.Selection(ROMS_REASONS, string="Reason", readonly=True)
+    roms_program_id = fields.Many2one(
+        related="card_id.program_id", string="Program", store=True, index=True
+    )
+    roms_partner_id = fields.Many2one(
+        related="card_id.partner_id", string="Customer", store=True, index=True
+    )
+    roms_shortfall = fields.Float(
+        string="Shortfall",
+        readonly=True,
+        help="On a take-back line: points that could not be taken back because the "
+        "customer had already spent them. On an earning line: such a shortfall of "
+        "the same order, settled by these points instead of adding them to the card.",
+    )
+    roms_refund_id = fields.Many2one(
+        "roms.refund.request", string="Refund Request", readonly=True, index=True
+    )
+    roms_sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        compute="_compute_roms_sale_order_id",
+    )
+
+    @api.depends("order_model", "order_id")
+    def _compute_roms_sale_order_id(self):
+        for line in self:
+            line.roms_sale_order_id = (
+                self.env["sale.order"].browse(line.order_id)
+                if line.order_model == "sale.order" and line.order_id
+                else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reason = self.env.context.get("roms_history_reason")
+        if reason:
+            # lines written by Odoo's own flows for ROMS cards get their reason;
+            # empty ones (a card linked to an order without points) are noise
+            cards = self.env["loyalty.card"].browse(
+                {vals["card_id"] for vals in vals_list if vals.get("card_id")}
+            )
+            roms_cards = set(cards.filtered("program_id.roms_managed").ids)
+            kept = []
+            for vals in vals_list:
+                if vals.get("card_id") in roms_cards:
+                    if not vals.get("issued") and not vals.get("used"):
+                        continue
+                    vals = dict(vals, roms_reason=vals.get("roms_reason") or reason)
+                kept.append(vals)
+            vals_list = kept
+        return super().create(vals_list)
+
+    def unlink(self):
+        if self.env.context.get("roms_keep_loyalty_history"):
+            # ROMS ledgers are never rewritten: cancellations add reversal lines
+            kept = self.filtered(lambda line: not line.card_id.program_id.roms_managed)
+            return super(LoyaltyHistory, kept).unlink()
+        return super().unlink()

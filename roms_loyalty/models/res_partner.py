@@ -1,0 +1,39 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    roms_loyalty_points = fields.Float(
+        string="Loyalty Points",
+        compute="_compute_roms_loyalty_points",
+        compute_sudo=True,
+        help="The sum of the customer's loyalty cards.",
+    )
+    roms_loyalty_history_ids = fields.One2many(
+        "loyalty.history",
+        "roms_partner_id",
+        string="Points Ledger",
+        readonly=True,
+    )
+
+    def _compute_roms_loyalty_points(self):
+        groups = self.env["loyalty.card"]._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                ("program_id.program_type", "=", "loyalty"),
+            ],
+            groupby=["partner_id"],
+            aggregates=["points:sum"],
+        )
+        points = {partner.id: total for partner, total in groups}
+        for partner in self:
+            partner.roms_loyalty_points = points.get(partner.id, 0.0)
+
+    def action_roms_loyalty_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_loyalty.loyalty_history_action_roms"
+        )
+        action["domain"] = [("roms_partner_id", "=", self.id)]
+        return action

@@ -1,0 +1,495 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import float_compare, float_round
+
+from odoo.addons.sale_loyalty.models.sale_order import _generate_random_reward_code
+
+from .loyalty_history import EARN_REASONS, TAKE_BACK_REASONS
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    roms_loyalty_gift_ids = fields.One2many(
+        "roms.loyalty.gift", "order_id", string="Loyalty Gifts", readonly=True
+    )
+
+    # ------------------------------------------------------------------
+    # Odoo's loyalty engine: ROMS programs do not earn through it
+    # ------------------------------------------------------------------
+
+    def _program_check_compute_points(self, programs):
+        """ROMS programs: only customers of their categories take part, and Odoo
+        gives them no points on the order (ROMS awards them at confirmation, per
+        whole block). They stay applicable so that their rewards can be claimed."""
+        result = super()._program_check_compute_points(programs)
+        for program, status in result.items():
+            if not program.roms_managed:
+                continue
+            if not program._roms_allows_partner(self.partner_id):
+                result[program] = {
+                    "error": self.env._(
+                        "This loyalty program is not open to this customer's category."
+                    )
+                }
+            elif "points" in status:
+                status["points"] = [0]
+        return result
+
+    def _get_reward_line_values(self, reward, coupon, **kwargs):
+        if reward.reward_type == "roms_gift":
+            return self._roms_get_reward_values_gift(reward, coupon)
+        return super()._get_reward_line_values(reward, coupon, **kwargs)
+
+    def _roms_get_reward_values_gift(self, reward, coupon):
+        """An "other gift" reward: a free line describing the gift."""
+        self.ensure_one()
+        product = reward.discount_line_product_id
+        return [
+            {
+                "name": self.env._(
+                    "Gift: %(gift)s",
+                    gift=reward.roms_gift_description or reward.description,
+                ),
+                "product_id": product.id,
+                "product_uom_qty": 1,
+                "product_uom": product.uom_id.id,
+                "price_unit": 0,
+                "reward_id": reward.id,
+                "coupon_id": coupon.id,
+                "points_cost": reward.required_points,
+                "reward_identifier_code": _generate_random_reward_code(),
+                "sequence": max(
+                    self.order_line.filtered(lambda x: not x.is_reward_line).mapped(
+                        "sequence"
+                    ),
+                    default=10,
+                )
+                + 1,
+                "tax_id": [Command.clear()],
+            }
+        ]
+
+    def _add_loyalty_history_lines(self):
+        return super(
+            SaleOrder, self.with_context(roms_history_reason="redeem")
+        )._add_loyalty_history_lines()
+
+    def _roms_loyalty_cards(self):
+        """The ROMS cards these orders earn on or spend from."""
+        return (
+            self.order_line.coupon_id
+            | self.coupon_point_ids.coupon_id
+            | self.applied_coupon_ids
+        ).filtered("program_id.roms_managed")
+
+    def action_confirm(self):
+        # spending points: lock the cards first, so that two confirmations at once
+        # never spend the same points (Odoo checks the balance after this)
+        self._roms_loyalty_cards().sudo()._roms_lock()
+        return super().action_confirm()
+
+    def _action_confirm(self):
+        again = self.filtered("roms_new_order_done")
+        result = super()._action_confirm()
+        # first confirmations earn through the new-order event; a quotation
+        # confirmed again after a cancellation earns what the cancellation took back
+        again._roms_loyalty_award()
+        self._roms_loyalty_create_gifts()
+        return result
+
+    def _roms_on_new_order(self):
+        # points first: the thank-you message may show the new balance ({points})
+        self._roms_loyalty_award()
+        return super()._roms_on_new_order()
+
+    def _action_cancel(self):
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        redeemed = defaultdict(float)
+        for line in confirmed.order_line:
+            if (
+                line.reward_id
+                and line.coupon_id.program_id.roms_managed
+                and line.points_cost
+            ):
+                redeemed[line.order_id, line.coupon_id] += line.points_cost
+        cards = self.env["loyalty.card"].browse({card.id for _o, card in redeemed})
+        (cards | confirmed._roms_loyalty_cards()).sudo()._roms_lock()
+        # Odoo deletes the order's point entries without sudo, which only sales
+        # administrators may do: a CS user could not cancel an order linked to a
+        # ROMS card. Those entries never hold points (ROMS awards them), drop them.
+        self.coupon_point_ids.filtered(
+            lambda entry: entry.coupon_id.program_id.roms_managed and not entry.points
+        ).sudo().unlink()
+        result = super(
+            SaleOrder, self.with_context(roms_keep_loyalty_history=True)
+        )._action_cancel()
+        # Odoo gave the redeemed points back to the cards: say so in the ledger
+        self.env["loyalty.history"].sudo().create(
+            [
+                {
+                    "card_id": card.id,
+                    "order_model": "sale.order",
+                    "order_id": order.id,
+                    "issued": points,
+                    "roms_reason": "cancel_return",
+                    "description": self.env._(
+                        "Order %(order)s cancelled: redeemed points returned",
+                        order=order.name,
+                    ),
+                }
+                for (order, card), points in redeemed.items()
+                if order.state == "cancel"
+            ]
+        )
+        cancelled = confirmed.filtered(lambda order: order.state == "cancel")
+        cancelled._roms_loyalty_take_back("cancel")
+        cancelled.sudo().roms_loyalty_gift_ids.filtered(
+            lambda gift: gift.state == "to_hand_over"
+        ).write({"state": "cancelled"})
+        return result
+
+    # ------------------------------------------------------------------
+    # ROMS points: earning and taking back, every change a ledger line
+    # ------------------------------------------------------------------
+
+    def _roms_loyalty_ledger(self):
+        """{(order id, program id): {"earned", "net", "owed"}} from the ledger of
+        these orders. ``earned``: points earned before any reversal; ``net``: what
+        is left of them after cancellations and refunds; ``owed``: points that
+        could not be taken back (already spent) and are not settled yet.
+
+        A take-back line counts ``used + roms_shortfall``; an earning line counts
+        ``issued + roms_shortfall`` (the shortfall it settled)."""
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("order_model", "=", "sale.order"),
+                    ("order_id", "in", self.ids),
+                    ("roms_reason", "in", EARN_REASONS + TAKE_BACK_REASONS),
+                ],
+                groupby=["order_id", "roms_program_id", "roms_reason"],
+                aggregates=["issued:sum", "used:sum", "roms_shortfall:sum"],
+            )
+        )
+        ledger = defaultdict(lambda: {"earned": 0.0, "net": 0.0, "owed": 0.0})
+        for order_id, program, reason, issued, used, shortfall in groups:
+            entry = ledger[order_id, program.id]
+            if reason in ("earn", "backfill"):
+                entry["earned"] += issued + shortfall
+            if reason in EARN_REASONS:
+                entry["net"] += issued + shortfall
+                entry["owed"] -= shortfall
+            else:
+                entry["net"] -= used + shortfall
+                entry["owed"] += shortfall
+        return ledger
+
+    def _roms_loyalty_credit(self, credits, reason, refund=None):
+        """Add points to cards, each a ledger line: ``credits`` is a list of
+        (order, card, points, owed); the order's unsettled shortfall ``owed`` is
+        settled first, the rest goes onto the card."""
+        history = []
+        for order, card, points, owed in credits:
+            settled = min(points, max(owed, 0.0))
+            issued = float_round(points - settled, precision_digits=2)
+            if issued:
+                card.points += issued
+            if reason == "refund_undo":
+                description = self.env._(
+                    "Refund %(refund)s of order %(order)s undone: points given again",
+                    refund=refund.name,
+                    order=order.name,
+                )
+            else:
+                description = self.env._(
+                    "Order %(order)s: points earned", order=order.name
+                )
+            history.append(
+                {
+                    "card_id": card.id,
+                    "order_model": "sale.order",
+                    "order_id": order.id,
+                    "issued": issued,
+                    "roms_shortfall": settled,
+                    "roms_reason": reason,
+                    "roms_refund_id": refund.id if refund else False,
+                    "description": description,
+                }
+            )
+        self.env["loyalty.history"].sudo().create(history)
+
+    def _roms_loyalty_award(self, reason="earn"):
+        """Give these confirmed orders' customers the points of every ROMS program
+        that applies on the order's own date, minus what the ledger shows the
+        order already earned: running it again never awards twice."""
+        orders = self.filtered(lambda order: order.state == "sale" and order.partner_id)
+        if not orders:
+            return
+        Program = self.env["loyalty.program"].sudo()
+        Card = self.env["loyalty.card"].sudo()
+        ledger = orders._roms_loyalty_ledger()
+        to_award = []
+        for order in orders:
+            day = fields.Date.context_today(order, order.date_order)
+            programs = Program.search(Program._roms_program_domain(order, day))
+            for program in programs:
+                points = program._roms_order_points(order)
+                entry = ledger.get((order.id, program.id), {"net": 0.0, "owed": 0.0})
+                missing = float_round(points - entry["net"], precision_digits=2)
+                if missing > 0:
+                    to_award.append((order, program, missing, entry["owed"]))
+        if not to_award:
+            return
+        keys = {(order.partner_id.id, program.id) for order, program, *_r in to_award}
+        cards = Card.search(
+            [
+                ("partner_id", "in", list({partner for partner, _p in keys})),
+                ("program_id", "in", list({program for _p, program in keys})),
+            ]
+        )
+        card_of = {(card.partner_id.id, card.program_id.id): card for card in cards}
+        missing_cards = sorted(keys - set(card_of))
+        if missing_cards:
+            new_cards = Card.with_context(loyalty_no_mail=True).create(
+                [
+                    {"partner_id": partner_id, "program_id": program_id, "points": 0}
+                    for partner_id, program_id in missing_cards
+                ]
+            )
+            card_of.update(
+                {(card.partner_id.id, card.program_id.id): card for card in new_cards}
+            )
+        Card.browse([card.id for card in card_of.values()])._roms_lock()
+        self._roms_loyalty_credit(
+            [
+                (order, card_of[order.partner_id.id, program.id], points, owed)
+                for order, program, points, owed in to_award
+            ],
+            reason,
+        )
+
+    def _roms_loyalty_take_back(self, reason, ratio=1.0, refund=None):
+        """Take back the points these orders earned: all that is left of them
+        (``ratio`` 1), or ``ratio`` of what they earned (a refund), never more than
+        what is left. A card never goes below zero: what was already spent is
+        recorded on the ledger line as the shortfall."""
+        wanted = {}
+        for (order_id, program_id), entry in self._roms_loyalty_ledger().items():
+            net = entry["net"]
+            points = (
+                net if ratio >= 1 else min(net, float_round(entry["earned"] * ratio, 0))
+            )
+            if points > 0:
+                wanted[order_id, program_id] = points
+        if not wanted:
+            return
+        orders = self.browse({order_id for order_id, _program in wanted})
+        partner_of = {order.id: order.partner_id.id for order in orders}
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", list(set(partner_of.values()))),
+                    ("program_id", "in", list({p for _o, p in wanted})),
+                ]
+            )
+        )
+        cards._roms_lock()
+        card_of = {(card.partner_id.id, card.program_id.id): card for card in cards}
+        history = []
+        for (order_id, program_id), points in wanted.items():
+            card = card_of.get((partner_of[order_id], program_id))
+            if not card:
+                continue
+            taken = max(min(points, card.points), 0.0)
+            if taken:
+                card.points -= taken
+            order = self.browse(order_id)
+            if reason == "refund":
+                description = self.env._(
+                    "Order %(order)s refunded (%(refund)s): points taken back",
+                    order=order.name,
+                    refund=refund.name,
+                )
+            else:
+                description = self.env._(
+                    "Order %(order)s cancelled: points taken back", order=order.name
+                )
+            history.append(
+                {
+                    "card_id": card.id,
+                    "order_model": "sale.order",
+                    "order_id": order_id,
+                    "used": taken,
+                    "roms_shortfall": points - taken,
+                    "roms_reason": reason,
+                    "roms_refund_id": refund.id if refund else False,
+                    "description": description,
+                }
+            )
+        self.env["loyalty.history"].sudo().create(history)
+
+    def _roms_loyalty_restore_refund(self, refund):
+        """A refund was undone: the order earns again what the refund took back.
+        What it could not take (already spent) only settles that shortfall."""
+        self.ensure_one()
+        if self.state != "sale":
+            return
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("roms_refund_id", "=", refund.id),
+                    ("roms_reason", "in", ("refund", "refund_undo")),
+                ],
+                groupby=["card_id", "roms_reason"],
+                aggregates=["issued:sum", "used:sum", "roms_shortfall:sum"],
+            )
+        )
+        owed = defaultdict(float)
+        for card, reason, issued, used, shortfall in groups:
+            if reason == "refund":
+                owed[card] += used + shortfall
+            else:
+                owed[card] -= issued + shortfall
+        ledger = self._roms_loyalty_ledger()
+        credits = []
+        for card, points in owed.items():
+            if float_compare(points, 0, precision_digits=2) <= 0:
+                continue
+            card._roms_lock()
+            unsettled = ledger.get((self.id, card.program_id.id), {"owed": 0.0})
+            credits.append((self, card, points, unsettled["owed"]))
+        self._roms_loyalty_credit(credits, "refund_undo", refund=refund)
+
+    def _roms_loyalty_create_gifts(self):
+        """One gift to hand over per confirmed "other gift" reward line."""
+        lines = self.filtered(lambda order: order.state == "sale").order_line.filtered(
+            lambda line: line.reward_id.reward_type == "roms_gift" and line.coupon_id
+        )
+        if not lines:
+            return
+        done = set(
+            self.env["roms.loyalty.gift"]
+            .sudo()
+            .search([("order_line_id", "in", lines.ids)])
+            .order_line_id.ids
+        )
+        self.env["roms.loyalty.gift"].sudo().create(
+            [
+                {
+                    "name": line.reward_id.roms_gift_description
+                    or line.reward_id.description,
+                    "card_id": line.coupon_id.id,
+                    "partner_id": line.order_id.partner_id.id,
+                    "reward_id": line.reward_id.id,
+                    "order_id": line.order_id.id,
+                    "order_line_id": line.id,
+                    "points": line.points_cost,
+                }
+                for line in lines
+                if line.id not in done
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Redemption on a quotation (backend reward button, portal)
+    # ------------------------------------------------------------------
+
+    def _roms_loyalty_reserved(self, card):
+        """Points of ``card`` already promised on other open quotations."""
+        self.ensure_one()
+        groups = (
+            self.env["sale.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("coupon_id", "=", card.id),
+                    ("order_id", "!=", self.id),
+                    ("order_id.state", "in", ("draft", "sent")),
+                ],
+                aggregates=["points_cost:sum"],
+            )
+        )
+        return groups[0][0] if groups else 0.0
+
+    def _roms_loyalty_redeemable(self):
+        """{reward: card} of the ROMS rewards the customer can still afford on
+        this quotation: the card's points, minus what this quotation and their
+        other open quotations already spend."""
+        self.ensure_one()
+        order = self.sudo()
+        if order.state not in ("draft", "sent") or not order.partner_id:
+            return {}
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", order.partner_id.id),
+                    ("program_id.roms_managed", "=", True),
+                    ("points", ">", 0),
+                ]
+            )
+        )
+        program_domain = order._get_program_domain()
+        applied = order.order_line.reward_id
+        result = {}
+        for card in cards:
+            program = card.program_id
+            if not program.filtered_domain(program_domain):
+                continue
+            if not program._roms_allows_partner(order.partner_id):
+                continue
+            available = order._get_real_points_for_coupon(
+                card
+            ) - order._roms_loyalty_reserved(card)
+            for reward in program.reward_ids:
+                if reward.reward_type == "discount" and reward in applied:
+                    continue
+                if available >= reward.required_points:
+                    result[reward] = card
+        return result
+
+    def _roms_loyalty_redeem(self, reward):
+        """Redeem ``reward`` on this quotation, with the card locked: never more
+        than the balance, even with two redemptions at once."""
+        self.ensure_one()
+        order = self.sudo()
+        if order.state not in ("draft", "sent"):
+            raise UserError(self.env._("Points can only be redeemed on a quotation."))
+        card = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", order.partner_id.id),
+                    ("program_id", "=", reward.program_id.id),
+                ],
+                limit=1,
+            )
+        )
+        if not card or not reward.program_id.roms_managed:
+            raise UserError(self.env._("You have no points for this reward."))
+        card._roms_lock(touch=True)
+        if order._roms_loyalty_redeemable().get(reward) != card:
+            raise UserError(
+                self.env._(
+                    "You do not have enough points for %(reward)s.",
+                    reward=reward.description,
+                )
+            )
+        order._update_programs_and_rewards()
+        error = order._apply_program_reward(reward, card).get("error")
+        if error:
+            raise UserError(error)
+        order._update_programs_and_rewards()
+        return True
