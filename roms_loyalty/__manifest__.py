@@ -12,7 +12,6 @@
     "depends": ["roms_crm", "sale_loyalty"],
     "data": [
         "security/ir.model.access.csv",
-        "data/roms_customer_category_data.xml",
         "wizards/roms_loyalty_backfill_views.xml",
         "views/loyalty_program_views.xml",
         "views/loyalty_history_views.xml",

@@ -1,4 +1,3 @@
-from . import roms_customer_category
 from . import loyalty_program
 from . import loyalty_rule
 from . import loyalty_reward

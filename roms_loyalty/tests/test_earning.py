@@ -82,8 +82,8 @@ class TestEarning(RomsLoyaltyCase):
 
     def test_category_restriction(self):
         self.program.roms_category_ids = self.env.ref(
-            "roms_loyalty.roms_customer_category_reseller"
-        ) | self.env.ref("roms_loyalty.roms_customer_category_agent")
+            "roms_crm.roms_customer_category_reseller"
+        ) | self.env.ref("roms_crm.roms_customer_category_agent")
         self._order(self.customer, 300000)
         self._order(self.reseller, 300000)
         self.assertFalse(self._card(self.customer))
