@@ -318,7 +318,10 @@ class TestMessageQueue(MessagingCase):
         """The cron's cost: a fixed overhead, then the same cost per message."""
         with freeze_time(NOW):
             self.Message._cron_roms_send_messages()  # warm-up
-            with self.assertQueryCount(3):
+            # interrupted sends, one claim per channel (roms_whatsapp adds one),
+            # what remains: nothing grows with the size of the queue
+            channels = len(self.Message._fields["channel"].selection)
+            with self.assertQueryCount(2 + channels):
                 self.Message._cron_roms_send_messages()
             costs = []
             for count in (1, 3):

@@ -27,10 +27,10 @@ class RomsReportExport(models.TransientModel):
     )
     date_from = fields.Date(
         string="From",
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env["roms.dashboard"]._roms_today().replace(day=1),
     )
     date_to = fields.Date(
-        string="To", default=lambda self: fields.Date.context_today(self)
+        string="To", default=lambda self: self.env["roms.dashboard"]._roms_today()
     )
     rank_by = fields.Selection(
         [("count", "Order Count"), ("amount", "Spend")],

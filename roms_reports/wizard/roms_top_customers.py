@@ -17,10 +17,14 @@ class RomsTopCustomers(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: fields.Date.context_today(self) - timedelta(days=29),
+        default=lambda self: (
+            self.env["roms.dashboard"]._roms_today() - timedelta(days=29)
+        ),
     )
     date_to = fields.Date(
-        string="To", required=True, default=lambda self: fields.Date.context_today(self)
+        string="To",
+        required=True,
+        default=lambda self: self.env["roms.dashboard"]._roms_today(),
     )
     rank_by = fields.Selection(
         [("count", "Order Count"), ("amount", "Spend")],
