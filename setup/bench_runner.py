@@ -48,6 +48,10 @@ class Case:
     def setup(self, env):
         pass
 
+    def verify(self, env):
+        """Raise when ours and the floor do not compute the same result (a fast
+        wrong answer must fail). Called once, before the timed runs."""
+
     def passes(self, ours, floor):
         return ours <= self.target * floor
 
@@ -112,6 +116,31 @@ class CustomerStats(Case):
             "SELECT count(*) FROM res_partner WHERE roms_category IS NOT NULL"
         )
         self.detail = f"{env.cr.fetchone()[0]} customers"
+
+    STATS_COLUMNS = (
+        "id, roms_order_count, round(roms_total_spent::numeric, 2), "
+        "roms_first_order_date, roms_last_order_date, "
+        "round(roms_item_qty::numeric, 2)"
+    )
+
+    def _snapshot(self, env):
+        env.flush_all()
+        env.cr.execute(
+            f"SELECT {self.STATS_COLUMNS} FROM res_partner"
+            " WHERE roms_category IS NOT NULL ORDER BY id"
+        )
+        return env.cr.fetchall()
+
+    def verify(self, env):
+        env["res.partner"]._roms_update_all_stats()
+        ours = self._snapshot(env)
+        env.cr.rollback()
+        env.invalidate_all()
+        self.floor(env)
+        floor = self._snapshot(env)
+        if ours != floor:
+            wrong = next(o for o, f in zip(ours, floor, strict=True) if o != f)
+            raise RuntimeError(f"customer_stats: ours and floor differ, e.g. {wrong}")
 
     def ours(self, env):
         return timed(lambda: env["res.partner"]._roms_update_all_stats())
@@ -295,6 +324,9 @@ def measure(registry, bench, runs):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         bench.setup(env)
+        cr.rollback()
+        env.invalidate_all()
+        bench.verify(env)
         cr.rollback()
         for index in range(runs + 1):
             for side, results in ((bench.ours, ours), (bench.floor, floor)):
