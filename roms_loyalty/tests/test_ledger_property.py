@@ -1,6 +1,7 @@
 import random
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import RomsLoyaltyCase
@@ -18,13 +19,23 @@ class TestLedgerProperty(RomsLoyaltyCase):
         orders = self.env["sale.order"]
         refunds = self.env["roms.refund.request"]
         log = []
+        refused = []
 
         def confirmed():
             return orders.filtered(lambda o: o.state == "sale")
 
         for step in range(60):
             operation = rng.choice(
-                ["confirm", "confirm", "cancel", "refund", "undo", "redeem", "again"]
+                [
+                    "confirm",
+                    "confirm",
+                    "cancel",
+                    "refund",
+                    "undo",
+                    "redeem",
+                    "again",
+                    "unreward",
+                ]
             )
             partner = rng.choice(partners)
             if operation == "confirm":
@@ -79,7 +90,16 @@ class TestLedgerProperty(RomsLoyaltyCase):
                     order = rng.choice(cancelled)
                     order.action_draft()
                     order.action_confirm()
+            elif operation == "unreward":
+                # removing a reward line by hand from a confirmed order would give
+                # its points back without a ledger line: Odoo refuses it
+                rewarded = confirmed().order_line.filtered("reward_id")
+                if rewarded:
+                    with self.assertRaises(UserError):
+                        rng.choice(rewarded).unlink()
+                    refused.append(step)
             log.append(operation)
             with self.subTest(step=step, operations=log[-5:]):
                 self.assertLedgerMatches(partners)
         self.assertGreater(len(set(log)), 5, "the sequence exercised every operation")
+        self.assertTrue(refused, "a reward line removal was tried")
