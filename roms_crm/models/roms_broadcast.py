@@ -71,6 +71,15 @@ class RomsBroadcast(models.Model):
         "city_id",
         string="Cities",
     )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "roms_broadcast_partner_rel",
+        "broadcast_id",
+        "partner_id",
+        string="Customers",
+        help="Only these customers (for example the top customers of a report); "
+        "combined with the other criteria.",
+    )
     channel = fields.Selection(
         selection="_selection_channel",
         required=True,
@@ -225,12 +234,16 @@ class RomsBroadcast(models.Model):
             domain.append(("roms_category", "in", self.category_ids.mapped("code")))
         if self.city_ids:
             domain.append(("city_id", "in", self.city_ids.ids))
+        if self.partner_ids:
+            domain.append(("id", "in", self.partner_ids.ids))
         return domain
 
     def _has_audience(self):
-        return bool(self.segment_ids or self.category_ids or self.city_ids)
+        return bool(
+            self.segment_ids or self.category_ids or self.city_ids or self.partner_ids
+        )
 
-    @api.depends("segment_ids", "category_ids", "city_ids")
+    @api.depends("segment_ids", "category_ids", "city_ids", "partner_ids")
     def _compute_audience_counts(self):
         Partner = self.env["res.partner"]
         for broadcast in self:

@@ -440,19 +440,13 @@ class RomsDashboard(models.AbstractModel):
 
     @api.model
     def _roms_draft_broadcast(self, partners, name):
-        """A draft roms.broadcast to exactly ``partners`` when broadcasts can target
-        customers one by one; else the list of the customers, to act on them."""
-        Broadcast = self.env.get("roms.broadcast")
-        if Broadcast is not None and "partner_ids" in Broadcast._fields:
-            broadcast = Broadcast.create(
-                {"name": name, "partner_ids": [Command.set(partners.ids)]}
-            )
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "roms.broadcast",
-                "res_id": broadcast.id,
-                "views": [[False, "form"]],
-            }
-        return self._roms_window_action(
-            name, "res.partner", [("id", "in", partners.ids)]
+        """A draft roms.broadcast to exactly ``partners``, opened for the owner."""
+        broadcast = self.env["roms.broadcast"].create(
+            {"name": name, "partner_ids": [Command.set(partners.ids)]}
         )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "roms.broadcast",
+            "res_id": broadcast.id,
+            "views": [[False, "form"]],
+        }

@@ -99,11 +99,9 @@ class TestTopCustomers(RomsReportsCase):
         action = wizard.action_broadcast()
         expected = wizard.line_ids.partner_id
         self.assertEqual(len(expected), 11)
-        if action["res_model"] == "roms.broadcast":
-            broadcast = self.env["roms.broadcast"].browse(action["res_id"])
-            self.assertEqual(broadcast.state, "draft")
-            self.assertEqual(broadcast.partner_ids, expected)
-        else:
-            # broadcasts cannot target customers one by one: the list of them
-            self.assertEqual(action["res_model"], "res.partner")
-            self.assertEqual(self.env["res.partner"].search(action["domain"]), expected)
+        self.assertEqual(action["res_model"], "roms.broadcast")
+        broadcast = self.env["roms.broadcast"].browse(action["res_id"])
+        self.assertEqual(broadcast.state, "draft")
+        self.assertEqual(broadcast.partner_ids, expected)
+        # the audience is exactly these customers
+        self.assertEqual(broadcast.audience_count, len(expected))
