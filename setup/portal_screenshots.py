@@ -21,22 +21,21 @@ import websocket
 WIDTH, HEIGHT = 375, 812
 
 
-def login(base, db):
+def login(base, db, user="reseller1", password="reseller1"):
     session = requests.Session()
     page = session.get(f"{base}/web/login", params={"db": db}).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     session.post(
         f"{base}/web/login",
-        data={"login": "reseller1", "password": "reseller1", "csrf_token": token},
+        data={"login": user, "password": password, "csrf_token": token},
     )
     return session
 
 
-def main(base, db, outdir):
-    session = login(base, db)
-    orders = session.get(f"{base}/my/orders").text
-    order_url = re.search(r'href="(/my/orders/\d+[^"]*)"', orders).group(1)
-    order_url = order_url.replace("&amp;", "&")
+def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
+    """Open each (name, url, anchor) of ``pages`` in headless Chromium logged in
+    with ``session``, scroll to ``anchor`` and save ``OUTDIR/<name>.png``."""
+    width, height = size
     with tempfile.TemporaryDirectory() as profile:
         chrome = subprocess.Popen(
             [
@@ -46,7 +45,7 @@ def main(base, db, outdir):
                 "--disable-gpu",
                 "--remote-debugging-port=9333",
                 f"--user-data-dir={profile}",
-                f"--window-size={WIDTH},{HEIGHT}",
+                f"--window-size={width},{height}",
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
@@ -73,10 +72,10 @@ def main(base, db, outdir):
 
             send(
                 "Emulation.setDeviceMetricsOverride",
-                width=WIDTH,
-                height=HEIGHT,
-                deviceScaleFactor=2,
-                mobile=True,
+                width=width,
+                height=height,
+                deviceScaleFactor=2 if mobile else 1,
+                mobile=mobile,
             )
             host = re.sub(r"^https?://([^:/]+).*$", r"\1", base)
             send(
@@ -86,14 +85,11 @@ def main(base, db, outdir):
                 domain=host,
                 path="/",
             )
-            for name, url, anchor in (
-                ("portal_catalog", "/my/catalog", ".o_roms_catalog"),
-                ("portal_order", order_url, "#roms_fulfilment"),
-            ):
+            for name, url, anchor in pages:
                 # the first visit builds the asset bundles: load each page twice
                 for _visit in range(2):
                     send("Page.navigate", url=base + url)
-                    time.sleep(6)
+                    time.sleep(6 if mobile else 10)
                 send(
                     "Runtime.evaluate",
                     expression=f"document.querySelector('{anchor}')"
@@ -107,6 +103,22 @@ def main(base, db, outdir):
         finally:
             chrome.terminate()
             chrome.wait()
+
+
+def main(base, db, outdir):
+    session = login(base, db)
+    orders = session.get(f"{base}/my/orders").text
+    order_url = re.search(r'href="(/my/orders/\d+[^"]*)"', orders).group(1)
+    order_url = order_url.replace("&amp;", "&")
+    capture(
+        base,
+        session,
+        [
+            ("portal_catalog", "/my/catalog", ".o_roms_catalog"),
+            ("portal_order", order_url, "#roms_fulfilment"),
+        ],
+        outdir,
+    )
 
 
 if __name__ == "__main__":
