@@ -93,6 +93,9 @@ class ApiOrders(Case):
                     (4, env.ref("sales_team.group_sale_salesman_all_leads").id),
                 ],
             })
+        # the integration user is no customer: keep it out of the other cases'
+        # audiences (broadcasts, statistics)
+        user.partner_id.roms_category = False
         self.uid = user.id
         self.key = (
             env["res.users.apikeys"].with_user(user).sudo()._generate(None, "bench", None)
