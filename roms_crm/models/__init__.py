@@ -23,3 +23,4 @@ from . import roms_customer_category
 from . import roms_reminder_rule
 from . import roms_broadcast
 from . import roms_message_campaign
+from . import roms_date_range_mixin

@@ -4,8 +4,7 @@ from datetime import datetime, time, timedelta
 import pytz
 import xlsxwriter
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 from odoo.tools.misc import split_every
 from odoo.tools.translate import LazyTranslate
 
@@ -46,10 +45,9 @@ class RomsOrderExportWizard(models.TransientModel):
     date, fulfilment stage and payment status of the order's invoices."""
 
     _name = "roms.order.export.wizard"
+    _inherit = ["roms.date.range.mixin"]
     _description = "Export Orders to Excel"
 
-    date_from = fields.Date(string="From")
-    date_to = fields.Date(string="To")
     stage_pending = fields.Boolean(string="Pending")
     stage_processed = fields.Boolean(string="Processed")
     stage_shipped = fields.Boolean(string="Shipped")
@@ -58,18 +56,6 @@ class RomsOrderExportWizard(models.TransientModel):
     payment_not_paid = fields.Boolean(string="Not Paid")
     payment_partial = fields.Boolean(string="Partially Paid")
     payment_paid = fields.Boolean(string="Paid")
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if (
-                wizard.date_from
-                and wizard.date_to
-                and wizard.date_from > wizard.date_to
-            ):
-                raise ValidationError(
-                    self.env._("The start date is after the end date.")
-                )
 
     # ------------------------------------------------------------------
     # Filters

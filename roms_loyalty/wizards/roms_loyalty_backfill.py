@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class RomsLoyaltyBackfill(models.TransientModel):
@@ -8,6 +7,7 @@ class RomsLoyaltyBackfill(models.TransientModel):
     running it twice changes nothing."""
 
     _name = "roms.loyalty.backfill"
+    _inherit = ["roms.date.range.mixin"]
     _description = "Loyalty Points Back-fill"
 
     date_from = fields.Date(string="Orders From")
@@ -15,18 +15,6 @@ class RomsLoyaltyBackfill(models.TransientModel):
     order_count = fields.Integer(
         string="Orders to Check", compute="_compute_order_count"
     )
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if (
-                wizard.date_from
-                and wizard.date_to
-                and wizard.date_from > wizard.date_to
-            ):
-                raise ValidationError(
-                    self.env._("The start date is after the end date.")
-                )
 
     def _order_domain(self):
         self.ensure_one()
