@@ -69,7 +69,7 @@ class RomsRefundPortal(CustomerPortal):
             return "order"
         if not (reason or "").strip():
             return "reason"
-        lines = order_sudo.order_line.filtered(lambda line: not line.display_type)
+        lines = order_sudo._roms_product_lines()
         quantities = {}
         for line in lines:
             raw = (post.get(f"qty_{line.id}") or "").strip()

@@ -248,7 +248,7 @@ class RomsResellerPortal(CustomerPortal):
 
     def _roms_cart_add(self, cart, quantities):
         """Add {product: quantity} to the cart; prices come from the pricelist."""
-        lines = cart.order_line.filtered(lambda line: not line.display_type)
+        lines = cart._roms_product_lines()
         new_lines = []
         for product, qty in quantities.items():
             line = lines.filtered(lambda l, p=product: l.product_id == p)[:1]
@@ -260,6 +260,7 @@ class RomsResellerPortal(CustomerPortal):
                 )
         if new_lines:
             cart.order_line = new_lines
+        cart._roms_cart_changed()
 
     def _roms_check_stock(self, cart, products):
         """Raise _OverStock when the shop refuses orders above the available stock
@@ -329,7 +330,7 @@ class RomsResellerPortal(CustomerPortal):
             {
                 "page_name": "roms_cart",
                 "cart": cart,
-                "cart_lines": cart.order_line.filtered(lambda l: not l.display_type),
+                "cart_lines": cart._roms_product_lines(),
                 "over_stock": over,
                 "addresses": self._roms_delivery_addresses(reseller),
                 "settings": self._roms_settings(),
@@ -352,7 +353,7 @@ class RomsResellerPortal(CustomerPortal):
         self._roms_reseller()
         cart = self._roms_cart()
         line_id = int(line_id) if str(line_id).isdigit() else 0
-        line = cart.order_line.filtered(lambda l: l.id == line_id)
+        line = cart._roms_product_lines().filtered(lambda l: l.id == line_id)
         if not cart or not line:
             raise NotFound()
         qty = self._roms_parse_qty(qty)
@@ -360,10 +361,12 @@ class RomsResellerPortal(CustomerPortal):
             return request.redirect("/my/catalog/cart?roms_error=quantity")
         if not qty:
             line.unlink()
+            cart._roms_cart_changed()
             return request.redirect("/my/catalog/cart")
         try:
             with request.env.cr.savepoint():
                 line.product_uom_qty = qty
+                cart._roms_cart_changed()
                 self._roms_check_stock(cart, line.product_id)
         except _OverStock:
             return request.redirect("/my/catalog/cart?roms_error=stock")
@@ -389,7 +392,7 @@ class RomsResellerPortal(CustomerPortal):
         )
         if not address:
             raise NotFound()
-        lines = cart.order_line.filtered(lambda l: not l.display_type)
+        lines = cart._roms_product_lines()
         if not lines:
             return request.redirect("/my/catalog/cart?roms_error=empty")
         # Products taken out of the catalogue since they were added are not sold.
@@ -465,8 +468,8 @@ class RomsResellerPortal(CustomerPortal):
         )
         if not order_sudo:
             raise NotFound()
-        lines = order_sudo.order_line.filtered(
-            lambda l: not l.display_type and l.product_id and l.product_uom_qty > 0
+        lines = order_sudo._roms_product_lines().filtered(
+            lambda l: l.product_id and l.product_uom_qty > 0
         )
         available = self._roms_available(lines.product_id)
         quantities = {}

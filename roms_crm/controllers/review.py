@@ -69,9 +69,7 @@ class RomsReviewPortal(CustomerPortal):
             or order_sudo.roms_stage != "delivered"
         ):
             return "order"
-        products = order_sudo.order_line.filtered(
-            lambda line: not line.display_type and line.product_id
-        ).product_id.product_tmpl_id
+        products = order_sudo._roms_product_lines().product_id.product_tmpl_id
         try:
             product = products.filtered(lambda p: p.id == int(product_id))
         except (TypeError, ValueError):

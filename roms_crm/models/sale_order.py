@@ -578,6 +578,19 @@ class SaleOrder(models.Model):
         )
         return result
 
+    def _roms_product_lines(self):
+        """The lines that order a product the customer chose: no sections or notes,
+        and none of the lines other modules compute from the rest (loyalty rewards
+        leave themselves out in roms_loyalty). A cart's quantities, a reorder and
+        the catalogue checks work on these."""
+        return self.order_line.filtered(lambda line: not line.display_type)
+
+    def _roms_cart_changed(self):
+        """Called after the reseller changed the products of this portal cart.
+        Modules whose lines follow the others (loyalty rewards) bring them up to
+        date here, so that the cart shows the total the order will have."""
+        self.ensure_one()
+
     def _roms_over_stock_lines(self):
         """The lines of this order asking more of a storable product than is free
         in its warehouse, as {line: free quantity}."""
