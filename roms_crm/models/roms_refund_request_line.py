@@ -39,15 +39,21 @@ class RomsRefundRequestLine(models.Model):
         compute="_compute_amount",
         store=True,
         help="What the customer paid for this quantity: the line's total, taxes "
-        "included, per unit, times the quantity.",
+        "included and less its share of discounts on the whole order (loyalty "
+        "rewards), per unit, times the quantity.",
     )
 
-    @api.depends("quantity", "sale_line_id.price_total", "sale_line_id.product_uom_qty")
+    @api.depends(
+        "quantity",
+        "sale_line_id.price_total",
+        "sale_line_id.product_uom_qty",
+        "sale_line_id.order_id.amount_total",
+    )
     def _compute_amount(self):
         for line in self:
             sale_line = line.sale_line_id
             unit = (
-                sale_line.price_total / sale_line.product_uom_qty
+                sale_line._roms_paid_total() / sale_line.product_uom_qty
                 if sale_line.product_uom_qty
                 else 0.0
             )
@@ -97,20 +103,16 @@ class RomsRefundRequestLine(models.Model):
                     )
                 )
             amount = sum(siblings.mapped("amount"))
+            paid = sale_line._roms_paid_total()
             rounding = sale_line.currency_id.rounding or 0.01
-            if (
-                float_compare(
-                    amount, sale_line.price_total, precision_rounding=rounding
-                )
-                > 0
-            ):
+            if float_compare(amount, paid, precision_rounding=rounding) > 0:
                 raise ValidationError(
                     self.env._(
                         "%(product)s: %(amount)s refunded over all requests, above "
-                        "the line's total %(total)s.",
+                        "the %(total)s paid for the line.",
                         product=sale_line.product_id.display_name,
                         amount=sale_line.currency_id.format(amount),
-                        total=sale_line.currency_id.format(sale_line.price_total),
+                        total=sale_line.currency_id.format(paid),
                     )
                 )
 

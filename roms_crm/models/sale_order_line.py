@@ -18,3 +18,10 @@ class SaleOrderLine(models.Model):
         )
         for line in self:
             line.roms_refundable_qty = refundable.get(line, 0.0)
+
+    def _roms_paid_total(self):
+        """What the customer pays for this line, taxes included: the line's total,
+        less its share of the discounts that other modules put on the whole order
+        (roms_loyalty: rewards). Refunds never give back more than this."""
+        self.ensure_one()
+        return self.price_total
