@@ -130,17 +130,15 @@ class SaleOrder(models.Model):
         # Odoo gave the redeemed points back to the cards: say so in the ledger
         self.env["loyalty.history"].sudo().create(
             [
-                {
-                    "card_id": card.id,
-                    "order_model": "sale.order",
-                    "order_id": order.id,
-                    "issued": points,
-                    "roms_reason": "cancel_return",
-                    "description": self.env._(
+                order._roms_ledger_line(
+                    card,
+                    "cancel_return",
+                    self.env._(
                         "Order %(order)s cancelled: redeemed points returned",
                         order=order.name,
                     ),
-                }
+                    issued=points,
+                )
                 for (order, card), points in redeemed.items()
                 if order.state == "cancel"
             ]
@@ -190,6 +188,20 @@ class SaleOrder(models.Model):
                 entry["owed"] += shortfall
         return ledger
 
+    def _roms_ledger_line(self, card, reason, description, refund=None, **points):
+        """Values of a ROMS ledger line (``loyalty.history``) of this order on
+        ``card``; ``points`` holds ``issued`` or ``used`` and ``roms_shortfall``."""
+        self.ensure_one()
+        return {
+            "card_id": card.id,
+            "order_model": "sale.order",
+            "order_id": self.id,
+            "roms_reason": reason,
+            "roms_refund_id": refund.id if refund else False,
+            "description": description,
+            **points,
+        }
+
     def _roms_loyalty_credit(self, credits, reason, refund=None):
         """Add points to cards, each a ledger line: ``credits`` is a list of
         (order, card, points, owed); the order's unsettled shortfall ``owed`` is
@@ -211,16 +223,14 @@ class SaleOrder(models.Model):
                     "Order %(order)s: points earned", order=order.name
                 )
             history.append(
-                {
-                    "card_id": card.id,
-                    "order_model": "sale.order",
-                    "order_id": order.id,
-                    "issued": issued,
-                    "roms_shortfall": settled,
-                    "roms_reason": reason,
-                    "roms_refund_id": refund.id if refund else False,
-                    "description": description,
-                }
+                order._roms_ledger_line(
+                    card,
+                    reason,
+                    description,
+                    refund=refund,
+                    issued=issued,
+                    roms_shortfall=settled,
+                )
             )
         self.env["loyalty.history"].sudo().create(history)
 
@@ -323,16 +333,14 @@ class SaleOrder(models.Model):
                     "Order %(order)s cancelled: points taken back", order=order.name
                 )
             history.append(
-                {
-                    "card_id": card.id,
-                    "order_model": "sale.order",
-                    "order_id": order_id,
-                    "used": taken,
-                    "roms_shortfall": points - taken,
-                    "roms_reason": reason,
-                    "roms_refund_id": refund.id if refund else False,
-                    "description": description,
-                }
+                order._roms_ledger_line(
+                    card,
+                    reason,
+                    description,
+                    refund=refund,
+                    used=taken,
+                    roms_shortfall=points - taken,
+                )
             )
         self.env["loyalty.history"].sudo().create(history)
 
