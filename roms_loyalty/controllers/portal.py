@@ -5,12 +5,31 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.sale.controllers.portal import CustomerPortal
+from odoo.addons.roms_crm.controllers.reseller_portal import RomsResellerPortal
 
 LEDGER_PAGE_SIZE = 40
 
 
-class RomsLoyaltyPortal(CustomerPortal):
+def redeem_reward(order_sudo, reward_id):
+    """Redeem the reward ``reward_id`` of a form on ``order_sudo``; the error
+    message when it cannot be, and then nothing is written."""
+    try:
+        reward = (
+            request.env["loyalty.reward"].sudo().browse(int(reward_id or 0)).exists()
+        )
+    except ValueError:
+        reward = request.env["loyalty.reward"]
+    try:
+        if not reward:
+            raise UserError(request.env._("Choose a reward."))
+        with request.env.cr.savepoint():
+            order_sudo._roms_loyalty_redeem(reward)
+    except UserError as error:
+        return error.args[0]
+    return None
+
+
+class RomsLoyaltyPortal(RomsResellerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "roms_loyalty_points" in counters:
@@ -71,6 +90,7 @@ class RomsLoyaltyPortal(CustomerPortal):
         values.update(
             {
                 "roms_quotes": quotes,
+                "roms_catalog": self._roms_is_reseller(),
                 "page_name": "roms_points",
                 "pager": pager,
                 "roms_cards": cards,
@@ -98,24 +118,11 @@ class RomsLoyaltyPortal(CustomerPortal):
         partner = request.env.user.partner_id
         if order_sudo.partner_id.commercial_partner_id != partner.commercial_partner_id:
             return request.redirect("/my")
-        try:
-            reward = (
-                request.env["loyalty.reward"]
-                .sudo()
-                .browse(int(reward_id or 0))
-                .exists()
-            )
-        except ValueError:
-            reward = request.env["loyalty.reward"]
-        try:
-            if not reward:
-                raise UserError(request.env._("Choose a reward."))
-            with request.env.cr.savepoint():
-                order_sudo._roms_loyalty_redeem(reward)
-        except UserError as error:
+        error = redeem_reward(order_sudo, reward_id)
+        if error:
             return request.redirect(
                 order_sudo.get_portal_url(
-                    query_string="&" + urlencode({"roms_redeem_error": error.args[0]}),
+                    query_string="&" + urlencode({"roms_redeem_error": error}),
                     anchor="roms_points",
                 )
             )

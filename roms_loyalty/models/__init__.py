@@ -8,3 +8,4 @@ from . import res_partner
 from . import sale_order
 from . import roms_refund_request
 from . import roms_message_template
+from . import sale_order_line

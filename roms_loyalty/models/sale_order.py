@@ -467,6 +467,34 @@ class SaleOrder(models.Model):
                     result[reward] = card
         return result
 
+    def _roms_product_lines(self):
+        # reward lines follow the products; a cart, a reorder or a refund never
+        # asks for them
+        return super()._roms_product_lines().filtered(lambda line: not line.reward_id)
+
+    def _roms_cart_changed(self):
+        result = super()._roms_cart_changed()
+        if self.order_line.filtered("reward_id"):
+            # a percentage follows the new total; a reward no longer valid goes
+            self._update_programs_and_rewards()
+        return result
+
+    def _roms_loyalty_unredeem(self, line):
+        """Take the ROMS reward of ``line`` off this quotation: its points are
+        free again."""
+        self.ensure_one()
+        order = self.sudo()
+        line = line.sudo()
+        if (
+            order.state not in ("draft", "sent")
+            or line.order_id != order
+            or not line.reward_id.program_id.roms_managed
+        ):
+            raise UserError(self.env._("This reward cannot be taken off this order."))
+        # Odoo removes the reward's lines together (same reward code)
+        line.unlink()
+        return True
+
     def _roms_loyalty_redeem(self, reward):
         """Redeem ``reward`` on this quotation, with the card locked: never more
         than the balance, even with two redemptions at once."""

@@ -24,6 +24,11 @@ class TestPortal(HttpCase, RomsLoyaltyCase):
             }
         )
         cls.stranger = cls.customer
+        # the reseller catalogue: only this test's products
+        cls.env["product.template"].search([("roms_reseller_ok", "=", True)]).write(
+            {"roms_reseller_ok": False}
+        )
+        (cls.product_a | cls.product_b).product_tmpl_id.roms_reseller_ok = True
 
     def _setup_points(self):
         order = self._order(self.portal_partner, 1500000)
@@ -44,6 +49,27 @@ class TestPortal(HttpCase, RomsLoyaltyCase):
         self.assertEqual(self._points(self.portal_partner), 150)
         quote.action_confirm()
         self.assertEqual(self._points(self.portal_partner), 50)
+        self.assertLedgerMatches(self.portal_partner)
+
+    def test_reseller_tour_redeems_on_the_cart_and_places_the_order(self):
+        self._order(self.portal_partner, 1500000)
+        self.start_tour(
+            "/my/points", "roms_loyalty_reseller_cart", login="roms_loyal_reseller"
+        )
+        order = self.env["sale.order"].search(
+            [
+                ("partner_id", "=", self.portal_partner.id),
+                ("roms_source", "=", "portal"),
+            ]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.roms_portal_cart)
+        reward_line = order.order_line.filtered("reward_id")
+        self.assertEqual(reward_line.reward_id, self.tier_5)
+        self.assertEqual(order.amount_total, 190000)
+        # 150 - 100 redeemed + 10 earned on Rp 190,000
+        self.assertEqual(self._points(self.portal_partner), 60)
         self.assertLedgerMatches(self.portal_partner)
 
     def test_points_page_shows_only_own_points(self):
@@ -93,3 +119,172 @@ class TestPortal(HttpCase, RomsLoyaltyCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("You do not have enough points", response.text)
         self.assertFalse(quote.order_line.filtered("reward_id"))
+
+
+@tagged("post_install", "-at_install")
+class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
+    """Points redeemed on the reseller cart (/my/catalog/cart) of roms_crm."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["product.template"].search([("roms_reseller_ok", "=", True)]).write(
+            {"roms_reseller_ok": False}
+        )
+        (cls.product_a | cls.product_b).product_tmpl_id.roms_reseller_ok = True
+        cls.users = {}
+        for login, category in (
+            ("roms_cart_res1", "reseller"),
+            ("roms_cart_res2", "agent"),
+            ("roms_cart_cust", "customer"),
+        ):
+            user = new_test_user(
+                cls.env, login, password=login, groups="base.group_portal"
+            )
+            user.partner_id.write(
+                {
+                    "roms_category": category,
+                    "property_product_pricelist": cls.pricelist.id,
+                }
+            )
+            cls.users[login] = user
+        cls.partner = cls.users["roms_cart_res1"].partner_id
+
+    def setUp(self):
+        super().setUp()
+        self._order(self.partner, 1500000)
+
+    def _post(self, url, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def _cart(self, partner=None):
+        return self.env["sale.order"].search(
+            [
+                ("partner_id", "=", (partner or self.partner).id),
+                ("roms_portal_cart", "=", True),
+                ("state", "=", "draft"),
+            ]
+        )
+
+    def _fill_cart(self, login="roms_cart_res1", qty=2):
+        self.authenticate(login, login)
+        response = self._post(
+            "/my/catalog/cart/add", **{f"qty_{self.product_a.id}": str(qty)}
+        )
+        self.assertEqual(response.status_code, 303)
+        return self._cart(self.users[login].partner_id)
+
+    def _redeem(self, reward):
+        return self._post("/my/catalog/cart/redeem", reward_id=str(reward.id))
+
+    def test_the_reward_follows_the_cart_quantities(self):
+        cart = self._fill_cart(qty=2)
+        response = self._redeem(self.tier_5)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("roms_redeemed=1", response.headers["Location"])
+        reward_line = cart.order_line.filtered("reward_id")
+        self.assertEqual(reward_line.reward_id, self.tier_5)
+        self.assertEqual(cart.amount_total, 95000)
+        # the cart lists products only: the reward line has no quantity form
+        page = self.url_open("/my/catalog/cart")
+        self.assertEqual(page.text.count("o_roms_cart_line"), 1)
+        self.assertIn("o_roms_cart_reward", page.text)
+        # a reward line is not a product line: it cannot be changed like one
+        response = self._post(
+            "/my/catalog/cart/line", line_id=str(reward_line.id), qty="3"
+        )
+        self.assertEqual(response.status_code, 404)
+        product_line = cart.order_line - reward_line
+        self._post("/my/catalog/cart/line", line_id=str(product_line.id), qty="4")
+        self.assertEqual(cart.order_line.filtered("reward_id").price_total, -10000)
+        self.assertEqual(cart.amount_total, 190000)
+        # the points are reserved for the cart, spent only when it is placed
+        self.assertEqual(self._points(self.partner), 150)
+        self.assertFalse(cart._roms_loyalty_redeemable())
+
+    def test_placing_keeps_the_reward_and_spends_the_points(self):
+        cart = self._fill_cart(qty=4)
+        self._redeem(self.tier_5)
+        response = self._post("/my/catalog/cart/place", address_id=str(self.partner.id))
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(cart.state, "sale")
+        self.assertEqual(cart.order_line.filtered("reward_id").reward_id, self.tier_5)
+        self.assertEqual(cart.amount_total, 190000)
+        self.assertEqual(self._points(self.partner), 60)
+        self.assertLedgerMatches(self.partner)
+        # ordering the same again brings the products, not the reward, and no
+        # "no longer available" warning for the reward's discount product
+        self._post(f"/my/orders/{cart.id}/reorder")
+        new_cart = self._cart()
+        self.assertEqual(new_cart.order_line.product_id, self.product_a)
+        self.assertEqual(new_cart.order_line.product_uom_qty, 4)
+        page = self.url_open("/my/catalog/cart")
+        self.assertNotIn("o_roms_skipped", page.text)
+
+    def test_placed_as_a_quotation_the_points_stay_reserved(self):
+        self.env["ir.config_parameter"].set_param(
+            "roms_crm.portal_order_state", "quotation"
+        )
+        cart = self._fill_cart(qty=4)
+        self._redeem(self.tier_5)
+        self._post("/my/catalog/cart/place", address_id=str(self.partner.id))
+        self.assertEqual(cart.state, "sent")
+        self.assertTrue(cart.order_line.filtered("reward_id"))
+        # a new cart cannot spend the same points again
+        new_cart = self._fill_cart(qty=1)
+        response = self._redeem(self.tier_5)
+        self.assertIn("roms_redeem_error", response.headers["Location"])
+        self.assertFalse(new_cart.order_line.filtered("reward_id"))
+
+    def test_taking_the_reward_off_frees_the_points(self):
+        cart = self._fill_cart()
+        self._redeem(self.tier_5)
+        reward_line = cart.order_line.filtered("reward_id")
+        response = self._post("/my/catalog/cart/unredeem", line_id=str(reward_line.id))
+        self.assertEqual(response.status_code, 303)
+        self.assertFalse(cart.order_line.filtered("reward_id"))
+        self.assertEqual(cart.amount_total, 100000)
+        self.assertIn(self.tier_5, cart._roms_loyalty_redeemable())
+        self.assertEqual(self._points(self.partner), 150)
+
+    def test_too_few_points_is_a_clear_error_and_writes_nothing(self):
+        cart = self._fill_cart()
+        lines_before = cart.order_line
+        response = self.url_open(
+            "/my/catalog/cart/redeem",
+            data={
+                "reward_id": str(self.tier_20.id),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You do not have enough points", response.text)
+        self.assertEqual(cart.order_line, lines_before)
+        for bad in ("", "abc", "999999999"):
+            self._post("/my/catalog/cart/redeem", reward_id=bad)
+            self.assertEqual(cart.order_line, lines_before)
+
+    def test_no_one_else_can_redeem_or_take_off(self):
+        cart = self._fill_cart()
+        self._redeem(self.tier_5)
+        reward_line = cart.order_line.filtered("reward_id")
+        # another reseller: the line of someone else's cart does not exist for them
+        other_cart = self._fill_cart("roms_cart_res2")
+        response = self._post("/my/catalog/cart/unredeem", line_id=str(reward_line.id))
+        self.assertEqual(response.status_code, 404)
+        self.assertTrue(reward_line.exists())
+        # their own redemption spends their own points: they have none
+        response = self._redeem(self.tier_5)
+        self.assertIn("roms_redeem_error", response.headers["Location"])
+        self.assertFalse(other_cart.order_line.filtered("reward_id"))
+        # a customer who is no reseller has no cart pages
+        self.authenticate("roms_cart_cust", "roms_cart_cust")
+        self.assertEqual(self._redeem(self.tier_5).status_code, 404)
+        response = self._post("/my/catalog/cart/unredeem", line_id=str(reward_line.id))
+        self.assertEqual(response.status_code, 404)
+        # and no visitor
+        self.authenticate(None, None)
+        response = self._post("/my/catalog/cart/redeem", reward_id=str(self.tier_5.id))
+        self.assertNotEqual(response.status_code, 200)
+        self.assertTrue(reward_line.exists())

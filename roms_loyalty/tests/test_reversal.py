@@ -112,6 +112,52 @@ class TestReversal(RomsLoyaltyCase):
         self.assertEqual(self._points(self.customer), 0)
         self.assertLedgerMatches(self.customer)
 
+    def test_refund_of_a_discounted_order_gives_back_what_was_paid(self):
+        self._give_points(self.customer, 150)
+        order = self._quote(
+            self.customer, [(self.product_a, 4, 50000), (self.product_b, 5, 20000)]
+        )
+        order._roms_loyalty_redeem(self.tier_5)
+        order.action_confirm()
+        self.assertEqual(order.amount_total, 285000)
+        reward_line = order.order_line.filtered("reward_id")
+        coffee, sugar = order._roms_product_lines()
+        self.assertNotIn(reward_line, order._roms_product_lines())
+        # 2 of 4 bags of Rp 50,000 with 5 % off the order: Rp 95,000 was paid
+        Refund = self.env["roms.refund.request"]
+        first = Refund.create(
+            {
+                "order_id": order.id,
+                "reason": "Rusak",
+                "line_ids": [
+                    Command.create({"sale_line_id": coffee.id, "quantity": 2})
+                ],
+            }
+        )
+        self.assertEqual(first.amount, 95000)
+        first.action_approve()
+        first.action_mark_refunded()
+        # everything else: the refunds add up to the order's total, not more
+        rest = Refund.create(
+            {
+                "order_id": order.id,
+                "reason": "Rusak",
+                "line_ids": [
+                    Command.create({"sale_line_id": coffee.id, "quantity": 2}),
+                    Command.create({"sale_line_id": sugar.id, "quantity": 5}),
+                ],
+            }
+        )
+        self.assertEqual(first.amount + rest.amount, order.amount_total)
+        rest.action_approve()
+        rest.action_mark_refunded()
+        # 20 points earned on Rp 285,000: a third, then the rest, taken back
+        self.assertEqual(
+            self._ledger(order).filtered("roms_refund_id").mapped("used"), [7, 13]
+        )
+        self.assertEqual(self._points(self.customer), 50)
+        self.assertLedgerMatches(self.customer)
+
     def test_refund_of_spent_points_records_the_shortfall(self):
         order = self._order(self.customer, lines=[(self.product_a, 20, 50000)])
         self.assertEqual(self._points(self.customer), 100)

@@ -27,3 +27,67 @@ registry.category("web_tour.tours").add("roms_loyalty_portal", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("roms_loyalty_reseller_cart", {
+    url: "/my/points",
+    steps: () => [
+        {
+            content: "The balance is shown",
+            trigger: "#roms_points_balance .roms_points_total:contains('150')",
+        },
+        {
+            content: "The ledger shows the points earned on the confirmed order",
+            trigger: "#roms_points_ledger tr:contains('Points earned'):contains('150')",
+        },
+        {
+            content: "Go ordering from the catalogue",
+            trigger: "a.o_roms_points_catalog",
+            run: "click",
+        },
+        {
+            content: "Four bags of coffee",
+            trigger: ".o_roms_product[data-product='Kopi Loyal A'] input.o_roms_qty",
+            run: "edit 4",
+        },
+        {
+            content: "Add them to the cart",
+            trigger: "button.o_roms_add_to_cart",
+            run: "click",
+        },
+        {
+            content: "Open the cart",
+            trigger: ".alert-success a[href='/my/catalog/cart']",
+            run: "click",
+        },
+        {
+            content: "The cart shows the points",
+            trigger: "#roms_points .o_roms_cart_points:contains('150')",
+        },
+        {
+            content: "Redeem the 100-point tier on the cart",
+            trigger: "#roms_points .roms_redeem_button:contains('100 points')",
+            run: "click",
+        },
+        {
+            content: "The reward is on the cart",
+            trigger: "#roms_points .alert-success",
+        },
+        {
+            content: "The reward line lowers the total by 5 %",
+            trigger: ".o_roms_cart:has(.o_roms_cart_reward:contains('100 points')) .o_roms_cart_total:contains('190,000')",
+        },
+        {
+            content: "The 500-point tier is out of reach",
+            trigger: "#roms_points:not(:has(.roms_redeem_button))",
+        },
+        {
+            content: "Place the order",
+            trigger: "button.o_roms_place_order",
+            run: "click",
+        },
+        {
+            content: "The order is placed",
+            trigger: ".o_roms_placed",
+        },
+    ],
+});
