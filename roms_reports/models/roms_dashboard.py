@@ -123,11 +123,14 @@ class RomsDashboard(models.AbstractModel):
 
     @api.model
     def _roms_currency(self):
+        """How the dashboard prints amounts. Rupiah is shown whole (Rp 1.250.000):
+        Odoo keeps IDR at two decimals for the books, but nothing below Rp 1 has
+        been paid in decades and the shop owner reads whole Rupiah."""
         currency = self.env.company.currency_id
         return {
             "symbol": currency.symbol,
             "position": currency.position,
-            "digits": currency.decimal_places,
+            "digits": 0 if currency.name == "IDR" else currency.decimal_places,
         }
 
     # ------------------------------------------------------------------
@@ -280,30 +283,34 @@ class RomsDashboard(models.AbstractModel):
     @api.model
     def _roms_fig_new_returning(self, b):
         """Customers who ordered per day of the period: new (their first confirmed
-        order ever) and returning (they had ordered before)."""
+        order ever) and returning (they had ordered before). A customer is the
+        company (commercial partner): a contact's order counts for it."""
         day = self._roms_local_day_sql(SQL("so.date_order"))
         rows = self.env.execute_query(
             SQL(
                 """WITH period AS (
-                       SELECT so.partner_id, %(day)s AS day,
+                       SELECT c.commercial_partner_id AS partner_id, %(day)s AS day,
                               min(so.date_order) AS first_at
                          FROM sale_order so
+                         JOIN res_partner c ON c.id = so.partner_id
                         WHERE so.state = 'sale' AND so.company_id IN %(companies)s
                           AND so.date_order >= %(start)s
-                        GROUP BY so.partner_id, day
+                        GROUP BY c.commercial_partner_id, day
+                   ), earlier AS (
+                       SELECT p.partner_id, p.day, EXISTS (
+                                  SELECT 1 FROM sale_order o
+                                  JOIN res_partner oc ON oc.id = o.partner_id
+                                 WHERE oc.commercial_partner_id = p.partner_id
+                                   AND o.state = 'sale'
+                                   AND o.date_order < p.first_at) AS returning
+                         FROM period p
                    )
                    SELECT d::date,
-                          count(p.partner_id) FILTER (WHERE NOT EXISTS (
-                              SELECT 1 FROM sale_order o
-                               WHERE o.partner_id = p.partner_id AND o.state = 'sale'
-                                 AND o.date_order < p.first_at)),
-                          count(p.partner_id) FILTER (WHERE EXISTS (
-                              SELECT 1 FROM sale_order o
-                               WHERE o.partner_id = p.partner_id AND o.state = 'sale'
-                                 AND o.date_order < p.first_at))
+                          count(p.partner_id) FILTER (WHERE NOT p.returning),
+                          count(p.partner_id) FILTER (WHERE p.returning)
                      FROM generate_series(%(first)s::date, %(last)s::date,
                                           interval '1 day') d
-                     LEFT JOIN period p ON p.day = d::date
+                     LEFT JOIN earlier p ON p.day = d::date
                     GROUP BY d ORDER BY d""",
                 day=day,
                 start=b["period_start"],

@@ -4,14 +4,16 @@ from odoo.tools import SQL
 
 def orders_by_month(env):
     """CTEs ``months`` (customer, local month of a confirmed order) and
-    ``firsts`` (customer, month of the first one: their cohort)."""
+    ``firsts`` (customer, month of the first one: their cohort). A customer is
+    the company (commercial partner), as in the customer statistics."""
     tz = env["res.partner"]._roms_tz()
     return SQL(
         """months AS (
-               SELECT so.partner_id,
+               SELECT c.commercial_partner_id AS partner_id,
                       date_trunc('month', so.date_order AT TIME ZONE 'UTC'
                                  AT TIME ZONE %s)::date AS month
                  FROM sale_order so
+                 JOIN res_partner c ON c.id = so.partner_id
                 WHERE so.state = 'sale' AND so.company_id IN %s
                 GROUP BY 1, 2
            ), firsts AS (

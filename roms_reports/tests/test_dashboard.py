@@ -57,6 +57,27 @@ class TestDashboard(RomsReportsCase):
         found = self.env["sale.order"].search(orders["action"]["domain"])
         self.assertEqual(found.partner_id, self.ana | self.budi)
 
+    def test_rupiah_is_shown_whole(self):
+        company = self.env.company
+        usd = self.env.ref("base.USD")
+        # another currency keeps its decimals
+        self.env.cr.execute(
+            "UPDATE res_company SET currency_id = %s WHERE id = %s",
+            [usd.id, company.id],
+        )
+        company.invalidate_recordset(["currency_id"])
+        self.assertEqual(
+            self.data()["currency"], {"symbol": "$", "position": "before", "digits": 2}
+        )
+        idr = self.env.ref("base.IDR")
+        self.env.cr.execute(
+            "UPDATE res_company SET currency_id = %s WHERE id = %s",
+            [idr.id, company.id],
+        )
+        company.invalidate_recordset(["currency_id"])
+        self.assertEqual(self.data()["currency"]["digits"], 0)
+        self.assertEqual(idr.decimal_places, 2)
+
     def test_daily_chart(self):
         data = self.data()
         daily = {d["date"]: d for d in data["daily"]}
@@ -81,6 +102,26 @@ class TestDashboard(RomsReportsCase):
             {"date": "2026-03-18", "new": 1, "returning": 1},
         )
         self.assertEqual(sum(d["new"] + d["returning"] for d in customers.values()), 4)
+
+    def test_a_company_is_one_customer(self):
+        """Two contacts of one reseller company order: one customer, who is
+        returning when any of its contacts ordered before."""
+        company = self.customer("CV Laris Manis", is_company=True)
+        yesterday_buyer, today_buyer = (
+            self.customer(name, parent_id=company.id) for name in ("Eka", "Fajar")
+        )
+        with freeze_time(NOW):
+            self.order(yesterday_buyer, 30000, "2026-03-17 03:00:00")
+            self.order(today_buyer, 20000, "2026-03-18 02:00:00")
+            self.order(yesterday_buyer, 10000, "2026-03-18 04:00:00")
+        customers = {d["date"]: d for d in self.data()["customers"]}
+        self.assertEqual(
+            customers["2026-03-17"], {"date": "2026-03-17", "new": 1, "returning": 0}
+        )
+        # Ana, Budi as before, and the company once, returning
+        self.assertEqual(
+            customers["2026-03-18"], {"date": "2026-03-18", "new": 1, "returning": 2}
+        )
 
     def test_waiting_orders_per_stage(self):
         stages = {s["stage"]: s for s in self.data()["waiting_orders"]}

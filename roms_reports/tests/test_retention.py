@@ -67,3 +67,35 @@ class TestRetention(RomsReportsCase):
             [], ["cohort_month:month", "month_offset"], ["retention:avg"]
         )
         self.assertIn((groups[0][0], 2, 50.0), groups)
+
+    def test_a_company_is_one_customer(self):
+        """Contacts of one company ordering in January and March 2024: one
+        customer of the January cohort, returning in March."""
+        company = self.customer("CV Laris Manis", is_company=True)
+        with freeze_time("2025-05-01 05:00:00"):
+            for name, day in (
+                ("Eka", "2024-01-10"),
+                ("Fajar", "2024-01-20"),
+                ("Gita", "2024-03-05"),
+            ):
+                self.order(
+                    self.customer(name, parent_id=company.id), 1000, f"{day} 05:00:00"
+                )
+        self.env.flush_all()
+        rows = self.env["roms.repeat.report"].search(
+            [("month", "<", "2025-01-01")], order="month"
+        )
+        self.assertEqual(
+            [
+                (str(r.month), r.customer_count, r.new_count, r.returning_count)
+                for r in rows
+            ],
+            [("2024-01-01", 1, 1, 0), ("2024-03-01", 1, 0, 1)],
+        )
+        matrix = self.env["roms.cohort.report"]._roms_matrix(
+            [("cohort_month", "<", "2025-01-01")]
+        )
+        self.assertEqual(
+            [(str(month), size, cells) for month, size, cells in matrix],
+            [("2024-01-01", 1, {0: 100.0, 2: 100.0})],
+        )

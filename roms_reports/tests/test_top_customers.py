@@ -105,3 +105,18 @@ class TestTopCustomers(RomsReportsCase):
         self.assertEqual(broadcast.partner_ids, expected)
         # the audience is exactly these customers
         self.assertEqual(broadcast.audience_count, len(expected))
+
+    def test_a_company_ranks_with_its_contacts_orders(self):
+        company = self.customer("CV Laris Manis", is_company=True)
+        for name, amount in (("Eka", 30000), ("Fajar", 25000), ("Gita", 45000)):
+            contact = self.customer(name, parent_id=company.id)
+            with freeze_time("2026-03-18 05:00:00"):
+                self.order(contact, amount, "2026-03-02 03:00:00")
+        lines = self.wizard("amount").line_ids
+        self.assertEqual(
+            (lines[1].rank, lines[1].partner_id, lines[1].amount, lines[1].order_count),
+            (2, company, 100000, 3),
+        )
+        self.assertFalse(lines.partner_id.filtered("parent_id"))
+        lines = self.wizard("count").line_ids
+        self.assertEqual(lines[0].partner_id, company)

@@ -56,7 +56,9 @@ class RomsTopCustomers(models.TransientModel):
 
     def _roms_rank(self):
         """One query: ``[{partner_id, rank, order_count, amount}]`` best first; ties
-        share a rank and are ordered by the other measure, then by name."""
+        share a rank and are ordered by the other measure, then by name. A customer
+        is the company (commercial partner): orders of its contacts count for it,
+        as in the customer statistics and segments."""
         self.ensure_one()
         if self.date_from > self.date_to:
             return []
@@ -72,12 +74,13 @@ class RomsTopCustomers(models.TransientModel):
         rows = self.env.execute_query(
             SQL(
                 """WITH per AS (
-                       SELECT so.partner_id, count(*) AS orders,
-                              sum(%(amount)s) AS spend
+                       SELECT c.commercial_partner_id AS partner_id,
+                              count(*) AS orders, sum(%(amount)s) AS spend
                          FROM sale_order so
+                         JOIN res_partner c ON c.id = so.partner_id
                         WHERE so.state = 'sale' AND so.company_id IN %(companies)s
                           AND so.date_order >= %(start)s AND so.date_order < %(end)s
-                        GROUP BY so.partner_id
+                        GROUP BY c.commercial_partner_id
                    ), ranked AS (
                        SELECT per.*, rank() OVER (ORDER BY %(metric)s DESC) AS rnk
                          FROM per
