@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from werkzeug.exceptions import NotFound
 
 from odoo import Command, fields, http
+from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import plaintext2html
 
@@ -335,6 +336,7 @@ class RomsResellerPortal(CustomerPortal):
                 "addresses": self._roms_delivery_addresses(reseller),
                 "settings": self._roms_settings(),
                 "roms_error": kwargs.get("roms_error"),
+                "roms_error_reason": request.session.pop("roms_cart_error", None),
                 "roms_skipped": request.session.pop("roms_reorder_skipped", None),
                 "roms_reordered": kwargs.get("roms_reordered"),
             }
@@ -414,8 +416,19 @@ class RomsResellerPortal(CustomerPortal):
         }
         if note:
             vals["note"] = plaintext2html(note)
+        try:
+            with request.env.cr.savepoint():
+                self._roms_cart_place(cart, vals, over, settings)
+        except UserError as error:
+            # the order refused to be placed (a reward no longer covered by the
+            # points, say): the cart stays as it was, with the reason
+            request.session["roms_cart_error"] = error.args[0]
+            return request.redirect("/my/catalog/cart?roms_error=refused")
+        return request.redirect(cart.get_portal_url(query_string="&roms_placed=1"))
+
+    def _roms_cart_place(self, cart, vals, over, settings):
         cart.write(vals)
-        cart._recompute_prices()
+        cart._roms_cart_reprice()
         cart.message_subscribe(partner_ids=request.env.user.partner_id.ids)
         if over:
             cart.message_post(
@@ -438,7 +451,6 @@ class RomsResellerPortal(CustomerPortal):
             cart.action_quotation_sent()
         else:
             cart.action_confirm()
-        return request.redirect(cart.get_portal_url(query_string="&roms_placed=1"))
 
     # ------------------------------------------------------------------
     # Reorder

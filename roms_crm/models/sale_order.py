@@ -585,6 +585,12 @@ class SaleOrder(models.Model):
         the catalogue checks work on these."""
         return self.order_line.filtered(lambda line: not line.display_type)
 
+    def _roms_cart_reprice(self):
+        """Before a portal cart is placed: today's prices of the reseller's
+        pricelist. Raise UserError to refuse the order (nothing is written)."""
+        self.ensure_one()
+        self._recompute_prices()
+
     def _roms_cart_changed(self):
         """Called after the reseller changed the products of this portal cart.
         Modules whose lines follow the others (loyalty rewards) bring them up to
