@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
@@ -11,8 +9,10 @@ LEDGER_PAGE_SIZE = 40
 
 
 def redeem_reward(order_sudo, reward_id):
-    """Redeem the reward ``reward_id`` of a form on ``order_sudo``; the error
-    message when it cannot be, and then nothing is written."""
+    """Redeem the reward ``reward_id`` of a form on ``order_sudo``. When it
+    cannot be, nothing is written, the reason waits in the session for the next
+    page (never in the address, where anybody could write any text) and False
+    is returned."""
     try:
         reward = (
             request.env["loyalty.reward"].sudo().browse(int(reward_id or 0)).exists()
@@ -25,8 +25,9 @@ def redeem_reward(order_sudo, reward_id):
         with request.env.cr.savepoint():
             order_sudo._roms_loyalty_redeem(reward)
     except UserError as error:
-        return error.args[0]
-    return None
+        request.session["roms_redeem_error"] = error.args[0]
+        return False
+    return True
 
 
 class RomsLoyaltyPortal(RomsResellerPortal):
@@ -118,14 +119,8 @@ class RomsLoyaltyPortal(RomsResellerPortal):
         partner = request.env.user.partner_id
         if order_sudo.partner_id.commercial_partner_id != partner.commercial_partner_id:
             return request.redirect("/my")
-        error = redeem_reward(order_sudo, reward_id)
-        if error:
-            return request.redirect(
-                order_sudo.get_portal_url(
-                    query_string="&" + urlencode({"roms_redeem_error": error}),
-                    anchor="roms_points",
-                )
-            )
+        if not redeem_reward(order_sudo, reward_id):
+            return request.redirect(order_sudo.get_portal_url(anchor="roms_points"))
         return request.redirect(
             order_sudo.get_portal_url(
                 query_string="&roms_redeemed=1", anchor="roms_points"

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -28,10 +26,8 @@ class RomsLoyaltyResellerCart(RomsResellerPortal):
         cart = self._roms_cart()
         if not cart:
             raise NotFound()
-        error = redeem_reward(cart, reward_id)
-        if error:
-            query = urlencode({"roms_redeem_error": error})
-            return request.redirect(f"/my/catalog/cart?{query}#roms_points")
+        if not redeem_reward(cart, reward_id):
+            return request.redirect("/my/catalog/cart#roms_points")
         return request.redirect("/my/catalog/cart?roms_redeemed=1#roms_points")
 
     @http.route(
@@ -52,6 +48,5 @@ class RomsLoyaltyResellerCart(RomsResellerPortal):
             with request.env.cr.savepoint():
                 cart._roms_loyalty_unredeem(line)
         except UserError as error:
-            query = urlencode({"roms_redeem_error": error.args[0]})
-            return request.redirect(f"/my/catalog/cart?{query}#roms_points")
+            request.session["roms_redeem_error"] = error.args[0]
         return request.redirect("/my/catalog/cart#roms_points")

@@ -479,6 +479,22 @@ class SaleOrder(models.Model):
             self._update_programs_and_rewards()
         return result
 
+    def _roms_cart_reprice(self):
+        # Odoo drops a reward the card no longer covers (points taken back since
+        # it was redeemed): the reseller would pay the full price unawares
+        rewards = self.order_line.reward_id.filtered("program_id.roms_managed")
+        result = super()._roms_cart_reprice()
+        lost = rewards - self.order_line.reward_id
+        if lost:
+            raise UserError(
+                self.env._(
+                    "Your points no longer cover %(rewards)s: take it off the cart "
+                    "to order without it.",
+                    rewards=", ".join(lost.mapped("description")),
+                )
+            )
+        return result
+
     def _roms_loyalty_unredeem(self, line):
         """Take the ROMS reward of ``line`` off this quotation: its points are
         free again."""

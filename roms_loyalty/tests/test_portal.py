@@ -152,7 +152,7 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
 
     def setUp(self):
         super().setUp()
-        self._order(self.partner, 1500000)
+        self.earning = self._order(self.partner, 1500000)
 
     def _post(self, url, **data):
         data["csrf_token"] = http.Request.csrf_token(self)
@@ -233,9 +233,10 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
         self.assertTrue(cart.order_line.filtered("reward_id"))
         # a new cart cannot spend the same points again
         new_cart = self._fill_cart(qty=1)
-        response = self._redeem(self.tier_5)
-        self.assertIn("roms_redeem_error", response.headers["Location"])
+        self._redeem(self.tier_5)
         self.assertFalse(new_cart.order_line.filtered("reward_id"))
+        page = self.url_open("/my/catalog/cart")
+        self.assertIn("You do not have enough points", page.text)
 
     def test_taking_the_reward_off_frees_the_points(self):
         cart = self._fill_cart()
@@ -276,8 +277,13 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
         self.assertTrue(reward_line.exists())
         # their own redemption spends their own points: they have none
         response = self._redeem(self.tier_5)
-        self.assertIn("roms_redeem_error", response.headers["Location"])
+        # the reason is kept for the next page, never put in the address
+        self.assertEqual(
+            response.headers["Location"].split("/my/", 1)[1], "catalog/cart#roms_points"
+        )
         self.assertFalse(other_cart.order_line.filtered("reward_id"))
+        page = self.url_open("/my/catalog/cart")
+        self.assertIn("You have no points for this reward.", page.text)
         # a customer who is no reseller has no cart pages
         self.authenticate("roms_cart_cust", "roms_cart_cust")
         self.assertEqual(self._redeem(self.tier_5).status_code, 404)
@@ -288,3 +294,27 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
         response = self._post("/my/catalog/cart/redeem", reward_id=str(self.tier_5.id))
         self.assertNotEqual(response.status_code, 200)
         self.assertTrue(reward_line.exists())
+
+    def test_a_reward_no_longer_covered_refuses_the_order(self):
+        cart = self._fill_cart(qty=4)
+        self._redeem(self.tier_5)
+        # the order that earned the points is cancelled: they are taken back
+        self.earning._action_cancel()
+        self.assertEqual(self._points(self.partner), 0)
+        response = self._post("/my/catalog/cart/place", address_id=str(self.partner.id))
+        self.assertTrue(
+            response.headers["Location"].endswith("/my/catalog/cart?roms_error=refused")
+        )
+        self.env.invalidate_all()
+        self.assertEqual((cart.state, cart.roms_portal_cart), ("draft", True))
+        self.assertTrue(cart.order_line.filtered("reward_id"))
+        page = self.url_open("/my/catalog/cart?roms_error=refused")
+        self.assertIn("Your points no longer cover", page.text)
+        self.assertIn("Nothing was ordered", page.text)
+        # taken off, the order goes through at the full price
+        reward_line = cart.order_line.filtered("reward_id")
+        self._post("/my/catalog/cart/unredeem", line_id=str(reward_line.id))
+        self._post("/my/catalog/cart/place", address_id=str(self.partner.id))
+        self.assertEqual(cart.state, "sale")
+        self.assertEqual(cart.amount_total, 200000)
+        self.assertLedgerMatches(self.partner)
