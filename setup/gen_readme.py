@@ -3,8 +3,9 @@
     .venv/bin/python setup/gen_readme.py
 
 The fragments are the source; README.rst is generated and never edited by hand.
-Markdown is kept simple (paragraphs, "- " lists, **bold**, *italic*, `code`), which
-reads the same in reStructuredText once inline code is doubled.
+Markdown is kept simple (paragraphs, "- " lists, **bold**, *italic*, `code`, and
+images alone on their line), which reads the same in reStructuredText once inline
+code is doubled and images become image directives.
 """
 
 import ast
@@ -25,7 +26,15 @@ SECTIONS = [
 
 def md_to_rst(text):
     text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
-    return text.strip() + "\n"
+    # an image alone on its line; its path is relative to readme/, README.rst
+    # sits one level up
+    text = re.sub(
+        r"^!\[([^\]]*)\]\((?:\.\./)?([^)]+)\)$",
+        r"\n.. image:: \2\n   :alt: \1\n",
+        text,
+        flags=re.MULTILINE,
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def title(text, char):
