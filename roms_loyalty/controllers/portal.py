@@ -82,6 +82,8 @@ class RomsLoyaltyPortal(RomsResellerPortal):
                         partner.commercial_partner_id.id,
                     ),
                     ("state", "in", ("draft", "sent")),
+                    # the reseller's cart has its own page, with its own block
+                    ("roms_portal_cart", "=", False),
                 ],
                 order="date_order desc",
                 limit=10,

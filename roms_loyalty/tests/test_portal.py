@@ -202,6 +202,11 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
         # the points are reserved for the cart, spent only when it is placed
         self.assertEqual(self._points(self.partner), 150)
         self.assertFalse(cart._roms_loyalty_redeemable())
+        # the points page sends the reseller to the catalogue, and does not offer
+        # the cart as a quotation to spend points on
+        points_page = self.url_open("/my/points")
+        self.assertIn("o_roms_points_catalog", points_page.text)
+        self.assertNotIn(cart.name, points_page.text)
 
     def test_placing_keeps_the_reward_and_spends_the_points(self):
         cart = self._fill_cart(qty=4)
