@@ -69,9 +69,11 @@ export class RomsDashboard extends Component {
         return value === null || value === undefined ? "—" : formatFloat(value, { digits: [false, 0] });
     }
 
-    change(value) {
+    change(value, kind = "orders") {
         if (value === null || value === undefined) {
-            return _t("no orders last week to compare");
+            return kind === "chats"
+                ? _t("no chats last week to compare")
+                : _t("no orders last week to compare");
         }
         const sign = value > 0 ? "+" : "";
         return _t("%(change)s vs last week", { change: `${sign}${value}%` });
@@ -152,7 +154,24 @@ export class RomsDashboard extends Component {
                     animation: false,
                     scales: {
                         orders: { position: "right", beginAtZero: true, ticks: { precision: 0 } },
-                        sales: { position: "left", beginAtZero: true },
+                        // amounts in the user's number format, Rupiah whole
+                        sales: {
+                            position: "left",
+                            beginAtZero: true,
+                            ticks: { callback: (value) => this.number(value) },
+                        },
+                    },
+                    plugins: {
+                        tooltip: {
+                            callbacks: {
+                                label: (context) =>
+                                    `${context.dataset.label}: ${
+                                        context.dataset.yAxisID === "sales"
+                                            ? this.money(context.parsed.y)
+                                            : this.number(context.parsed.y)
+                                    }`,
+                            },
+                        },
                     },
                 },
             })
