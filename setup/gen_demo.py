@@ -887,8 +887,13 @@ def write_products(orders):
         "Only now: activating a second currency enables pricelists and creates each "
         "company's default pricelist, in the company's currency."
     )
+    xml.comment(
+        "Rupiah is paid whole: the shop rounds IDR to Rp 1 (Odoo's default keeps two "
+        "decimals). Odoo refuses this once IDR has journal entries; the demo has none."
+    )
     xml.open("record", [("id", "base.IDR"), ("model", "res.currency")])
     xml.field("active", eval_="True")
+    xml.field("rounding", eval_="1.0")
     xml.close("record")
     xml.open("record", [("id", "base.main_company"), ("model", "res.company")])
     xml.field("name", COMPANY["name"])
@@ -1082,6 +1087,13 @@ def write_orders(orders):
             ],
         )
     xml.blank()
+    xml.comment(
+        "Odoo's own sample orders (the furniture dealers of its sale demo) are no part of "
+        "this shop: cancelled, they count nowhere."
+    )
+    xml.tag(
+        "function", [("model", "sale.order"), ("name", "_roms_demo_retire_samples")]
+    )
     xml.comment(
         "The orders were backdated after their confirmation: compute every "
         "customer's statistics and segments from the final dates."

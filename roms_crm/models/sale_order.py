@@ -390,6 +390,17 @@ class SaleOrder(models.Model):
                 order._action_cancel()
             order.write(vals)
 
+    @api.model
+    def _roms_demo_retire_samples(self):
+        """Cancel the sample orders of other modules' demo data (the furniture
+        dealers of Odoo's sale demo). Used by demo data only: the demo shop's
+        dashboard, reports and statistics then show its own orders."""
+        samples = self.env["ir.model.data"].search(
+            [("model", "=", "sale.order"), ("module", "!=", "roms_crm")]
+        )
+        orders = self.browse(samples.mapped("res_id")).exists()
+        orders.filtered(lambda order: order.state != "cancel")._action_cancel()
+
     # ------------------------------------------------------------------
     # Abandoned carts: quotations never confirmed after a configurable number
     # of hours (roms_crm.abandoned_cart_hours, 24 by default), counted from the
