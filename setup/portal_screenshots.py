@@ -1,10 +1,13 @@
 """Screenshots of the reseller portal at phone width (375 px) for the README.
 
-Usage: .venv/bin/python setup/portal_screenshots.py http://127.0.0.1:8069 DB OUTDIR
+Usage: .venv/bin/python setup/portal_screenshots.py http://127.0.0.1:8069 DB OUTDIR \
+           [LOYALTY_OUTDIR]
 
 Logs in as the demo reseller (reseller1), opens the catalogue and the reseller's last
-order (scrolled to its fulfilment stage) in headless Chromium emulating a 375 px wide phone, and saves
-``portal_catalog.png`` and ``portal_order.png`` in OUTDIR.
+order (scrolled to its fulfilment stage) in headless Chromium emulating a 375 px wide
+phone, and saves ``portal_catalog.png`` and ``portal_order.png`` in OUTDIR. With
+LOYALTY_OUTDIR, it also puts a product in the cart and saves the cart's points block
+as ``portal_cart_points.png`` there.
 """
 
 import base64
@@ -36,7 +39,8 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
     """Open each (name, url, anchor) of ``pages`` in headless Chromium logged in
     with ``session``, scroll to ``anchor`` and save ``OUTDIR/<name>.png``."""
     width, height = size
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium may still write to its profile while it quits
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         chrome = subprocess.Popen(
             [
                 "chromium",
@@ -105,7 +109,20 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
             chrome.wait()
 
 
-def main(base, db, outdir):
+def fill_cart(base, session):
+    """Put two of the first catalogue product in the reseller's cart."""
+    catalog = session.get(f"{base}/my/catalog").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', catalog).group(1)
+    product = re.search(r'name="qty_(\d+)"', catalog).group(1)
+    session.post(
+        f"{base}/my/catalog/cart/add",
+        data={"csrf_token": token, f"qty_{product}": "2"},
+    )
+
+
+def main(base, db, outdir, loyalty_outdir=None):
+    """``loyalty_outdir``: also fill the cart and capture its points block there
+    (``portal_cart_points.png``, with roms_loyalty installed)."""
     session = login(base, db)
     orders = session.get(f"{base}/my/orders").text
     order_url = re.search(r'href="(/my/orders/\d+[^"]*)"', orders).group(1)
@@ -119,7 +136,15 @@ def main(base, db, outdir):
         ],
         outdir,
     )
+    if loyalty_outdir:
+        fill_cart(base, session)
+        capture(
+            base,
+            session,
+            [("portal_cart_points", "/my/catalog/cart", "#roms_points")],
+            loyalty_outdir,
+        )
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])
