@@ -81,6 +81,37 @@ class TranslationCompletenessMixin:
             f"terms: {missing[:20]}",
         )
 
+    def assertWebClientTermsUnambiguous(self, module, lang="id_ID"):
+        """The web client merges the JavaScript translations of every installed
+        module into one table, the last module winning, in no fixed order: a term
+        of ``module`` that another module translates differently would show one
+        translation or the other from one server start to the next."""
+        modules = (
+            self.env["ir.module.module"]
+            .search([("state", "=", "installed")])
+            .mapped("name")
+        )
+        per_module, _params = self.env["ir.http"].get_translations_for_webclient(
+            modules, lang
+        )
+        ours = {
+            message["id"]: message["string"]
+            for message in per_module.get(module, {}).get("messages", [])
+        }
+        self.assertTrue(ours, f"{module} has no web client translations in {lang}")
+        clashes = sorted(
+            (message["id"], ours[message["id"]], other, message["string"])
+            for other, data in per_module.items()
+            if other != module
+            for message in data.get("messages", [])
+            if message["id"] in ours and message["string"] != ours[message["id"]]
+        )
+        self.assertFalse(
+            clashes,
+            f"JavaScript terms of {module} translated otherwise by other modules "
+            "(term, ours, module, theirs): use their translation or another term",
+        )
+
 
 def visible_menus(env):
     """External ids of the menus the user of ``env`` sees in the menu tree."""

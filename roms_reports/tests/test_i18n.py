@@ -7,3 +7,6 @@ from odoo.addons.roms_crm.tests.common import TranslationCompletenessMixin
 class TestI18n(TranslationCompletenessMixin, TransactionCase):
     def test_indonesian_translation_complete(self):
         self.assertModuleTranslated("roms_reports")
+
+    def test_web_client_terms_unambiguous(self):
+        self.assertWebClientTermsUnambiguous("roms_reports")

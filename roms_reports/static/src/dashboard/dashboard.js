@@ -135,7 +135,7 @@ export class RomsDashboard extends Component {
                     datasets: [
                         {
                             type: "line",
-                            label: _t("Orders"),
+                            label: _t("Number of orders"),
                             data: data.daily.map((d) => d.orders),
                             yAxisID: "orders",
                             borderColor: "#017e84",

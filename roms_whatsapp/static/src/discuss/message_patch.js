@@ -13,7 +13,7 @@ patch(Message.prototype, {
             case "sent":
                 return _t("Sent");
             case "delivered":
-                return _t("Delivered");
+                return _t("Delivered to the phone");
             case "read":
                 return _t("Read");
             case "failed":
