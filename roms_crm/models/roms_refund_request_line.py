@@ -67,12 +67,15 @@ class RomsRefundRequestLine(models.Model):
             "Product Unit of Measure"
         )
         for line in self:
-            if line.sale_line_id.order_id != line.request_id.order_id:
+            # a product of the order: not a note, nor a line computed from the
+            # others (a loyalty reward's discount is refunded with each product)
+            order = line.request_id.order_id
+            if line.sale_line_id not in order._roms_product_lines():
                 raise ValidationError(
                     self.env._(
-                        "%(product)s is not a line of order %(order)s.",
+                        "%(product)s is not a product line of order %(order)s.",
                         product=line.sale_line_id.display_name,
-                        order=line.request_id.order_id.name,
+                        order=order.name,
                     )
                 )
             if float_compare(line.quantity, 0, precision_digits=precision) <= 0:

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import RomsLoyaltyCase
@@ -149,6 +150,17 @@ class TestReversal(RomsLoyaltyCase):
             }
         )
         self.assertEqual(first.amount + rest.amount, order.amount_total)
+        # the discount itself is no line to refund
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            Refund.create(
+                {
+                    "order_id": order.id,
+                    "reason": "Diskon",
+                    "line_ids": [
+                        Command.create({"sale_line_id": reward_line.id, "quantity": 1})
+                    ],
+                }
+            )
         rest.action_approve()
         rest.action_mark_refunded()
         # 20 points earned on Rp 285,000: a third, then the rest, taken back
