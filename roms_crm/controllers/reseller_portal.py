@@ -263,6 +263,15 @@ class RomsResellerPortal(CustomerPortal):
             cart.order_line = new_lines
         cart._roms_cart_changed()
 
+    def _roms_cart_line(self, lines, line_id):
+        """The line of id ``line_id`` (a form value) among ``lines`` of the cart;
+        404 when there is none."""
+        line_id = int(line_id) if str(line_id).isdigit() else 0
+        line = lines.filtered(lambda l: l.id == line_id)
+        if not line:
+            raise NotFound()
+        return line
+
     def _roms_check_stock(self, cart, products):
         """Raise _OverStock when the shop refuses orders above the available stock
         and the cart asks too much of one of ``products``."""
@@ -354,10 +363,7 @@ class RomsResellerPortal(CustomerPortal):
         """Change the quantity of a line of the cart; 0 removes it."""
         self._roms_reseller()
         cart = self._roms_cart()
-        line_id = int(line_id) if str(line_id).isdigit() else 0
-        line = cart._roms_product_lines().filtered(lambda l: l.id == line_id)
-        if not cart or not line:
-            raise NotFound()
+        line = self._roms_cart_line(cart._roms_product_lines(), line_id)
         qty = self._roms_parse_qty(qty)
         if qty is None:
             return request.redirect("/my/catalog/cart?roms_error=quantity")

@@ -40,10 +40,7 @@ class RomsLoyaltyResellerCart(RomsResellerPortal):
     def roms_cart_unredeem(self, line_id=None, **post):
         self._roms_reseller()
         cart = self._roms_cart()
-        line_id = int(line_id) if str(line_id).isdigit() else 0
-        line = cart.order_line.filtered(lambda l: l.id == line_id and l.reward_id)
-        if not cart or not line:
-            raise NotFound()
+        line = self._roms_cart_line(cart.order_line.filtered("reward_id"), line_id)
         try:
             with request.env.cr.savepoint():
                 cart._roms_loyalty_unredeem(line)
