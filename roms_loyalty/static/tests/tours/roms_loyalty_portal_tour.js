@@ -1,8 +1,8 @@
 import { registry } from "@web/core/registry";
 
-registry.category("web_tour.tours").add("roms_loyalty_portal", {
-    url: "/my/points",
-    steps: () => [
+/** The points page shows the balance of 150 and the line that earned it. */
+function seeBalanceAndLedger() {
+    return [
         {
             content: "The balance is shown",
             trigger: "#roms_points_balance .roms_points_total:contains('150')",
@@ -11,6 +11,13 @@ registry.category("web_tour.tours").add("roms_loyalty_portal", {
             content: "The ledger shows the points earned on the confirmed order",
             trigger: "#roms_points_ledger tr:contains('Points earned'):contains('150')",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("roms_loyalty_portal", {
+    url: "/my/points",
+    steps: () => [
+        ...seeBalanceAndLedger(),
         {
             content: "Open the quotation to spend the points on",
             trigger: "#roms_points_quotes a:contains('Quotation')",
@@ -31,14 +38,7 @@ registry.category("web_tour.tours").add("roms_loyalty_portal", {
 registry.category("web_tour.tours").add("roms_loyalty_reseller_cart", {
     url: "/my/points",
     steps: () => [
-        {
-            content: "The balance is shown",
-            trigger: "#roms_points_balance .roms_points_total:contains('150')",
-        },
-        {
-            content: "The ledger shows the points earned on the confirmed order",
-            trigger: "#roms_points_ledger tr:contains('Points earned'):contains('150')",
-        },
+        ...seeBalanceAndLedger(),
         {
             content: "Go ordering from the catalogue",
             trigger: "a.o_roms_points_catalog",
