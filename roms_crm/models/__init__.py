@@ -24,3 +24,4 @@ from . import roms_reminder_rule
 from . import roms_broadcast
 from . import roms_message_campaign
 from . import roms_date_range_mixin
+from . import roms_bounds

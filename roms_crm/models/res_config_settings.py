@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 ORDER_CONFIRMATION_PARAM = "roms_crm.send_order_confirmation"
 
@@ -132,3 +133,42 @@ class ResConfigSettings(models.TransientModel):
         help="Refuse quantities above the available stock, or accept them and flag "
         "the order for the shop.",
     )
+
+    # Bounds on what enters from outside (see roms.bounds and tools/bounds.py)
+    roms_limit_date_min = fields.Char(
+        string="Earliest Accepted Date",
+        config_parameter="roms_crm.limit_date_min",
+        default="2000-01-01",
+        help="Dates before this day (YYYY-MM-DD) are refused from the API, imports "
+        "and forms.",
+    )
+    roms_limit_date_future_days = fields.Integer(
+        string="Accepted Days Ahead",
+        config_parameter="roms_crm.limit_date_future_days",
+        default=365,
+        help="Dates more than this many days in the future are refused.",
+    )
+    roms_limit_max_quantity = fields.Float(
+        string="Maximum Quantity per Line",
+        config_parameter="roms_crm.limit_max_quantity",
+        default=100000,
+        help="A larger quantity on one order line is refused.",
+    )
+    roms_limit_max_price = fields.Float(
+        string="Maximum Unit Price",
+        config_parameter="roms_crm.limit_max_price",
+        default=10_000_000_000,
+        help="A larger unit price or amount is refused.",
+    )
+
+    @api.constrains("roms_limit_date_min")
+    def _check_roms_limit_date_min(self):
+        for settings in self:
+            value = settings.roms_limit_date_min
+            try:
+                if value:
+                    fields.Date.from_string(value)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("The earliest accepted date must read YYYY-MM-DD.")
+                ) from error

@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_bounds
 from . import test_customer_import
 from . import test_customer_stats
 from . import test_i18n

@@ -1,0 +1,94 @@
+"""The limits of :mod:`odoo.addons.roms_crm.tools.bounds`, read from the settings."""
+
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+
+from ..tools import bounds
+
+# Settings (ir.config_parameter key → typed default). The type of the default is the
+# type of the setting: a stored value that does not parse as it falls back to it.
+DEFAULTS = {
+    "roms_crm.limit_date_min": "2000-01-01",
+    "roms_crm.limit_date_future_days": 365,
+    "roms_crm.limit_max_quantity": 100000.0,
+    "roms_crm.limit_max_price": 10_000_000_000.0,
+}
+
+
+class RomsBounds(models.AbstractModel):
+    _name = "roms.bounds"
+    _description = "ROMS Input Bounds"
+
+    @api.model
+    def _param(self, key, default=None):
+        """The setting ``key`` typed as its default (from ``DEFAULTS`` unless given):
+        ``int``, ``float``, ``bool`` or ``str``. A missing or unreadable value gives
+        the default."""
+        if default is None:
+            default = DEFAULTS[key]
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if value in (None, False, ""):
+            return default
+        try:
+            if isinstance(default, bool):
+                return value.strip().lower() not in ("0", "false", "no", "")
+            if isinstance(default, int):
+                return int(float(value))
+            if isinstance(default, float):
+                number = float(value)
+                return number if number == number else default  # NaN
+        except (TypeError, ValueError, OverflowError):
+            return default
+        return value
+
+    @api.model
+    def _date_window(self):
+        """The dates the shop accepts from outside, as naive UTC datetimes:
+        from the configured first day to the configured number of days ahead."""
+        try:
+            lower = datetime.fromisoformat(self._param("roms_crm.limit_date_min"))
+        except ValueError:
+            lower = datetime.fromisoformat(DEFAULTS["roms_crm.limit_date_min"])
+        days = min(max(self._param("roms_crm.limit_date_future_days"), 0), 36500)
+        upper = fields.Datetime.now() + timedelta(days=days)
+        return max(lower, datetime(1900, 1, 1)), upper
+
+    @api.model
+    def _max_quantity(self):
+        return max(self._param("roms_crm.limit_max_quantity"), 1.0)
+
+    @api.model
+    def _max_price(self):
+        return max(self._param("roms_crm.limit_max_price"), 0.0)
+
+    # ------------------------------------------------------------------
+    # Checks with the shop's limits (raise bounds.BoundsError)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_datetime(self, moment, field=None, label=None):
+        """``moment`` (a naive UTC datetime, or an ISO 8601 string) inside the date
+        window."""
+        if isinstance(moment, str):
+            moment = bounds.parse_datetime(moment, field, label=label)
+        lower, upper = self._date_window()
+        return bounds.check_datetime(moment, lower, upper, field, label=label)
+
+    @api.model
+    def _check_quantity(self, value, uom=None, field=None, label=None):
+        """A quantity of ``uom`` (a ``uom.uom`` record, or none)."""
+        return bounds.check_quantity(
+            value,
+            self._max_quantity(),
+            field,
+            rounding=uom.rounding if uom else None,
+            label=label,
+        )
+
+    @api.model
+    def _check_price(self, value, field=None, label=None, parse=False):
+        """A unit price or an amount of money."""
+        return bounds.check_amount(
+            value, self._max_price(), field, label=label, parse=parse
+        )

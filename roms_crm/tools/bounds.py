@@ -1,0 +1,263 @@
+"""Bounds on every value that enters ROMS from outside.
+
+One function per kind of value, used alike by the order API, the customer import, the
+portal forms and the WhatsApp webhooks, so that a value refused by one entry point is
+refused by all of them and nothing is ever stored that Python cannot read back
+(``datetime`` stops at year 9999, PostgreSQL's ``numeric`` accepts what ``float`` then
+renders as ``2.5e+34``).
+
+The functions are plain Python: they take the limits as arguments (the ``roms.bounds``
+model reads them from the settings) and raise :class:`BoundsError`, whose ``message``
+is lazily translated, whose ``field`` names the offending input and whose ``code`` is
+the machine-readable reason the order API reports.
+"""
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone
+
+from odoo.tools import float_is_zero, float_round
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__, default_lang="en_US")
+
+# Text lengths (characters) per kind of text.
+NAME_LENGTH = 128
+IDENTIFIER_LENGTH = 128
+TRACKING_LENGTH = 64
+NOTE_LENGTH = 2000
+CHAT_LENGTH = 4096
+EMAIL_LENGTH = 254  # RFC 5321's path limit
+PHONE_LENGTH = 32
+
+# C0 and C1 control characters and the other invisible troublemakers (lone
+# surrogates cannot reach here: JSON decoding and form parsing reject them). Tab, line
+# feed and carriage return stay in multi-line text.
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class BoundsError(ValueError):
+    """A value out of bounds: ``message`` (lazily translated), ``field`` (the input's
+    name, or None) and ``code`` (``invalid``, ``required``, ``too_long``,
+    ``out_of_range``)."""
+
+    def __init__(self, message, field=None, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+    def __str__(self):
+        return str(self.message)
+
+
+# ---------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------
+
+
+def clean_text(
+    value, limit, field=None, *, multiline=False, required=False, label=None
+):
+    """``value`` as text: NUL and other control characters removed, stripped, at
+    most ``limit`` characters. ``False`` for an empty value unless ``required``.
+
+    :raises BoundsError: not a string, empty when required, or too long.
+    """
+    label = label or field or _lt("The text")
+    if value is None or value is False:
+        value = ""
+    if not isinstance(value, str):
+        raise BoundsError(_lt("%(field)s must be text.", field=label), field)
+    pattern = _CONTROL_MULTI_LINE if multiline else _CONTROL_SINGLE_LINE
+    value = pattern.sub("" if multiline else " ", value)
+    # Unicode normalisation keeps look-alike compositions from counting twice.
+    value = unicodedata.normalize("NFC", value).strip()
+    if not multiline:
+        value = re.sub(r" {2,}", " ", value)
+    if not value:
+        if required:
+            raise BoundsError(
+                _lt("%(field)s is required.", field=label), field, "required"
+            )
+        return False
+    if len(value) > limit:
+        raise BoundsError(
+            _lt(
+                "%(field)s is too long: at most %(limit)s characters.",
+                field=label,
+                limit=limit,
+            ),
+            field,
+            "too_long",
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+
+def finite_number(value, field=None, *, label=None, parse=False):
+    """``value`` as a finite float. Booleans, NaN and infinities are refused; with
+    ``parse`` a string is read as a number too ("2", "2.5", "2,5")."""
+    label = label or field or _lt("The number")
+    if parse and isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            raise BoundsError(_lt("%(field)s must be a number.", field=label), field)
+        value = float(text)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BoundsError(_lt("%(field)s must be a number.", field=label), field)
+    try:
+        value = float(value)
+    except OverflowError as error:  # an int beyond float's range
+        raise BoundsError(
+            _lt("%(field)s is out of range.", field=label), field, "out_of_range"
+        ) from error
+    if not math.isfinite(value):
+        raise BoundsError(_lt("%(field)s must be a finite number.", field=label), field)
+    return value
+
+
+def check_quantity(value, maximum, field=None, *, rounding=None, label=None):
+    """A quantity: finite, above zero, at most ``maximum``, and valid for the unit of
+    measure's ``rounding`` (a quantity that rounds to zero is refused; for a unit
+    whose rounding is 1 or more, e.g. Units, only whole multiples are accepted).
+
+    :return: the quantity, rounded to the unit's precision.
+    """
+    label = label or field or _lt("The quantity")
+    quantity = finite_number(value, field, label=label, parse=isinstance(value, str))
+    if quantity <= 0:
+        raise BoundsError(
+            _lt("%(field)s must be more than 0.", field=label), field, "out_of_range"
+        )
+    if quantity > maximum:
+        raise BoundsError(
+            _lt("%(field)s must be at most %(max)s.", field=label, max=_num(maximum)),
+            field,
+            "out_of_range",
+        )
+    if rounding:
+        rounded = float_round(quantity, precision_rounding=rounding)
+        if float_is_zero(rounded, precision_rounding=rounding):
+            raise BoundsError(
+                _lt(
+                    "%(field)s is below the unit's smallest step (%(step)s).",
+                    field=label,
+                    step=_num(rounding),
+                ),
+                field,
+                "out_of_range",
+            )
+        if rounding >= 1 and not math.isclose(rounded, quantity, abs_tol=1e-9):
+            raise BoundsError(
+                _lt(
+                    "%(field)s must be a whole number of this unit.",
+                    field=label,
+                ),
+                field,
+            )
+        quantity = rounded
+    return quantity
+
+
+def check_amount(value, maximum, field=None, *, label=None, parse=False):
+    """A price or an amount of money: finite, 0 ≤ value ≤ ``maximum``."""
+    label = label or field or _lt("The amount")
+    amount = finite_number(value, field, label=label, parse=parse)
+    if amount < 0:
+        raise BoundsError(
+            _lt("%(field)s must be 0 or more.", field=label), field, "out_of_range"
+        )
+    if amount > maximum:
+        raise BoundsError(
+            _lt("%(field)s must be at most %(max)s.", field=label, max=_num(maximum)),
+            field,
+            "out_of_range",
+        )
+    return amount
+
+
+def _num(value):
+    """A limit as people write it: 100000 → '100,000', 0.01 → '0.01'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+def parse_datetime(value, field=None, *, label=None):
+    """An ISO 8601 date-time (or date) string as a naive UTC ``datetime``, seconds
+    precision. A value with an offset is converted to UTC; a naive one is UTC."""
+    label = label or field or _lt("The date")
+    if not isinstance(value, str) or len(value) > 64:
+        raise BoundsError(
+            _lt("%(field)s must be an ISO 8601 date and time.", field=label), field
+        )
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise BoundsError(
+            _lt("%(field)s must be an ISO 8601 date and time.", field=label), field
+        ) from error
+    if moment.tzinfo:
+        try:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError as error:  # 0001-01-01T00:00+05:00 is before year 1
+            raise BoundsError(
+                _lt("%(field)s is out of range.", field=label), field, "out_of_range"
+            ) from error
+    return moment.replace(microsecond=0)
+
+
+def check_datetime(moment, lower, upper, field=None, *, label=None):
+    """``moment`` (a naive UTC datetime) within [``lower``, ``upper``]."""
+    label = label or field or _lt("The date")
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time.min)
+    if not lower <= moment <= upper:
+        raise BoundsError(
+            _lt(
+                "%(field)s must be between %(lower)s and %(upper)s.",
+                field=label,
+                lower=lower.date().isoformat(),
+                upper=upper.date().isoformat(),
+            ),
+            field,
+            "out_of_range",
+        )
+    return moment
+
+
+def clamp_timestamp(value, now, slack=timedelta(days=1)):
+    """A provider's Unix timestamp (seconds, int/float/str) as a naive UTC datetime,
+    clamped to ``now`` ± ``slack``; ``now`` for anything unreadable. Providers' clocks
+    and replays are not trusted with the shop's dates."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return now
+    if not math.isfinite(seconds):
+        return now
+    lower, upper = now - slack, now + slack
+    lower_ts = lower.replace(tzinfo=timezone.utc).timestamp()
+    upper_ts = upper.replace(tzinfo=timezone.utc).timestamp()
+    if seconds <= lower_ts:
+        return lower
+    if seconds >= upper_ts:
+        return upper
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(
+        tzinfo=None, microsecond=0
+    )
