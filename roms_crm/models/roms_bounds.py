@@ -1,5 +1,6 @@
 """The limits of :mod:`odoo.addons.roms_crm.tools.bounds`, read from the settings."""
 
+import math
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
@@ -37,7 +38,7 @@ class RomsBounds(models.AbstractModel):
                 return int(float(value))
             if isinstance(default, float):
                 number = float(value)
-                return number if number == number else default  # NaN
+                return number if math.isfinite(number) else default
         except (TypeError, ValueError, OverflowError):
             return default
         return value
@@ -77,12 +78,19 @@ class RomsBounds(models.AbstractModel):
 
     @api.model
     def _check_quantity(self, value, uom=None, field=None, label=None):
-        """A quantity of ``uom`` (a ``uom.uom`` record, or none)."""
+        """A quantity of ``uom`` (a ``uom.uom`` record, or none). Quantities of the
+        Unit category (Units, Dozens) must come to whole pieces."""
+        whole_ratio = None
+        if uom:
+            unit = self.env.ref("uom.product_uom_categ_unit", raise_if_not_found=False)
+            if uom.category_id == unit:
+                whole_ratio = uom.factor_inv
         return bounds.check_quantity(
             value,
             self._max_quantity(),
             field,
             rounding=uom.rounding if uom else None,
+            whole_ratio=whole_ratio,
             label=label,
         )
 

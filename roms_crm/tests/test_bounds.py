@@ -16,7 +16,9 @@ NOW = datetime(2026, 12, 6, 12, 0, 0)
 @tagged("post_install", "-at_install")
 class TestBoundsFunctions(BaseCase):
     def test_text_strips_control_characters_and_bounds_length(self):
-        self.assertEqual(bounds.clean_text("Bu\x00di\x1b  Santoso ", 20), "Bu di Santoso")
+        self.assertEqual(
+            bounds.clean_text("Bu\x00di\x1b  Santoso ", 20), "Bu di Santoso"
+        )
         self.assertEqual(
             bounds.clean_text("baris 1\nbaris\x00 2", 50, multiline=True),
             "baris 1\nbaris 2",
@@ -27,7 +29,9 @@ class TestBoundsFunctions(BaseCase):
         self.assertEqual(caught.exception.code, "required")
         with self.assertRaises(bounds.BoundsError) as caught:
             bounds.clean_text("x" * 21, 20, "name")
-        self.assertEqual((caught.exception.code, caught.exception.field), ("too_long", "name"))
+        self.assertEqual(
+            (caught.exception.code, caught.exception.field), ("too_long", "name")
+        )
         with self.assertRaises(bounds.BoundsError):
             bounds.clean_text(["a"], 20)
 
@@ -47,7 +51,9 @@ class TestBoundsFunctions(BaseCase):
             with self.subTest(bad=bad), self.assertRaises(bounds.BoundsError):
                 bounds.check_quantity(bad, 100000, rounding=0.01)
         with self.assertRaises(bounds.BoundsError):
-            bounds.check_quantity(2.5, 100000, rounding=1.0)  # Units are whole
+            bounds.check_quantity(2.5, 100000, rounding=1.0)
+        with self.assertRaises(bounds.BoundsError):
+            bounds.check_quantity(2.5, 100000, rounding=0.01, whole_ratio=1)
 
     def test_amounts(self):
         self.assertEqual(bounds.check_amount(0, 1e10), 0)
@@ -130,6 +136,14 @@ class TestBoundsSettings(TransactionCase):
         uom_unit = self.env.ref("uom.product_uom_unit")
         with self.assertRaises(bounds.BoundsError):
             Bounds._check_quantity(1.5, uom_unit)
+        self.assertEqual(
+            Bounds._check_quantity(1.5, self.env.ref("uom.product_uom_dozen")), 1.5
+        )
+        with self.assertRaises(bounds.BoundsError):
+            Bounds._check_quantity(1.01, self.env.ref("uom.product_uom_dozen"))
+        self.assertEqual(
+            Bounds._check_quantity(0.25, self.env.ref("uom.product_uom_kgm")), 0.25
+        )
         with self.assertRaises(bounds.BoundsError):
             Bounds._check_price(-1)
 

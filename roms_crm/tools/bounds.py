@@ -123,10 +123,14 @@ def finite_number(value, field=None, *, label=None, parse=False):
     return value
 
 
-def check_quantity(value, maximum, field=None, *, rounding=None, label=None):
+def check_quantity(
+    value, maximum, field=None, *, rounding=None, whole_ratio=None, label=None
+):
     """A quantity: finite, above zero, at most ``maximum``, and valid for the unit of
     measure's ``rounding`` (a quantity that rounds to zero is refused; for a unit
-    whose rounding is 1 or more, e.g. Units, only whole multiples are accepted).
+    whose rounding is 1 or more only whole multiples are accepted). With
+    ``whole_ratio`` (reference units per unit, e.g. 12 for Dozens of Units) the
+    quantity must come to a whole number of reference units: no half pieces.
 
     :return: the quantity, rounded to the unit's precision.
     """
@@ -163,6 +167,13 @@ def check_quantity(value, maximum, field=None, *, rounding=None, label=None):
                 field,
             )
         quantity = rounded
+    if whole_ratio:
+        pieces = quantity * whole_ratio
+        if not math.isclose(pieces, round(pieces), abs_tol=1e-6):
+            raise BoundsError(
+                _lt("%(field)s must be a whole number of pieces.", field=label),
+                field,
+            )
     return quantity
 
 
