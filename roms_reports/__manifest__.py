@@ -9,7 +9,7 @@
     "maintainers": ["roms"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["roms_whatsapp", "roms_loyalty"],
+    "depends": ["roms_whatsapp"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",

@@ -55,12 +55,6 @@ class RomsDashboard(models.AbstractModel):
         )
 
     @api.model
-    def _roms_has_chats(self):
-        return "roms_wa_direction" in self.env["mail.message"]._fields and (
-            "roms_agent_id" in self.env["discuss.channel"]._fields
-        )
-
-    @api.model
     def _roms_change(self, today, last_week):
         """Change against last week in percent, None when last week had nothing."""
         if not last_week:
@@ -185,8 +179,6 @@ class RomsDashboard(models.AbstractModel):
     @api.model
     def _roms_fig_chats_today(self, b):
         """Conversations in which the customer wrote today, against last week."""
-        if not self._roms_has_chats():
-            return None
         today = SQL("m.date >= %s AND m.date <= %s", b["today_start"], b["now"])
         week = SQL("m.date >= %s AND m.date <= %s", b["week_start"], b["week_now"])
         self.env["mail.message"].flush_model(
@@ -219,13 +211,10 @@ class RomsDashboard(models.AbstractModel):
     @api.model
     def _roms_fig_whatsapp(self):
         """The default account (else the first one): connected or not, since when."""
-        if "roms.whatsapp.account" not in self.env:
-            return None
         Account = self.env["roms.whatsapp.account"]
-        wanted = ["name", "state", "state_since", "state_reason", "is_default"]
         account = Account.search_fetch(
             [],
-            [name for name in wanted if name in Account._fields],
+            ["name", "state", "state_since", "state_reason", "is_default"],
             order="is_default desc, id",
             limit=1,
         )
@@ -234,9 +223,9 @@ class RomsDashboard(models.AbstractModel):
         )
         if not account:
             return {"configured": False, "action": action}
-        since = account["state_since"] if "state_since" in Account._fields else False
-        reason = account["state_reason"] if "state_reason" in Account._fields else False
-        if reason and Account._fields["state_reason"].type == "selection":
+        since = account.state_since
+        reason = account.state_reason
+        if reason:
             reason = dict(
                 Account._fields["state_reason"]._description_selection(self.env)
             ).get(reason)
@@ -356,8 +345,6 @@ class RomsDashboard(models.AbstractModel):
     @api.model
     def _roms_fig_waiting_chats(self):
         """The conversations no agent has taken, the longest waiting first."""
-        if not self._roms_has_chats():
-            return None
         self.env["discuss.channel"].flush_model()
         rows = self.env.execute_query(
             SQL(

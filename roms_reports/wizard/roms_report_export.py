@@ -333,9 +333,7 @@ class RomsReportExport(models.TransientModel):
         return sheets
 
     def _roms_sheets_funnel(self):
-        """The reminder funnel, when reminders exist (roms_crm's messaging)."""
-        if "roms.reminder.funnel.report" not in self.env:
-            return []
+        """The reminder funnel (roms_crm's reminders)."""
         _ = self.env._
         records = self.env["roms.reminder.funnel.report"].search([])
         return [
