@@ -888,3 +888,18 @@ UPDATE res_partner rp
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _roms_panel_partner_values(self):
+        """What a customer panel (the live chat's, roms_whatsapp) shows of this
+        customer. A hook: modules add their own figures (roms_loyalty: points)."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "phone": self.roms_whatsapp_number or self.mobile or self.phone or "",
+            "email": self.email or "",
+            "category": dict(
+                self._fields["roms_category"]._description_selection(self.env)
+            ).get(self.roms_category, ""),
+            "segments": self.roms_segment_ids.mapped("name"),
+        }

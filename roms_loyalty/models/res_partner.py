@@ -37,3 +37,8 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("roms_partner_id", "=", self.id)]
         return action
+
+    def _roms_panel_partner_values(self):
+        values = super()._roms_panel_partner_values()
+        values["points"] = self.roms_loyalty_points
+        return values

@@ -471,19 +471,7 @@ class DiscussChannel(models.Model):
             )
         )
         data = {
-            "partner": {
-                "id": partner.id,
-                "name": partner.name,
-                "phone": partner.roms_whatsapp_number
-                or partner.mobile
-                or partner.phone
-                or "",
-                "email": partner.email or "",
-                "category": dict(
-                    partner._fields["roms_category"]._description_selection(self.env)
-                ).get(partner.roms_category, ""),
-                "segments": partner.roms_segment_ids.mapped("name"),
-            },
+            "partner": partner._roms_panel_partner_values(),
             "orders": [
                 {
                     "id": order.id,
@@ -499,8 +487,6 @@ class DiscussChannel(models.Model):
             ],
             "agent": self.sudo().roms_agent_id.name or "",
         }
-        if "roms_loyalty_points" in partner._fields:
-            data["partner"]["points"] = partner.roms_loyalty_points
         return data
 
     def roms_wa_rename_customer(self, name):
