@@ -22,6 +22,5 @@ from . import mail_thread
 from . import roms_customer_category
 from . import roms_reminder_rule
 from . import roms_broadcast
-from . import roms_message_campaign
 from . import roms_date_range_mixin
 from . import roms_bounds

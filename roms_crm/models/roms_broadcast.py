@@ -173,8 +173,7 @@ class RomsBroadcast(models.Model):
 
     @api.model
     def _default_channel(self):
-        channels = [value for value, _label in self._selection_channel()]
-        return "whatsapp" if "whatsapp" in channels else channels[0]
+        return self.env["roms.message"]._roms_broadcast_default_channel()
 
     @api.model
     def _roms_allowed_variables(self):
@@ -495,26 +494,6 @@ class RomsBroadcast(models.Model):
         except ValueError:
             return default
 
-    @api.model
-    def _roms_recipient_sql(self, channel, partner):
-        """SQL of a customer's valid address for ``channel`` (NULL when none),
-        over the res_partner alias ``partner``; the same address
-        ``roms.message._roms_recipient`` gives. Channels extend this."""
-        if channel == "email":
-            email = SQL.identifier(partner, "email_normalized")
-            return SQL(
-                "CASE WHEN %s ~ %s THEN %s END",
-                email,
-                r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$",
-                email,
-            )
-        if channel == "whatsapp":
-            number = SQL.identifier(partner, "roms_whatsapp_number")
-            return SQL(
-                "CASE WHEN %s ~ %s THEN %s END", number, r"^\+[1-9]\d{7,14}$", number
-            )
-        return SQL("NULL::varchar")
-
     def _roms_body_sql(self, partner):
         """SQL of the message of one customer (alias ``partner``): the template in
         the customer's language, or the message; variables replaced."""
@@ -628,7 +607,7 @@ class RomsBroadcast(models.Model):
                 """,
                 audience=audience.select(SQL.identifier(audience.table, "id")),
                 body=self._roms_body_sql("p"),
-                recipient=self._roms_recipient_sql(self.channel, "p"),
+                recipient=Message._roms_recipient_sql(self.channel, "p"),
                 opted_out=Message._roms_opted_out_sql("p"),
                 broadcast=self.id,
                 channel=self.channel,

@@ -143,14 +143,50 @@ class RomsMessage(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    broadcast_id = fields.Many2one("roms.broadcast", ondelete="cascade", readonly=True)
+    reminder_rule_id = fields.Many2one(
+        "roms.reminder.rule",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
 
     def init(self):
+        cr = self.env.cr
         # the claim query: due queued messages, oldest first
-        self.env.cr.execute(
+        cr.execute(
             """CREATE INDEX IF NOT EXISTS roms_message_queued_due_idx
                    ON roms_message (channel, next_attempt_at, id)
                 WHERE state = 'queued' AND sending_since IS NULL"""
         )
+        # Never two reminders for one (rule, order line), never one broadcast
+        # twice to a customer or to an address, whatever runs concurrently.
+        for name, columns, where in (
+            (
+                "roms_message_reminder_line_uniq",
+                "reminder_rule_id, sale_order_line_id",
+                "reminder_rule_id IS NOT NULL AND sale_order_line_id IS NOT NULL",
+            ),
+            (
+                "roms_message_broadcast_partner_uniq",
+                "broadcast_id, partner_id",
+                "broadcast_id IS NOT NULL",
+            ),
+            (
+                "roms_message_broadcast_recipient_uniq",
+                "broadcast_id, recipient",
+                "broadcast_id IS NOT NULL AND recipient IS NOT NULL",
+            ),
+        ):
+            cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS %s ON roms_message (%s) "
+                    "WHERE %s",
+                    SQL.identifier(name),
+                    SQL(columns),
+                    SQL(where),
+                )
+            )
 
     @api.depends("partner_id")
     def _compute_channel(self):
@@ -187,6 +223,45 @@ class RomsMessage(models.Model):
     def _roms_default_channel(self, partner):
         """The channel a message to ``partner`` goes through by default."""
         return "email"
+
+    @api.model
+    def _roms_opted_out_sql(self, partner):
+        """SQL condition: the customer of the res_partner alias ``partner`` opted
+        out. The same rule as ``res.partner.roms_opt_out`` (an active
+        ``mail.blacklist`` e-mail or ``phone.blacklist`` number), written as two
+        index probes per customer for the set-based reminder and broadcast
+        queries."""
+        self.env["mail.blacklist"].flush_model(["email", "active"])
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        return SQL(
+            """(EXISTS (SELECT 1 FROM mail_blacklist bl
+                         WHERE bl.active AND bl.email = %(email)s)
+                OR EXISTS (SELECT 1 FROM phone_blacklist pb
+                            WHERE pb.active AND pb.number = %(number)s))""",
+            email=SQL.identifier(partner, "email_normalized"),
+            number=SQL.identifier(partner, "roms_whatsapp_number"),
+        )
+
+    @api.model
+    def _roms_broadcast_default_channel(self):
+        """The channel a new broadcast goes through. Channels that suit mass
+        messages better override it (roms_whatsapp)."""
+        return "email"
+
+    @api.model
+    def _roms_recipient_sql(self, channel, partner):
+        """SQL of a customer's valid address for ``channel`` (NULL when none),
+        over the res_partner alias ``partner``: the same address
+        ``_roms_recipient`` gives, for set-based queueing. Channels extend it."""
+        if channel == "email":
+            email = SQL.identifier(partner, "email_normalized")
+            return SQL(
+                "CASE WHEN %s ~ %s THEN %s END",
+                email,
+                r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$",
+                email,
+            )
+        return SQL("NULL::varchar")
 
     @api.model
     def _roms_recipient(self, partner, channel):
@@ -301,6 +376,10 @@ class RomsMessage(models.Model):
             if commit:
                 # the outcome of a send is never rolled back by a later one
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        # a running broadcast pauses by itself when too many of its sends fail
+        broadcasts = self.broadcast_id.filtered(lambda b: b.state == "sending")
+        if broadcasts:
+            broadcasts.sudo()._roms_check_failures()
         return done
 
     def _roms_send_one(self):

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.roms_crm.models.roms_message import RomsSendError
 
@@ -34,6 +35,19 @@ class RomsMessage(models.Model):
         if channel == "whatsapp":
             return partner.roms_whatsapp_number or False
         return super()._roms_recipient(partner, channel)
+
+    @api.model
+    def _roms_broadcast_default_channel(self):
+        return "whatsapp"
+
+    @api.model
+    def _roms_recipient_sql(self, channel, partner):
+        if channel == "whatsapp":
+            number = SQL.identifier(partner, "roms_whatsapp_number")
+            return SQL(
+                "CASE WHEN %s ~ %s THEN %s END", number, r"^\+[1-9]\d{7,14}$", number
+            )
+        return super()._roms_recipient_sql(channel, partner)
 
     # Sending
     # ------------------------------------------------------------------
