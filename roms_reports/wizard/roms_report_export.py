@@ -12,6 +12,7 @@ class RomsReportExport(models.TransientModel):
     """Export a ROMS report to Excel for a period."""
 
     _name = "roms.report.export"
+    _inherit = "roms.date.range.mixin"
     _description = "Export a Report to Excel"
 
     report = fields.Selection(
@@ -57,15 +58,12 @@ class RomsReportExport(models.TransientModel):
 
     @api.constrains("date_from", "date_to", "report")
     def _check_period(self):
+        """A report over a period needs both ends (the mixin checks their order)."""
         for export in self:
             if not export.needs_period:
                 continue
             if not export.date_from or not export.date_to:
                 raise ValidationError(self.env._("Choose the period to export."))
-            if export.date_from > export.date_to:
-                raise ValidationError(
-                    self.env._("The period must start before it ends.")
-                )
 
     def action_export(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 TOP_LIMIT = 10
@@ -12,6 +12,7 @@ class RomsTopCustomers(models.TransientModel):
     with the tenth all appear (they share its rank)."""
 
     _name = "roms.top.customers"
+    _inherit = "roms.date.range.mixin"
     _description = "Top Customers"
 
     date_from = fields.Date(
@@ -39,14 +40,6 @@ class RomsTopCustomers(models.TransientModel):
         store=True,
         readonly=True,
     )
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(
-                    self.env._("The period must start before it ends.")
-                )
 
     @api.depends("date_from", "date_to", "rank_by")
     def _compute_line_ids(self):
