@@ -1,9 +1,9 @@
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from .roms_message_template import template_variables
 
 BATCH_PARAM = "roms_crm.broadcast_batch_size"
 JITTER_PARAM = "roms_crm.broadcast_jitter_seconds"
@@ -23,7 +23,6 @@ STATES = [
     ("done", "Done"),
 ]
 SENT_STATES = ("sent", "delivered", "read")
-VARIABLE = re.compile(r"\{(\w*)\}")
 
 
 class RomsBroadcast(models.Model):
@@ -185,9 +184,8 @@ class RomsBroadcast(models.Model):
     def _check_body(self):
         allowed = self._roms_allowed_variables()
         for broadcast in self.filtered("body"):
-            text = VARIABLE.sub("", broadcast.body)
-            unknown = set(VARIABLE.findall(broadcast.body)) - allowed
-            if "{" in text or "}" in text or unknown:
+            names, balanced = template_variables(broadcast.body)
+            if not balanced or set(names) - allowed:
                 raise ValidationError(
                     self.env._(
                         "Broadcast %(name)s: the message may only use "
@@ -202,7 +200,7 @@ class RomsBroadcast(models.Model):
         allowed = self._roms_allowed_variables()
         for broadcast in self.filtered("template_id"):
             template = broadcast.template_id
-            unknown = set(VARIABLE.findall(template.body or "")) - allowed
+            unknown = set(template_variables(template.body)[0]) - allowed
             if template.template_type != "broadcast" or unknown:
                 raise ValidationError(
                     self.env._(
@@ -470,7 +468,9 @@ class RomsBroadcast(models.Model):
                                       FOR UPDATE SKIP LOCKED)
                 RETURNING m.broadcast_id""",
                 state=state,
-                jitter=self._roms_param(JITTER_PARAM, DEFAULT_JITTER_SECONDS),
+                jitter=self.env["ir.config_parameter"]._roms_param(
+                    JITTER_PARAM, DEFAULT_JITTER_SECONDS
+                ),
                 uid=self.env.uid,
                 ids=self.ids,
                 states=list(states),
@@ -485,14 +485,6 @@ class RomsBroadcast(models.Model):
     # ------------------------------------------------------------------
     # Materialisation
     # ------------------------------------------------------------------
-
-    @api.model
-    def _roms_param(self, key, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            return float(value) if value else default
-        except ValueError:
-            return default
 
     def _roms_body_sql(self, partner):
         """SQL of the message of one customer (alias ``partner``): the template in
@@ -522,7 +514,10 @@ class RomsBroadcast(models.Model):
         materialised after the last batch. Returns the number of rows queued."""
         self.ensure_one()
         batch_size = int(
-            batch_size or self._roms_param(BATCH_PARAM, DEFAULT_BATCH_SIZE)
+            batch_size
+            or self.env["ir.config_parameter"]._roms_param(
+                BATCH_PARAM, DEFAULT_BATCH_SIZE
+            )
         )
         Partner = self.env["res.partner"]
         Message = self.env["roms.message"]
@@ -547,7 +542,9 @@ class RomsBroadcast(models.Model):
         )
         attachments = self.attachment_ids | self.template_id.attachment_id
         relation = Message._fields["attachment_ids"]
-        jitter = self._roms_param(JITTER_PARAM, DEFAULT_JITTER_SECONDS)
+        jitter = self.env["ir.config_parameter"]._roms_param(
+            JITTER_PARAM, DEFAULT_JITTER_SECONDS
+        )
         Partner.flush_model()
         Message.flush_model()
         self.flush_recordset()
@@ -675,8 +672,12 @@ class RomsBroadcast(models.Model):
         """Pause the running broadcasts whose messages fail too often (a blocked
         number, a provider refusing): a share of failures above the threshold
         once enough messages were tried. Posts the reason in the chatter."""
-        threshold = self._roms_param(THRESHOLD_PARAM, DEFAULT_THRESHOLD)
-        min_sample = self._roms_param(MIN_SAMPLE_PARAM, DEFAULT_MIN_SAMPLE)
+        threshold = self.env["ir.config_parameter"]._roms_param(
+            THRESHOLD_PARAM, DEFAULT_THRESHOLD
+        )
+        min_sample = self.env["ir.config_parameter"]._roms_param(
+            MIN_SAMPLE_PARAM, DEFAULT_MIN_SAMPLE
+        )
         if threshold <= 0:
             return self.browse()
         self.invalidate_recordset(["sent_count", "failed_count"])

@@ -26,6 +26,20 @@ TOKEN_RE = re.compile(r"\{([^{}]*)\}|[{}]")
 NAME_RE = re.compile(r"[a-z_]+")
 
 
+def template_variables(body):
+    """The variables of a message body in the order they appear, and whether
+    every brace belongs to one: ``("Halo {name}", ...)`` → ``(["name"], True)``.
+    The one parser of ``{variable}`` placeholders, for templates, broadcasts and
+    the WhatsApp template parameters."""
+    names, balanced = [], True
+    for match in TOKEN_RE.finditer(body or ""):
+        if match.group(1) is None:
+            balanced = False
+        else:
+            names.append(match.group(1))
+    return names, balanced
+
+
 def format_rupiah(amount):
     """``1250000`` → ``"Rp 1.250.000"`` (Indonesian thousands separator, no cents)."""
     value = round(amount or 0)

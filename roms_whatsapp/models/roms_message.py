@@ -1,14 +1,13 @@
-import re
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.roms_crm.models.roms_message import RomsSendError
+from odoo.addons.roms_crm.models.roms_message_template import template_variables
 
 from ..tools import WhatsAppProviderError
 
-VARIABLE_RE = re.compile(r"\{([a-z_]+)\}")
 SERVICE_WINDOW = timedelta(hours=24)
 # Meta sends images as JPEG or PNG; anything else goes as a document
 IMAGE_MIMETYPES = ("image/jpeg", "image/png")
@@ -96,7 +95,7 @@ class RomsMessage(models.Model):
         of the ROMS template's variables, in the order they appear."""
         self.ensure_one()
         template = self.template_id
-        names = VARIABLE_RE.findall(template.body or "")
+        names = template_variables(template.body)[0]
         if not names:
             return []
         order = self.env["sale.order"]
