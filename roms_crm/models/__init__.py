@@ -6,6 +6,7 @@ from . import roms_district
 from . import roms_customer_import
 from . import roms_segment
 from . import res_config_settings
+from . import ir_config_parameter
 from . import roms_order_stage_history
 from . import stock_picking
 from . import roms_refund_request

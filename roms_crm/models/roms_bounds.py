@@ -1,6 +1,5 @@
 """The limits of :mod:`odoo.addons.roms_crm.tools.bounds`, read from the settings."""
 
-import math
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
@@ -23,25 +22,11 @@ class RomsBounds(models.AbstractModel):
 
     @api.model
     def _param(self, key, default=None):
-        """The setting ``key`` typed as its default (from ``DEFAULTS`` unless given):
-        ``int``, ``float``, ``bool`` or ``str``. A missing or unreadable value gives
-        the default."""
+        """The setting ``key`` typed as its default (from ``DEFAULTS`` unless
+        given)."""
         if default is None:
             default = DEFAULTS[key]
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        if value in (None, False, ""):
-            return default
-        try:
-            if isinstance(default, bool):
-                return value.strip().lower() not in ("0", "false", "no", "")
-            if isinstance(default, int):
-                return int(float(value))
-            if isinstance(default, float):
-                number = float(value)
-                return number if math.isfinite(number) else default
-        except (TypeError, ValueError, OverflowError):
-            return default
-        return value
+        return self.env["ir.config_parameter"]._roms_param(key, default)
 
     @api.model
     def _date_window(self):

@@ -282,17 +282,12 @@ class RomsMessage(models.Model):
     # ------------------------------------------------------------- settings
 
     @api.model
-    def _roms_param_int(self, key, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            return int(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
-
-    @api.model
     def _roms_rate_limit(self, channel):
         """Messages per minute allowed on ``channel``; 0 means no limit."""
-        return max(self._roms_param_int(RATE_LIMIT_PARAM % channel, 0), 0)
+        return max(
+            self.env["ir.config_parameter"]._roms_param(RATE_LIMIT_PARAM % channel, 0),
+            0,
+        )
 
     @api.model
     def _roms_channel_budgets(self):
@@ -416,7 +411,9 @@ class RomsMessage(models.Model):
 
     def _roms_send_failed(self, error):
         self.ensure_one()
-        max_attempts = self._roms_param_int(MAX_ATTEMPTS_PARAM, DEFAULT_MAX_ATTEMPTS)
+        max_attempts = self.env["ir.config_parameter"]._roms_param(
+            MAX_ATTEMPTS_PARAM, DEFAULT_MAX_ATTEMPTS
+        )
         vals = {
             "sending_since": False,
             "error_code": error.code or ("temporary" if error.temporary else "error"),
@@ -431,7 +428,9 @@ class RomsMessage(models.Model):
     def _roms_retry_delay(self):
         """Exponential backoff: the base delay doubled at every attempt."""
         self.ensure_one()
-        base = self._roms_param_int(RETRY_DELAY_PARAM, DEFAULT_RETRY_MINUTES)
+        base = self.env["ir.config_parameter"]._roms_param(
+            RETRY_DELAY_PARAM, DEFAULT_RETRY_MINUTES
+        )
         delay = timedelta(minutes=max(base, 1) * 2 ** max(self.attempts - 1, 0))
         return min(delay, MAX_RETRY_DELAY)
 
@@ -461,7 +460,7 @@ class RomsMessage(models.Model):
     @api.model
     def _cron_roms_send_messages(self, batch_size=None):
         """Send one batch of due messages, within each channel's rate limit."""
-        batch_size = batch_size or self._roms_param_int(
+        batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
         self._roms_fail_interrupted()

@@ -129,14 +129,6 @@ class RomsReminderRule(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_param(self, key, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            return int(value) if value else default
-        except ValueError:
-            return default
-
-    @api.model
     def _roms_due_query(self, rules, now, limit=None):
         """The one query of the scan: due (rule id, order line id) pairs.
 
@@ -151,8 +143,12 @@ class RomsReminderRule(models.Model):
         Only orders delivered in a window before ``now`` are read (partial index
         on the delivery date), so the cost follows the due lines, not all orders.
         """
-        lookback = self._roms_param(LOOKBACK_PARAM, DEFAULT_LOOKBACK_DAYS)
-        learned_max = self._roms_param(LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS)
+        lookback = self.env["ir.config_parameter"]._roms_param(
+            LOOKBACK_PARAM, DEFAULT_LOOKBACK_DAYS
+        )
+        learned_max = self.env["ir.config_parameter"]._roms_param(
+            LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS
+        )
         opted_out = self.env["roms.message"]._roms_opted_out_sql("p")
         return SQL(
             """
@@ -273,7 +269,9 @@ class RomsReminderRule(models.Model):
     def _cron_roms_reminders(self, batch_size=None, now=None):
         """Queue one batch of due reminders, report progress and return; the cron
         runner calls again while some remain."""
-        batch_size = batch_size or self._roms_param(BATCH_PARAM, DEFAULT_BATCH_SIZE)
+        batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
+            BATCH_PARAM, DEFAULT_BATCH_SIZE
+        )
         pairs = self._roms_due_pairs(now=now, limit=batch_size + 1)
         batch, more = pairs[:batch_size], len(pairs) > batch_size
         queued = self._roms_queue_reminders(batch)
