@@ -52,7 +52,6 @@
         "views/roms_message_template_views.xml",
         "views/roms_unsubscribe_templates.xml",
         "data/roms_customer_category_data.xml",
-        "data/roms_reminder_cron_data.xml",
         "views/roms_reminder_rule_views.xml",
         "views/roms_broadcast_views.xml",
         "views/res_config_settings_broadcast_views.xml",
