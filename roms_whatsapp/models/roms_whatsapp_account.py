@@ -139,14 +139,13 @@ class RomsWhatsappAccount(models.Model):
                     )
                 )
 
-    @api.depends("provider")
+    @api.depends("provider", "fonnte_webhook_secret")
     def _compute_webhook_url(self):
-        base = self.get_base_url()
         for account in self:
             if not account.id:
                 account.webhook_url = False
                 continue
-            url = f"{base}/roms/whatsapp/webhook/{account.id}"
+            url = f"{account.get_base_url()}/roms/whatsapp/webhook/{account.id}"
             if account.provider == "fonnte":
                 url += f"?token={account.fonnte_webhook_secret or ''}"
             account.webhook_url = url
