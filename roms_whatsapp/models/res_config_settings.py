@@ -18,3 +18,10 @@ class ResConfigSettings(models.TransientModel):
         help="Images and PDF files received over WhatsApp larger than this are not "
         "downloaded.",
     )
+    roms_wa_webhook_max_body_bytes = fields.Integer(
+        string="Largest Webhook Request (bytes)",
+        config_parameter="roms_whatsapp.webhook_max_body_bytes",
+        default=1048576,
+        help="Webhook requests from the WhatsApp providers larger than this are "
+        "refused (HTTP 413) before their signature is checked. At least 1,024.",
+    )

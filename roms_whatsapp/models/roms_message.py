@@ -19,6 +19,39 @@ class RomsMessage(models.Model):
     channel = fields.Selection(
         selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "cascade"}
     )
+    roms_wa_account_id = fields.Many2one(
+        "roms.whatsapp.account",
+        string="WhatsApp Account",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+        help="The account the message left through: its receipts come from there.",
+    )
+
+    def init(self):
+        """Messages sent before receipts were matched per account get the account
+        they most likely left through: their conversation's, or the only account
+        of the shop. Others no longer take receipts (a wrong match is worse)."""
+        super().init()
+        self.env.execute_query(
+            SQL(
+                """UPDATE roms_message m SET roms_wa_account_id = c.roms_account_id
+                     FROM discuss_channel c
+                    WHERE m.roms_wa_account_id IS NULL AND m.channel = 'whatsapp'
+                      AND m.provider_message_id IS NOT NULL
+                      AND m.res_model = 'discuss.channel' AND c.id = m.res_id
+                      AND c.roms_account_id IS NOT NULL"""
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                """UPDATE roms_message SET roms_wa_account_id = (
+                           SELECT min(id) FROM roms_whatsapp_account)
+                    WHERE roms_wa_account_id IS NULL AND channel = 'whatsapp'
+                      AND provider_message_id IS NOT NULL
+                      AND (SELECT count(*) FROM roms_whatsapp_account) = 1"""
+            )
+        )
 
     @api.model
     def _roms_default_channel(self, partner):
@@ -137,6 +170,8 @@ class RomsMessage(models.Model):
             )
         client = account._roms_client()
         template = self.template_id
+        # receipts are matched within this account (rolled back if the send fails)
+        self.roms_wa_account_id = account
         try:
             if account.provider == "meta" and template.roms_meta_template_name:
                 return client.send_template(

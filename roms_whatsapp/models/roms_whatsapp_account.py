@@ -4,6 +4,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..tools import PROVIDERS, WhatsAppProviderError
 
@@ -139,14 +140,13 @@ class RomsWhatsappAccount(models.Model):
                     )
                 )
 
-    @api.depends("provider")
+    @api.depends("provider", "fonnte_webhook_secret")
     def _compute_webhook_url(self):
-        base = self.get_base_url()
         for account in self:
             if not account.id:
                 account.webhook_url = False
                 continue
-            url = f"{base}/roms/whatsapp/webhook/{account.id}"
+            url = f"{account.get_base_url()}/roms/whatsapp/webhook/{account.id}"
             if account.provider == "fonnte":
                 url += f"?token={account.fonnte_webhook_secret or ''}"
             account.webhook_url = url
@@ -334,20 +334,57 @@ class RomsWhatsappAccount(models.Model):
     # ------------------------------------------------------------------
 
     def _roms_handle_events(self, events):
-        """Apply the normalised events of one verified webhook request: inbound
+        """Apply the normalised events of one verified webhook request, each in
+        its own savepoint: a bad event is logged and skipped, its siblings are
+        kept (a failed request would be delivered again forever). Inbound
         messages are queued (processed right after the answer), receipts and
         session changes are applied at once."""
         self.ensure_one()
-        messages = [event for event in events if event.kind == "message"]
-        self.env["roms.whatsapp.inbound"].sudo()._roms_enqueue(self, messages)
+        Inbound = self.env["roms.whatsapp.inbound"].sudo()
+        queued = 0
         for event in events:
-            if event.kind == "status":
-                self.env["roms.message"].sudo()._roms_apply_status(
-                    event.provider_message_id,
-                    event.status,
-                    error_code=event.error_code or None,
-                    error_message=event.error_message or None,
-                    when=event.timestamp,
+            try:
+                with self.env.cr.savepoint():
+                    if event.kind == "message":
+                        queued += Inbound._roms_enqueue(self, [event], trigger=False)
+                    elif event.kind == "status":
+                        self._roms_apply_status(event)
+                    elif event.kind == "session":
+                        self._roms_set_state(event.state, event.reason)
+            except Exception as error:
+                if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise  # the whole request is retried by Odoo
+                self.env.invalidate_all()
+                _logger.warning(
+                    "WhatsApp webhook of account %s: %s event %r skipped (%s)",
+                    self.id,
+                    event.kind,
+                    event.provider_message_id[:64],
+                    str(error)[:200],
                 )
-            elif event.kind == "session":
-                self._roms_set_state(event.state, event.reason)
+        if queued:
+            Inbound._roms_trigger_cron()
+
+    def _roms_apply_status(self, event):
+        """A receipt applies to the WhatsApp messages this account sent with that
+        provider id: ids are unique per provider account only."""
+        self.ensure_one()
+        if not event.provider_message_id:
+            return self.env["roms.message"]
+        messages = (
+            self.env["roms.message"]
+            .sudo()
+            .search(
+                [
+                    ("provider_message_id", "=", event.provider_message_id),
+                    ("channel", "=", "whatsapp"),
+                    ("roms_wa_account_id", "=", self.id),
+                ]
+            )
+        )
+        return messages._roms_set_status(
+            event.status,
+            error_code=event.error_code or None,
+            error_message=event.error_message or None,
+            when=event.timestamp,
+        )

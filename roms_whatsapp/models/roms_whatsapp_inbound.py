@@ -74,9 +74,10 @@ class RomsWhatsappInbound(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_enqueue(self, account, events):
-        """Store new inbound message events; return how many were new. A replayed
-        provider message id is ignored (``ON CONFLICT DO NOTHING``)."""
+    def _roms_enqueue(self, account, events, trigger=True):
+        """Store new inbound message events (bounded by the provider client);
+        return how many were new. A replayed provider message id is ignored
+        (``ON CONFLICT DO NOTHING``). ``trigger``: wake the cron up at once."""
         if not events:
             return 0
         rows = [
@@ -104,7 +105,7 @@ class RomsWhatsappInbound(models.Model):
                 SQL(", ").join(rows),
             )
         )
-        if inserted:
+        if inserted and trigger:
             self._roms_trigger_cron()
         return len(inserted)
 
@@ -246,7 +247,7 @@ class RomsWhatsappInbound(models.Model):
                 media, self._roms_media_max_bytes()
             )
         except WhatsAppProviderError as error:
-            if error.code == "too_large":
+            if error.code in ("too_large", "forbidden_host", "redirect"):
                 self.write({"media_state": "refused", "error": str(error)})
                 return
             raise

@@ -156,16 +156,21 @@ class FakeServer:
 
     # -- scripting -------------------------------------------------------------
 
-    def fail_next(self, status, payload, path_contains="", times=1, delay=0):
+    def fail_next(
+        self, status, payload, path_contains="", times=1, delay=0, headers=None
+    ):
         """Answer the next ``times`` requests whose path contains
-        ``path_contains`` with ``status`` and ``payload`` (after ``delay`` s)."""
+        ``path_contains`` with ``status``, ``payload`` and ``headers`` (after
+        ``delay`` s)."""
         with self._lock:
-            self._failures.append([path_contains, times, status, payload, delay])
+            self._failures.append(
+                [path_contains, times, status, payload, delay, headers]
+            )
 
     def _scripted(self, record):
         with self._lock:
             for failure in self._failures:
-                path_contains, times, status, payload, delay = failure
+                path_contains, times, status, payload, delay, headers = failure
                 if path_contains in record.path and times > 0:
                     failure[1] -= 1
                     if failure[1] <= 0:
@@ -175,7 +180,11 @@ class FakeServer:
                 return None
         if delay:
             time.sleep(delay)
-        return status, payload, None
+        return status, payload, headers
+
+    def redirect_next(self, location, path_contains="", status=302):
+        """Redirect the next request whose path contains ``path_contains``."""
+        self.fail_next(status, b"", path_contains, headers={"Location": location})
 
     def handle(self, record):
         raise NotImplementedError
@@ -377,7 +386,7 @@ class FakeMetaCloud(FakeServer):
         message = {
             "from": wa_id,
             "id": message_id or f"wamid.in.{uuid.uuid4().hex}",
-            "timestamp": str(int(timestamp or time.time())),
+            "timestamp": str(int(time.time()) if timestamp is None else timestamp),
         }
         if media:
             kind = media["type"]
@@ -448,11 +457,23 @@ class FakeWaha(FakeServer):
         self.api_key = api_key
         self.webhook_secret = webhook_secret
         self.sessions = {}  # name → {"status": …, "config": …}
+        self.files = {}  # path → (bytes, mimetype)
         super().__init__()
+
+    def add_file(self, data, mimetype, session="default"):
+        """A received media as WAHA keeps it: ``/api/files/{session}/{name}``;
+        returns its URL."""
+        extension = mimetype.rsplit("/", 1)[-1]
+        path = f"/api/files/{session}/{uuid.uuid4().hex[:20].upper()}.{extension}"
+        self.files[path] = (data, mimetype)
+        return self.url + path
 
     def handle(self, record):
         if self.api_key and record.headers.get("X-Api-Key") != self.api_key:
             return 401, {"message": "Unauthorized", "statusCode": 401}, None
+        if record.method == "GET" and record.path in self.files:
+            data, mimetype = self.files[record.path]
+            return 200, data, {"Content-Type": mimetype}
         parts = record.path.strip("/").split("/")
         if parts[:1] != ["api"]:
             return 404, {"message": "Not Found"}, None
@@ -557,29 +578,39 @@ class FakeWaha(FakeServer):
             "payload": payload,
         }
 
-    def message_event(self, number, body, name="", message_id=None, session="default"):
+    def message_event(
+        self,
+        number,
+        body,
+        name="",
+        message_id=None,
+        session="default",
+        media_url=None,
+        mimetype="image/png",
+        timestamp=None,
+    ):
+        """An inbound message; ``media_url`` (e.g. from ``add_file``) makes it a
+        media message."""
         chat_id = number.lstrip("+") + "@c.us"
-        return self.event(
-            "message",
-            {
-                "id": message_id or f"false_{chat_id}_{uuid.uuid4().hex[:20].upper()}",
-                "timestamp": int(time.time()),
-                "from": chat_id,
-                "fromMe": False,
-                "body": body,
-                "hasMedia": False,
-                "_data": {"notifyName": name},
-            },
-            session,
-        )
+        payload = {
+            "id": message_id or f"false_{chat_id}_{uuid.uuid4().hex[:20].upper()}",
+            "timestamp": int(time.time()) if timestamp is None else timestamp,
+            "from": chat_id,
+            "fromMe": False,
+            "body": body,
+            "hasMedia": bool(media_url),
+            "_data": {"notifyName": name},
+        }
+        if media_url:
+            payload["media"] = {"url": media_url, "mimetype": mimetype}
+        return self.event("message", payload, session)
 
-    def ack_event(self, message_id, ack, session="default"):
+    def ack_event(self, message_id, ack, session="default", timestamp=None):
         names = {-1: "ERROR", 1: "SERVER", 2: "DEVICE", 3: "READ", 4: "PLAYED"}
-        return self.event(
-            "message.ack",
-            {"id": message_id, "ack": ack, "ackName": names.get(ack, "PENDING")},
-            session,
-        )
+        payload = {"id": message_id, "ack": ack, "ackName": names.get(ack, "PENDING")}
+        if timestamp is not None:
+            payload["timestamp"] = timestamp
+        return self.event("message.ack", payload, session)
 
     def status_event(self, status, session="default"):
         self.connect(session, status)
@@ -587,8 +618,12 @@ class FakeWaha(FakeServer):
             "session.status", {"name": session, "status": status}, session
         )
 
+    def sign(self, body, secret=None):
+        key = secret or self.webhook_secret
+        return hmac.new(key.encode(), body, hashlib.sha512).hexdigest()
+
     def send_webhook(self, url, payload, secret=None, signature=True):
-        body = json.dumps(payload).encode()
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json"}
         key = secret or self.webhook_secret
         if signature is True and key:
@@ -614,9 +649,19 @@ class FakeFonnte(FakeServer):
     def __init__(self, token="fonnte-token", connected=True):
         self.token = token
         self.connected = connected
+        self.files = {}  # path → (bytes, mimetype)
         super().__init__()
 
+    def add_file(self, data, mimetype):
+        """A media kept on the API host; returns its URL."""
+        path = f"/files/{uuid.uuid4().hex}.{mimetype.rsplit('/', 1)[-1]}"
+        self.files[path] = (data, mimetype)
+        return self.url + path
+
     def handle(self, record):
+        if record.method == "GET" and record.path in self.files:
+            data, mimetype = self.files[record.path]
+            return 200, data, {"Content-Type": mimetype}
         if record.headers.get("Authorization") != self.token:
             return 200, {"status": False, "reason": "invalid token"}, None
         if record.path == "/device" and record.method == "POST":
@@ -649,7 +694,7 @@ class FakeFonnte(FakeServer):
             )
         return 404, {"status": False, "reason": "not found"}, None
 
-    def message_payload(self, number, body, name=""):
+    def message_payload(self, number, body, name="", url="", timestamp=None):
         return {
             "device": "6281100000000",
             "sender": number.lstrip("+"),
@@ -658,13 +703,43 @@ class FakeFonnte(FakeServer):
             "member": "",
             "name": name,
             "location": "",
-            "url": "",
+            "url": url,
             "filename": "",
             "extension": "",
             "inboxid": str(uuid.uuid4().int)[:10],
-            "timestamp": int(time.time()),
+            "timestamp": int(time.time()) if timestamp is None else timestamp,
         }
 
-    def send_webhook(self, url, payload):
-        body = json.dumps(payload).encode()
+    def status_payload(self, message_id, state):
+        """A message status webhook (sent, delivered, read, failed)."""
+        return {
+            "device": "6281100000000",
+            "id": message_id,
+            "stateid": uuid.uuid4().hex[:12],
+            "status": state,
+            "state": state,
+        }
+
+    def send_webhook(self, url, payload, encoding="json"):
+        """POST ``payload`` to Odoo as JSON (``encoding="json"``), as an urlencoded
+        form (``"form"``) or as multipart/form-data (``"multipart"``)."""
+        if encoding == "form":
+            return requests.post(url, data=payload, timeout=30)
+        if encoding == "multipart":
+            fields = {key: (None, str(value)) for key, value in payload.items()}
+            return requests.post(url, files=fields, timeout=30)
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         return self.post(url, body, {"Content-Type": "application/json"})
+
+
+# ---------------------------------------------------------------------------
+# Someone else's server
+# ---------------------------------------------------------------------------
+
+
+class FakeAttacker(FakeServer):
+    """A server that is none of the providers: it records who calls it (and
+    with which headers) and answers every GET with a PNG image."""
+
+    def handle(self, record):
+        return 200, png_bytes(), {"Content-Type": "image/png"}

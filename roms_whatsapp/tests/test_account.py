@@ -82,3 +82,16 @@ class TestAccount(WhatsappCase):
             account.write({"name": "Hacked"})
         with self.assertRaises(AccessError):
             self.env["roms.whatsapp.inbound"].with_user(cs).search([])
+
+    def test_webhook_url_of_several_accounts(self):
+        accounts = self.meta_account | self.waha_account | self.fonnte_account
+        rows = accounts.search_read([("id", "in", accounts.ids)], ["webhook_url"])
+        urls = {row["id"]: row["webhook_url"] for row in rows}
+        for account in accounts:
+            self.assertTrue(
+                urls[account.id].endswith(f"/roms/whatsapp/webhook/{account.id}")
+                or urls[account.id].endswith(
+                    f"/roms/whatsapp/webhook/{account.id}?token=fonnte-secret"
+                )
+            )
+        self.assertTrue(urls[self.fonnte_account.id].endswith("?token=fonnte-secret"))

@@ -4,7 +4,11 @@ Docs: docs.fonnte.com — ``POST /send`` with the device token in ``Authorizatio
 and form fields ``target``, ``message`` (and ``file`` for a media); ``POST /device``
 for the device status. Fonnte answers HTTP 200 with ``{"status": false, "reason":
 …}`` on errors. Its webhooks are not signed: the webhook URL carries a secret
-``token`` query parameter that only Fonnte knows.
+``token`` query parameter that only Fonnte knows. They come as JSON or as a form
+(urlencoded or multipart). A media is a ``url`` on Fonnte's storage: since anyone
+who learns the webhook URL can put any URL there, the device token goes only to
+the configured API host, and no private or loopback address is fetched unless it
+is that host.
 """
 
 import hashlib
@@ -12,14 +16,18 @@ import json
 from urllib.parse import parse_qsl
 
 from .wa_provider import (
+    WebhookBodyError,
     WhatsAppEvent,
     WhatsAppProvider,
     WhatsAppProviderError,
     e164,
-    from_unix,
-    read_limited,
+    is_public_host,
+    load_json,
+    origin,
     secret_equals,
 )
+
+MAX_FORM_FIELDS = 100
 
 STATE_MAP = {
     "sent": "sent",
@@ -89,28 +97,45 @@ class FonnteApi(WhatsAppProvider):
             self.config.get("webhook_secret"), query.get("token") or ""
         )
 
-    def parse_webhook(self, headers, raw_body):
+    def _load_payload(self, headers, raw_body, form):
+        if form is not None:
+            fields = form.to_dict() if hasattr(form, "to_dict") else dict(form)
+            if len(fields) > MAX_FORM_FIELDS:
+                raise ValueError("Too many form fields.")
+            return fields
         content_type = headers.get("Content-Type") or ""
-        if "json" in content_type:
-            data = json.loads(raw_body)
-        else:
-            data = dict(parse_qsl(raw_body.decode()))
+        if "json" in content_type or raw_body.lstrip()[:1] in (b"{", b"["):
+            return load_json(raw_body)
+        return dict(parse_qsl(raw_body.decode(), max_num_fields=MAX_FORM_FIELDS))
+
+    def _webhook_items(self, payload, raw_body):
+        if not isinstance(payload, dict):
+            raise WebhookBodyError("A Fonnte webhook is an object or a form.")
+        # Fonnte gives no stable message id to every plan: the payload's hash
+        # makes a replayed delivery recognisable (the same fields, however encoded)
+        digest = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, default=str).encode()
+        ).hexdigest()[:40]
+        return [(payload, digest)]
+
+    def _parse_item(self, item):
+        data, digest = item
         if "sender" in data:
             sender = data.get("sender") or ""
-            if "@g.us" in sender or data.get("member"):
-                return []  # group chats
-            # Fonnte gives no stable message id to every plan: the payload's hash
-            # makes a replayed delivery recognisable.
+            if not isinstance(sender, (str, int)) or isinstance(sender, bool):
+                raise TypeError("the sender is not text")
+            if "@g.us" in str(sender) or data.get("member"):
+                return None  # group chats
             message_id = data.get("inboxid") or data.get("id")
             if not message_id:
-                message_id = "fonnte-" + hashlib.sha256(raw_body).hexdigest()[:40]
+                message_id = "fonnte-" + digest
             event = WhatsAppEvent(
                 kind="message",
-                provider_message_id=str(message_id),
+                provider_message_id=message_id,
                 number=e164(sender),
                 profile_name=data.get("name") or "",
                 body=data.get("message") or data.get("text") or "",
-                timestamp=from_unix(data.get("timestamp")),
+                timestamp=data.get("timestamp"),
             )
             if data.get("url"):
                 event.media = {
@@ -118,34 +143,41 @@ class FonnteApi(WhatsAppProvider):
                     "mimetype": "",
                     "filename": data.get("filename") or "",
                 }
-            return [event] if event.number else []
+            return event if event.number else None
         if "stateid" in data or "state" in data:
-            status = STATE_MAP.get(str(data.get("state") or data.get("status")).lower())
+            state = data.get("state") or data.get("status")
+            status = STATE_MAP.get(state.lower()) if isinstance(state, str) else None
             if not status or not data.get("id"):
-                return []
-            return [
-                WhatsAppEvent(
-                    kind="status",
-                    provider_message_id=str(data["id"]),
-                    status=status,
-                    error_code="fonnte" if status == "failed" else "",
-                    error_message=str(data.get("reason") or "")
-                    if status == "failed"
-                    else "",
-                )
-            ]
+                return None
+            reason = data.get("reason") if status == "failed" else ""
+            return WhatsAppEvent(
+                kind="status",
+                provider_message_id=data["id"],
+                status=status,
+                error_code="fonnte" if status == "failed" else "",
+                error_message=reason if isinstance(reason, str) else "",
+                timestamp=data.get("timestamp"),
+            )
         if data.get("status") in ("connect", "disconnect"):
             connected = data["status"] == "connect"
-            return [
-                WhatsAppEvent(
-                    kind="session",
-                    state="connected" if connected else "disconnected",
-                    reason="" if connected else "scan_needed",
-                )
-            ]
-        return []
+            return WhatsAppEvent(
+                kind="session",
+                state="connected" if connected else "disconnected",
+                reason="" if connected else "scan_needed",
+            )
+        return None
+
+    def _media_policy(self, url):
+        """The configured API host gets the device token; a public host gets a
+        plain GET; private and loopback addresses are not fetched."""
+        target = origin(url)
+        if not target:
+            return False, False
+        if target == self._base_origin():
+            return True, True
+        if is_public_host(target[1]):
+            return True, False
+        return False, False
 
     def download_media(self, media, max_bytes):
-        response = self._request("GET", media["ref"], stream=True)
-        mimetype = response.headers.get("Content-Type", "").split(";")[0]
-        return read_limited(response, max_bytes), mimetype
+        return self._get_media(media.get("ref") or "", max_bytes)

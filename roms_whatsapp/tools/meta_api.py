@@ -6,16 +6,18 @@ media download ``GET /{version}/{media-id}`` then the returned URL, webhooks sig
 with ``X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app secret>``.
 """
 
-import json
+import re
 
 from .wa_provider import (
+    WebhookBodyError,
     WhatsAppEvent,
     WhatsAppProvider,
     WhatsAppProviderError,
+    as_dict,
+    as_list,
     e164,
-    from_unix,
     hmac_ok,
-    read_limited,
+    origin,
     secret_equals,
 )
 
@@ -38,6 +40,10 @@ STATUS_MAP = {
     "read": "read",
     "failed": "failed",
 }
+#: where the Graph API keeps the media it links to (``GET /{media-id}`` → ``url``);
+#: the download needs the access token
+MEDIA_ORIGINS = {("https", "lookaside.fbsbx.com", 443)}
+MEDIA_ID = re.compile(r"[0-9A-Za-z_-]{1,128}")
 
 
 class MetaCloudApi(WhatsAppProvider):
@@ -163,41 +169,52 @@ class MetaCloudApi(WhatsAppProvider):
             prefix="sha256=",
         )
 
-    def parse_webhook(self, headers, raw_body):
-        payload = json.loads(raw_body)
-        events = []
-        for entry in payload.get("entry") or []:
-            for change in entry.get("changes") or []:
-                value = change.get("value") or {}
-                names = {
-                    c.get("wa_id"): (c.get("profile") or {}).get("name") or ""
-                    for c in value.get("contacts") or []
-                }
-                for message in value.get("messages") or []:
-                    events.append(self._parse_message(message, names))
-                for status in value.get("statuses") or []:
-                    events.append(self._parse_status(status))
-        return [e for e in events if e]
+    def _webhook_items(self, payload, raw_body):
+        if not isinstance(payload, dict):
+            raise WebhookBodyError("A Cloud API webhook is a JSON object.")
+        items = []
+        for entry in as_list(payload.get("entry")):
+            for change in as_list(as_dict(entry).get("changes")):
+                value = as_dict(as_dict(change).get("value"))
+                names = {}
+                for contact in as_list(value.get("contacts")):
+                    contact = as_dict(contact)
+                    if isinstance(contact.get("wa_id"), str):
+                        names[contact["wa_id"]] = as_dict(contact.get("profile")).get(
+                            "name"
+                        )
+                items += [("message", m, names) for m in as_list(value.get("messages"))]
+                items += [("status", s, None) for s in as_list(value.get("statuses"))]
+        return items
+
+    def _parse_item(self, item):
+        kind, value, names = item
+        if not isinstance(value, dict):
+            raise TypeError(f"a {kind} is not an object")
+        if kind == "message":
+            return self._parse_message(value, names)
+        return self._parse_status(value)
 
     def _parse_message(self, message, names):
         kind = message.get("type")
+        sender = message.get("from")
         event = WhatsAppEvent(
             kind="message",
-            provider_message_id=message.get("id") or "",
-            number=e164(message.get("from")),
-            profile_name=names.get(message.get("from"), ""),
-            timestamp=from_unix(message.get("timestamp")),
+            provider_message_id=message.get("id"),
+            number=e164(sender),
+            profile_name=names.get(sender) if isinstance(sender, str) else "",
+            timestamp=message.get("timestamp"),
         )
         if kind == "text":
-            event.body = (message.get("text") or {}).get("body") or ""
+            event.body = as_dict(message.get("text")).get("body") or ""
         elif kind == "button":
-            event.body = (message.get("button") or {}).get("text") or ""
+            event.body = as_dict(message.get("button")).get("text") or ""
         elif kind == "interactive":
-            reply = message.get("interactive") or {}
-            reply = reply.get("button_reply") or reply.get("list_reply") or {}
+            reply = as_dict(message.get("interactive"))
+            reply = as_dict(reply.get("button_reply") or reply.get("list_reply"))
             event.body = reply.get("title") or ""
         elif kind in ("image", "document", "audio", "video", "sticker"):
-            media = message.get(kind) or {}
+            media = as_dict(message.get(kind))
             event.body = media.get("caption") or ""
             event.media = {
                 "ref": media.get("id") or "",
@@ -205,40 +222,60 @@ class MetaCloudApi(WhatsAppProvider):
                 "filename": media.get("filename") or "",
             }
         else:
-            event.body = f"[{kind}]"
+            event.body = f"[{str(kind)[:32]}]"
         if not event.provider_message_id or not event.number:
             return None
         return event
 
     def _parse_status(self, status):
-        state = STATUS_MAP.get(status.get("status"))
+        state = status.get("status")
+        state = STATUS_MAP.get(state) if isinstance(state, str) else None
         if not state or not status.get("id"):
             return None
         event = WhatsAppEvent(
             kind="status",
             provider_message_id=status["id"],
             status=state,
-            timestamp=from_unix(status.get("timestamp")),
+            timestamp=status.get("timestamp"),
         )
-        errors = status.get("errors") or []
+        errors = as_list(status.get("errors"))
         if errors:
-            error = errors[0]
-            event.error_code = str(error.get("code") or "")
-            details = (error.get("error_data") or {}).get("details")
-            event.error_message = error.get("title") or error.get("message") or ""
-            if details and details not in event.error_message:
+            error = as_dict(errors[0])
+            event.error_code = str(error.get("code") or "")[:64]
+            details = as_dict(error.get("error_data")).get("details")
+            message = error.get("title") or error.get("message") or ""
+            event.error_message = message if isinstance(message, str) else ""
+            if isinstance(details, str) and details not in event.error_message:
                 event.error_message = f"{event.error_message}: {details}"
         return event
 
+    def _media_policy(self, url):
+        """The Graph API's own host and Meta's media host, over https, get the
+        access token; nothing else is fetched."""
+        target = origin(url)
+        if target and (target == self._base_origin() or target in MEDIA_ORIGINS):
+            return True, True
+        return False, False
+
     def download_media(self, media, max_bytes):
-        response = self._request("GET", self._path(media["ref"]))
-        info = self._json(response)
-        size = int(info.get("file_size") or 0)
+        media_id = media.get("ref")
+        if not isinstance(media_id, str) or not MEDIA_ID.fullmatch(media_id):
+            raise WhatsAppProviderError(
+                "The media id is not a Cloud API media id.", code="forbidden_host"
+            )
+        info = as_dict(self._json(self._request("GET", self._path(media_id))))
+        try:
+            size = int(info.get("file_size") or 0)
+        except (TypeError, ValueError):
+            size = 0
         if size > max_bytes:
             raise WhatsAppProviderError(
                 f"The file is too large ({size} bytes).", code="too_large"
             )
-        content = self._request("GET", info["url"], stream=True)
-        return read_limited(content, max_bytes), info.get("mime_type") or media.get(
-            "mimetype"
-        )
+        url = info.get("url")
+        if not isinstance(url, str):
+            raise WhatsAppProviderError(
+                "The Cloud API gave no media URL.", code="bad_response"
+            )
+        data, _mimetype = self._get_media(url, max_bytes)
+        return data, info.get("mime_type") or media.get("mimetype")

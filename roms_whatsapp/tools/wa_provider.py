@@ -14,20 +14,54 @@ Normalised webhook events (``WhatsAppEvent``):
   ``timestamp``);
 - ``kind="session"``: the connection of the account changed (``state`` connected or
   disconnected, ``reason``).
+
+Webhook bodies come from strangers until proven otherwise: ``parse_webhook`` refuses
+a body that is not a webhook at all (malformed or deeply nested JSON: ``ValueError``,
+the webhook answers 400), judges every event of a batch on its own (a malformed event
+is logged and skipped, never fails its siblings) and bounds what it keeps
+(``WhatsAppEvent.bounded``): ids are short strings, texts have no control
+characters and a maximum length, provider timestamps are clamped to now ± 1 day.
+
+Credentials go only to the configured base URL: ``_request`` takes paths, never
+full URLs, and follows no redirect. Media are fetched by ``_get_media`` from the
+hosts ``_media_policy`` allows, re-checked at every redirect.
 """
 
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+import re
+import socket
+from dataclasses import asdict, dataclass, field, replace
+from urllib.parse import urljoin, urlsplit
 
 import requests
+
+from odoo.addons.roms_crm.tools.bounds import (
+    CHAT_LENGTH,
+    IDENTIFIER_LENGTH,
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    PHONE_LENGTH,
+    BoundsError,
+    clamp_timestamp,
+    clean_text,
+)
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15
+#: JSON nesting no provider documents anywhere near (Meta's is 7 levels deep)
+MAX_JSON_DEPTH = 32
+MAX_REDIRECTS = 3
+URL_LENGTH = 2048
+CODE_LENGTH = 64
+#: Python strings from JSON may hold lone surrogates ("\ud800"), which neither
+#: UTF-8 nor PostgreSQL accept
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class WhatsAppProviderError(Exception):
@@ -44,6 +78,10 @@ class WhatsAppProviderError(Exception):
 
     def __str__(self):
         return f"[{self.code}] {self.message}" if self.code else self.message
+
+
+class WebhookBodyError(ValueError):
+    """A webhook body that is no webhook of the provider (answered with 400)."""
 
 
 @dataclass
@@ -63,26 +101,171 @@ class WhatsAppEvent:
 
     def to_json(self):
         values = asdict(self)
-        if self.timestamp:
+        if isinstance(self.timestamp, datetime.datetime):
             values["timestamp"] = self.timestamp.strftime("%Y-%m-%d %H:%M:%S")
         return values
 
+    def bounded(self, now):
+        """This event with every value checked and bounded (``now``: a naive UTC
+        datetime). The parsers keep the provider's raw values; this is the one
+        place that judges them.
 
-def from_unix(value):
-    """A naive UTC datetime from a unix timestamp (str or int), or None."""
+        :raises BoundsError: an id that is not a short string, a number or a text
+            of the wrong type.
+        """
+        required_id = self.kind in ("message", "status")
+        values = {
+            "provider_message_id": provider_id(self.provider_message_id, required_id)
+            or "",
+            # a name of the wrong type costs the name, not the message
+            "profile_name": bounded_text(self.profile_name, NAME_LENGTH) or ""
+            if isinstance(self.profile_name, str)
+            else "",
+            "body": bounded_text(self.body, CHAT_LENGTH, multiline=True) or "",
+            "status": bounded_text(self.status, CODE_LENGTH) or "",
+            "error_code": bounded_text(self.error_code, CODE_LENGTH) or "",
+            "error_message": bounded_text(self.error_message, NOTE_LENGTH) or "",
+            "state": bounded_text(self.state, CODE_LENGTH) or "",
+            "reason": bounded_text(self.reason, CODE_LENGTH) or "",
+            "timestamp": clamp_timestamp(self.timestamp, now) if required_id else None,
+        }
+        number = self.number or ""
+        if not isinstance(number, str) or len(number) > PHONE_LENGTH:
+            raise BoundsError("The sender's number is not a phone number.", "number")
+        values["number"] = number
+        if self.kind == "message" and not number:
+            raise BoundsError("The message has no sender.", "number")
+        media = self.media if isinstance(self.media, dict) else {}
+        ref = media.get("ref")
+        if ref:
+            if not isinstance(ref, str) or len(ref) > URL_LENGTH:
+                raise BoundsError("The media reference is not a URL or an id.", "media")
+            values["media"] = {
+                "ref": clean_text(ref, URL_LENGTH) or "",
+                "mimetype": bounded_text(media.get("mimetype"), NAME_LENGTH) or "",
+                "filename": bounded_text(media.get("filename"), NAME_LENGTH) or "",
+            }
+        else:
+            values["media"] = {}
+        return replace(self, **values)
+
+
+def bounded_text(value, limit, multiline=False):
+    """``value`` as clean text (``clean_text``) cut at ``limit`` characters:
+    providers' texts are kept (shortened) rather than refused, a customer's
+    message is not lost for being long. Other types than text are refused."""
+    if value is None or value is False:
+        return False
+    if not isinstance(value, str):
+        raise BoundsError("A text field holds something else than text.")
+    value = _SURROGATES.sub("\ufffd", value[: limit * 2])
     try:
-        return datetime.datetime.fromtimestamp(int(value), datetime.UTC).replace(
-            tzinfo=None
-        )
-    except (TypeError, ValueError, OverflowError):
-        return None
+        return clean_text(value, limit, multiline=multiline)
+    except BoundsError as error:
+        if error.code != "too_long":
+            raise
+    # NFC normalisation may lengthen a text: cut the cleaned text
+    return clean_text(value[:limit], limit * 4, multiline=multiline)[:limit].strip()
+
+
+def provider_id(value, required=True):
+    """A provider's message id: a string (or an integer, as some gateways send
+    them) of at most ``IDENTIFIER_LENGTH`` characters, without control characters."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if value in (None, "") and not required:
+        return ""
+    if not isinstance(value, str) or len(value) > IDENTIFIER_LENGTH:
+        raise BoundsError("The message id is not a short string.", "id")
+    return clean_text(
+        _SURROGATES.sub("\ufffd", value), IDENTIFIER_LENGTH, required=required
+    )
 
 
 def e164(digits):
-    """``6281234`` or ``6281234@c.us`` → ``+6281234`` (providers send bare digits)."""
+    """``6281234`` or ``6281234@c.us`` → ``+6281234`` (providers send bare digits).
+
+    :raises BoundsError: not text nor a number."""
+    if isinstance(digits, int) and not isinstance(digits, bool):
+        digits = str(digits)
+    if digits and not isinstance(digits, str):
+        raise BoundsError("The number is not text.", "number")
     digits = (digits or "").split("@")[0].strip()
     digits = "".join(c for c in digits if c.isdigit())
     return f"+{digits}" if digits else ""
+
+
+def as_dict(value):
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value):
+    """``value`` when it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(raw_body, max_depth=MAX_JSON_DEPTH):
+    """The JSON document of a webhook body.
+
+    :raises ValueError: not UTF-8, not JSON (NaN and Infinity included), numbers
+        of thousands of digits, or nested deeper than ``max_depth``."""
+    try:
+        document = json.loads(raw_body, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise ValueError("The JSON document is nested too deeply.") from error
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > max_depth:
+            raise ValueError("The JSON document is nested too deeply.")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return document
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def origin(url):
+    """``(scheme, host, port)`` of a URL, the port made explicit; None for what
+    is not an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return (
+        parts.scheme,
+        parts.hostname.lower(),
+        port or (443 if parts.scheme == "https" else 80),
+    )
+
+
+def is_public_host(host):
+    """True when every address ``host`` resolves to is a public one (not
+    loopback, private, link-local, reserved…)."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    if not infos:
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            return False
+    return True
 
 
 def hmac_ok(secret, raw_body, signature, algorithm=hashlib.sha256, prefix=""):
@@ -149,8 +332,41 @@ class WhatsAppProvider:
         """True when the webhook request is signed by the provider."""
         raise NotImplementedError
 
-    def parse_webhook(self, headers, raw_body):
-        """Return the list of ``WhatsAppEvent`` of a verified webhook body."""
+    def parse_webhook(self, headers, raw_body, form=None, now=None):
+        """Return the list of bounded ``WhatsAppEvent`` of a verified webhook
+        body (``form``: the parsed fields of a form-encoded body). A malformed
+        event is logged and skipped.
+
+        :raises ValueError: the body is not a webhook of this provider at all."""
+        payload = self._load_payload(headers, raw_body, form)
+        now = now or utc_now()
+        events = []
+        for item in self._webhook_items(payload, raw_body):
+            try:
+                event = self._parse_item(item)
+                if event is not None:
+                    events.append(event.bounded(now))
+            except (ValueError, TypeError, AttributeError, LookupError) as error:
+                _logger.warning(
+                    "%s webhook: an event was skipped (%s: %s)",
+                    self.provider,
+                    type(error).__name__,
+                    str(error)[:200],
+                )
+        return events
+
+    def _load_payload(self, headers, raw_body, form):
+        """The webhook document (JSON by default)."""
+        if form is not None:
+            raise ValueError("This provider sends JSON webhooks.")
+        return load_json(raw_body)
+
+    def _webhook_items(self, payload, raw_body):
+        """The items of a webhook document, each parsed alone by ``_parse_item``."""
+        raise NotImplementedError
+
+    def _parse_item(self, item):
+        """A ``WhatsAppEvent`` (raw values, bounded afterwards) or None."""
         raise NotImplementedError
 
     def download_media(self, media, max_bytes):
@@ -164,16 +380,40 @@ class WhatsAppProvider:
         return {}
 
     def _url(self, path):
+        if not isinstance(path, str) or not path.startswith("/"):
+            # full URLs never get the credentials: media go through _get_media
+            raise WhatsAppProviderError(
+                "Only paths of the provider's API are requested.", code="bad_url"
+            )
         return self.config["base_url"].rstrip("/") + path
 
     def _request(self, method, path, **kwargs):
-        """Send a request; return the response. Transport problems and error
-        statuses become ``WhatsAppProviderError`` (via ``_raise_for_response``)."""
+        """Send a request to ``path`` of the configured base URL, with the
+        credentials; return the response. Redirects are not followed (they would
+        carry the credentials elsewhere). Transport problems and error statuses
+        become ``WhatsAppProviderError`` (via ``_raise_for_response``)."""
         headers = {**self._headers(), **kwargs.pop("headers", {})}
-        url = path if path.startswith("http") else self._url(path)
+        url = self._url(path)
+        response = self._http(method, url, headers, **kwargs)
+        if response.is_redirect:
+            response.close()
+            raise WhatsAppProviderError(
+                "The provider redirected the request elsewhere.", code="redirect"
+            )
+        if response.status_code >= 400:
+            self._raise_for_response(response)
+        return response
+
+    def _http(self, method, url, headers, **kwargs):
+        """One HTTP exchange, redirects not followed; transport errors mapped."""
         try:
             response = requests.request(
-                method, url, headers=headers, timeout=self.timeout, **kwargs
+                method,
+                url,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+                **kwargs,
             )
         except requests.Timeout as error:
             raise WhatsAppProviderError(
@@ -185,9 +425,53 @@ class WhatsAppProvider:
                 code="connection",
                 temporary=True,
             ) from error
-        if response.status_code >= 400:
-            self._raise_for_response(response)
         return response
+
+    def _base_origin(self):
+        return origin(self.config.get("base_url") or "")
+
+    def _media_policy(self, url):
+        """``(allowed, with_credentials)`` for fetching a media at ``url``: by
+        default only from the configured base URL (with the credentials)."""
+        target = origin(url)
+        if target and target == self._base_origin():
+            return True, True
+        return False, False
+
+    def _get_media(self, url, max_bytes):
+        """GET a media at ``url`` where ``_media_policy`` allows it (checked again
+        at every redirect, handled here), refusing more than ``max_bytes``; return
+        ``(bytes, content type)``."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            allowed, with_credentials = self._media_policy(url)
+            if not allowed:
+                raise WhatsAppProviderError(
+                    "The media is not on a host of the provider: not fetched.",
+                    code="forbidden_host",
+                )
+            headers = self._headers() if with_credentials else {}
+            response = self._http("GET", url, headers, stream=True)
+            if response.is_redirect:
+                location = response.headers.get("Location") or ""
+                response.close()
+                url = urljoin(url, location)
+                continue
+            if response.status_code >= 400:
+                self._raise_for_response(response)
+            try:
+                length = int(response.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = 0
+            if length > max_bytes:
+                response.close()
+                raise WhatsAppProviderError(
+                    f"The file is larger than {max_bytes} bytes.", code="too_large"
+                )
+            mimetype = response.headers.get("Content-Type", "").split(";")[0].strip()
+            return read_limited(response, max_bytes), mimetype
+        raise WhatsAppProviderError(
+            "The media is redirected too many times.", code="forbidden_host"
+        )
 
     def _raise_for_response(self, response):
         status = response.status_code

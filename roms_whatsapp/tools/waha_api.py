@@ -10,16 +10,17 @@ with ``X-Webhook-Hmac`` = HMAC-SHA512 of the raw body with the session's HMAC ke
 
 import base64
 import hashlib
-import json
+from urllib.parse import urlsplit
 
 from .wa_provider import (
+    WebhookBodyError,
     WhatsAppEvent,
     WhatsAppProvider,
     WhatsAppProviderError,
+    as_dict,
     e164,
-    from_unix,
     hmac_ok,
-    read_limited,
+    origin,
 )
 
 # session status → (our state, reason)
@@ -37,13 +38,14 @@ WEBHOOK_EVENTS = ["message", "message.ack", "session.status"]
 
 def message_id(message):
     """WAHA engines spell the id differently: a string, ``{"_serialized": …}``
-    (WEBJS) or ``{"key": {"id": …}}`` (NOWEB)."""
+    (WEBJS) or ``{"key": {"id": …}}`` (NOWEB). Whatever else is returned as is
+    (and refused by ``WhatsAppEvent.bounded``)."""
     value = message.get("id")
     if isinstance(value, dict):
         value = value.get("_serialized") or value.get("id")
     if not value and isinstance(message.get("key"), dict):
         value = message["key"].get("id")
-    return str(value or "")
+    return value or ""
 
 
 class WahaApi(WhatsAppProvider):
@@ -63,8 +65,8 @@ class WahaApi(WhatsAppProvider):
     def _send(self, path, payload):
         body = {"session": self.session, **payload}
         response = self._request("POST", path, json=body)
-        sent_id = message_id(self._json(response))
-        if not sent_id:
+        sent_id = message_id(as_dict(self._json(response)))
+        if not isinstance(sent_id, str) or not sent_id:
             raise WhatsAppProviderError(
                 "The gateway answered without a message id.", code="bad_response"
             )
@@ -164,56 +166,75 @@ class WahaApi(WhatsAppProvider):
             algorithm=hashlib.sha512,
         )
 
-    def parse_webhook(self, headers, raw_body):
-        payload = json.loads(raw_body)
+    def _webhook_items(self, payload, raw_body):
+        if not isinstance(payload, dict):
+            raise WebhookBodyError("A WAHA webhook is a JSON object.")
+        return [payload]
+
+    def _parse_item(self, payload):
         if payload.get("session") and payload["session"] != self.session:
-            return []
+            return None
         event = payload.get("event")
-        data = payload.get("payload") or {}
+        data = as_dict(payload.get("payload"))
         if event == "session.status":
+            status = data.get("status")
             state, reason = SESSION_STATES.get(
-                data.get("status"), ("disconnected", "failed")
+                status if isinstance(status, str) else "", ("disconnected", "failed")
             )
-            return [WhatsAppEvent(kind="session", state=state, reason=reason)]
+            return WhatsAppEvent(kind="session", state=state, reason=reason)
         if event == "message.ack":
-            status = ACK_STATES.get(data.get("ack"))
+            ack = data.get("ack")
+            status = ACK_STATES.get(ack) if isinstance(ack, int) else None
             if not status or not message_id(data):
-                return []
-            return [
-                WhatsAppEvent(
-                    kind="status",
-                    provider_message_id=message_id(data),
-                    status=status,
-                    error_code="ack_error" if status == "failed" else "",
-                    error_message="The gateway could not deliver the message."
-                    if status == "failed"
-                    else "",
-                    timestamp=from_unix(data.get("timestamp")),
-                )
-            ]
+                return None
+            return WhatsAppEvent(
+                kind="status",
+                provider_message_id=message_id(data),
+                status=status,
+                error_code="ack_error" if status == "failed" else "",
+                error_message="The gateway could not deliver the message."
+                if status == "failed"
+                else "",
+                timestamp=data.get("timestamp"),
+            )
         if event in ("message", "message.any"):
             sender = data.get("from") or ""
+            if not isinstance(sender, str):
+                raise TypeError("the sender is not text")
             if data.get("fromMe") or not sender.endswith("@c.us"):
-                return []  # our own messages, groups, status broadcasts
+                return None  # our own messages, groups, status broadcasts
             event = WhatsAppEvent(
                 kind="message",
                 provider_message_id=message_id(data),
                 number=e164(sender),
-                profile_name=(data.get("_data") or {}).get("notifyName") or "",
+                profile_name=as_dict(data.get("_data")).get("notifyName") or "",
                 body=data.get("body") or "",
-                timestamp=from_unix(data.get("timestamp")),
+                timestamp=data.get("timestamp"),
             )
-            media = data.get("media") or {}
+            media = as_dict(data.get("media"))
             if data.get("hasMedia") and media.get("url"):
                 event.media = {
                     "ref": media["url"],
                     "mimetype": media.get("mimetype") or "",
                     "filename": media.get("filename") or "",
                 }
-            return [event] if event.provider_message_id else []
-        return []
+            return event if event.provider_message_id else None
+        return None
+
+    def _media_policy(self, url):
+        """Media only from the gateway's own files (``{base}/api/files/…``), with
+        the API key; nothing else is fetched."""
+        target = origin(url)
+        base_path = urlsplit(self.config.get("base_url") or "").path.rstrip("/")
+        if (
+            target
+            and target == self._base_origin()
+            and urlsplit(url).path.startswith(f"{base_path}/api/files/")
+            and ".." not in url
+        ):
+            return True, True
+        return False, False
 
     def download_media(self, media, max_bytes):
-        response = self._request("GET", media["ref"], stream=True)
-        mimetype = response.headers.get("Content-Type", "").split(";")[0]
-        return read_limited(response, max_bytes), media.get("mimetype") or mimetype
+        data, mimetype = self._get_media(media.get("ref") or "", max_bytes)
+        return data, media.get("mimetype") or mimetype
