@@ -24,6 +24,7 @@ class TestBoundsFunctions(BaseCase):
             "baris 1\nbaris 2",
         )
         self.assertFalse(bounds.clean_text("  \x00 ", 20))
+        self.assertEqual(bounds.clean_text("a\ud800b", 20), "a\ufffdb")
         with self.assertRaises(bounds.BoundsError) as caught:
             bounds.clean_text("", 20, "name", required=True)
         self.assertEqual(caught.exception.code, "required")

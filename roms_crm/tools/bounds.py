@@ -31,9 +31,10 @@ CHAT_LENGTH = 4096
 EMAIL_LENGTH = 254  # RFC 5321's path limit
 PHONE_LENGTH = 32
 
-# C0 and C1 control characters and the other invisible troublemakers (lone
-# surrogates cannot reach here: JSON decoding and form parsing reject them). Tab, line
-# feed and carriage return stay in multi-line text.
+# C0 and C1 control characters and the other invisible troublemakers. Tab, line feed
+# and carriage return stay in multi-line text. Lone surrogates (JSON's "\ud800" decodes
+# to one, and PostgreSQL refuses it) become the replacement character.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -72,7 +73,7 @@ def clean_text(
     if not isinstance(value, str):
         raise BoundsError(_lt("%(field)s must be text.", field=label), field)
     pattern = _CONTROL_MULTI_LINE if multiline else _CONTROL_SINGLE_LINE
-    value = pattern.sub("" if multiline else " ", value)
+    value = _SURROGATE.sub("\ufffd", pattern.sub("" if multiline else " ", value))
     # Unicode normalisation keeps look-alike compositions from counting twice.
     value = unicodedata.normalize("NFC", value).strip()
     if not multiline:
