@@ -15,7 +15,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
-from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
+from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES, RomsStageError
 
 _logger = logging.getLogger(__name__)
 
@@ -386,12 +386,17 @@ class RomsApi(models.AbstractModel):
                 "status", "Give a status and/or a tracking_number.", code="required"
             )
         try:
+            # one step of the chain at a time (or cancel before delivered)
             order._roms_set_stage(
                 status or order.roms_stage,
                 comment=comment,
                 tracking_number=tracking,
                 notify=notify,
+                skip=False,
             )
+        except RomsStageError as error:
+            field = "tracking_number" if error.code == "order_closed" else "status"
+            raise RomsApiError(409, error.code, str(error.args[0]), field) from error
         except (UserError, ValidationError) as error:
             raise RomsApiError(
                 409, "invalid_transition", str(error.args[0]), "status"
