@@ -356,7 +356,10 @@ class RomsApi(models.AbstractModel):
             order_vals["note"] = plaintext2html(values["note"])
         order = self.env["sale.order"].create(order_vals)
         if values["status"] != "pending":
-            order._roms_set_stage(values["status"])
+            # the customer's statistics are refreshed once, by the date below
+            order.with_context(
+                roms_defer_customer_stats=bool(values["date_order"])
+            )._roms_set_stage(values["status"])
             if values["date_order"]:
                 # confirming dates the order now: keep the shop's date
                 order.date_order = values["date_order"]

@@ -29,6 +29,9 @@ class RomsStageError(UserError):
         self.code = code
 
 
+# Fields of a confirmed order that its customer's statistics depend on.
+ROMS_STATS_FIELDS = frozenset({"date_order", "partner_id", "currency_rate"})
+
 ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
 
 # The payment status a web shop reports with its order (order API).
@@ -142,6 +145,16 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
+        if ROMS_STATS_FIELDS.isdisjoint(vals):
+            return self._roms_write_stage(vals)
+        # statistics follow edits of confirmed orders: old and new customer
+        counted = self.filtered(lambda o: o.state == "sale")
+        old_customers = counted.partner_id
+        result = self._roms_write_stage(vals)
+        counted._roms_update_customer_stats(old_customers)
+        return result
+
+    def _roms_write_stage(self, vals):
         if "roms_stage" not in vals:
             return super().write(vals)
         previous = {order: order.roms_stage for order in self}
@@ -442,14 +455,16 @@ class SaleOrder(models.Model):
         }
         return action
 
-    def _roms_update_customer_stats(self):
-        """Bring the statistics and segments of these orders' customers up to date,
-        in the same transaction, in a number of queries independent of their
-        order history."""
-        customers = self.partner_id.commercial_partner_id
+    def _roms_update_customer_stats(self, partners=None):
+        """Bring the statistics and segments of these orders' customers (and of
+        ``partners``, e.g. an order's previous customer) up to date, in the same
+        transaction, in a number of queries independent of their order history."""
+        if not (self or partners) or self.env.context.get("roms_defer_customer_stats"):
+            return  # nothing to do, or the caller refreshes them once it is done
+        customers = self.partner_id | (partners or self.env["res.partner"])
+        customers = customers.commercial_partner_id
         customers |= customers.child_ids
         customers.filtered("roms_category")._roms_update_stats()
-
 
     def _roms_demo_fulfil(self, stage, tracking_number=False, transit_days=1):
         """Take demo quotations to a fulfilment stage. Used by demo data only.
