@@ -22,6 +22,7 @@
         "security/roms_security.xml",
         "security/roms_api_security.xml",
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "data/res_country_data.xml",
         "data/res.country.state.csv",
         "data/res.city.csv",

@@ -26,3 +26,4 @@ from . import test_portal_refund_review_tour
 from . import test_api_integration
 from . import test_stage_machine
 from . import test_stats_follow_edits
+from . import test_multi_company
