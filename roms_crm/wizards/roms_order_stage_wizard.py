@@ -22,6 +22,7 @@ class RomsOrderStageWizard(models.TransientModel):
     )
 
     is_correction = fields.Boolean(
+        string="Correction",
         compute="_compute_is_correction",
         help="The move leaves the fulfilment chain (e.g. back from Delivered): only "
         "a ROMS administrator may make it, with a reason kept in the history.",
