@@ -2,7 +2,7 @@
     "name": "ROMS CRM",
     "summary": "Repeat-order CRM for Indonesian online shops: customers, segments, "
     "orders, messaging and the reseller portal",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -22,6 +22,7 @@
         "security/roms_security.xml",
         "security/roms_api_security.xml",
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "data/res_country_data.xml",
         "data/res.country.state.csv",
         "data/res.city.csv",

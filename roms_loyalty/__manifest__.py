@@ -12,6 +12,7 @@
     "depends": ["roms_crm", "sale_loyalty"],
     "data": [
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "wizards/roms_loyalty_backfill_views.xml",
         "views/loyalty_program_views.xml",
         "views/loyalty_history_views.xml",

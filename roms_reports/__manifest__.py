@@ -13,6 +13,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "data/roms_city_alias_data.xml",
         "views/roms_wizard_views.xml",
         "views/roms_report_views.xml",

@@ -97,8 +97,13 @@ class ApiOrders(Case):
         # audiences (broadcasts, statistics)
         user.partner_id.roms_category = False
         self.uid = user.id
+        integrations = env["roms.api.integration"].with_context(active_test=False)
+        integration = integrations.search(
+            [("name", "=", "ROMS bench")]
+        ) or integrations.create({"name": "ROMS bench", "source_names": BENCH_SOURCE})
         self.key = (
-            env["res.users.apikeys"].with_user(user).sudo()._generate(None, "bench", None)
+            env["res.users.apikeys"].with_user(user).sudo()
+            ._roms_generate(integration, "bench")
         )
         env.cr.execute(
             """SELECT p.id, p.roms_whatsapp_number FROM res_partner p

@@ -192,9 +192,16 @@ class RomsOrderApi(http.Controller):
     def _roms_api_error(self, error):
         request.env.cr.rollback()
         request.env.invalidate_all()
+        if error.after_rollback:
+            try:
+                error.after_rollback()
+            except Exception:
+                _logger.exception("ROMS order API: could not record a refused call")
         headers = []
         if error.status == 429:
-            headers.append(("Retry-After", str(int(RATE_WINDOW_SECONDS))))
+            if error.retry_after is None:
+                error.retry_after = int(RATE_WINDOW_SECONDS)
+            headers.append(("Retry-After", str(error.retry_after)))
         if error.status == 401:
             headers.append(("WWW-Authenticate", 'Bearer realm="roms"'))
         return request.make_json_response(
@@ -205,8 +212,15 @@ class RomsOrderApi(http.Controller):
         """Authenticate the request, switch to the key's user, apply the rate
         limit; return the ``roms.api`` model in that user's environment."""
         authorization = request.httprequest.headers.get("Authorization")
-        uid = request.env["roms.api"].sudo()._roms_api_authenticate(authorization)
+        # Odoo puts X-Forwarded-For here when it runs with --proxy-mode
+        address = request.httprequest.remote_addr or ""
+        uid, integration_id = (
+            request.env["roms.api"]
+            .sudo()
+            ._roms_api_authenticate(authorization, address)
+        )
         request.update_env(user=uid, su=False)
+        request.update_context(roms_api_integration_id=integration_id)
         api = request.env["roms.api"]
         key = authorization.split(None, 1)[1].strip()
         bucket = (request.db, hashlib.sha256(key.encode()).hexdigest())

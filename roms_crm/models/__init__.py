@@ -14,6 +14,7 @@ from . import roms_refund_request_line
 from . import sale_order_line
 from . import roms_api
 from . import roms_product_review
+from . import roms_api_integration
 from . import res_users_apikeys
 from . import stock_move
 from . import roms_message

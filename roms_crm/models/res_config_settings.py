@@ -161,6 +161,14 @@ class ResConfigSettings(models.TransientModel):
         help="A larger unit price or amount is refused.",
     )
 
+    roms_api_invalid_key_per_minute = fields.Integer(
+        string="Invalid API Keys per Minute",
+        config_parameter="roms_crm.api_invalid_key_per_minute",
+        default=20,
+        help="A client address that sends more invalid API keys in a minute gets "
+        "429 Too Many Requests until the minute is over. 0 means no limit.",
+    )
+
     @api.constrains("roms_limit_date_min")
     def _check_roms_limit_date_min(self):
         for settings in self:

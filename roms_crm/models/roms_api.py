@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, plaintext2html
 
-from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
+from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES, RomsStageError
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ API_STATUSES_CREATE = ("pending", "processed", "shipped", "delivered")
 API_STATUSES_PATCH = ("pending", "processed", "shipped", "delivered", "cancelled")
 MAX_ID_LENGTH = 128
 MAX_LINES = 500
+INVALID_KEYS_PER_MINUTE = 20
 
 
 class RomsApiError(Exception):
@@ -35,11 +36,14 @@ class RomsApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+        self.after_rollback = None  # what the controller runs after the rollback
+        self.retry_after = None  # seconds, with 429
 
     def to_dict(self):
-        return {
-            "error": {"code": self.code, "message": self.message, "field": self.field}
-        }
+        error = {"code": self.code, "message": self.message, "field": self.field}
+        if self.retry_after is not None:
+            error["retry_after"] = self.retry_after
+        return {"error": error}
 
 
 def _invalid(field, message, code="invalid"):
@@ -55,31 +59,171 @@ class RomsApi(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_api_authenticate(self, authorization):
-        """Return the id of the user of the Bearer API key in ``authorization``
-        (an ``Authorization`` header value), or raise 401/403."""
+    def _roms_api_authenticate(self, authorization, address=None):
+        """Authenticate the Bearer API key in ``authorization`` (an
+        ``Authorization`` header value) called from client ``address``.
+
+        :return: (user id, ``roms.api.integration`` id) of the key
+        :raise RomsApiError: 429 when this address sent too many invalid keys in
+            the last minute, 401 for an invalid key (counted for its address),
+            403 for a user outside the API group, a key of no integration or an
+            address the integration does not allow (logged on the integration).
+        """
+        if address:
+            self._roms_api_check_failures(address)
         match = re.fullmatch(
             r"\s*Bearer\s+(\S+)\s*", authorization or "", re.IGNORECASE
         )
         if not match:
-            raise RomsApiError(
-                401,
-                "unauthorized",
+            raise self._roms_api_failure(
+                address,
                 "Missing or malformed Authorization header: use 'Bearer <API key>'.",
             )
-        uid = self.env["res.users.apikeys"]._check_credentials(
-            scope="rpc", key=match.group(1)
+        uid, integration_id = self.env["res.users.apikeys"]._roms_check_key(
+            match.group(1)
         )
         if not uid:
-            raise RomsApiError(
-                401, "unauthorized", "Invalid, expired or revoked API key."
+            raise self._roms_api_failure(
+                address, "Invalid, expired or revoked API key."
             )
         user = self.env["res.users"].sudo().browse(uid)
         if not self._roms_api_user_allowed(user):
             raise RomsApiError(
                 403, "forbidden", "This API key's user may not use the order API."
             )
-        return uid
+        integration = (
+            self.env["roms.api.integration"].sudo().browse(integration_id).exists()
+        )
+        if not integration.active:
+            raise RomsApiError(
+                403,
+                "no_integration",
+                "This API key belongs to no active integration: create keys from "
+                "ROMS › Integrations.",
+            )
+        if address is not None and not integration._roms_address_allowed(address):
+            error = RomsApiError(
+                403,
+                "forbidden_address",
+                f"This integration does not accept calls from {address}.",
+            )
+            error.after_rollback = lambda: self._roms_api_in_new_cursor(
+                "roms.api.integration", integration.id, "_roms_log_refused", address
+            )
+            raise error
+        return uid, integration.id
+
+    @api.model
+    def _roms_api_in_new_cursor(self, model, res_id, method, *args):
+        """Run ``method`` on a record in a transaction of its own, committed at
+        once: what a refused request records must survive its rollback."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            getattr(env[model].browse(res_id), method)(*args)
+
+    # Invalid keys: counted per client address in one-minute windows, in the
+    # database so that all workers share the count.
+
+    @api.model
+    def _roms_api_failures_per_minute(self):
+        return max(
+            self.env["roms.bounds"]._param(
+                "roms_crm.api_invalid_key_per_minute", INVALID_KEYS_PER_MINUTE
+            ),
+            0,
+        )
+
+    @api.model
+    def _roms_api_check_failures(self, address):
+        """Raise 429 while ``address`` is over the invalid-key limit (one
+        indexed read; nothing is written for valid requests)."""
+        limit = self._roms_api_failures_per_minute()
+        if not limit:
+            return
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT count, CEIL(EXTRACT(EPOCH FROM window_start
+                          + interval '60 seconds' - (now() at time zone 'utc')))
+                     FROM roms_api_auth_failure WHERE address = %s""",
+                address[:64],
+            )
+        )
+        if rows and rows[0][0] >= limit and rows[0][1] > 0:
+            error = RomsApiError(
+                429,
+                "rate_limited",
+                "Too many invalid API keys from this address: wait and retry.",
+            )
+            error.retry_after = int(rows[0][1])
+            raise error
+
+    @api.model
+    def _roms_api_failure(self, address, message):
+        """A 401 that counts against ``address`` once the request is rolled back."""
+        error = RomsApiError(401, "unauthorized", message)
+        if address:
+            error.after_rollback = lambda: self._roms_api_in_new_cursor(
+                "roms.api", False, "_roms_api_record_failure", address
+            )
+        return error
+
+    @api.model
+    def _roms_api_record_failure(self, address):
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO roms_api_auth_failure AS f (address, window_start, count)
+                   VALUES (%(address)s, now() at time zone 'utc', 1)
+                   ON CONFLICT (address) DO UPDATE SET
+                   count = CASE WHEN f.window_start
+                                     <= EXCLUDED.window_start - interval '60 seconds'
+                                THEN 1 ELSE f.count + 1 END,
+                   window_start = CASE WHEN f.window_start
+                                     <= EXCLUDED.window_start - interval '60 seconds'
+                                THEN EXCLUDED.window_start ELSE f.window_start END""",
+                address=address[:64],
+            )
+        )
+
+    # Integrations: each key reads and changes only the orders of its sources
+
+    @api.model
+    def _roms_api_integration(self):
+        """The integration of the calling key (empty for internal callers, which
+        are not restricted)."""
+        return (
+            self.env["roms.api.integration"]
+            .sudo()
+            .browse(self.env.context.get("roms_api_integration_id"))
+        )
+
+    @api.model
+    def _roms_api_source(self, source):
+        """The source of a request: one of the integration's (403
+        ``forbidden_source`` otherwise), its first one when none is given."""
+        integration = self._roms_api_integration()
+        if not integration:
+            return source
+        sources = integration._roms_sources()
+        if not source:
+            return sources[0]
+        if source not in sources:
+            raise RomsApiError(
+                403,
+                "forbidden_source",
+                f"This API key's integration may not use the source {source!r}.",
+                "source",
+            )
+        return source
+
+    @api.model
+    def _roms_api_source_domain(self, source):
+        """Orders of ``source`` (all of the integration's sources when none)."""
+        integration = self._roms_api_integration()
+        if source:
+            return [("roms_source", "=", self._roms_api_source(source))]
+        if integration:
+            return [("roms_source", "in", integration._roms_sources())]
+        return []
 
     @api.model
     def _roms_api_user_allowed(self, user):
@@ -118,9 +262,10 @@ class RomsApi(models.AbstractModel):
     @api.model
     def _roms_api_find(self, external_id, source=None):
         """The order of ``external_id`` (and ``source`` when given), or 404/409."""
-        domain = [("roms_external_id", "=", external_id)]
-        if source:
-            domain.append(("roms_source", "=", source))
+        domain = [
+            ("roms_external_id", "=", external_id),
+            *self._roms_api_source_domain(source),
+        ]
         orders = self.env["sale.order"].search(domain, limit=2)
         if not orders:
             raise RomsApiError(
@@ -149,7 +294,10 @@ class RomsApi(models.AbstractModel):
         if not isinstance(payload, dict):
             raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
         external_id = self._roms_api_identifier(payload, "external_id", required=True)
-        source = self._roms_api_identifier(payload, "source") or "api"
+        source = (
+            self._roms_api_source(self._roms_api_identifier(payload, "source") or False)
+            or "api"
+        )
         Order = self.env["sale.order"]
         existing = Order.search(
             [("roms_external_id", "=", external_id), ("roms_source", "=", source)],
@@ -208,7 +356,10 @@ class RomsApi(models.AbstractModel):
             order_vals["note"] = plaintext2html(values["note"])
         order = self.env["sale.order"].create(order_vals)
         if values["status"] != "pending":
-            order._roms_set_stage(values["status"])
+            # the customer's statistics are refreshed once, by the date below
+            order.with_context(
+                roms_defer_customer_stats=bool(values["date_order"])
+            )._roms_set_stage(values["status"])
             if values["date_order"]:
                 # confirming dates the order now: keep the shop's date
                 order.date_order = values["date_order"]
@@ -238,12 +389,17 @@ class RomsApi(models.AbstractModel):
                 "status", "Give a status and/or a tracking_number.", code="required"
             )
         try:
+            # one step of the chain at a time (or cancel before delivered)
             order._roms_set_stage(
                 status or order.roms_stage,
                 comment=comment,
                 tracking_number=tracking,
                 notify=notify,
+                skip=False,
             )
+        except RomsStageError as error:
+            field = "tracking_number" if error.code == "order_closed" else "status"
+            raise RomsApiError(409, error.code, str(error.args[0]), field) from error
         except (UserError, ValidationError) as error:
             raise RomsApiError(
                 409, "invalid_transition", str(error.args[0]), "status"
@@ -477,6 +633,13 @@ class RomsApiKeyWizard(models.TransientModel):
         help="The user the web shop acts as. Add users to the ROMS API group in "
         "Settings › Users.",
     )
+    integration_id = fields.Many2one(
+        "roms.api.integration",
+        string="Integration",
+        required=True,
+        default=lambda self: self.env.context.get("default_integration_id"),
+        help="The key reads and changes only this integration's orders.",
+    )
     name = fields.Char(
         string="Description",
         required=True,
@@ -503,7 +666,7 @@ class RomsApiKeyWizard(models.TransientModel):
             self.env["res.users.apikeys"]
             .with_user(self.user_id)
             .sudo()
-            ._generate(None, self.name, self.expiration_date)
+            ._roms_generate(self.integration_id, self.name, self.expiration_date)
         )
         return {
             "type": "ir.actions.act_window",

@@ -26,3 +26,8 @@ class RomsOrderStageHistory(models.Model):
     comment = fields.Text(help="E.g. the courier and tracking number.")
     tracking_number = fields.Char()
     customer_notified = fields.Boolean()
+    is_correction = fields.Boolean(
+        string="Correction",
+        help="A ROMS administrator corrected the stage outside the fulfilment "
+        "chain; the comment gives the reason.",
+    )

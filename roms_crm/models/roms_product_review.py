@@ -47,7 +47,7 @@ class RomsProductReview(models.Model):
     order_id = fields.Many2one(
         "sale.order", index="btree_not_null", ondelete="set null"
     )
-    company_id = fields.Many2one(related="order_id.company_id")
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
 
     _sql_constraints = [
         (

@@ -13,6 +13,25 @@ ROMS_STAGES = [
 ]
 
 
+# The fulfilment chain: each stage's next one. Cancelling is possible from every
+# stage before delivered; delivered and cancelled are final (Odoo's "Set to
+# Quotation" reopens a cancelled order as pending). Other moves are corrections.
+ROMS_STAGE_CHAIN = ("pending", "processed", "shipped", "delivered")
+ROMS_OPEN_STAGES = ("pending", "processed", "shipped")
+
+
+class RomsStageError(UserError):
+    """A stage move or tracking change the fulfilment rules refuse; ``code`` is
+    the order API's error code."""
+
+    def __init__(self, message, code="invalid_transition"):
+        super().__init__(message)
+        self.code = code
+
+
+# Fields of a confirmed order that its customer's statistics depend on.
+ROMS_STATS_FIELDS = frozenset({"date_order", "partner_id", "currency_rate"})
+
 ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
 
 # The payment status a web shop reports with its order (order API).
@@ -124,11 +143,27 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        if "roms_tracking_number" in vals:
+            self._roms_check_tracking_change(vals["roms_tracking_number"])
+        if ROMS_STATS_FIELDS.isdisjoint(vals):
+            return self._roms_write_stage(vals)
+        # statistics follow edits of confirmed orders: old and new customer
+        counted = self.filtered(lambda o: o.state == "sale")
+        old_customers = counted.partner_id
+        result = self._roms_write_stage(vals)
+        counted._roms_update_customer_stats(old_customers)
+        return result
+
+    def _roms_write_stage(self, vals):
         if "roms_stage" not in vals:
             return super().write(vals)
         previous = {order: order.roms_stage for order in self}
         if vals["roms_stage"] == "delivered" and "roms_delivered_date" not in vals:
             vals = dict(vals, roms_delivered_date=fields.Datetime.now())
+        leaving = self.filtered(lambda o: o.roms_stage == "delivered")
+        if vals["roms_stage"] != "delivered" and leaving:
+            # reminders count from delivery: an order no longer delivered has none
+            super(SaleOrder, leaving).write({"roms_delivered_date": False})
         result = super().write(vals)
         for old_stage, orders in self.grouped(lambda o: previous[o]).items():
             orders.filtered(lambda o, s=old_stage: o.roms_stage != s)._roms_log_stage(
@@ -149,38 +184,115 @@ class SaleOrder(models.Model):
                     "comment": context.get("roms_stage_comment"),
                     "tracking_number": context.get("roms_stage_tracking_number"),
                     "customer_notified": bool(context.get("roms_stage_notify")),
+                    "is_correction": bool(context.get("roms_stage_correction")),
                 }
                 for order in self
             ]
         )
 
-    def _roms_set_stage(
-        self, stage, comment=False, tracking_number=False, notify=False
-    ):
-        """Move these orders to a fulfilment stage, the one way to do it by hand,
-        from the portal or from the API.
+    def _roms_check_tracking_change(self, tracking_number):
+        """Tracking numbers change only on open orders (not delivered, not
+        cancelled): raise otherwise."""
+        for order in self:
+            if order.roms_stage not in ROMS_OPEN_STAGES and (
+                tracking_number or False
+            ) != (order.roms_tracking_number or False):
+                raise RomsStageError(
+                    self.env._(
+                        "Order %(order)s is %(stage)s: its tracking number can no "
+                        "longer change.",
+                        order=order.name,
+                        stage=dict(
+                            self._fields["roms_stage"]._description_selection(self.env)
+                        )[order.roms_stage],
+                    ),
+                    code="order_closed",
+                )
 
-        Confirms pending quotations moved forward and cancels through Odoo for
-        "cancelled", so Odoo's state stays consistent. Records the change in the
-        history with the comment, and notifies the customer when asked.
-        """
-        if stage not in dict(ROMS_STAGES):
-            raise UserError(
-                self.env._("Unknown fulfilment stage %(stage)s.", stage=stage)
-            )
+    def _roms_stage_allowed(self, stage, skip=True):
+        """Whether this order may move to ``stage`` without a correction: the
+        next stage of the chain (any later one with ``skip``), cancelled before
+        delivered, or its current stage (nothing to do)."""
+        self.ensure_one()
+        current = self.roms_stage
+        if stage == current:
+            return True
+        if current not in ROMS_OPEN_STAGES:
+            return False
+        if stage == "cancelled":
+            return True
+        position = ROMS_STAGE_CHAIN.index(current)
+        later = ROMS_STAGE_CHAIN[position + 1 :]
+        return stage in (later if skip else later[:1])
+
+    def _roms_check_stage_moves(self, stage, skip=True, correction=False):
+        """Raise :class:`RomsStageError` for an order that may not move to
+        ``stage``. ``correction`` (a reason) lets a ROMS administrator make any
+        other move, except out of cancelled (Odoo's "Set to Quotation" does)."""
+        labels = dict(self._fields["roms_stage"]._description_selection(self.env))
         for order in self:
             if order.roms_stage == "cancelled" and stage != "cancelled":
-                raise UserError(
+                raise RomsStageError(
                     self.env._(
                         "Order %(order)s is cancelled: set it back to a quotation "
                         "before moving it on.",
                         order=order.name,
                     )
                 )
+            if order._roms_stage_allowed(stage, skip=skip):
+                continue
+            if correction and (
+                self.env.su or self.env.user.has_group("roms_crm.group_roms_admin")
+            ):
+                continue
+            raise RomsStageError(
+                self.env._(
+                    "Order %(order)s cannot go from %(current)s to %(stage)s: the "
+                    "stages follow Pending → Processed → Shipped → Delivered, and "
+                    "an order can be cancelled until it is delivered. A ROMS "
+                    "administrator can correct a stage with a reason.",
+                    order=order.name,
+                    current=labels[order.roms_stage],
+                    stage=labels[stage],
+                )
+            )
+
+    def _roms_set_stage(
+        self,
+        stage,
+        comment=False,
+        tracking_number=False,
+        notify=False,
+        skip=True,
+        correction=False,
+    ):
+        """Move these orders to a fulfilment stage, the one way to do it by hand,
+        from the portal or from the API.
+
+        Only moves of the fulfilment chain are allowed (see
+        :meth:`_roms_stage_allowed`; ``skip=False`` allows one step forward at a
+        time, as the API does); with ``correction`` a ROMS administrator may make
+        any other move, and the comment (the reason) is required. Confirms pending
+        quotations moved forward and cancels through Odoo for "cancelled", so
+        Odoo's state stays consistent. Records the change in the history with
+        the comment, and notifies the customer when asked.
+        """
+        if stage not in dict(ROMS_STAGES):
+            raise UserError(
+                self.env._("Unknown fulfilment stage %(stage)s.", stage=stage)
+            )
+        if correction and not (comment or "").strip():
+            raise UserError(
+                self.env._("Give the reason for correcting the fulfilment stage.")
+            )
+        self._roms_check_stage_moves(stage, skip=skip, correction=correction)
+        if tracking_number:
+            self._roms_check_tracking_change(tracking_number)
         context = {
             "roms_stage_comment": comment or False,
             "roms_stage_tracking_number": tracking_number or False,
             "roms_stage_notify": notify,
+            "roms_stage_correction": bool(correction),
         }
         orders = self.with_context(**context)
         if tracking_number:
@@ -196,6 +308,7 @@ class SaleOrder(models.Model):
                     roms_stage_comment=False,
                     roms_stage_tracking_number=False,
                     roms_stage_notify=False,
+                    roms_stage_correction=False,
                 ).action_confirm()
         orders.filtered(lambda o: o.roms_stage != stage).write({"roms_stage": stage})
         if notify:
@@ -342,11 +455,14 @@ class SaleOrder(models.Model):
         }
         return action
 
-    def _roms_update_customer_stats(self):
-        """Bring the statistics and segments of these orders' customers up to date,
-        in the same transaction, in a number of queries independent of their
-        order history."""
-        customers = self.partner_id.commercial_partner_id
+    def _roms_update_customer_stats(self, partners=None):
+        """Bring the statistics and segments of these orders' customers (and of
+        ``partners``, e.g. an order's previous customer) up to date, in the same
+        transaction, in a number of queries independent of their order history."""
+        if not (self or partners) or self.env.context.get("roms_defer_customer_stats"):
+            return  # nothing to do, or the caller refreshes them once it is done
+        customers = self.partner_id | (partners or self.env["res.partner"])
+        customers = customers.commercial_partner_id
         customers |= customers.child_ids
         customers.filtered("roms_category")._roms_update_stats()
 

@@ -23,3 +23,7 @@ from . import test_reminder_rules
 from . import test_broadcast
 from . import test_reseller_portal
 from . import test_portal_refund_review_tour
+from . import test_api_integration
+from . import test_stage_machine
+from . import test_stats_follow_edits
+from . import test_multi_company

@@ -142,5 +142,8 @@ def make_order(env, partner, product, qty=1, price=None, stage="processed"):
     )
     order.action_confirm()
     if stage != "processed":
-        order._roms_set_stage(stage)
+        # a confirmed order back at Pending is an administrator's correction
+        order._roms_set_stage(
+            stage, comment="Test fixture", correction=stage == "pending"
+        )
     return order

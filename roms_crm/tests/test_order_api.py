@@ -21,9 +21,16 @@ class TestOrderApi(HttpCase):
         cls.cs_user = new_test_user(
             cls.env, "roms_api_cs", groups="base.group_user,roms_crm.group_roms_cs"
         )
+        cls.integration = cls.env["roms.api.integration"].create(
+            {"name": "Toko Test", "source_names": "woocommerce, shopify"}
+        )
         Keys = cls.env["res.users.apikeys"]
-        cls.key = Keys.with_user(cls.api_user).sudo()._generate(None, "test", None)
-        cls.cs_key = Keys.with_user(cls.cs_user).sudo()._generate(None, "test", None)
+        cls.key = (
+            Keys.with_user(cls.api_user).sudo()._roms_generate(cls.integration, "test")
+        )
+        cls.cs_key = (
+            Keys.with_user(cls.cs_user).sudo()._roms_generate(cls.integration, "test")
+        )
         cls.kopi, cls.gula = cls.env["product.product"].create(
             [
                 {
@@ -275,7 +282,7 @@ class TestOrderApi(HttpCase):
             self.env["res.users.apikeys"]
             .with_user(self.api_user)
             .sudo()
-            ._generate(None, "revoked", None)
+            ._roms_generate(self.integration, "revoked")
         )
         response = self._call("GET", "/api/v1/orders/none", key=key)
         self.assertError(response, 404, "not_found", "external_id")
@@ -363,7 +370,13 @@ class TestOrderApi(HttpCase):
         wizard = (
             self.env["roms.api.key.wizard"]
             .with_user(admin)
-            .create({"user_id": self.api_user.id, "name": "Shopify"})
+            .create(
+                {
+                    "integration_id": self.integration.id,
+                    "user_id": self.api_user.id,
+                    "name": "Shopify",
+                }
+            )
         )
         action = wizard.action_generate()
         key = action["context"]["default_key"]

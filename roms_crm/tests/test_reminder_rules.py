@@ -134,7 +134,10 @@ class TestReminderRules(ReminderCommon):
     def test_not_reminded_when_cancelled(self):
         order = self._delivered_order()
         with freeze_time(day(2)):
-            order._roms_set_stage("cancelled")
+            # out of Delivered: an administrator's correction, with its reason
+            order._roms_set_stage(
+                "cancelled", comment="Returned by the customer", correction=True
+            )
         self.assertFalse(self._run(day(14)))
 
     def test_not_reminded_when_refunded(self):

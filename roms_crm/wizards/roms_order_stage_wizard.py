@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..models.sale_order import ROMS_STAGES
 
@@ -21,6 +21,22 @@ class RomsOrderStageWizard(models.TransientModel):
         help="Send the customer a message about the new stage, with the comment.",
     )
 
+    is_correction = fields.Boolean(
+        string="Correction",
+        compute="_compute_is_correction",
+        help="The move leaves the fulfilment chain (e.g. back from Delivered): only "
+        "a ROMS administrator may make it, with a reason kept in the history.",
+    )
+
+    @api.depends("order_ids", "stage")
+    def _compute_is_correction(self):
+        for wizard in self:
+            wizard.is_correction = bool(wizard.stage) and any(
+                not order._roms_stage_allowed(wizard.stage)
+                for order in wizard.order_ids
+                if order.roms_stage != "cancelled"
+            )
+
     def action_apply(self):
         self.ensure_one()
         self.order_ids._roms_set_stage(
@@ -28,5 +44,6 @@ class RomsOrderStageWizard(models.TransientModel):
             comment=self.comment,
             tracking_number=self.tracking_number,
             notify=self.notify,
+            correction=self.is_correction,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -9,3 +9,4 @@ from . import test_top_customers
 from . import test_ui
 from . import test_xlsx
 from . import test_reminder_funnel
+from . import test_multi_company
