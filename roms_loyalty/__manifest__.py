@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "wizards/roms_loyalty_backfill_views.xml",
+        "wizards/roms_loyalty_adjust_views.xml",
         "views/loyalty_program_views.xml",
         "views/loyalty_history_views.xml",
         "views/res_partner_views.xml",
