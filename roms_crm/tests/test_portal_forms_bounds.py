@@ -197,8 +197,12 @@ class TestResellerFormBounds(ResellerPortalCommon):
         self.assertEqual(line.product_uom_qty, 2)
 
     def test_ids_beyond_the_database_range_are_not_found(self):
-        response = self.url_open("/my/catalog?category=99999999999999999999")
-        self.assertEqual(response.status_code, 200)
+        for category in ("99999999999999999999", "²"):
+            response = self.url_open(f"/my/catalog?category={category}")
+            self.assertEqual(response.status_code, 200)
+        self._post("/my/catalog/cart/add", **{f"qty_{self.coffee.id}": "1"})
+        response = self._post("/my/catalog/cart/line", line_id="²", qty="1")
+        self.assertEqual(response.status_code, 404)
         response = self._post("/my/catalog/cart/add", qty_99999999999999999999="1")
         self.assertEqual(response.status_code, 404)
         response = self._post(
