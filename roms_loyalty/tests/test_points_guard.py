@@ -39,7 +39,8 @@ class TestPointsGuard(_Users, RomsLoyaltyCase):
         wizard = (
             self.env["roms.loyalty.adjust"]
             .with_user(user)
-            .create({"card_id": card.id, "amount": amount, "reason": reason})
+            .with_context(default_card_id=card.id)
+            .create({"amount": amount, "reason": reason})
         )
         return wizard.action_apply()
 
@@ -112,6 +113,20 @@ class TestPointsGuard(_Users, RomsLoyaltyCase):
             set(lines.mapped("description")), {"Salah input", "Kompensasi telat kirim"}
         )
         self.assertLedgerMatches(self.customer)
+
+    def test_admin_adjusts_from_the_customer_form_even_without_a_card(self):
+        action = self.reseller.with_user(self.admin_user).action_roms_adjust_points()
+        wizard = (
+            self.env["roms.loyalty.adjust"]
+            .with_user(self.admin_user)
+            .with_context(action["context"])
+            .create({"amount": 15, "reason": "Hadiah pembukaan"})
+        )
+        self.assertEqual(wizard.program_id, self.program)
+        wizard.action_apply()
+        self.assertEqual(self._points(self.reseller), 15)
+        self.assertEqual(self._card(self.reseller).history_ids.roms_reason, "adjust")
+        self.assertLedgerMatches(self.reseller)
 
     def test_adjustment_is_bounded_and_needs_a_reason(self):
         card = self._give_points(self.customer, 10)

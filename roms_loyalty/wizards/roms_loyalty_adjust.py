@@ -19,15 +19,21 @@ class RomsLoyaltyAdjust(models.TransientModel):
     _name = "roms.loyalty.adjust"
     _description = "Adjust Loyalty Points"
 
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    program_id = fields.Many2one(
+        "loyalty.program",
+        string="Program",
+        required=True,
+        domain=[("program_type", "=", "loyalty")],
+    )
     card_id = fields.Many2one(
         "loyalty.card",
         string="Card",
-        required=True,
-        readonly=True,
-        domain=[("program_id.program_type", "=", "loyalty")],
+        compute="_compute_card_id",
+        store=True,
+        readonly=False,
+        help="The customer's card of the program; made when they have none yet.",
     )
-    partner_id = fields.Many2one(related="card_id.partner_id", string="Customer")
-    program_id = fields.Many2one(related="card_id.program_id", string="Program")
     balance = fields.Float(related="card_id.points", string="Current Balance")
     amount = fields.Float(
         string="Points",
@@ -50,6 +56,42 @@ class RomsLoyaltyAdjust(models.TransientModel):
                     vals["reason"], len(vals["reason"]) + 1
                 )
         return super().create(vals_list)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        card = self.env["loyalty.card"].browse(values.get("card_id"))
+        if card:
+            values.setdefault("partner_id", card.partner_id.id)
+            values.setdefault("program_id", card.program_id.id)
+        elif values.get("partner_id") and not values.get("program_id"):
+            cards = self.env["loyalty.card"].search(
+                [
+                    ("partner_id", "=", values["partner_id"]),
+                    ("program_id.program_type", "=", "loyalty"),
+                ]
+            )
+            programs = cards.program_id or self.env["loyalty.program"].search(
+                [("program_type", "=", "loyalty")]
+            )
+            if len(programs) == 1:
+                values["program_id"] = programs.id
+        return values
+
+    @api.depends("partner_id", "program_id")
+    def _compute_card_id(self):
+        for wizard in self:
+            wizard.card_id = (
+                self.env["loyalty.card"].search(
+                    [
+                        ("partner_id", "=", wizard.partner_id.id),
+                        ("program_id", "=", wizard.program_id.id),
+                    ],
+                    limit=1,
+                )
+                if wizard.partner_id and wizard.program_id
+                else False
+            )
 
     @api.depends("balance", "amount")
     def _compute_new_balance(self):
@@ -90,8 +132,27 @@ class RomsLoyaltyAdjust(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        if not self.program_id.roms_managed:
+            raise UserError(self.env._("Only ROMS loyalty cards are adjusted here."))
         card = self.card_id.sudo()
-        if not card.program_id.roms_managed:
+        if not card:
+            card = (
+                self.env["loyalty.card"]
+                .sudo()
+                .with_context(loyalty_no_mail=True)
+                .create(
+                    {
+                        "partner_id": self.partner_id.id,
+                        "program_id": self.program_id.id,
+                        "points": 0,
+                    }
+                )
+            )
+        if (
+            card.partner_id != self.partner_id
+            or card.program_id != self.program_id
+            or not card.program_id.roms_managed
+        ):
             raise UserError(self.env._("Only ROMS loyalty cards are adjusted here."))
         if not self.env["loyalty.card"]._roms_points_admin():
             raise UserError(self.env._("Only an administrator adjusts points."))
