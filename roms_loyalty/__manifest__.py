@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "wizards/roms_loyalty_backfill_views.xml",
+        "wizards/roms_loyalty_adjust_views.xml",
         "views/loyalty_program_views.xml",
         "views/loyalty_history_views.xml",
         "views/res_partner_views.xml",

@@ -5,6 +5,8 @@ from odoo.tools import float_compare
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
+from ..tools import bounds
+
 
 class RomsRefundPortal(CustomerPortal):
     @http.route(
@@ -30,12 +32,13 @@ class RomsRefundPortal(CustomerPortal):
         if isinstance(error, str):
             return self._roms_refund_redirect(order_sudo, refund_error=error)
         quantities = error
+        reason = bounds.clean_text(reason, bounds.NOTE_LENGTH, multiline=True)
         try:
             with request.env.cr.savepoint():
                 request.env["roms.refund.request"].sudo().create(
                     {
                         "order_id": order_sudo.id,
-                        "reason": reason.strip(),
+                        "reason": reason,
                         "source": "portal",
                         "requested_by_id": request.env.user.id,
                         "line_ids": [
@@ -67,26 +70,32 @@ class RomsRefundPortal(CustomerPortal):
             or order_sudo.roms_stage != "delivered"
         ):
             return "order"
-        if not (reason or "").strip():
-            return "reason"
+        try:
+            if not bounds.clean_text(reason, bounds.NOTE_LENGTH, multiline=True):
+                return "reason"
+        except bounds.BoundsError:
+            return "reason_length"
         lines = order_sudo._roms_product_lines()
         quantities = {}
+        Bounds = request.env["roms.bounds"]
         for line in lines:
-            raw = (post.get(f"qty_{line.id}") or "").strip()
-            if not raw:
+            raw = post.get(f"qty_{line.id}")
+            if not isinstance(raw, str) or not raw.strip():
                 continue
+            # finite, above zero, within the maximum, whole for Units; 0 skips
             try:
-                quantity = float(raw.replace(",", "."))
-            except ValueError:
+                number = bounds.finite_number(raw, parse=True)
+                if not number:
+                    continue
+                quantity = Bounds._check_quantity(number, line.product_uom)
+            except bounds.BoundsError:
                 return "quantity"
             if (
-                quantity < 0
-                or float_compare(quantity, line.roms_refundable_qty, precision_digits=6)
+                float_compare(quantity, line.roms_refundable_qty, precision_digits=6)
                 > 0
             ):
                 return "quantity"
-            if quantity:
-                quantities[line] = quantity
+            quantities[line] = quantity
         if not quantities:
             return "lines"
         return quantities

@@ -10,10 +10,10 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
+from ..tools import bounds
+
 CATALOG_PAGE_SIZE = 12
-# Largest quantity one form may ask for a product: beyond is a typing error.
-MAX_QTY = 100000
-NOTE_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = bounds.NOTE_LENGTH
 
 
 class _OverStock(Exception):
@@ -109,18 +109,19 @@ class RomsResellerPortal(CustomerPortal):
             return "low"
         return "available"
 
-    def _roms_parse_qty(self, raw):
-        """A quantity typed in a form, or None when it is not a valid one."""
-        raw = (raw or "").strip().replace(",", ".")
-        if not raw:
+    def _roms_parse_qty(self, raw, uom=None):
+        """A quantity typed in a form, or None when it is not a valid one: the
+        shared bounds (finite, at most the maximum, whole for Units); empty or
+        0 is 0."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             return 0.0
         try:
-            qty = float(raw)
-        except ValueError:
+            number = bounds.finite_number(raw, parse=True)
+            if not number:
+                return 0.0
+            return request.env["roms.bounds"]._check_quantity(number, uom)
+        except bounds.BoundsError:
             return None
-        if not 0 <= qty <= MAX_QTY:
-            return None
-        return qty
 
     # ------------------------------------------------------------------
     # Home page tiles and breadcrumbs
@@ -159,7 +160,7 @@ class RomsResellerPortal(CustomerPortal):
                 [categ.id for (categ,) in Template._read_group(domain, ["categ_id"])]
             )
         )
-        category_id = int(category) if str(category).isdigit() else 0
+        category_id = bounds.record_id(category)
         if category_id and category_id in categories.ids:
             domain = domain + [("categ_id", "=", category_id)]
         else:
@@ -266,7 +267,7 @@ class RomsResellerPortal(CustomerPortal):
     def _roms_cart_line(self, lines, line_id):
         """The line of id ``line_id`` (a form value) among ``lines`` of the cart;
         404 when there is none."""
-        line_id = int(line_id) if str(line_id).isdigit() else 0
+        line_id = bounds.record_id(line_id)
         line = lines.filtered(lambda l: l.id == line_id)
         if not line:
             raise NotFound()
@@ -296,11 +297,19 @@ class RomsResellerPortal(CustomerPortal):
         for key, value in post.items():
             if not key.startswith("qty_"):
                 continue
-            product_id = key[4:]
-            if not product_id.isdigit():
+            product_id = bounds.record_id(key[4:])
+            if not product_id:
                 raise NotFound()
-            raw[int(product_id)] = self._roms_parse_qty(value)
+            raw[product_id] = value
         products = self._roms_catalog_products(raw)
+        # a quantity valid for the product's unit (whole for Units)
+        raw = {
+            product_id: self._roms_parse_qty(
+                value,
+                next((p.uom_id for p in products if p.id == product_id), None),
+            )
+            for product_id, value in raw.items()
+        }
         back = "/my/catalog?" + urlencode(
             {key: post[key] for key in ("search", "category") if post.get(key)}
         )
@@ -364,7 +373,7 @@ class RomsResellerPortal(CustomerPortal):
         self._roms_reseller()
         cart = self._roms_cart()
         line = self._roms_cart_line(cart._roms_product_lines(), line_id)
-        qty = self._roms_parse_qty(qty)
+        qty = self._roms_parse_qty(qty, line.product_uom)
         if qty is None:
             return request.redirect("/my/catalog/cart?roms_error=quantity")
         if not qty:
@@ -394,7 +403,7 @@ class RomsResellerPortal(CustomerPortal):
         cart = self._roms_cart()
         if not cart:
             raise NotFound()
-        address_id = int(address_id) if str(address_id).isdigit() else 0
+        address_id = bounds.record_id(address_id)
         address = self._roms_delivery_addresses(reseller).filtered(
             lambda a: a.id == address_id
         )
@@ -406,8 +415,9 @@ class RomsResellerPortal(CustomerPortal):
         # Products taken out of the catalogue since they were added are not sold.
         if lines.product_id - self._roms_available(lines.product_id):
             return request.redirect("/my/catalog/cart?roms_error=unavailable")
-        note = (note or "").strip()
-        if len(note) > NOTE_MAX_LENGTH:
+        try:
+            note = bounds.clean_text(note, NOTE_MAX_LENGTH, multiline=True) or ""
+        except bounds.BoundsError:
             return request.redirect("/my/catalog/cart?roms_error=note")
         settings = self._roms_settings()
         over = cart._roms_over_stock_lines()

@@ -4,7 +4,9 @@ from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
-REVIEW_MAX_LENGTH = 2000
+from ..tools import bounds
+
+REVIEW_MAX_LENGTH = bounds.NOTE_LENGTH
 
 
 class RomsReviewPortal(CustomerPortal):
@@ -38,13 +40,13 @@ class RomsReviewPortal(CustomerPortal):
         result = self._roms_review_check(order_sudo, product_id, rating, text)
         if isinstance(result, str):
             return self._roms_review_redirect(order_sudo, review_error=result)
-        product, rating_value = result
+        product, rating_value, text = result
         request.env["roms.product.review"].sudo().create(
             {
                 "product_tmpl_id": product.id,
                 "partner_id": request.env.user.partner_id.id,
                 "rating": rating_value,
-                "text": (text or "").strip() or False,
+                "text": text,
                 "order_id": order_sudo.id,
                 "source": "portal",
                 "state": "pending",
@@ -61,7 +63,8 @@ class RomsReviewPortal(CustomerPortal):
         )
 
     def _roms_review_check(self, order_sudo, product_id, rating, text):
-        """Return an error code, or (product template, rating) when valid."""
+        """Return an error code, or (product template, rating, text) when
+        valid."""
         user = request.env.user
         if (
             order_sudo.partner_id.commercial_partner_id != user.commercial_partner_id
@@ -70,10 +73,8 @@ class RomsReviewPortal(CustomerPortal):
         ):
             return "order"
         products = order_sudo._roms_product_lines().product_id.product_tmpl_id
-        try:
-            product = products.filtered(lambda p: p.id == int(product_id))
-        except (TypeError, ValueError):
-            product = products.browse()
+        product_id = bounds.record_id(product_id)
+        product = products.filtered(lambda p: p.id == product_id)
         if not product:
             return "product"
         try:
@@ -82,7 +83,10 @@ class RomsReviewPortal(CustomerPortal):
             return "rating"
         if not 1 <= rating_value <= 5:
             return "rating"
-        if len((text or "").strip()) > REVIEW_MAX_LENGTH:
+        try:
+            # control characters out, at most 2,000 characters
+            text = bounds.clean_text(text, REVIEW_MAX_LENGTH, multiline=True)
+        except bounds.BoundsError:
             return "text"
         if (
             request.env["roms.product.review"]
@@ -96,4 +100,4 @@ class RomsReviewPortal(CustomerPortal):
             )
         ):
             return "duplicate"
-        return product, rating_value
+        return product, rating_value, text

@@ -168,6 +168,43 @@ class ResConfigSettings(models.TransientModel):
         help="A client address that sends more invalid API keys in a minute gets "
         "429 Too Many Requests until the minute is over. 0 means no limit.",
     )
+    roms_import_max_unpacked_mb = fields.Integer(
+        string="Largest Unpacked Workbook (MB)",
+        config_parameter="roms_crm.import_max_unpacked_mb",
+        default=50,
+        help="An uploaded workbook whose parts unpack to more than this is refused "
+        "before it is read.",
+    )
+    roms_import_max_ratio = fields.Integer(
+        string="Largest Compression Ratio",
+        config_parameter="roms_crm.import_max_ratio",
+        default=100,
+        help="A workbook part (above 1 MB unpacked) packed more tightly than this is "
+        "refused as a zip bomb.",
+    )
+    roms_import_max_rows = fields.Integer(
+        string="Most Customer Rows per Import",
+        config_parameter="roms_crm.customer_import_max_rows",
+        default=100000,
+        help="Non-empty rows; larger files must be split.",
+    )
+    roms_import_max_raw_rows = fields.Integer(
+        string="Most Rows per Sheet (Blank Included)",
+        config_parameter="roms_crm.import_max_raw_rows",
+        default=200000,
+        help="Blank rows count too: a sheet with more rows is refused.",
+    )
+    roms_import_max_columns = fields.Integer(
+        string="Most Columns per Sheet",
+        config_parameter="roms_crm.import_max_columns",
+        default=50,
+    )
+    roms_import_max_cell_length = fields.Integer(
+        string="Longest Cell (Characters)",
+        config_parameter="roms_crm.import_max_cell_length",
+        default=1000,
+        help="A longer cell is a row error.",
+    )
 
     @api.constrains("roms_limit_date_min")
     def _check_roms_limit_date_min(self):

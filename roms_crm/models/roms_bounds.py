@@ -13,6 +13,13 @@ DEFAULTS = {
     "roms_crm.limit_date_future_days": 365,
     "roms_crm.limit_max_quantity": 100000.0,
     "roms_crm.limit_max_price": 10_000_000_000.0,
+    # Excel imports: checked on the file's parts before anything is parsed
+    "roms_crm.import_max_unpacked_mb": 50,
+    "roms_crm.import_max_ratio": 100,
+    "roms_crm.customer_import_max_rows": 100000,
+    "roms_crm.import_max_raw_rows": 200000,
+    "roms_crm.import_max_columns": 50,
+    "roms_crm.import_max_cell_length": 1000,
 }
 
 

@@ -23,12 +23,15 @@ import xlsxwriter
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext, plaintext2html
 from odoo.tools.misc import clean_context, formatLang, split_every
 from odoo.tools.translate import LazyTranslate
+
+from ..tools import bounds
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -213,11 +216,59 @@ def _parse_date(value):
     return None
 
 
+class BadCell:
+    """A cell that cannot be imported as it is (a formula error, a formula
+    without a stored value, a text beyond the cell limit): a row error."""
+
+    __slots__ = ("message", "text")
+
+    def __init__(self, message, text):
+        self.message = message
+        self.text = text[:200]
+
+    def __str__(self):
+        return self.text
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's worksheet parser, reading stored values, that also marks a
+    formula without a stored value (``data_type`` "f"): read alone, such a cell
+    looks empty."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["data_type"] = "f"
+        return cell
+
+
+def _filled(cell):
+    """Whether a parsed cell holds anything: a value, or a formula."""
+    return cell["data_type"] == "f" or bool(_cell_text(cell["value"]))
+
+
+# Text limits (characters) of the imported columns, after control characters are
+# stripped; the notes may span lines.
+TEXT_LIMITS = {
+    "name": bounds.NAME_LENGTH,
+    "mobile": bounds.PHONE_LENGTH,
+    "email": bounds.EMAIL_LENGTH,
+    "street": 256,
+    "instagram": bounds.IDENTIFIER_LENGTH,
+    "tiktok": bounds.IDENTIFIER_LENGTH,
+    "facebook": bounds.IDENTIFIER_LENGTH,
+    "notes": bounds.NOTE_LENGTH,
+}
+# Parts of a workbook this small are never refused for their compression ratio.
+RATIO_MIN_SIZE = 1 << 20
+
+
 # What openpyxl raises on a file that is not a readable .xlsx.
 UNREADABLE_FILE = (
     zipfile.BadZipFile,
     InvalidFileException,
-    KeyError,
+    LookupError,  # a shared string index out of range, a missing part
+    ArithmeticError,
     OSError,
     ValueError,
     TypeError,
@@ -450,12 +501,52 @@ class RomsCustomerImport(models.Model):
             for lang in ("en_US", "id_ID", self.env.lang or "en_US")
         }
 
-    def _roms_open_sheet(self):
+    def _roms_import_limits(self):
+        """The import limits of the settings, each at least 1."""
+        param = self.env["roms.bounds"]._param
+        return {
+            key: max(param(f"roms_crm.{key}"), 1)
+            for key in (
+                "import_max_unpacked_mb",
+                "import_max_ratio",
+                "customer_import_max_rows",
+                "import_max_raw_rows",
+                "import_max_columns",
+                "import_max_cell_length",
+            )
+        }
+
+    def _roms_check_archive(self, content, limits):
+        """Refuse a workbook whose parts unpack beyond the limits (a zip bomb)
+        before openpyxl reads any of them: the sizes a zip declares are those
+        Python's zipfile stops at."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                parts = archive.infolist()
+        except UNREADABLE_FILE as error:
+            raise ImportFileError(self._roms_unreadable_message()) from error
+        limit = limits["import_max_unpacked_mb"] * (1 << 20)
+        total = sum(part.file_size for part in parts)
+        too_packed = any(
+            part.file_size > RATIO_MIN_SIZE
+            and part.file_size > limits["import_max_ratio"] * max(part.compress_size, 1)
+            for part in parts
+        )
+        if total > limit or too_packed:
+            raise ImportFileError(
+                self.env._(
+                    "The file unpacks to more than %(size)s MB or is packed "
+                    "unusually tightly: it is refused. Save the customers alone "
+                    "in a new workbook, or split it into smaller files.",
+                    size=limits["import_max_unpacked_mb"],
+                )
+            )
+
+    def _roms_open_sheet(self, content, data_only=True):
         """The customers sheet of the uploaded file, read-only."""
-        content = base64.b64decode(self.with_context(bin_size=False).file or b"")
         try:
             workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
+                io.BytesIO(content), read_only=True, data_only=data_only
             )
         except UNREADABLE_FILE as error:
             raise ImportFileError(self._roms_unreadable_message()) from error
@@ -465,6 +556,7 @@ class RomsCustomerImport(models.Model):
             workbook.worksheets[0] if workbook.worksheets else None,
         )
         if sheet is None:
+            workbook.close()
             raise ImportFileError(self.env._("The file has no sheet."))
         sheet.reset_dimensions()
         return workbook, sheet
@@ -477,26 +569,117 @@ class RomsCustomerImport(models.Model):
 
     def _roms_read_rows(self):
         """Yield ``(header cells, {column index: column key})``, then ``(row
-        number, {column key: cell value})`` for every non-empty row."""
-        workbook, sheet = self._roms_open_sheet()
+        number, {column key: cell value})`` for every non-empty row.
+
+        The file is refused (``ImportFileError``) when its parts unpack too big,
+        when it has more rows (blank ones included) or columns than the limits.
+        A formula error, a formula without a stored value and a text longer than
+        the cell limit come as a ``BadCell``. The sheet is parsed once, cell by
+        cell: a cell far to the right costs no more than any other."""
+        limits = self._roms_import_limits()
+        content = base64.b64decode(self.with_context(bin_size=False).file or b"")
+        self._roms_check_archive(content, limits)
+        max_columns = limits["import_max_columns"]
+        max_raw_rows = limits["import_max_raw_rows"]
+        max_length = limits["import_max_cell_length"]
+        workbook, sheet = self._roms_open_sheet(content)
+        source = None
         try:
-            rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-            header = next(rows, (1, ()))[1]
-            columns = self._roms_map_header(header)
-            yield header, columns
-            for row_number, values in rows:
-                if not any(_cell_text(value) for value in values):
+            source = sheet._get_source()
+            parser = _CellParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+            )
+            columns = None
+            last = 0
+            for row_number, cells in parser.parse():
+                if row_number > max_raw_rows:
+                    raise ImportFileError(
+                        self.env._(
+                            "The sheet has more than %(max)s rows, blank rows "
+                            "included: delete the blank rows or split it into "
+                            "smaller files.",
+                            max=bounds._num(max_raw_rows),
+                        )
+                    )
+                if row_number <= last:
+                    continue  # rows out of order: the first one counts
+                last = row_number
+                filled = [cell for cell in cells if _filled(cell)]
+                if any(cell["column"] > max_columns for cell in filled):
+                    raise ImportFileError(
+                        self.env._(
+                            "The sheet has more than %(max)s columns: keep only "
+                            "the columns of the template.",
+                            max=max_columns,
+                        )
+                    )
+                if columns is None:
+                    header = [None] * (
+                        max((cell["column"] for cell in filled), default=0)
+                        if row_number == 1
+                        else 0
+                    )
+                    if row_number == 1:
+                        for cell in filled:
+                            header[cell["column"] - 1] = cell["value"]
+                    header = tuple(header)
+                    columns = self._roms_map_header(header)
+                    yield header, columns
+                    if row_number == 1:
+                        continue
+                if not filled:
                     continue
+                by_column = {cell["column"]: cell for cell in filled}
                 yield (
                     row_number,
                     {
-                        key: values[index]
+                        key: self._roms_cell(by_column.get(index + 1), max_length)
                         for index, key in columns.items()
-                        if index < len(values)
                     },
                 )
+            if columns is None:
+                yield (), self._roms_map_header(())
         finally:
+            if source is not None:
+                source.close()
             workbook.close()
+
+    def _roms_cell(self, cell, max_length):
+        """The value of one parsed cell, or a ``BadCell`` explaining why it
+        cannot be imported."""
+        if cell is None:
+            return None
+        value = cell["value"]
+        if cell["data_type"] == "e":
+            return BadCell(
+                self.env._(
+                    "The cell holds a formula error (%(error)s): enter the value "
+                    "itself.",
+                    error=value,
+                ),
+                str(value),
+            )
+        if cell["data_type"] == "f":
+            return BadCell(
+                self.env._(
+                    "The cell holds a formula without a stored value: enter the "
+                    "value itself, or open and save the file in Excel."
+                ),
+                "",
+            )
+        if isinstance(value, str) and len(value) > max_length:
+            return BadCell(
+                self.env._(
+                    "The cell is too long: at most %(max)s characters.",
+                    max=bounds._num(max_length),
+                ),
+                value,
+            )
+        return value
 
     def _roms_map_header(self, header):
         """{column index: column key} for the header row; errors for unknown,
@@ -614,11 +797,7 @@ class RomsCustomerImport(models.Model):
         """Check each row on its own. Return ``[(row number, parsed values)]`` and
         the column letters ``{column key: letter}``; append an error dict to
         ``errors`` for each bad cell."""
-        max_rows = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_crm.customer_import_max_rows", 100000)
-        )
+        max_rows = self._roms_import_limits()["customer_import_max_rows"]
         reader = self._roms_read_rows()
         try:
             _header, columns = next(reader)
@@ -630,7 +809,7 @@ class RomsCustomerImport(models.Model):
                         self.env._(
                             "The file has more than %(max)s rows: split it into "
                             "smaller files.",
-                            max=max_rows,
+                            max=bounds._num(max_rows),
                         )
                     )
         except UNREADABLE_FILE as error:
@@ -651,6 +830,7 @@ class RomsCustomerImport(models.Model):
             ),
             "gender_labels": self._roms_selection_labels("roms_gender"),
             "today": fields.Date.context_today(self),
+            "labels": labels,
         }
         progress = _Progress(self, len(raw_rows), self.env._("Checking rows"))
 
@@ -677,15 +857,13 @@ class RomsCustomerImport(models.Model):
         """The values of one row, ``raw`` (column key: cell value), checked on
         their own; ``error(column key, message)`` reports a bad cell."""
         _ = self.env._
-        text = {
-            key: _cell_text(value, keep_lines=key == "notes")
-            for key, value in raw.items()
-        }
+        text, refused = self._roms_row_texts(raw, check, error)
         vals = {key: text[key] for key in TEXT_FIELDS if text.get(key)}
-        if not vals.get("name"):
+        if not vals.get("name") and "name" not in refused:
             error("name", _("The name is required."))
         if not text.get("mobile"):
-            error("mobile", _("The mobile/WhatsApp number is required."))
+            if "mobile" not in refused:
+                error("mobile", _("The mobile/WhatsApp number is required."))
         else:
             try:
                 vals["mobile"] = self.env["res.partner"]._roms_normalize_phone(
@@ -724,20 +902,75 @@ class RomsCustomerImport(models.Model):
             else:
                 error("zip", _("A postal code has five digits."))
         if text.get("join_date"):
-            join_date = _parse_date(raw["join_date"])
-            if not join_date:
-                error(
-                    "join_date",
-                    _("Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."),
-                )
-            elif join_date > check["today"]:
-                error("join_date", _("The join date is in the future."))
-            else:
+            join_date = self._roms_check_join_date(raw["join_date"], check, error)
+            if join_date:
                 vals["join_date"] = join_date
         if text.get("notes"):
             vals["notes"] = text["notes"]
         self._roms_resolve_region(text, vals, check["regions"], error)
         return vals
+
+    def _roms_check_join_date(self, value, check, error):
+        """The join date of a cell, within the shop's date window and not in
+        the future; None (and a row error) otherwise."""
+        _ = self.env._
+        join_date = _parse_date(value)
+        if not join_date:
+            error(
+                "join_date",
+                _("Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."),
+            )
+            return None
+        if join_date > check["today"]:
+            error("join_date", _("The join date is in the future."))
+            return None
+        try:
+            self.env["roms.bounds"]._check_datetime(
+                join_date, "join_date", label=check["labels"]["join_date"]
+            )
+        except bounds.BoundsError as exc:
+            error("join_date", str(exc))
+            return None
+        return join_date
+
+    def _roms_row_texts(self, raw, check, error):
+        """``(texts, refused keys)`` of a row: the cells that cannot be imported
+        (``BadCell``) and the texts out of the shared bounds are row errors,
+        the others are cleaned of control characters."""
+        refused = set()
+        for key, value in raw.items():
+            if isinstance(value, BadCell):
+                error(key, value.message)
+                refused.add(key)
+        text = {
+            key: _cell_text(value, keep_lines=key == "notes")
+            for key, value in raw.items()
+            if key not in refused
+        }
+        self._roms_bound_texts(text, check["labels"], error, refused)
+        return text, refused
+
+    def _roms_bound_texts(self, text, labels, error, refused):
+        """The shared bounds on the texts of a row, in place: control characters
+        out, lengths within limits; a text out of bounds is a row error."""
+        for key, limit in TEXT_LIMITS.items():
+            if not text.get(key):
+                continue
+            try:
+                text[key] = (
+                    bounds.clean_text(
+                        text[key],
+                        limit,
+                        key,
+                        multiline=key == "notes",
+                        label=labels[key],
+                    )
+                    or ""
+                )
+            except bounds.BoundsError as exc:
+                error(key, str(exc))
+                refused.add(key)
+                text[key] = ""
 
     @api.model
     def _roms_selection_aliases(self, fname):
@@ -1212,7 +1445,10 @@ class RomsCustomerImport(models.Model):
         _ = self.env._
         regions = self._roms_region_index()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(
+            output,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         required = workbook.add_format(
             {"bold": True, "bg_color": "#FCE4D6", "border": 1}
@@ -1345,7 +1581,10 @@ class RomsCustomerImport(models.Model):
         self.ensure_one()
         _ = self.env._
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(
+            output,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         errors_by_row = defaultdict(list)
@@ -1359,8 +1598,10 @@ class RomsCustomerImport(models.Model):
             header = [_cell_text(value) for value in header]
             while header and not header[-1]:
                 header.pop()
-            fix.write_row(0, 0, header, bold)
-            fix.write(0, len(header), _(ERRORS_HEADER), bold)
+            # everything from the file goes back as text, never as a formula
+            for col, title in enumerate(header):
+                fix.write_string(0, col, title, bold)
+            fix.write_string(0, len(header), _(ERRORS_HEADER), bold)
             index = {key: col for col, key in columns.items()}
             out_row = 1
             for row_number, raw in reader:
@@ -1370,8 +1611,10 @@ class RomsCustomerImport(models.Model):
                     if isinstance(value, datetime.date | datetime.datetime):
                         fix.write_datetime(out_row, index[key], value, date_format)
                     elif value is not None:
-                        fix.write(out_row, index[key], value)
-                fix.write(
+                        fix.write_string(
+                            out_row, index[key], _cell_text(value, keep_lines=True)
+                        )
+                fix.write_string(
                     out_row,
                     len(header),
                     "\n".join(e.message for e in errors_by_row[row_number]),
@@ -1388,17 +1631,13 @@ class RomsCustomerImport(models.Model):
             sheet.write(0, col, title, bold)
             sheet.set_column(col, col, width)
         for row, error in enumerate(self.error_ids, start=1):
-            sheet.write_row(
-                row,
-                0,
-                [
-                    error.row or "",
-                    error.column or "",
-                    error.header or "",
-                    error.value or "",
-                    error.message,
-                ],
-            )
+            if error.row:
+                sheet.write_number(row, 0, error.row)
+            for col, value in enumerate(
+                (error.column, error.header, error.value, error.message), start=1
+            ):
+                if value:
+                    sheet.write_string(row, col, value)
         workbook.close()
         return output.getvalue()
 

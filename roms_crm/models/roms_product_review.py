@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import bounds
+
 REVIEW_STATES = [
     ("pending", "Pending"),
     ("published", "Published"),
@@ -56,6 +58,20 @@ class RomsProductReview(models.Model):
             "This customer has already reviewed this product.",
         ),
     ]
+
+    @api.constrains("text")
+    def _check_text_length(self):
+        """Bounded also over RPC: at most 2,000 characters."""
+        for record in self:
+            try:
+                bounds.clean_text(
+                    record.text,
+                    bounds.NOTE_LENGTH,
+                    multiline=True,
+                    label=self.env._("The review"),
+                )
+            except bounds.BoundsError as error:
+                raise ValidationError(str(error)) from error
 
     @api.constrains("rating")
     def _check_rating(self):

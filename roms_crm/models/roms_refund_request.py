@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from ..tools import bounds
+
 REFUND_STATES = [
     ("requested", "Requested"),
     ("approved", "Approved"),
@@ -97,6 +99,20 @@ class RomsRefundRequest(models.Model):
     # ------------------------------------------------------------------
     # Checks
     # ------------------------------------------------------------------
+
+    @api.constrains("reason")
+    def _check_reason_length(self):
+        """Bounded also over RPC: at most 2,000 characters."""
+        for record in self:
+            try:
+                bounds.clean_text(
+                    record.reason,
+                    bounds.NOTE_LENGTH,
+                    multiline=True,
+                    label=self.env._("The reason"),
+                )
+            except bounds.BoundsError as error:
+                raise ValidationError(str(error)) from error
 
     @api.constrains("order_id")
     def _check_order(self):

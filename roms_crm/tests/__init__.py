@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_bounds
 from . import test_customer_import
+from . import test_customer_import_bounds
 from . import test_customer_stats
 from . import test_i18n
 from . import test_low_stock
@@ -22,6 +23,7 @@ from . import test_message_thank_you
 from . import test_reminder_rules
 from . import test_broadcast
 from . import test_reseller_portal
+from . import test_portal_forms_bounds
 from . import test_portal_refund_review_tour
 from . import test_api_integration
 from . import test_stage_machine

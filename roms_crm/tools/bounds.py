@@ -202,6 +202,21 @@ def _num(value):
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
+# PostgreSQL's ``integer``: a larger id in a query is a database error (a 500).
+MAX_RECORD_ID = 2**31 - 1
+_RECORD_ID = re.compile(r"[0-9]{1,10}")
+
+
+def record_id(value):
+    """A record id from a form or an address: a positive integer within the
+    database's range, or 0 for anything else ("", "abc", "²", "1e3", 10**30)."""
+    text = str(value if value is not None else "").strip()
+    if not _RECORD_ID.fullmatch(text):
+        return 0
+    number = int(text)
+    return number if number <= MAX_RECORD_ID else 0
+
+
 # ---------------------------------------------------------------------------
 # Dates
 # ---------------------------------------------------------------------------

@@ -43,7 +43,15 @@ class RomsCustomerExport(models.TransientModel):
         again. The file is written row by row (constant memory) and the customers
         read in batches."""
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        workbook = xlsxwriter.Workbook(
+            output,
+            # customers' texts stay texts: "=HYPERLINK(…)" is no formula
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         text_format = workbook.add_format({"num_format": "@"})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -147,7 +147,13 @@ class RomsOrderExportWizard(models.TransientModel):
 
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(
-            output, {"constant_memory": True, "remove_timezone": True}
+            output,
+            {
+                "constant_memory": True,
+                "remove_timezone": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         text_format = workbook.add_format({"num_format": "@"})

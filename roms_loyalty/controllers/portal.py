@@ -4,6 +4,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.roms_crm.controllers.reseller_portal import RomsResellerPortal
+from odoo.addons.roms_crm.tools import bounds
 
 LEDGER_PAGE_SIZE = 40
 
@@ -13,12 +14,13 @@ def redeem_reward(order_sudo, reward_id):
     cannot be, nothing is written, the reason waits in the session for the next
     page (never in the address, where anybody could write any text) and False
     is returned."""
-    try:
-        reward = (
-            request.env["loyalty.reward"].sudo().browse(int(reward_id or 0)).exists()
-        )
-    except ValueError:
-        reward = request.env["loyalty.reward"]
+    # an id within the database's range: "1e9", "²" or 10**30 are no reward
+    reward = (
+        request.env["loyalty.reward"]
+        .sudo()
+        .browse(bounds.record_id(reward_id))
+        .exists()
+    )
     try:
         if not reward:
             raise UserError(request.env._("Choose a reward."))

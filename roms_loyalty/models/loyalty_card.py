@@ -1,5 +1,39 @@
+import contextvars
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
+
 from odoo import api, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+# Points are kept to this many decimals: sums and differences are made in decimal,
+# so that earning then taking back returns a card to exactly its previous balance
+# (a float drifts: 1e11 + 12.34 - 1e11 is not 12.34).
+POINTS_DIGITS = 2
+
+# Set (in this thread only) while a ledger or Odoo loyalty flow changes points.
+# A context key would not do: a client sends any context it likes over RPC.
+_POINTS_FLOW = contextvars.ContextVar("roms_loyalty_points_flow", default=False)
+
+
+@contextmanager
+def points_flow():
+    """Let the code inside change cards' points: the ROMS ledger code and Odoo's
+    own loyalty flows (order confirmation and cancellation, rewards, coupon
+    generation, balance update), which record their changes themselves."""
+    token = _POINTS_FLOW.set(True)
+    try:
+        yield
+    finally:
+        _POINTS_FLOW.reset(token)
+
+
+def add_points(balance, delta):
+    """``balance + delta`` in decimal, rounded to ``POINTS_DIGITS``."""
+    total = Decimal(repr(float(balance or 0.0))) + Decimal(repr(float(delta or 0.0)))
+    return float(
+        total.quantize(Decimal(1).scaleb(-POINTS_DIGITS), rounding=ROUND_HALF_UP)
+    )
 
 
 class LoyaltyCard(models.Model):
@@ -7,16 +41,69 @@ class LoyaltyCard(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("points") for vals in vals_list):
+            self._roms_check_points_access()
         cards = super().create(vals_list)
         self.env["res.partner"].invalidate_model(["roms_loyalty_points"])
         return cards
 
     def write(self, vals):
+        if "points" in vals:
+            self._roms_check_points_access()
         result = super().write(vals)
         if {"points", "partner_id", "program_id"} & set(vals):
             # the customer's total is computed from the cards, not stored
             self.env["res.partner"].invalidate_model(["roms_loyalty_points"])
         return result
+
+    @api.model
+    def _roms_points_admin(self):
+        """Users who may set a card's points directly: ROMS administrators and
+        system administrators (and code running as superuser)."""
+        user = self.env.user
+        return (
+            self.env.su
+            or user._is_system()
+            or user.has_group("roms_crm.group_roms_admin")
+        )
+
+    @api.model
+    def _roms_check_points_access(self):
+        """Points change only through the ledger code and Odoo's own loyalty flows
+        (``points_flow``), or by an administrator: a CS agent or an API user
+        writing ``points`` over RPC is refused."""
+        if _POINTS_FLOW.get() or self._roms_points_admin():
+            return
+        raise AccessError(
+            self.env._(
+                "Loyalty points change only through orders and the points ledger. "
+                "Ask an administrator to adjust the points, with a reason."
+            )
+        )
+
+    def _roms_add_points(self, delta):
+        """Add ``delta`` points (negative: take them) to each card, in decimal:
+        the ledger code's only way to change a balance."""
+        with points_flow():
+            for card in self:
+                card.points = add_points(card.points, delta)
+
+    def action_loyalty_update_balance(self):
+        # the balance of a ROMS card changes by an adjustment with a reason
+        if len(self) == 1 and self.program_id.roms_managed:
+            return self.action_roms_adjust_points()
+        return super().action_loyalty_update_balance()
+
+    def action_roms_adjust_points(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust Points"),
+            "res_model": "roms.loyalty.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
 
     def _roms_lock(self, touch=False):
         """Lock these cards' rows until the end of the transaction, so that two
@@ -44,3 +131,27 @@ class LoyaltyCard(models.Model):
             )
         self.invalidate_recordset(["points", "write_date"])
         return self
+
+
+class LoyaltyCardUpdateBalance(models.TransientModel):
+    _inherit = "loyalty.card.update.balance"
+
+    def action_update_card_point(self):
+        # Odoo's own balance update writes its ledger line; on ROMS cards only an
+        # administrator may use it (others use ROMS's Adjust Points)
+        if self.card_id.program_id.roms_managed:
+            return super().action_update_card_point()
+        with points_flow():
+            return super().action_update_card_point()
+
+
+class LoyaltyGenerateWizard(models.TransientModel):
+    _inherit = "loyalty.generate.wizard"
+
+    def generate_coupons(self):
+        # coupons of Odoo's programs with their granted points, as in Odoo; ROMS
+        # points are earned on orders or adjusted by an administrator
+        if self.program_id.roms_managed:
+            return super().generate_coupons()
+        with points_flow():
+            return super().generate_coupons()

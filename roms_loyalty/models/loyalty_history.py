@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .loyalty_card import _POINTS_FLOW
+
 ROMS_REASONS = [
     ("earn", "Points earned"),
     ("backfill", "Points earned (back-fill)"),
@@ -8,6 +10,7 @@ ROMS_REASONS = [
     ("cancel_return", "Order cancelled: redeemed points returned"),
     ("refund", "Order refunded: points taken back"),
     ("refund_undo", "Refund undone: points given again"),
+    ("adjust", "Adjusted by an administrator"),
 ]
 # earning lines count issued + shortfall (settled) for their order, take-back lines
 # used + shortfall (not recovered)
@@ -50,8 +53,21 @@ class LoyaltyHistory(models.Model):
                 else False
             )
 
+    def _roms_check_ledger_access(self, cards):
+        """The ledger of ROMS cards is written by the ledger code and Odoo's own
+        loyalty flows, or by an administrator: not by a CS agent or an API user
+        over RPC (a forged line would make the balance disagree with it)."""
+        if _POINTS_FLOW.get() or not cards.sudo().program_id.filtered("roms_managed"):
+            return
+        self.env["loyalty.card"]._roms_check_points_access()
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._roms_check_ledger_access(
+            self.env["loyalty.card"].browse(
+                {vals["card_id"] for vals in vals_list if vals.get("card_id")}
+            )
+        )
         reason = self.env.context.get("roms_history_reason")
         if reason:
             # lines written by Odoo's own flows for ROMS cards get their reason;
@@ -70,7 +86,16 @@ class LoyaltyHistory(models.Model):
             vals_list = kept
         return super().create(vals_list)
 
+    def write(self, vals):
+        self._roms_check_ledger_access(self.sudo().card_id)
+        if vals.get("card_id"):
+            self._roms_check_ledger_access(
+                self.env["loyalty.card"].browse(vals["card_id"])
+            )
+        return super().write(vals)
+
     def unlink(self):
+        self._roms_check_ledger_access(self.sudo().card_id)
         if self.env.context.get("roms_keep_loyalty_history"):
             # ROMS ledgers are never rewritten: cancellations add reversal lines
             kept = self.filtered(lambda line: not line.card_id.program_id.roms_managed)

@@ -42,3 +42,16 @@ class ResPartner(models.Model):
         values = super()._roms_panel_partner_values()
         values["points"] = self.roms_loyalty_points
         return values
+
+    def action_roms_adjust_points(self):
+        """Adjust Points, for an administrator: the customer's card of a ROMS
+        program gets a ledger line with the reason."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust Points"),
+            "res_model": "roms.loyalty.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }

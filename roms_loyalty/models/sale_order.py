@@ -7,6 +7,7 @@ from odoo.tools import float_compare, float_round
 
 from odoo.addons.sale_loyalty.models.sale_order import _generate_random_reward_code
 
+from .loyalty_card import add_points, points_flow
 from .loyalty_history import EARN_REASONS, TAKE_BACK_REASONS
 
 
@@ -73,6 +74,15 @@ class SaleOrder(models.Model):
             }
         ]
 
+    def _update_programs_and_rewards(self):
+        # on a confirmed order, Odoo's reward lines change the cards' points
+        with points_flow():
+            return super()._update_programs_and_rewards()
+
+    def _apply_program_reward(self, reward, coupon, **kwargs):
+        with points_flow():
+            return super()._apply_program_reward(reward, coupon, **kwargs)
+
     def _add_loyalty_history_lines(self):
         return super(
             SaleOrder, self.with_context(roms_history_reason="redeem")
@@ -90,7 +100,9 @@ class SaleOrder(models.Model):
         # spending points: lock the cards first, so that two confirmations at once
         # never spend the same points (Odoo checks the balance after this)
         self._roms_loyalty_cards().sudo()._roms_lock()
-        return super().action_confirm()
+        # Odoo's loyalty flow changes the cards' points (its own point entries)
+        with points_flow():
+            return super().action_confirm()
 
     def _action_confirm(self):
         again = self.filtered("roms_new_order_done")
@@ -124,9 +136,10 @@ class SaleOrder(models.Model):
         self.coupon_point_ids.filtered(
             lambda entry: entry.coupon_id.program_id.roms_managed and not entry.points
         ).sudo().unlink()
-        result = super(
-            SaleOrder, self.with_context(roms_keep_loyalty_history=True)
-        )._action_cancel()
+        with points_flow():
+            result = super(
+                SaleOrder, self.with_context(roms_keep_loyalty_history=True)
+            )._action_cancel()
         # Odoo gave the redeemed points back to the cards: say so in the ledger
         self.env["loyalty.history"].sudo().create(
             [
@@ -178,14 +191,15 @@ class SaleOrder(models.Model):
         ledger = defaultdict(lambda: {"earned": 0.0, "net": 0.0, "owed": 0.0})
         for order_id, program, reason, issued, used, shortfall in groups:
             entry = ledger[order_id, program.id]
+            # in decimal: a huge order's reversal leaves exactly nothing
             if reason in ("earn", "backfill"):
-                entry["earned"] += issued + shortfall
+                entry["earned"] = add_points(entry["earned"], issued + shortfall)
             if reason in EARN_REASONS:
-                entry["net"] += issued + shortfall
-                entry["owed"] -= shortfall
+                entry["net"] = add_points(entry["net"], add_points(issued, shortfall))
+                entry["owed"] = add_points(entry["owed"], -shortfall)
             else:
-                entry["net"] -= used + shortfall
-                entry["owed"] += shortfall
+                entry["net"] = add_points(entry["net"], -add_points(used, shortfall))
+                entry["owed"] = add_points(entry["owed"], shortfall)
         return ledger
 
     def _roms_ledger_line(self, card, reason, description, refund=None, **points):
@@ -209,9 +223,9 @@ class SaleOrder(models.Model):
         history = []
         for order, card, points, owed in credits:
             settled = min(points, max(owed, 0.0))
-            issued = float_round(points - settled, precision_digits=2)
+            issued = add_points(points, -settled)
             if issued:
-                card.points += issued
+                card._roms_add_points(issued)
             if reason == "refund_undo":
                 description = self.env._(
                     "Refund %(refund)s of order %(order)s undone: points given again",
@@ -320,7 +334,7 @@ class SaleOrder(models.Model):
                 continue
             taken = max(min(points, card.points), 0.0)
             if taken:
-                card.points -= taken
+                card._roms_add_points(-taken)
             order = self.browse(order_id)
             if reason == "refund":
                 description = self.env._(
@@ -339,7 +353,7 @@ class SaleOrder(models.Model):
                     description,
                     refund=refund,
                     used=taken,
-                    roms_shortfall=points - taken,
+                    roms_shortfall=add_points(points, -taken),
                 )
             )
         self.env["loyalty.history"].sudo().create(history)

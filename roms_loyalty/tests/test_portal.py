@@ -120,6 +120,24 @@ class TestPortal(HttpCase, RomsLoyaltyCase):
         self.assertIn("You do not have enough points", response.text)
         self.assertFalse(quote.order_line.filtered("reward_id"))
 
+    def test_hostile_reward_ids_are_a_message_never_a_500(self):
+        _order, quote = self._setup_points()
+        self.authenticate("roms_loyal_reseller", "roms_loyal_reseller")
+        for reward_id in ("99999999999999999999", "²", "nan", "-1", "1e3", "\x00"):
+            with self.subTest(reward_id=reward_id):
+                response = self.url_open(
+                    f"/my/orders/{quote.id}/roms_redeem",
+                    data={
+                        "reward_id": reward_id,
+                        "access_token": quote._portal_ensure_token(),
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("Choose a reward", response.text)
+        self.assertFalse(quote.order_line.filtered("reward_id"))
+        self.assertEqual(self._points(self.portal_partner), 150)
+
 
 @tagged("post_install", "-at_install")
 class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):

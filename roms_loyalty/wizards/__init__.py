@@ -1,1 +1,2 @@
 from . import roms_loyalty_backfill
+from . import roms_loyalty_adjust

@@ -23,7 +23,13 @@ def workbook_bytes(sheets):
     Returns the .xlsx file as bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "remove_timezone": True}
+        buffer,
+        {
+            "constant_memory": True,
+            "remove_timezone": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
     )
     header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     formats = {kind: book.add_format(spec) for kind, spec in FORMATS.items()}

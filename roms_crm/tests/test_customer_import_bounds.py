@@ -1,0 +1,332 @@
+"""Hostile and careless workbooks: zip bombs, blank-row and column floods, formula
+errors and formulas, overlong and control-character texts, dates out of the
+window. The import refuses the file or lists row errors; it never writes what it
+should not, never raises anything but a UserError, and never sends a formula back."""
+
+import base64
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import xlsxwriter
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ERROR_CODES
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .common import visible_menus
+from .test_customer_import import HEADERS, make_xlsx
+
+
+def rezip(content, replace):
+    """``content`` (an .xlsx) with the parts of ``replace`` (path: bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = replace.get(item.filename, source.read(item.filename))
+            target.writestr(item.filename, data)
+    return output.getvalue()
+
+
+def openpyxl_xlsx(rows):
+    """An .xlsx written by openpyxl: formulas have no stored value, error codes
+    are real error cells."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Customers"
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImportBounds(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin_user = new_test_user(
+            cls.env, "roms_bomb_admin", groups="roms_crm.group_roms_admin"
+        )
+        cls.cs_user = new_test_user(
+            cls.env, "roms_bomb_cs", groups="roms_crm.group_roms_cs"
+        )
+        cls.Import = cls.env["roms.customer.import"].with_user(cls.admin_user)
+
+    def _import(self, content, skip=False):
+        record = self.Import.create(
+            {
+                "file": base64.b64encode(content),
+                "file_name": "hostile.xlsx",
+                "skip_invalid": skip,
+            }
+        )
+        record.action_import()
+        return record
+
+    def _messages(self, record):
+        return " | ".join(record.error_ids.mapped("message"))
+
+    def _partners(self, name_like):
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("name", "=like", name_like)])
+        )
+
+    def _set(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(key, value)
+
+    # ------------------------------------------------------------------
+    # who
+    # ------------------------------------------------------------------
+
+    def test_cs_agents_cannot_import(self):
+        with self.assertRaises(AccessError):
+            self.env["roms.customer.import"].with_user(self.cs_user).create(
+                {"file_name": "x.xlsx"}
+            )
+        self.assertNotIn(
+            "roms_crm.roms_customer_import_menu",
+            visible_menus(self.env(user=self.cs_user)),
+        )
+        self.assertIn(
+            "roms_crm.roms_customer_import_menu",
+            visible_menus(self.env(user=self.admin_user)),
+        )
+
+    # ------------------------------------------------------------------
+    # bombs
+    # ------------------------------------------------------------------
+
+    def test_shared_strings_bomb_is_refused_before_parsing(self):
+        content = make_xlsx([{"name": "Bom", "mobile": "081299990001"}])
+        huge = b"A" * (60 << 20)
+        strings = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+            b' count="1" uniqueCount="1"><si><t>' + huge + b"</t></si></sst>"
+        )
+        bomb = rezip(content, {"xl/sharedStrings.xml": strings})
+        del huge, strings
+        self.assertLess(len(bomb), 1 << 20, "a small file")
+        record = self._import(bomb)
+        self.assertIn("unpacks", self._messages(record))
+        self.assertFalse(self._partners("AAAA%") | self._partners("Bom"))
+        self.assertEqual(record.created_count, 0)
+
+    def test_tightly_packed_part_is_refused(self):
+        content = make_xlsx([{"name": "Bom", "mobile": "081299990001"}])
+        blank = b"<row/>" * (2 << 20)  # 12 MB of nothing, packed ~1000 times
+        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+        sheet = sheet.replace(b"</sheetData>", blank + b"</sheetData>")
+        record = self._import(rezip(content, {"xl/worksheets/sheet1.xml": sheet}))
+        self.assertIn("packed", self._messages(record))
+
+    def test_blank_rows_count_toward_the_row_limit(self):
+        self._set("roms_crm.import_max_raw_rows", 1000)
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        sheet = workbook.add_worksheet("Customers")
+        sheet.write_row(0, 0, HEADERS)
+        sheet.write_row(1, 0, ["Kosong", "081299990002"])
+        sheet.write_row(5000, 0, ["Jauh", "081299990003"])
+        workbook.close()
+        record = self._import(output.getvalue())
+        self.assertIn("blank rows", self._messages(record))
+        self.assertFalse(self._partners("Kosong") | self._partners("Jauh"))
+
+    def test_too_many_columns_refused(self):
+        headers = list(HEADERS) + [f"Extra {i}" for i in range(60)]
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output)
+        sheet = workbook.add_worksheet("Customers")
+        sheet.write_row(0, 0, HEADERS)
+        sheet.write_row(1, 0, ["Lebar", "081299990004"])
+        sheet.write(1, len(headers), "far right")
+        workbook.close()
+        record = self._import(output.getvalue())
+        self.assertIn("columns", self._messages(record))
+        self.assertFalse(self._partners("Lebar"))
+
+    # ------------------------------------------------------------------
+    # cells
+    # ------------------------------------------------------------------
+
+    def test_overlong_cells_and_names_are_row_errors(self):
+        record = self._import(
+            make_xlsx(
+                [
+                    {"name": "N" * 1500, "mobile": "081299990005"},
+                    {"name": "M" * 200, "mobile": "081299990006"},
+                    {"name": "Budi\u2028 Santoso\x7f", "mobile": "081299990007"},
+                ]
+            ),
+            skip=True,
+        )
+        self.assertEqual(record.created_count, 1, self._messages(record))
+        self.assertIn("1,000", self._messages(record))
+        self.assertIn("128", self._messages(record))
+        self.assertFalse(self._partners("NNNN%") | self._partners("MMMM%"))
+        self.assertTrue(self._partners("Budi Santoso"))
+
+    def test_join_date_outside_the_window_is_a_row_error(self):
+        record = self._import(
+            make_xlsx(
+                [
+                    {
+                        "name": "Kuno",
+                        "mobile": "081299990008",
+                        "join_date": datetime.date(1905, 1, 1),
+                    }
+                ]
+            )
+        )
+        self.assertEqual(record.created_count, 0)
+        self.assertIn("between", self._messages(record))
+
+    def test_formula_errors_and_formulas_without_value_are_row_errors(self):
+        record = self._import(
+            openpyxl_xlsx(
+                [
+                    ["#DIV/0!", "081299990009"],
+                    ['=HYPERLINK("http://evil.example/x","click")', "081299990010"],
+                    ["Biasa", "081299990011"],
+                ]
+            ),
+            skip=True,
+        )
+        self.assertEqual(record.created_count, 1, self._messages(record))
+        self.assertIn("#DIV/0!", self._messages(record))
+        self.assertIn("formula", self._messages(record))
+        self.assertFalse(self._partners("#%"))
+
+    def test_error_report_never_sends_a_formula_back(self):
+        hyperlink = '=HYPERLINK("http://evil.example/x","click")'
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output)
+        sheet = workbook.add_worksheet("Customers")
+        sheet.write_row(0, 0, HEADERS)
+        # a text cell that reads like a formula, with a bad number
+        sheet.write_string(1, 0, hyperlink)
+        sheet.write_string(1, 1, "bukan nomor")
+        sheet.write_string(1, 5, "@SUM(1+1)")
+        workbook.close()
+        record = self._import(output.getvalue())
+        self.assertTrue(record.error_ids)
+        action = record.action_download_error_report()
+        export = self.env["roms.customer.export"].browse(
+            int(action["url"].split("/")[4])
+        )
+        report = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
+        for sheet in report.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    self.assertNotEqual(cell.data_type, "f", (sheet.title, cell))
+        self.assertEqual(report.worksheets[0]["A2"].value, hyperlink)
+
+    def test_customer_export_writes_texts_as_texts(self):
+        partner = self.env["res.partner"].create(
+            {
+                "name": '=HYPERLINK("http://evil.example/x","click")',
+                "mobile": "081299990012",
+                "street": "+62 Jalan",
+                "comment": "<p>-1+1</p>",
+            }
+        )
+        action = (
+            self.env.ref("roms_crm.res_partner_action_export_xlsx")
+            .with_user(self.cs_user)
+            .with_context(active_model="res.partner", active_ids=partner.ids)
+            .run()
+        )
+        export = self.env["roms.customer.export"].browse(
+            int(action["url"].split("/")[4])
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))[
+            "Customers"
+        ]
+        for row in sheet.iter_rows():
+            for cell in row:
+                self.assertNotEqual(cell.data_type, "f", cell)
+        self.assertEqual(sheet["A2"].value, partner.name)
+
+    # ------------------------------------------------------------------
+    # any workbook
+    # ------------------------------------------------------------------
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=True,
+    )
+    @given(
+        rows=st.lists(
+            st.one_of(
+                st.just("BLANK_RUN"),
+                st.lists(
+                    st.one_of(
+                        st.none(),
+                        st.text(max_size=40),
+                        st.text(min_size=100, max_size=1500).map(str.strip),
+                        st.integers(min_value=-(10**15), max_value=10**15),
+                        st.floats(allow_nan=False, allow_infinity=False),
+                        st.dates(),
+                        st.sampled_from(
+                            ["#DIV/0!", "#N/A", "=1/0", '=HYPERLINK("http://x","y")']
+                        ),
+                        st.from_regex(r"08[1-9][0-9]{7,10}", fullmatch=True),
+                    ),
+                    max_size=60,
+                ),
+            ),
+            max_size=12,
+        ),
+        skip=st.booleans(),
+    )
+    def test_any_workbook_imports_bounded_or_is_refused(self, rows, skip):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "Customers"
+        sheet.append(list(HEADERS))
+        for row in rows:
+            if row == "BLANK_RUN":
+                sheet.append([])
+                sheet.append([None, None])
+                continue
+            try:
+                sheet.append(row)
+            except Exception:  # noqa: BLE001 characters openpyxl cannot store
+                sheet.append(["Tidak valid", "081200000000"])
+        output = io.BytesIO()
+        try:
+            workbook.save(output)
+        except Exception:  # noqa: BLE001 values openpyxl cannot write (year 1)
+            assume(False)
+        before = self.env["res.partner"].search([], order="id desc", limit=1).id
+        with self.env.cr.savepoint() as savepoint:
+            try:
+                record = self._import(output.getvalue(), skip=skip)
+            except (UserError, ValidationError):
+                record = None
+            if record:
+                self.assertIn(record.state, ("validated", "done"))
+            partners = (
+                self.env["res.partner"]
+                .with_context(active_test=False)
+                .search([("id", ">", before)])
+            )
+            for values in partners.read(["name", "email", "street", "roms_join_date"]):
+                self.assertTrue(values["name"])
+                self.assertLessEqual(len(values["name"]), 128)
+                self.assertFalse(any(ord(c) < 32 for c in values["name"]))
+                self.assertNotIn(values["name"], ERROR_CODES)
+            savepoint.rollback()
+        self.env.invalidate_all()
