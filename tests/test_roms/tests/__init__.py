@@ -1,2 +1,3 @@
 from . import test_access
 from . import test_demo_shop
+from . import test_extremes
