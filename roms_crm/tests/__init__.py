@@ -23,3 +23,4 @@ from . import test_reminder_rules
 from . import test_broadcast
 from . import test_reseller_portal
 from . import test_portal_refund_review_tour
+from . import test_odoo_users
