@@ -79,3 +79,21 @@ class TestOdooUsers(TransactionCase):
         ).save().process_cancel_backorder()
         self.assertEqual(order.picking_ids.state, "done")
         self.assertEqual(order.roms_stage, "shipped")
+
+    def test_salesperson_and_manager_open_an_order(self):
+        for user in (self.salesperson, self.sales_manager):
+            with self.subTest(user=user.login):
+                order = self._order(user)
+                order.action_confirm()
+                # every field of the order they may read, as the export and RPC do
+                values = order.read()[0]
+                self.assertEqual(values["roms_stage"], "processed")
+                self.assertNotIn("roms_refund_request_ids", values)
+                # the form view, as the web client loads it
+                views = order.get_views([(False, "form")])
+                fields = views["models"]["sale.order"]["fields"]
+                self.assertNotIn("roms_refund_count", fields)
+                self.assertTrue(order.web_read({name: {} for name in fields}))
+                with Form(order) as form:
+                    form.client_order_ref = "PO-ROMS"
+                self.assertEqual(order.client_order_ref, "PO-ROMS")
