@@ -24,3 +24,4 @@ from . import test_broadcast
 from . import test_reseller_portal
 from . import test_portal_refund_review_tour
 from . import test_odoo_users
+from . import test_portal_account
