@@ -52,7 +52,7 @@ class RomsLoyaltyPortal(RomsResellerPortal):
         History = request.env["loyalty.history"].sudo()
         domain = [
             ("roms_partner_id", "=", partner.id),
-            ("card_id.program_id.program_type", "=", "loyalty"),
+            ("card_id.program_id.roms_managed", "=", True),
         ]
         total = History.search_count(domain)
         pager = portal_pager(
@@ -67,7 +67,7 @@ class RomsLoyaltyPortal(RomsResellerPortal):
             .search(
                 [
                     ("partner_id", "=", partner.id),
-                    ("program_id.program_type", "=", "loyalty"),
+                    ("program_id.roms_managed", "=", True),
                 ]
             )
         )

@@ -8,3 +8,4 @@ from . import test_concurrency
 from . import test_portal
 from . import test_message_template
 from . import test_access
+from . import test_coexistence
