@@ -250,7 +250,12 @@ class ResPartner(models.Model):
 
     def _roms_normalize_phone_vals(self, vals, country=False, strict=False):
         """Normalise the numbers in ``vals`` in place. Numbers that cannot be
-        normalised are refused when ``strict``, else left as typed."""
+        normalised are refused when ``strict``, else left as typed.
+
+        Odoo's own forms that ROMS does not own (the portal's account details) set
+        ``roms_phone_keep_unreadable`` in the context: there a number ROMS cannot
+        read is kept as typed, as Odoo does, instead of failing the form."""
+        strict = strict and not self.env.context.get("roms_phone_keep_unreadable")
         for fname in ("mobile", "phone"):
             number = vals.get(fname)
             if number:

@@ -100,14 +100,19 @@ class SaleOrder(models.Model):
         help="Set when the order was first confirmed and the new-order automation "
         "(thank-you message, loyalty points) ran; it never runs twice.",
     )
+    # refund requests are ROMS CS work: Odoo's salespeople, who cannot read them,
+    # still open and read the order
     roms_refund_request_ids = fields.One2many(
         "roms.refund.request",
         "order_id",
         string="Refund Requests",
         readonly=True,
+        groups="roms_crm.group_roms_cs",
     )
     roms_refund_count = fields.Integer(
-        string="Refunds", compute="_compute_roms_refund_count"
+        string="Refunds",
+        compute="_compute_roms_refund_count",
+        groups="roms_crm.group_roms_cs",
     )
 
     _sql_constraints = [

@@ -29,3 +29,5 @@ from . import test_api_integration
 from . import test_stage_machine
 from . import test_stats_follow_edits
 from . import test_multi_company
+from . import test_odoo_users
+from . import test_portal_account

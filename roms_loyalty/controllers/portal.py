@@ -54,7 +54,7 @@ class RomsLoyaltyPortal(RomsResellerPortal):
         History = request.env["loyalty.history"].sudo()
         domain = [
             ("roms_partner_id", "=", partner.id),
-            ("card_id.program_id.program_type", "=", "loyalty"),
+            ("card_id.program_id.roms_managed", "=", True),
         ]
         total = History.search_count(domain)
         pager = portal_pager(
@@ -69,7 +69,7 @@ class RomsLoyaltyPortal(RomsResellerPortal):
             .search(
                 [
                     ("partner_id", "=", partner.id),
-                    ("program_id.program_type", "=", "loyalty"),
+                    ("program_id.roms_managed", "=", True),
                 ]
             )
         )

@@ -1,7 +1,12 @@
 import math
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import float_round
+
+# context key of ROMS's "Loyalty Programs" action: loyalty programs made there are
+# ROMS programs
+ROMS_PROGRAM_CONTEXT = "roms_loyalty_program"
 
 
 class LoyaltyProgram(models.Model):
@@ -13,9 +18,15 @@ class LoyaltyProgram(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        copy=True,
         help="ROMS awards this program's points when an order is confirmed (backend, "
-        "portal or API), counted per whole block, and takes them back on cancellation "
-        "and refunds. Odoo's own point counting is not used for it.",
+        "portal or API), counted per whole block, takes them back on cancellation "
+        "and refunds with new lines in the points ledger, and shows the program in "
+        "the customer portal. Odoo's own point counting is not used for it. Off, the "
+        "program works as in Odoo's loyalty app. Loyalty programs created from the "
+        "ROMS menu are ROMS programs; programs created in Odoo's loyalty app, and "
+        "those that existed before ROMS was installed, are not until you switch this "
+        "on.",
     )
     roms_tax_included = fields.Boolean(
         string="Points on Amount with Tax",
@@ -34,10 +45,24 @@ class LoyaltyProgram(models.Model):
         compute="_compute_roms_earning_summary",
     )
 
+    @api.constrains("roms_managed", "program_type")
+    def _check_roms_managed(self):
+        if any(p.roms_managed and p.program_type != "loyalty" for p in self):
+            raise ValidationError(
+                self.env._("Only loyalty programs can earn ROMS points.")
+            )
+
     @api.depends("program_type")
     def _compute_roms_managed(self):
+        """Only loyalty programs can be ROMS programs; a new one is when it is made
+        from ROMS's menu (its action's context), so that installing ROMS changes
+        nothing in the programs of Odoo's own loyalty app, old or new."""
+        from_roms = bool(self.env.context.get(ROMS_PROGRAM_CONTEXT))
         for program in self:
-            program.roms_managed = program.program_type == "loyalty"
+            if program.program_type != "loyalty":
+                program.roms_managed = False
+            elif not program.roms_managed:
+                program.roms_managed = from_roms
 
     @api.depends(
         "roms_managed",

@@ -8,7 +8,7 @@ class ResPartner(models.Model):
         string="Loyalty Points",
         compute="_compute_roms_loyalty_points",
         compute_sudo=True,
-        help="The sum of the customer's loyalty cards.",
+        help="The sum of the customer's cards of ROMS loyalty programs.",
     )
     roms_loyalty_history_ids = fields.One2many(
         "loyalty.history",
@@ -21,7 +21,7 @@ class ResPartner(models.Model):
         groups = self.env["loyalty.card"]._read_group(
             [
                 ("partner_id", "in", self.ids),
-                ("program_id.program_type", "=", "loyalty"),
+                ("program_id.roms_managed", "=", True),
             ],
             groupby=["partner_id"],
             aggregates=["points:sum"],

@@ -14,8 +14,13 @@ from .loyalty_history import EARN_REASONS, TAKE_BACK_REASONS
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # gifts are handed over by ROMS CS: Odoo's salespeople still read the order
     roms_loyalty_gift_ids = fields.One2many(
-        "roms.loyalty.gift", "order_id", string="Loyalty Gifts", readonly=True
+        "roms.loyalty.gift",
+        "order_id",
+        string="Loyalty Gifts",
+        readonly=True,
+        groups="roms_crm.group_roms_cs",
     )
 
     # ------------------------------------------------------------------

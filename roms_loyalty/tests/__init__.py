@@ -10,3 +10,4 @@ from . import test_message_template
 from . import test_access
 from . import test_multi_company
 from . import test_points_guard
+from . import test_coexistence

@@ -71,6 +71,7 @@ class RomsLoyaltyCase(TransactionCase):
             {
                 "name": name,
                 "program_type": "loyalty",
+                "roms_managed": True,
                 "trigger": "auto",
                 "applies_on": "both",
                 "currency_id": cls.idr.id,
@@ -151,7 +152,7 @@ class RomsLoyaltyCase(TransactionCase):
             cards = self.env["loyalty.card"].search(
                 [
                     ("partner_id", "=", partner.id),
-                    ("program_id.program_type", "=", "loyalty"),
+                    ("program_id.roms_managed", "=", True),
                 ]
             )
             self.assertAlmostEqual(

@@ -34,6 +34,7 @@ class TestConcurrentRedemption(TransactionCase):
             {
                 "name": "Race Points",
                 "program_type": "loyalty",
+                "roms_managed": True,
                 "trigger": "auto",
                 "applies_on": "both",
                 "rule_ids": [

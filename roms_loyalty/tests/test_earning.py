@@ -146,7 +146,9 @@ class TestEarning(RomsLoyaltyCase):
         self.assertEqual(self._points(order.partner_id), points)
 
     def test_program_form_explains_the_rules(self):
-        with Form(self.env["loyalty.program"]) as form:
+        # a new loyalty program from ROMS's menu is a ROMS program
+        programs = self.env["loyalty.program"].with_context(roms_loyalty_program=True)
+        with Form(programs) as form:
             form.name = "Poin Baru"
             form.program_type = "loyalty"
         program = form.record
