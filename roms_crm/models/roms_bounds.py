@@ -1,5 +1,6 @@
 """The limits of :mod:`odoo.addons.roms_crm.tools.bounds`, read from the settings."""
 
+import math
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
@@ -37,7 +38,7 @@ class RomsBounds(models.AbstractModel):
                 return int(float(value))
             if isinstance(default, float):
                 number = float(value)
-                return number if number == number else default  # NaN
+                return default if math.isnan(number) else number
         except (TypeError, ValueError, OverflowError):
             return default
         return value
@@ -77,14 +78,31 @@ class RomsBounds(models.AbstractModel):
 
     @api.model
     def _check_quantity(self, value, uom=None, field=None, label=None):
-        """A quantity of ``uom`` (a ``uom.uom`` record, or none)."""
-        return bounds.check_quantity(
+        """A quantity of ``uom`` (a ``uom.uom`` record, or none). A unit of the Unit
+        category counts things: the quantity must be a whole number of the
+        category's reference unit (2 Units, half a Dozen; never 1.5 Units), whatever
+        the unit's rounding (0.01 for Units in a stock Odoo)."""
+        quantity = bounds.check_quantity(
             value,
             self._max_quantity(),
             field,
             rounding=uom.rounding if uom else None,
             label=label,
         )
+        unit_category = self.env.ref(
+            "uom.product_uom_categ_unit", raise_if_not_found=False
+        )
+        if uom and unit_category and uom.category_id == unit_category:
+            things = quantity / (uom.factor or 1.0)
+            if not math.isclose(things, round(things), abs_tol=1e-6):
+                raise bounds.BoundsError(
+                    bounds._lt(
+                        "%(field)s must be a whole number of this unit.",
+                        field=label or field or bounds._lt("The quantity"),
+                    ),
+                    field,
+                )
+        return quantity
 
     @api.model
     def _check_price(self, value, field=None, label=None, parse=False):
