@@ -239,6 +239,8 @@ class TestOrderApiBounds(OrderApiCase):
         self.assertRefused(self._call("POST", "/api/v1/orders", nested), 400)
         cases = [
             (self._payload(payment_status=["paid"]), "payment_status"),
+            (self._payload(date_order={}), "date_order"),
+            (self._payload(date_order=20260115), "date_order"),
             (self._payload(payment_method={"x": 1}), "payment_method"),
             (self._payload(status=["processed"]), "status"),
             (
