@@ -11,20 +11,22 @@ so the effective limit is the configured one times the number of workers.
 """
 
 import hashlib
-import json
 import logging
 import threading
 import time
 from collections import defaultdict, deque
 
+import psycopg2
 import werkzeug.exceptions
 
 from odoo import http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.roms_api import RomsApiError
-from .openapi import OPENAPI
+from ..tools import bounds
+from .openapi import openapi_document
 
 _logger = logging.getLogger(__name__)
 
@@ -135,7 +137,16 @@ class RomsOrderApi(http.Controller):
 
     @http.route("/api/v1/openapi.json", methods=["GET"], **ROUTE)
     def roms_api_openapi(self, **kwargs):
-        return request.make_json_response(OPENAPI)
+        bounds_model = request.env["roms.bounds"].sudo()
+        lower, _upper = bounds_model._date_window()
+        return request.make_json_response(
+            openapi_document(
+                max_quantity=bounds_model._max_quantity(),
+                max_price=bounds_model._max_price(),
+                date_min=lower.date().isoformat(),
+                date_days=bounds_model._param("roms_crm.limit_date_future_days"),
+            )
+        )
 
     @http.route("/api/v1/orders", methods=["POST"], readonly=False, **ROUTE)
     def roms_api_order_create(self, **kwargs):
@@ -144,7 +155,10 @@ class RomsOrderApi(http.Controller):
     @http.route("/api/v1/orders/<string:external_id>", methods=["GET"], **ROUTE)
     def roms_api_order_get(self, external_id, source=None, **kwargs):
         return self._roms_api_call(
-            lambda api, body: (200, api._roms_api_get(external_id, source or None)),
+            lambda api, body: (
+                200,
+                api._roms_api_get(*self._roms_api_path_ids(external_id, source)),
+            ),
             with_body=False,
         )
 
@@ -158,7 +172,9 @@ class RomsOrderApi(http.Controller):
         return self._roms_api_call(
             lambda api, body: (
                 200,
-                api._roms_api_update(external_id, source or None, body),
+                api._roms_api_update(
+                    *self._roms_api_path_ids(external_id, source), body
+                ),
             )
         )
 
@@ -183,11 +199,51 @@ class RomsOrderApi(http.Controller):
             return self._roms_api_error(
                 RomsApiError(403, "forbidden", str(error.args[0]))
             )
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo retries the whole request on a fresh transaction
+        except (UserError, psycopg2.DataError) as error:
+            # a value the checks let through and Odoo or PostgreSQL refused: the
+            # client's input, not a server fault
+            _logger.info("ROMS order API: refused input: %s", error)
+            message = (
+                error.args[0]
+                if isinstance(error, UserError)
+                else "A value of the request is out of range or invalid."
+            )
+            return self._roms_api_error(RomsApiError(422, "invalid", str(message)))
+        except RecursionError:
+            return self._roms_api_error(
+                RomsApiError(400, "bad_request", "The request is nested too deeply.")
+            )
         except Exception:
             _logger.exception("ROMS order API: unexpected error")
             return self._roms_api_error(
                 RomsApiError(500, "internal_error", "Unexpected server error.")
             )
+
+    @staticmethod
+    def _roms_api_path_ids(external_id, source):
+        """The external_id of the URL and its ?source=, cleaned as the POST body's
+        (control characters out, at most 128 characters): an id no order can have
+        is a 404, never a database error."""
+        try:
+            external_id = bounds.clean_text(
+                external_id, bounds.IDENTIFIER_LENGTH, "external_id"
+            )
+            source = bounds.clean_text(
+                source if isinstance(source, str) else None,
+                bounds.IDENTIFIER_LENGTH,
+                "source",
+            )
+        except bounds.BoundsError as error:
+            raise RomsApiError(
+                404, "not_found", "No order with this external_id.", error.field
+            ) from error
+        if not external_id:
+            raise RomsApiError(
+                404, "not_found", "No order with this external_id.", "external_id"
+            )
+        return external_id, source or None
 
     def _roms_api_error(self, error):
         request.env.cr.rollback()
@@ -251,8 +307,6 @@ class RomsOrderApi(http.Controller):
         if len(data) > limit:
             raise too_large
         try:
-            return json.loads(data or b"null")
-        except (ValueError, UnicodeDecodeError) as error:
-            raise RomsApiError(
-                400, "malformed_json", f"The body is not valid JSON: {error}"
-            ) from error
+            return bounds.parse_json(data or b"null")
+        except bounds.BoundsError as error:
+            raise RomsApiError(400, "malformed_json", str(error)) from error

@@ -1,4 +1,23 @@
-"""OpenAPI 3.1 description of the order API, served at /api/v1/openapi.json."""
+"""OpenAPI 3.1 description of the order API, served at /api/v1/openapi.json.
+
+Every bound the API enforces is in the schema, taken from the same constants
+(``tools/bounds.py``) and, for the limits the shop sets, from its settings
+(:func:`openapi_document` is called per request with ``roms.bounds``' values), so a
+client generated from it is refused nothing for its syntax. What a schema cannot say
+(a SKU the shop sells, a real phone number, a date inside the window, a new customer's
+name, a whole number of Units) is a 422 naming the field.
+"""
+
+import copy
+
+from ..models.roms_api import (
+    API_CUSTOMER_CATEGORIES,
+    API_STATUSES_CREATE,
+    API_STATUSES_PATCH,
+    MAX_LINES,
+)
+from ..models.sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
+from ..tools import bounds
 
 _ERROR_CODES = {
     "400": "Malformed JSON, a body that is not a JSON object, or a form "
@@ -7,13 +26,14 @@ _ERROR_CODES = {
     "401": "Missing, invalid, expired or revoked API key (code `unauthorized`).",
     "403": "The key's user is not in the ROMS API group (code `forbidden`).",
     "404": "No order with this external_id (code `not_found`).",
-    "409": "Ambiguous external_id (give ?source=), a forbidden stage change, or a "
-    "concurrent create still in progress (codes `ambiguous`, "
-    "`invalid_transition`, `conflict`).",
+    "409": "Ambiguous external_id (give ?source=), a forbidden stage change, the "
+    "shop refusing to confirm the order (e.g. stock), or a concurrent create still "
+    "in progress (codes `ambiguous`, `invalid_transition`, `rejected`, `conflict`).",
     "413": "Body larger than the `roms_crm.api_max_body_bytes` system parameter "
     "(default 1 MB; code `payload_too_large`).",
     "422": "A field is missing or invalid; `field` names it, e.g. `lines[2].sku`, "
-    "`customer.phone` (codes `required`, `invalid`, `unknown_sku`).",
+    "`customer.phone` (codes `required`, `invalid`, `too_long`, `out_of_range`, "
+    "`unknown_sku`, `unknown_field`).",
     "429": "More requests a minute for this key than the "
     "`roms_crm.api_rate_per_minute` system parameter (default 120; code "
     "`rate_limited`; see Retry-After).",
@@ -37,23 +57,51 @@ _ORDER_RESPONSE = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}
 }
 
+# at least one visible character (control characters are stripped)
+_VISIBLE = "[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
+
+
+def _text(limit, nullable=True, **extra):
+    """An optional text of at most ``limit`` characters; null or "" is absent."""
+    return {
+        "type": ["string", "null"] if nullable else "string",
+        "maxLength": limit,
+        **extra,
+    }
+
+
+def _identifier(**extra):
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": bounds.IDENTIFIER_LENGTH,
+        "pattern": _VISIBLE,
+        **extra,
+    }
+
+
+def _choice(values, **extra):
+    """One of ``values``; null or "" is absent (the default)."""
+    return {"type": ["string", "null"], "enum": [*values, "", None], **extra}
+
+
 _EXTERNAL_ID = {
     "name": "external_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "maxLength": 128},
+    "schema": _identifier(),
     "description": "The order's id in the shop it came from.",
 }
 _SOURCE = {
     "name": "source",
     "in": "query",
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "maxLength": bounds.IDENTIFIER_LENGTH},
     "description": "The source the order was created with; needed only when "
     "several sources use the same external_id.",
 }
 
-OPENAPI = {
+_DOCUMENT = {
     "openapi": "3.1.0",
     "info": {
         "title": "ROMS Order API",
@@ -165,108 +213,7 @@ OPENAPI = {
                     }
                 },
             },
-            "Customer": {
-                "type": "object",
-                "description": "Matched by phone (normalised to E.164, read as "
-                "Indonesian without a country code), then email; created when "
-                "unknown (name then required). A phone or an email is required.",
-                "properties": {
-                    "name": {"type": "string"},
-                    "phone": {"type": "string", "examples": ["0812-3456-7890"]},
-                    "email": {"type": "string", "format": "email"},
-                    "street": {"type": "string"},
-                    "city": {"type": "string"},
-                    "state": {
-                        "type": "string",
-                        "description": "Indonesian province, by name or code.",
-                    },
-                    "zip": {"type": "string"},
-                    "category": {
-                        "type": "string",
-                        "enum": [
-                            "lead",
-                            "customer",
-                            "reseller",
-                            "dropshipper",
-                            "agent",
-                            "distributor",
-                        ],
-                        "default": "customer",
-                    },
-                },
-            },
-            "OrderCreate": {
-                "type": "object",
-                "required": ["external_id", "customer", "lines"],
-                "properties": {
-                    "external_id": {"type": "string", "maxLength": 128},
-                    "source": {"type": "string", "maxLength": 128, "default": "api"},
-                    "date_order": {
-                        "type": "string",
-                        "format": "date-time",
-                        "description": "ISO 8601; without an offset it is UTC.",
-                    },
-                    "customer": {"$ref": "#/components/schemas/Customer"},
-                    "lines": {
-                        "type": "array",
-                        "minItems": 1,
-                        "maxItems": 500,
-                        "items": {
-                            "type": "object",
-                            "required": ["sku"],
-                            "properties": {
-                                "sku": {"type": "string"},
-                                "quantity": {
-                                    "type": "number",
-                                    "exclusiveMinimum": 0,
-                                    "default": 1,
-                                },
-                                "price_unit": {
-                                    "type": "number",
-                                    "minimum": 0,
-                                    "description": "Defaults to the product's "
-                                    "price for the customer.",
-                                },
-                            },
-                        },
-                    },
-                    "status": {
-                        "type": "string",
-                        "enum": ["pending", "processed", "shipped", "delivered"],
-                        "default": "processed",
-                        "description": "`pending` leaves a quotation; the others "
-                        "confirm the order and move it to that stage.",
-                    },
-                    "payment_status": {
-                        "type": "string",
-                        "enum": ["unpaid", "partial", "paid", "refunded"],
-                    },
-                    "payment_method": {
-                        "type": "string",
-                        "enum": ["cod", "bank_transfer", "ewallet", "marketplace"],
-                    },
-                    "note": {"type": "string"},
-                },
-            },
-            "OrderUpdate": {
-                "type": "object",
-                "description": "Give a status, a tracking_number, or both.",
-                "properties": {
-                    "status": {
-                        "type": "string",
-                        "enum": [
-                            "pending",
-                            "processed",
-                            "shipped",
-                            "delivered",
-                            "cancelled",
-                        ],
-                    },
-                    "tracking_number": {"type": "string"},
-                    "comment": {"type": "string"},
-                    "notify": {"type": "boolean", "default": False},
-                },
-            },
+            # Customer, OrderCreate, OrderUpdate: built by openapi_document()
             "Order": {
                 "type": "object",
                 "properties": {
@@ -303,11 +250,13 @@ OPENAPI = {
                     "note": {"type": ["string", "null"]},
                     "customer": {
                         "type": "object",
+                        "description": "The matched or created customer: id and "
+                        "name only.",
+                        "required": ["id", "name"],
+                        "additionalProperties": False,
                         "properties": {
                             "id": {"type": "integer"},
                             "name": {"type": "string"},
-                            "phone": {"type": ["string", "null"]},
-                            "email": {"type": ["string", "null"]},
                         },
                     },
                     "lines": {
@@ -340,3 +289,139 @@ OPENAPI = {
         },
     },
 }
+
+
+def _customer_schema():
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Matched by phone (normalised to E.164, read as Indonesian "
+        "without a country code), then by email (normalised, exact); created when "
+        "unknown (name then required). A phone or an email is required. Control "
+        "characters are removed from every text.",
+        "properties": {
+            "name": _text(bounds.NAME_LENGTH),
+            "phone": _text(bounds.PHONE_LENGTH, examples=["0812-3456-7890"]),
+            "email": _text(bounds.EMAIL_LENGTH, format="email"),
+            "street": _text(bounds.STREET_LENGTH),
+            "city": _text(bounds.NAME_LENGTH),
+            "state": _text(
+                bounds.NAME_LENGTH,
+                description="Indonesian province, by name or code.",
+            ),
+            "zip": _text(bounds.ZIP_LENGTH),
+            "category": _choice(
+                API_CUSTOMER_CATEGORIES,
+                default="customer",
+                description="Only for a new customer; an existing customer's "
+                "category is never changed. Resellers, dropshippers, agents and "
+                "distributors are granted by the shop, not by an integration.",
+            ),
+        },
+    }
+
+
+def _order_create_schema(max_quantity, max_price, date_min, date_days):
+    return {
+        "type": "object",
+        "required": ["external_id", "customer", "lines"],
+        "additionalProperties": False,
+        "properties": {
+            "external_id": {
+                "oneOf": [_identifier(), {"type": "integer"}],
+            },
+            "source": {
+                "type": ["string", "integer", "null"],
+                "maxLength": bounds.IDENTIFIER_LENGTH,
+                "default": "api",
+                "description": "The integration's name for where orders come "
+                "from; blank or null is `api`.",
+            },
+            "date_order": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "maxLength": 64,
+                "description": f"ISO 8601; without an offset it is UTC. From "
+                f"{date_min} to {date_days} days after today (the shop's settings).",
+            },
+            "customer": {"$ref": "#/components/schemas/Customer"},
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_LINES,
+                "items": {
+                    "type": "object",
+                    "required": ["sku"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "sku": _identifier(),
+                        "quantity": {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "maximum": max_quantity,
+                            "default": 1,
+                            "description": "In the product's unit of measure, "
+                            "valid for its rounding: whole numbers for Units.",
+                        },
+                        "price_unit": {
+                            "type": ["number", "null"],
+                            "minimum": 0,
+                            "maximum": max_price,
+                            "description": "Defaults to the product's price for "
+                            "the customer.",
+                        },
+                    },
+                },
+            },
+            "status": _choice(
+                API_STATUSES_CREATE,
+                default="processed",
+                description="`pending` leaves a quotation; the others confirm the "
+                "order and move it to that stage.",
+            ),
+            "payment_status": _choice([key for key, _label in PAYMENT_STATUSES]),
+            "payment_method": _choice([key for key, _label in PAYMENT_METHODS]),
+            "note": _text(bounds.NOTE_LENGTH),
+        },
+    }
+
+
+def _order_update_schema():
+    return {
+        "type": "object",
+        "description": "Give a status, a tracking_number, or both.",
+        "properties": {
+            "status": {
+                "type": ["string", "null"],
+                "enum": [*API_STATUSES_PATCH, None],
+            },
+            "tracking_number": _text(bounds.TRACKING_LENGTH),
+            "comment": _text(bounds.NOTE_LENGTH),
+            "notify": {"type": "boolean", "default": False},
+        },
+    }
+
+
+def openapi_document(
+    max_quantity=100000.0,
+    max_price=10_000_000_000.0,
+    date_min="2000-01-01",
+    date_days=365,
+):
+    """The OpenAPI document with the shop's limits (the defaults are the settings'
+    defaults)."""
+    document = copy.deepcopy(_DOCUMENT)
+    schemas = document["components"]["schemas"]
+    schemas["Customer"] = _customer_schema()
+    schemas["OrderCreate"] = _order_create_schema(
+        _number(max_quantity), _number(max_price), date_min, date_days
+    )
+    schemas["OrderUpdate"] = _order_update_schema()
+    return document
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else value
+
+
+OPENAPI = openapi_document()

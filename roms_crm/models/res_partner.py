@@ -384,7 +384,11 @@ WITH batch AS (
 ), orders AS (
     SELECT so.id,
            cp.commercial_partner_id AS partner_id,
-           (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+           -- clamped to the dates Python can read back (year 1 to 9999): a far
+           -- date_order written by hand must not make the customer unreadable
+           LEAST(GREATEST(
+               (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+               DATE '0001-01-01'), DATE '9999-12-31') AS day,
            so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
       FROM sale_order so
       JOIN res_partner cp ON cp.id = so.partner_id

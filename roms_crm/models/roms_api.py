@@ -5,25 +5,54 @@ request: every public method takes and returns plain Python data and raises
 :class:`RomsApiError` for anything the client did wrong.
 """
 
+import hashlib
 import logging
 import re
-from datetime import datetime, timezone
 
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, email_normalize, plaintext2html
+from odoo.tools.sql import escape_psql
 
+from ..tools import bounds
 from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES, RomsStageError
 
 _logger = logging.getLogger(__name__)
 
 API_STATUSES_CREATE = ("pending", "processed", "shipped", "delivered")
 API_STATUSES_PATCH = ("pending", "processed", "shipped", "delivered", "cancelled")
-MAX_ID_LENGTH = 128
+MAX_ID_LENGTH = bounds.IDENTIFIER_LENGTH
 MAX_LINES = 500
 INVALID_KEYS_PER_MINUTE = 20
+# An integration creates leads and customers; the other categories get portal
+# prices and are granted by the shop only.
+API_CUSTOMER_CATEGORIES = ("lead", "customer")
+ORDER_KEYS = (
+    "external_id",
+    "source",
+    "date_order",
+    "customer",
+    "lines",
+    "status",
+    "payment_status",
+    "payment_method",
+    "note",
+)
+CUSTOMER_TEXT_LIMITS = {
+    "name": bounds.NAME_LENGTH,
+    "phone": bounds.PHONE_LENGTH,
+    "email": bounds.EMAIL_LENGTH,
+    "street": bounds.STREET_LENGTH,
+    "city": bounds.NAME_LENGTH,
+    "state": bounds.NAME_LENGTH,
+    "zip": bounds.ZIP_LENGTH,
+}
+CUSTOMER_KEYS = (*CUSTOMER_TEXT_LIMITS, "category")
+LINE_KEYS = ("sku", "quantity", "price_unit")
+# what the order API accepts as an address (after Odoo's normalisation)
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class RomsApiError(Exception):
@@ -354,12 +383,26 @@ class RomsApi(models.AbstractModel):
             order_vals["roms_payment_method"] = values["payment_method"]
         if values["note"]:
             order_vals["note"] = plaintext2html(values["note"])
-        order = self.env["sale.order"].create(order_vals)
+        try:
+            order = self.env["sale.order"].create(order_vals)
+        except AccessError:
+            raise
+        except UserError as error:
+            raise _invalid(None, str(error.args[0])) from error
         if values["status"] != "pending":
-            # the customer's statistics are refreshed once, by the date below
-            order.with_context(
-                roms_defer_customer_stats=bool(values["date_order"])
-            )._roms_set_stage(values["status"])
+            try:
+                # the customer's statistics are refreshed once, by the date below
+                order.with_context(
+                    roms_defer_customer_stats=bool(values["date_order"])
+                )._roms_set_stage(values["status"])
+            except AccessError:
+                raise
+            except UserError as error:
+                # e.g. stock refusing the confirmation: the shop's state, not the
+                # request's syntax
+                raise RomsApiError(
+                    409, "rejected", str(error.args[0]), "status"
+                ) from error
             if values["date_order"]:
                 # confirming dates the order now: keep the shop's date
                 order.date_order = values["date_order"]
@@ -379,9 +422,12 @@ class RomsApi(models.AbstractModel):
             raise _invalid(
                 "status", "status must be one of: " + ", ".join(API_STATUSES_PATCH)
             )
-        for name, value in (("tracking_number", tracking), ("comment", comment)):
-            if value is not None and not isinstance(value, str):
-                raise _invalid(name, f"{name} must be a string.")
+        tracking = self._roms_api_check(
+            bounds.clean_text, tracking, bounds.TRACKING_LENGTH, "tracking_number"
+        )
+        comment = self._roms_api_check(
+            bounds.clean_text, comment, bounds.NOTE_LENGTH, "comment", multiline=True
+        )
         if not isinstance(notify, bool):
             raise _invalid("notify", "notify must be true or false.")
         if status is None and not tracking:
@@ -407,52 +453,87 @@ class RomsApi(models.AbstractModel):
         return order._roms_api_payload()
 
     # ------------------------------------------------------------------
-    # Validation of the POST body
+    # Validation of the POST body: every value through tools/bounds.py
     # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_api_check(self, check, *args, **kwargs):
+        """Run a bounds check; its :class:`BoundsError` becomes a 422."""
+        try:
+            return check(*args, **kwargs)
+        except bounds.BoundsError as error:
+            raise _invalid(error.field, str(error), code=error.code) from error
+
+    @api.model
+    def _roms_api_known_keys(self, data, allowed, where=None):
+        """Refuse a key the API does not know (a typo must not pass silently)."""
+        for key in data:
+            if key not in allowed:
+                name = f"{where}.{key}" if where else str(key)
+                raise _invalid(
+                    name[:200],
+                    self.env._(
+                        "Unknown field %(field)s: the fields are %(fields)s.",
+                        field=name[:200],
+                        fields=", ".join(allowed),
+                    ),
+                    code="unknown_field",
+                )
+
+    @api.model
+    def _roms_api_choice(self, value, name, choices, default=False):
+        """``value`` one of ``choices`` (a string), or ``default`` when absent."""
+        if value is None or value == "":
+            return default
+        if not isinstance(value, str) or value not in choices:
+            raise _invalid(
+                name,
+                self.env._(
+                    "%(field)s must be one of: %(choices)s.",
+                    field=name,
+                    choices=", ".join(choices),
+                ),
+            )
+        return value
 
     @api.model
     def _roms_api_identifier(self, payload, name, required=False):
         value = payload.get(name)
-        if value is None or value == "":
-            if required:
-                raise _invalid(name, f"{name} is required.", code="required")
-            return False
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise _invalid(name, f"{name} must be a string.")
-        value = str(value).strip()
-        if not value or len(value) > MAX_ID_LENGTH:
-            raise _invalid(name, f"{name} must have 1 to {MAX_ID_LENGTH} characters.")
-        return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return self._roms_api_check(
+            bounds.clean_text,
+            value,
+            bounds.IDENTIFIER_LENGTH,
+            name,
+            required=required,
+        )
 
     @api.model
     def _roms_api_order_values(self, payload):
         """Check the whole body before anything is written."""
-        status = payload.get("status") or "processed"
-        if status not in API_STATUSES_CREATE:
-            raise _invalid(
-                "status", "status must be one of: " + ", ".join(API_STATUSES_CREATE)
-            )
-        payment_status = payload.get("payment_status") or False
-        if payment_status and payment_status not in dict(PAYMENT_STATUSES):
-            raise _invalid(
-                "payment_status",
-                "payment_status must be one of: "
-                + ", ".join(key for key, _label in PAYMENT_STATUSES),
-            )
-        payment_method = payload.get("payment_method") or False
-        if payment_method and payment_method not in dict(PAYMENT_METHODS):
-            raise _invalid(
-                "payment_method",
-                "payment_method must be one of: "
-                + ", ".join(key for key, _label in PAYMENT_METHODS),
-            )
-        note = payload.get("note") or False
-        if note and not isinstance(note, str):
-            raise _invalid("note", "note must be a string.")
+        self._roms_api_known_keys(payload, ORDER_KEYS)
+        note = self._roms_api_check(
+            bounds.clean_text,
+            payload.get("note"),
+            bounds.NOTE_LENGTH,
+            "note",
+            multiline=True,
+        )
         return {
-            "status": status,
-            "payment_status": payment_status,
-            "payment_method": payment_method,
+            "status": self._roms_api_choice(
+                payload.get("status"), "status", API_STATUSES_CREATE, "processed"
+            ),
+            "payment_status": self._roms_api_choice(
+                payload.get("payment_status"),
+                "payment_status",
+                [key for key, _label in PAYMENT_STATUSES],
+            ),
+            "payment_method": self._roms_api_choice(
+                payload.get("payment_method"),
+                "payment_method",
+                [key for key, _label in PAYMENT_METHODS],
+            ),
             "note": note,
             "date_order": self._roms_api_date(payload.get("date_order")),
             "customer": self._roms_api_customer_values(payload.get("customer")),
@@ -461,33 +542,27 @@ class RomsApi(models.AbstractModel):
 
     @api.model
     def _roms_api_date(self, value):
-        if value in (None, ""):
+        """``date_order``: ISO 8601 inside the shop's date window (naive UTC)."""
+        if value is None or value == "":
             return False
-        if not isinstance(value, str):
-            raise _invalid("date_order", "date_order must be an ISO 8601 string.")
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError as error:
-            raise _invalid(
-                "date_order", "date_order must be an ISO 8601 date and time."
-            ) from error
-        if moment.tzinfo:
-            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-        return moment.replace(microsecond=0)
+        return self._roms_api_check(
+            self.env["roms.bounds"]._check_datetime, value, "date_order"
+        )
 
     @api.model
     def _roms_api_customer_values(self, customer):
+        if customer is None:
+            raise _invalid(
+                "customer", self.env._("customer is required."), code="required"
+            )
         if not isinstance(customer, dict):
-            raise _invalid("customer", "customer is required.", code="required")
-        values = {}
-        for key in ("name", "phone", "email", "street", "city", "state", "zip"):
-            value = customer.get(key)
-            if value in (None, ""):
-                values[key] = False
-                continue
-            if not isinstance(value, str):
-                raise _invalid(f"customer.{key}", f"customer.{key} must be a string.")
-            values[key] = value.strip() or False
+            raise _invalid("customer", self.env._("customer must be an object."))
+        self._roms_api_known_keys(customer, CUSTOMER_KEYS, "customer")
+        check = self._roms_api_check
+        values = {
+            key: check(bounds.clean_text, customer.get(key), limit, f"customer.{key}")
+            for key, limit in CUSTOMER_TEXT_LIMITS.items()
+        }
         Partner = self.env["res.partner"]
         if values["phone"]:
             try:
@@ -496,118 +571,195 @@ class RomsApi(models.AbstractModel):
                 )
             except ValidationError as error:
                 raise _invalid("customer.phone", str(error.args[0])) from error
-        if values["email"] and not re.fullmatch(
-            r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]
-        ):
-            raise _invalid("customer.email", "customer.email is not a valid address.")
+        if values["email"]:
+            normalized = email_normalize(values["email"], strict=True)
+            if not normalized or not EMAIL_RE.fullmatch(normalized):
+                raise _invalid(
+                    "customer.email",
+                    self.env._("customer.email is not a valid address."),
+                )
+            values["email_normalized"] = normalized
+        else:
+            values["email_normalized"] = False
         if not (values["phone"] or values["email"]):
             raise _invalid(
                 "customer.phone",
-                "customer needs a phone or an email.",
+                self.env._("customer needs a phone or an email."),
                 code="required",
             )
-        category = customer.get("category") or "customer"
-        if category not in dict(Partner._fields["roms_category"].selection):
-            raise _invalid(
-                "customer.category",
-                "customer.category must be one of: "
-                + ", ".join(
-                    key for key, _label in Partner._fields["roms_category"].selection
-                ),
-            )
-        values["category"] = category
+        # resellers, dropshippers, agents and distributors get portal prices: only
+        # the shop grants that, never an integration
+        values["category"] = self._roms_api_choice(
+            customer.get("category"),
+            "customer.category",
+            API_CUSTOMER_CATEGORIES,
+            "customer",
+        )
         values["state_id"] = False
         if values["state"]:
             state = self.env["res.country.state"].search(
                 [
                     ("country_id.code", "=", "ID"),
                     "|",
-                    ("name", "=ilike", values["state"]),
-                    ("code", "=ilike", values["state"]),
+                    ("name", "=ilike", escape_psql(values["state"])),
+                    ("code", "=ilike", escape_psql(values["state"])),
                 ],
                 limit=1,
             )
             if not state:
-                raise _invalid("customer.state", "Unknown Indonesian province.")
+                raise _invalid(
+                    "customer.state", self.env._("Unknown Indonesian province.")
+                )
             values["state_id"] = state.id
         return values
 
     @api.model
     def _roms_api_lines(self, lines):
-        if not isinstance(lines, list) or not lines:
-            raise _invalid("lines", "lines must be a non-empty list.", code="required")
+        if lines is None or lines == []:
+            raise _invalid(
+                "lines", self.env._("lines must be a non-empty list."), code="required"
+            )
+        if not isinstance(lines, list):
+            raise _invalid("lines", self.env._("lines must be a non-empty list."))
         if len(lines) > MAX_LINES:
-            raise _invalid("lines", f"At most {MAX_LINES} lines per order.")
-        skus = [line.get("sku") for line in lines if isinstance(line, dict)]
-        products = self.env["product.product"].search(
-            [
-                ("default_code", "in", [sku for sku in skus if isinstance(sku, str)]),
-                ("sale_ok", "=", True),
-            ]
-        )
-        by_sku = {product.default_code: product for product in products}
-        result = []
+            raise _invalid(
+                "lines",
+                self.env._("At most %(max)s lines per order.", max=MAX_LINES),
+                code="out_of_range",
+            )
+        check = self._roms_api_check
+        skus = []
         for index, line in enumerate(lines):
             where = f"lines[{index}]"
             if not isinstance(line, dict):
-                raise _invalid(where, f"{where} must be an object.")
-            sku = line.get("sku")
-            if not sku or not isinstance(sku, str):
-                raise _invalid(f"{where}.sku", f"{where}.sku is required.", "required")
+                raise _invalid(
+                    where, self.env._("%(field)s must be an object.", field=where)
+                )
+            self._roms_api_known_keys(line, LINE_KEYS, where)
+            skus.append(
+                check(
+                    bounds.clean_text,
+                    line.get("sku"),
+                    bounds.IDENTIFIER_LENGTH,
+                    f"{where}.sku",
+                    required=True,
+                )
+            )
+        products = self.env["product.product"].search(
+            [("default_code", "in", list(set(skus))), ("sale_ok", "=", True)]
+        )
+        by_sku = {product.default_code: product for product in products}
+        Bounds = self.env["roms.bounds"]
+        result = []
+        for index, (line, sku) in enumerate(zip(lines, skus, strict=True)):
+            where = f"lines[{index}]"
             product = by_sku.get(sku)
             if not product:
-                raise _invalid(f"{where}.sku", f"Unknown SKU {sku!r}.", "unknown_sku")
-            quantity = line.get("quantity", 1)
-            if (
-                isinstance(quantity, bool)
-                or not isinstance(quantity, (int, float))
-                or quantity <= 0
-            ):
                 raise _invalid(
-                    f"{where}.quantity", f"{where}.quantity must be a positive number."
+                    f"{where}.sku",
+                    self.env._("Unknown SKU %(sku)s.", sku=repr(sku)),
+                    "unknown_sku",
                 )
-            line_vals = {"product_id": product.id, "product_uom_qty": quantity}
+            quantity = line.get("quantity", 1)
+            if isinstance(quantity, str):  # "2" is not a JSON number
+                quantity = None
+            line_vals = {
+                "product_id": product.id,
+                "product_uom_qty": check(
+                    Bounds._check_quantity,
+                    quantity,
+                    product.uom_id,
+                    f"{where}.quantity",
+                ),
+            }
             price = line.get("price_unit")
             if price is not None:
-                if (
-                    isinstance(price, bool)
-                    or not isinstance(price, (int, float))
-                    or price < 0
-                ):
-                    raise _invalid(
-                        f"{where}.price_unit",
-                        f"{where}.price_unit must be a number, 0 or more.",
-                    )
-                line_vals["price_unit"] = price
+                line_vals["price_unit"] = check(
+                    Bounds._check_price, price, f"{where}.price_unit"
+                )
             result.append(line_vals)
         return result
 
     @api.model
-    def _roms_api_customer(self, values):
-        """The customer of these values: matched by normalised phone, then by
-        email, else created."""
+    def _roms_api_lock_identities(self, values):
+        """Serialise the requests that may create the customer of this phone or
+        email: a transaction-level advisory lock per normalised identity, taken in
+        a fixed order (no deadlock between a phone+email and an email-only request).
+
+        Odoo's transactions are REPEATABLE READ: a request that waited for the lock
+        still reads the snapshot it took before, without the customer the other
+        request has just committed. When a fresh read sees a customer with this
+        identity that this snapshot misses, raise a serialisation failure: Odoo
+        retries the whole request, which then finds the customer.
+        """
+        keys = []
+        if values["phone"]:
+            keys.append("phone:" + values["phone"])
+        if values["email_normalized"]:
+            keys.append("email:" + values["email_normalized"])
+        if not keys:
+            return
+        cr = self.env.cr
+        for lock_id in sorted({_lock_id(key) for key in keys}):
+            cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", lock_id))
+        self.env["res.partner"].flush_model(
+            ["roms_whatsapp_number", "email_normalized"]
+        )
+        query = SQL(
+            "SELECT id FROM res_partner"
+            " WHERE roms_whatsapp_number = %s OR email_normalized = %s",
+            values["phone"] or None,
+            values["email_normalized"] or None,
+        )
+        cr.execute(query)
+        seen = {row[0] for row in cr.fetchall()}
+        with self.env.registry.cursor() as fresh_cr:
+            fresh_cr.execute(query)
+            committed = {row[0] for row in fresh_cr.fetchall()}
+        if committed - seen:
+            cr.execute(
+                SQL(
+                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = "
+                    "'serialization_failure', MESSAGE = 'ROMS order API: a "
+                    "concurrent request created this customer'; END $$"
+                ),
+                log_exceptions=False,
+            )
+
+    @api.model
+    def _roms_api_match_customer(self, values):
         Partner = self.env["res.partner"]
         partner = Partner
         if values["phone"]:
             partner = Partner.search(
                 [("roms_whatsapp_number", "=", values["phone"])], order="id", limit=1
             )
-        if not partner and values["email"]:
+        if not partner and values["email_normalized"]:
             partner = Partner.search(
-                [("email", "=ilike", values["email"])], order="id", limit=1
+                [("email_normalized", "=", values["email_normalized"])],
+                order="id",
+                limit=1,
             )
+        return partner
+
+    @api.model
+    def _roms_api_customer(self, values):
+        """The customer of these values: matched by normalised phone, then by
+        normalised email (equality), else created — under a lock on the identity."""
+        partner = self._roms_api_match_customer(values)
         if partner:
             return partner
+        self._roms_api_lock_identities(values)
         if not values["name"]:
             raise _invalid(
                 "customer.name",
-                "customer.name is required for a new customer.",
+                self.env._("customer.name is required for a new customer."),
                 code="required",
             )
         vals = {
             "name": values["name"],
             "mobile": values["phone"],
-            "email": values["email"],
+            "email": values["email_normalized"],
             "street": values["street"],
             "city": values["city"],
             "zip": values["zip"],
@@ -615,7 +767,15 @@ class RomsApi(models.AbstractModel):
             "country_id": self.env.ref("base.id").id,
             "roms_category": values["category"],
         }
-        return Partner.create(vals)
+        return self.env["res.partner"].create(vals)
+
+
+def _lock_id(key):
+    """A stable signed 64-bit advisory lock id for ``key`` in the ROMS namespace."""
+    digest = hashlib.blake2b(
+        ("roms_crm.api.customer:" + key).encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class RomsApiKeyWizard(models.TransientModel):

@@ -1,6 +1,6 @@
 """The limits of :mod:`odoo.addons.roms_crm.tools.bounds`, read from the settings."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
 
@@ -63,7 +63,8 @@ class RomsBounds(models.AbstractModel):
     def _check_datetime(self, moment, field=None, label=None):
         """``moment`` (a naive UTC datetime, or an ISO 8601 string) inside the date
         window."""
-        if isinstance(moment, str):
+        if isinstance(moment, str) or not isinstance(moment, date):
+            # parse_datetime refuses anything but text (a JSON object, a number)
             moment = bounds.parse_datetime(moment, field, label=label)
         lower, upper = self._date_window()
         return bounds.check_datetime(moment, lower, upper, field, label=label)

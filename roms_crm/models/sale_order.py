@@ -652,15 +652,9 @@ class SaleOrder(models.Model):
             "amount_tax": self.amount_tax,
             "amount_total": self.amount_total,
             "note": html2plaintext(self.note) if self.note else None,
-            "customer": {
-                "id": partner.id,
-                "name": partner.name,
-                "phone": partner.roms_whatsapp_number
-                or partner.mobile
-                or partner.phone
-                or None,
-                "email": partner.email or None,
-            },
+            # the customer's id and name only: an integration that matched a
+            # customer by phone or email must not learn their other contact data
+            "customer": {"id": partner.id, "name": partner.name},
             "lines": [
                 {
                     "sku": line.product_id.default_code or None,

@@ -12,6 +12,7 @@ is lazily translated, whose ``field`` names the offending input and whose ``code
 the machine-readable reason the order API reports.
 """
 
+import json
 import math
 import re
 import unicodedata
@@ -30,6 +31,10 @@ NOTE_LENGTH = 2000
 CHAT_LENGTH = 4096
 EMAIL_LENGTH = 254  # RFC 5321's path limit
 PHONE_LENGTH = 32
+STREET_LENGTH = 256
+ZIP_LENGTH = 16
+# Nesting depth of a JSON document from outside (objects and arrays).
+JSON_DEPTH = 32
 
 # C0 and C1 control characters and the other invisible troublemakers. Tab, line feed
 # and carriage return stay in multi-line text. Lone surrogates (JSON's "\ud800" decodes
@@ -288,3 +293,52 @@ def clamp_timestamp(value, now, slack=timedelta(days=1)):
     return datetime.fromtimestamp(seconds, timezone.utc).replace(
         tzinfo=None, microsecond=0
     )
+
+
+# ---------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(data, max_depth=JSON_DEPTH, field=None):
+    """``data`` (bytes or str) decoded as strict JSON: ``NaN``, ``Infinity`` and
+    ``-Infinity`` (which Python's decoder accepts) are refused, and so is a document
+    nested deeper than ``max_depth`` objects/arrays (a deeply nested one would
+    otherwise exhaust the recursion of the decoder or of the code reading it).
+
+    :raises BoundsError: not JSON, or too deep (``code`` ``invalid``).
+    """
+    try:
+        value = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise BoundsError(
+            _lt("The JSON document is nested too deeply."), field
+        ) from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BoundsError(
+            _lt("The body is not valid JSON: %(error)s", error=str(error)), field
+        ) from error
+    # iterative walk: a recursive one would fail on the very input it guards against
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > max_depth:
+            raise BoundsError(
+                _lt(
+                    "The JSON document is nested too deeply: at most %(max)s levels.",
+                    max=max_depth,
+                ),
+                field,
+            )
+        stack.extend((child, depth + 1) for child in children)
+    return value
