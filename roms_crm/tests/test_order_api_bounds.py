@@ -26,11 +26,14 @@ class OrderApiCase(HttpCase):
             "roms_api_bounds",
             groups="base.group_user,roms_crm.group_roms_api",
         )
+        cls.integration = cls.env["roms.api.integration"].create(
+            {"name": "Toko Bounds", "source_names": "bounds"}
+        )
         cls.key = (
             cls.env["res.users.apikeys"]
             .with_user(cls.api_user)
             .sudo()
-            ._generate(None, "bounds", None)
+            ._roms_generate(cls.integration, "bounds")
         )
         cls.kopi = cls.env["product.product"].create(
             {
@@ -453,7 +456,8 @@ PAYLOAD = st.fixed_dictionaries(
         "lines": _maybe(st.lists(_maybe(LINE), max_size=4)),
     },
     optional={
-        "source": _maybe(HOSTILE_TEXT),
+        # mostly the key's own source, so that requests reach the validation
+        "source": _maybe(st.one_of(st.just("bounds"), st.just("BOUNDS"), HOSTILE_TEXT)),
         "date_order": _maybe(
             st.one_of(
                 st.datetimes().map(lambda moment: moment.isoformat()),
