@@ -333,9 +333,8 @@ def _order_create_schema(max_quantity, max_price, date_min, date_days):
             "source": {
                 "type": ["string", "integer", "null"],
                 "maxLength": bounds.IDENTIFIER_LENGTH,
-                "default": "api",
                 "description": "The integration's name for where orders come "
-                "from; blank or null is `api`.",
+                "from; blank or null is the integration's first source.",
             },
             "date_order": {
                 "type": ["string", "null"],
@@ -390,6 +389,15 @@ def _order_update_schema():
     return {
         "type": "object",
         "description": "Give a status, a tracking_number, or both.",
+        "anyOf": [
+            {"required": ["status"], "properties": {"status": {"type": "string"}}},
+            {
+                "required": ["tracking_number"],
+                "properties": {
+                    "tracking_number": {"type": "string", "pattern": _VISIBLE}
+                },
+            },
+        ],
         "properties": {
             "status": {
                 "type": ["string", "null"],

@@ -327,6 +327,8 @@ class RomsApi(models.AbstractModel):
             self._roms_api_source(self._roms_api_identifier(payload, "source") or False)
             or "api"
         )
+        # the whole body is checked first: a replay must be a valid request too
+        values = self._roms_api_order_values(payload)
         Order = self.env["sale.order"]
         existing = Order.search(
             [("roms_external_id", "=", external_id), ("roms_source", "=", source)],
@@ -334,7 +336,6 @@ class RomsApi(models.AbstractModel):
         )
         if existing:
             return 200, existing._roms_api_payload()
-        values = self._roms_api_order_values(payload)
         try:
             # the unique constraint on (external_id, source) decides between two
             # identical requests racing: the loser's savepoint is rolled back
@@ -459,6 +460,9 @@ class RomsApi(models.AbstractModel):
     @api.model
     def _roms_api_check(self, check, *args, **kwargs):
         """Run a bounds check; its :class:`BoundsError` becomes a 422."""
+        if check is bounds.clean_text and isinstance(args[0], bool):
+            # JSON's true and false are no text (clean_text reads False as empty)
+            args = ([args[0]], *args[1:])
         try:
             return check(*args, **kwargs)
         except bounds.BoundsError as error:

@@ -77,6 +77,18 @@ def clean_text(
         value = ""
     if not isinstance(value, str):
         raise BoundsError(_lt("%(field)s must be text.", field=label), field)
+    too_long = BoundsError(
+        _lt(
+            "%(field)s is too long: at most %(limit)s characters.",
+            field=label,
+            limit=limit,
+        ),
+        field,
+        "too_long",
+    )
+    # as sent: what the client counts (and the OpenAPI maxLength) is the raw text
+    if len(value) > limit:
+        raise too_long
     pattern = _CONTROL_MULTI_LINE if multiline else _CONTROL_SINGLE_LINE
     value = _SURROGATE.sub("\ufffd", pattern.sub("" if multiline else " ", value))
     # Unicode normalisation keeps look-alike compositions from counting twice.
@@ -89,16 +101,8 @@ def clean_text(
                 _lt("%(field)s is required.", field=label), field, "required"
             )
         return False
-    if len(value) > limit:
-        raise BoundsError(
-            _lt(
-                "%(field)s is too long: at most %(limit)s characters.",
-                field=label,
-                limit=limit,
-            ),
-            field,
-            "too_long",
-        )
+    if len(value) > limit:  # NFC may lengthen a text
+        raise too_long
     return value
 
 
