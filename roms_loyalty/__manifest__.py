@@ -15,6 +15,7 @@
         "security/ir_rules.xml",
         "wizards/roms_loyalty_backfill_views.xml",
         "wizards/roms_loyalty_adjust_views.xml",
+        "views/res_config_settings_views.xml",
         "views/loyalty_program_views.xml",
         "views/loyalty_history_views.xml",
         "views/res_partner_views.xml",

@@ -161,6 +161,19 @@ class ResConfigSettings(models.TransientModel):
         help="A larger unit price or amount is refused.",
     )
 
+    roms_api_max_body_bytes = fields.Integer(
+        string="Largest API Request (bytes)",
+        config_parameter="roms_crm.api_max_body_bytes",
+        default=1024 * 1024,
+        help="A larger order API request is refused (413) before it is read.",
+    )
+    roms_api_rate_per_minute = fields.Integer(
+        string="API Requests per Minute per Key",
+        config_parameter="roms_crm.api_rate_per_minute",
+        default=120,
+        help="More requests of one API key in a minute get 429 Too Many Requests. "
+        "0 means no limit.",
+    )
     roms_api_invalid_key_per_minute = fields.Integer(
         string="Invalid API Keys per Minute",
         config_parameter="roms_crm.api_invalid_key_per_minute",

@@ -262,27 +262,21 @@ class RomsApi(models.AbstractModel):
 
     @api.model
     def _roms_api_max_body_bytes(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_crm.api_max_body_bytes", 1024 * 1024)
+        return max(
+            self.env["ir.config_parameter"]._roms_param(
+                "roms_crm.api_max_body_bytes", 1024 * 1024
+            ),
+            0,
         )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return 1024 * 1024
 
     @api.model
     def _roms_api_rate_per_minute(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_crm.api_rate_per_minute", 120)
+        return max(
+            self.env["ir.config_parameter"]._roms_param(
+                "roms_crm.api_rate_per_minute", 120
+            ),
+            0,
         )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return 120
 
     # ------------------------------------------------------------------
     # Orders

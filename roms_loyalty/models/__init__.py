@@ -9,3 +9,4 @@ from . import sale_order
 from . import roms_refund_request
 from . import roms_message_template
 from . import sale_order_line
+from . import res_config_settings
