@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import bounds
 
@@ -86,6 +87,18 @@ class RomsBounds(models.AbstractModel):
             whole_ratio=whole_ratio,
             label=label,
         )
+
+    @api.model
+    def _constrain_text(self, records, fname, limit, label, multiline=True):
+        """For an ``@api.constrains``: the text ``fname`` of ``records`` within
+        ``limit`` characters, also when written over RPC (ValidationError)."""
+        for record in records:
+            try:
+                bounds.clean_text(
+                    record[fname], limit, multiline=multiline, label=label
+                )
+            except bounds.BoundsError as error:
+                raise ValidationError(str(error)) from error
 
     @api.model
     def _check_price(self, value, field=None, label=None, parse=False):

@@ -62,16 +62,9 @@ class RomsProductReview(models.Model):
     @api.constrains("text")
     def _check_text_length(self):
         """Bounded also over RPC: at most 2,000 characters."""
-        for record in self:
-            try:
-                bounds.clean_text(
-                    record.text,
-                    bounds.NOTE_LENGTH,
-                    multiline=True,
-                    label=self.env._("The review"),
-                )
-            except bounds.BoundsError as error:
-                raise ValidationError(str(error)) from error
+        self.env["roms.bounds"]._constrain_text(
+            self, "text", bounds.NOTE_LENGTH, self.env._("The review")
+        )
 
     @api.constrains("rating")
     def _check_rating(self):

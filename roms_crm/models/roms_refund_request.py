@@ -103,16 +103,9 @@ class RomsRefundRequest(models.Model):
     @api.constrains("reason")
     def _check_reason_length(self):
         """Bounded also over RPC: at most 2,000 characters."""
-        for record in self:
-            try:
-                bounds.clean_text(
-                    record.reason,
-                    bounds.NOTE_LENGTH,
-                    multiline=True,
-                    label=self.env._("The reason"),
-                )
-            except bounds.BoundsError as error:
-                raise ValidationError(str(error)) from error
+        self.env["roms.bounds"]._constrain_text(
+            self, "reason", bounds.NOTE_LENGTH, self.env._("The reason")
+        )
 
     @api.constrains("order_id")
     def _check_order(self):

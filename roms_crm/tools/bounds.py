@@ -150,12 +150,7 @@ def check_quantity(
         raise BoundsError(
             _lt("%(field)s must be more than 0.", field=label), field, "out_of_range"
         )
-    if quantity > maximum:
-        raise BoundsError(
-            _lt("%(field)s must be at most %(max)s.", field=label, max=_num(maximum)),
-            field,
-            "out_of_range",
-        )
+    _at_most(quantity, maximum, field, label)
     if rounding:
         rounded = float_round(quantity, precision_rounding=rounding)
         if float_is_zero(rounded, precision_rounding=rounding):
@@ -195,13 +190,17 @@ def check_amount(value, maximum, field=None, *, label=None, parse=False):
         raise BoundsError(
             _lt("%(field)s must be 0 or more.", field=label), field, "out_of_range"
         )
-    if amount > maximum:
+    _at_most(amount, maximum, field, label)
+    return amount
+
+
+def _at_most(number, maximum, field, label):
+    if number > maximum:
         raise BoundsError(
             _lt("%(field)s must be at most %(max)s.", field=label, max=_num(maximum)),
             field,
             "out_of_range",
         )
-    return amount
 
 
 def _num(value):

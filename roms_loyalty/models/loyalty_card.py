@@ -96,14 +96,7 @@ class LoyaltyCard(models.Model):
 
     def action_roms_adjust_points(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Adjust Points"),
-            "res_model": "roms.loyalty.adjust",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_card_id": self.id},
-        }
+        return self.env["roms.loyalty.adjust"]._action_open(card_id=self.id)
 
     def _roms_lock(self, touch=False):
         """Lock these cards' rows until the end of the transaction, so that two

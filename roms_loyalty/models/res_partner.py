@@ -47,11 +47,4 @@ class ResPartner(models.Model):
         """Adjust Points, for an administrator: the customer's card of a ROMS
         program gets a ledger line with the reason."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Adjust Points"),
-            "res_model": "roms.loyalty.adjust",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["roms.loyalty.adjust"]._action_open(partner_id=self.id)

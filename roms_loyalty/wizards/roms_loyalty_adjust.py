@@ -46,6 +46,21 @@ class RomsLoyaltyAdjust(models.TransientModel):
     )
     new_balance = fields.Float(compute="_compute_new_balance")
 
+    @api.model
+    def _action_open(self, card_id=None, partner_id=None):
+        """The Adjust Points dialog for a card, or a customer's ROMS card."""
+        context = {"default_card_id": card_id} if card_id else {}
+        if partner_id:
+            context["default_partner_id"] = partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust Points"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
         # control characters (NUL among them: the database refuses it) out at
