@@ -78,11 +78,18 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         say "installing Python packages (setup/requirements-*.txt)"
         "$PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools 2>&1 | grep -v "^WARNING: Location" || true
-        "$PY" -m pip install -q --disable-pip-version-check \
-            -r "$ROMS_ROOT/setup/requirements-odoo.txt" \
-            -r "$ROMS_ROOT/setup/requirements-roms.txt" 2>&1 | grep -v "^WARNING: Location" || true
-        "$PY" -c "import psycopg2, lxml, phonenumbers, xlsxwriter, pytest, websocket" \
-            || die "Python packages failed to install"
+        # a registry that times out once does not fail the set-up: up to three tries
+        local try pip_log="$VENV/.pip-install.log"
+        for try in 1 2 3; do
+            "$PY" -m pip install --disable-pip-version-check \
+                -r "$ROMS_ROOT/setup/requirements-odoo.txt" \
+                -r "$ROMS_ROOT/setup/requirements-roms.txt" >"$pip_log" 2>&1 \
+                && "$PY" -c "import psycopg2, lxml, phonenumbers, xlsxwriter, pytest, websocket, hypothesis" \
+                && break
+            [ "$try" = 3 ] && { grep -v "^WARNING: Location" "$pip_log" | tail -n 30 >&2; die "Python packages failed to install (see $pip_log)"; }
+            say "pip install failed (try $try of 3), trying again"
+            sleep 5
+        done
         echo "$want" >"$stamp"
     fi
     # Make `import odoo` work inside the venv (pytest-odoo needs it).
