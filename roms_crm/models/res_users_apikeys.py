@@ -21,7 +21,7 @@ class ResUsersApikeys(models.Model):
         "ROMS order API. A key without one is refused there.",
     )
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         # Odoo creates this table by hand (_auto = False): add the column too
         super().init()
         cr = self.env.cr

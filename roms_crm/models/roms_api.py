@@ -793,7 +793,6 @@ class RomsApiKeyWizard(models.TransientModel):
     )
     integration_id = fields.Many2one(
         "roms.api.integration",
-        string="Integration",
         required=True,
         default=lambda self: self.env.context.get("default_integration_id"),
         help="The key reads and changes only this integration's orders.",

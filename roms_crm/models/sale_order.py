@@ -147,7 +147,8 @@ class SaleOrder(models.Model):
         orders._roms_log_stage(False)
         return orders
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        # super().write is called by _roms_write_stage
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
         if ROMS_STATS_FIELDS.isdisjoint(vals):

@@ -290,7 +290,7 @@ class TestOrderApiBounds(OrderApiCase):
         before = self._counts()
 
         def refuse(order, stage, **kwargs):
-            raise UserError("Not enough stock to confirm.")
+            raise UserError("Not enough stock to confirm.")  # pylint: disable=translation-required
 
         with patch.object(type(self.env["sale.order"]), "_roms_set_stage", refuse):
             response = self._call("POST", "/api/v1/orders", self._payload())

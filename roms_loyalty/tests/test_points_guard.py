@@ -119,7 +119,7 @@ class TestPointsGuard(_Users, RomsLoyaltyCase):
         wizard = (
             self.env["roms.loyalty.adjust"]
             .with_user(self.admin_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"amount": 15, "reason": "Hadiah pembukaan"})
         )
         self.assertEqual(wizard.program_id, self.program)

@@ -22,13 +22,11 @@ class RomsLoyaltyAdjust(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     program_id = fields.Many2one(
         "loyalty.program",
-        string="Program",
         required=True,
         domain=[("program_type", "=", "loyalty")],
     )
     card_id = fields.Many2one(
         "loyalty.card",
-        string="Card",
         compute="_compute_card_id",
         store=True,
         readonly=False,

@@ -28,7 +28,7 @@ class RomsMessage(models.Model):
         help="The account the message left through: its receipts come from there.",
     )
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         """Messages sent before receipts were matched per account get the account
         they most likely left through: their conversation's, or the only account
         of the shop. Others no longer take receipts (a wrong match is worse)."""

@@ -62,7 +62,7 @@ def open_window_action(env, action, domain=None, record_ids=()):
     :return: the ids read.
     """
     context = dict(env.context, **(_eval(env, action.context, record_ids) or {}))
-    model = env[action.res_model].with_context(context)
+    model = env[action.res_model].with_context(**context)
     modes = [mode.strip() for mode in (action.view_mode or "list,form").split(",")]
     chosen = {view.view_mode: view.view_id.id for view in action.view_ids}
     views = [[chosen.get(mode, False), mode] for mode in modes]
