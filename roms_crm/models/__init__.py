@@ -1,28 +1,18 @@
-from . import res_partner
-from . import product_template
-from . import sale_order
-from . import res_city
-from . import roms_district
-from . import roms_customer_import
-from . import roms_segment
-from . import res_config_settings
+# Shared by every concern: the typed settings reader, the bounds on incoming data,
+# the date-range mixin of the reports and the settings page (res_config_settings,
+# last: it names fields of every concern).
 from . import ir_config_parameter
-from . import roms_order_stage_history
-from . import stock_picking
-from . import roms_refund_request
-from . import roms_refund_request_line
-from . import sale_order_line
-from . import roms_api
-from . import roms_product_review
-from . import roms_api_integration
-from . import res_users_apikeys
-from . import stock_move
-from . import roms_message
-from . import roms_message_template
-from . import mail_mail
-from . import mail_thread
-from . import roms_customer_category
-from . import roms_reminder_rule
-from . import roms_broadcast
-from . import roms_date_range_mixin
 from . import roms_bounds
+from . import roms_date_range_mixin
+
+# One package per concern (README › Architecture). Fulfilment comes before
+# customer: the statistics' overrides of sale.order wrap the stage logic, so a
+# confirmation moves the stage and fires the new-order event before the
+# customer's figures are refreshed.
+from . import fulfilment
+from . import customer
+from . import messaging
+from . import order_api
+from . import portal
+from . import customer_import
+from . import res_config_settings

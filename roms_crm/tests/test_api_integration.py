@@ -3,7 +3,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.api import _rate_limit_reset
+from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
 
 from .test_order_api import TestOrderApi
 

@@ -11,7 +11,9 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.models.roms_customer_import import CUSTOMER_COLUMNS
+from odoo.addons.roms_crm.models.customer_import.roms_customer_import import (
+    CUSTOMER_COLUMNS,
+)
 
 HEADERS = (
     "Name *",

@@ -7,14 +7,17 @@ from odoo import fields
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.roms_crm.models.roms_message import RomsMessage, RomsSendError
+from odoo.addons.roms_crm.models.messaging.roms_message import (
+    RomsMessage,
+    RomsSendError,
+)
 
 from .message_common import MessagingCase
 
 NOW = datetime(2026, 6, 1, 9, 0, 0)
 MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 MAIL_SERVER_LOGGER = "odoo.addons.base.models.ir_mail_server"
-QUEUE_LOGGER = "odoo.addons.roms_crm.models.roms_message"
+QUEUE_LOGGER = "odoo.addons.roms_crm.models.messaging.roms_message"
 
 
 class WorkerKilled(BaseException):

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.models.roms_message_template import format_rupiah
+from odoo.addons.roms_crm.models.messaging.roms_message_template import format_rupiah
 
 
 @tagged("post_install", "-at_install")

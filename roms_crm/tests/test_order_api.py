@@ -4,8 +4,8 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.api import _rate_limit_reset
-from odoo.addons.roms_crm.controllers.openapi import OPENAPI
+from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
+from odoo.addons.roms_crm.controllers.order_api.openapi import OPENAPI
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.api import _rate_limit_reset
+from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
 
 
 class OrderApiCase(HttpCase):

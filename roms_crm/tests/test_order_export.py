@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.wizards import roms_order_export
+from odoo.addons.roms_crm.wizards.fulfilment import roms_order_export
 
 
 @tagged("post_install", "-at_install")

@@ -6,7 +6,7 @@ from odoo import Command, http
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.models.sale_order import SaleOrder
+from odoo.addons.roms_crm.models.fulfilment.sale_order import SaleOrder
 
 
 @tagged("post_install", "-at_install")

@@ -5,8 +5,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.api import _rate_limit_reset
-from odoo.addons.roms_crm.models.sale_order import RomsStageError
+from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
+from odoo.addons.roms_crm.models.fulfilment.sale_order import RomsStageError
 
 from .test_order_api import TestOrderApi
 

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.roms_crm.controllers.reseller_portal import RomsResellerPortal
+from odoo.addons.roms_crm.controllers.portal.reseller_portal import RomsResellerPortal
 from odoo.addons.roms_crm.tools import bounds
 
 LEDGER_PAGE_SIZE = 40

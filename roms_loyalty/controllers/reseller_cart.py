@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from odoo.addons.roms_crm.controllers.reseller_portal import RomsResellerPortal
+from odoo.addons.roms_crm.controllers.portal.reseller_portal import RomsResellerPortal
 
 from .portal import redeem_reward
 

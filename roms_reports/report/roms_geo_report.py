@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.roms_crm.models.res_partner import ROMS_CATEGORIES
+from odoo.addons.roms_crm.models.customer.res_partner import ROMS_CATEGORIES
 
 
 class RomsGeoReport(models.Model):

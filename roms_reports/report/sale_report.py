@@ -1,10 +1,10 @@
 from odoo import fields, models
 
-from odoo.addons.roms_crm.models.res_partner import ROMS_CATEGORIES
-from odoo.addons.roms_crm.models.sale_order import (
+from odoo.addons.roms_crm.models.customer.res_partner import ROMS_CATEGORIES
+from odoo.addons.roms_crm.models.fulfilment.sale_order import ROMS_STAGES
+from odoo.addons.roms_crm.models.order_api.sale_order import (
     PAYMENT_METHODS,
     PAYMENT_STATUSES,
-    ROMS_STAGES,
 )
 
 

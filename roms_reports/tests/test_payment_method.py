@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from odoo.addons.roms_crm.models.roms_api import RomsApiError
+from odoo.addons.roms_crm.models.order_api.roms_api import RomsApiError
 
 from .common import RomsReportsCase
 

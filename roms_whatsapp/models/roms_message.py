@@ -3,8 +3,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.roms_crm.models.roms_message import RomsSendError
-from odoo.addons.roms_crm.models.roms_message_template import template_variables
+from odoo.addons.roms_crm.models.messaging.roms_message import RomsSendError
+from odoo.addons.roms_crm.models.messaging.roms_message_template import (
+    template_variables,
+)
 
 from ..tools import WhatsAppProviderError
 

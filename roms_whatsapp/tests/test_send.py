@@ -208,7 +208,7 @@ class TestSend(WhatsappCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(message.state, "read")
 
-    @mute_logger("odoo.addons.roms_crm.models.roms_message")
+    @mute_logger("odoo.addons.roms_crm.models.messaging.roms_message")
     def test_disconnected_account_waits(self):
         self.customer_writes()
         message = self.queue()

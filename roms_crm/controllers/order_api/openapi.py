@@ -10,14 +10,14 @@ name, a whole number of Units) is a 422 naming the field.
 
 import copy
 
-from ..models.roms_api import (
+from ...models.order_api.roms_api import (
     API_CUSTOMER_CATEGORIES,
     API_STATUSES_CREATE,
     API_STATUSES_PATCH,
     MAX_LINES,
 )
-from ..models.sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
-from ..tools import bounds
+from ...models.order_api.sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
+from ...tools import bounds
 
 _ERROR_CODES = {
     "400": "Malformed JSON, a body that is not a JSON object, or a form "

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..tools import bounds
+from ...tools import bounds
 
 REFUND_STATES = [
     ("requested", "Requested"),

@@ -16,8 +16,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize, plaintext2html
 from odoo.tools.sql import escape_psql
 
-from ..tools import bounds
-from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES, RomsStageError
+from ...tools import bounds
+from ..fulfilment.sale_order import RomsStageError
+from .sale_order import PAYMENT_METHODS, PAYMENT_STATUSES
 
 _logger = logging.getLogger(__name__)
 

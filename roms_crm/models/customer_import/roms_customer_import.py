@@ -31,7 +31,7 @@ from odoo.tools import SQL, email_normalize, html2plaintext, plaintext2html
 from odoo.tools.misc import clean_context, formatLang, split_every
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import bounds
+from ...tools import bounds
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 # Line fields the statistics of a confirmed order's customer depend on (amount,
 # quantity).
@@ -17,14 +17,6 @@ ROMS_STATS_LINE_FIELDS = frozenset(
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
-
-    roms_refundable_qty = fields.Float(
-        string="Refundable Quantity",
-        compute="_compute_roms_refundable_qty",
-        digits="Product Unit of Measure",
-        help="Ordered quantity not yet claimed by a refund request that was not "
-        "rejected.",
-    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -47,17 +39,3 @@ class SaleOrderLine(models.Model):
         result = super().unlink()
         orders.exists()._roms_update_customer_stats()
         return result
-
-    def _compute_roms_refundable_qty(self):
-        refundable = self.env["roms.refund.request.line"]._roms_refundable_qty(
-            self.filtered("id")
-        )
-        for line in self:
-            line.roms_refundable_qty = refundable.get(line, 0.0)
-
-    def _roms_paid_total(self):
-        """What the customer pays for this line, taxes included: the line's total,
-        less its share of the discounts that other modules put on the whole order
-        (roms_loyalty: rewards). Refunds never give back more than this."""
-        self.ensure_one()
-        return self.price_total

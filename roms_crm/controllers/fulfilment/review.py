@@ -4,7 +4,7 @@ from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
-from ..tools import bounds
+from ...tools import bounds
 
 REVIEW_MAX_LENGTH = bounds.NOTE_LENGTH
 

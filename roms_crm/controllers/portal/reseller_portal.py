@@ -10,7 +10,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers.portal import CustomerPortal
 
-from ..tools import bounds
+from ...tools import bounds
 
 CATALOG_PAGE_SIZE = 12
 NOTE_MAX_LENGTH = bounds.NOTE_LENGTH

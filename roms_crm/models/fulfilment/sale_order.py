@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
 
 ROMS_STAGES = [
     ("pending", "Pending"),
@@ -29,25 +28,7 @@ class RomsStageError(UserError):
         self.code = code
 
 
-# Fields of a confirmed order that its customer's statistics depend on.
-ROMS_STATS_FIELDS = frozenset({"date_order", "partner_id", "currency_rate"})
-
 ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
-
-# The payment status a web shop reports with its order (order API).
-PAYMENT_STATUSES = [
-    ("unpaid", "Unpaid"),
-    ("partial", "Partially Paid"),
-    ("paid", "Paid"),
-    ("refunded", "Refunded"),
-]
-
-PAYMENT_METHODS = [
-    ("cod", "Cash on Delivery"),
-    ("bank_transfer", "Bank Transfer"),
-    ("ewallet", "E-Wallet"),
-    ("marketplace", "Marketplace"),
-]
 
 
 class SaleOrder(models.Model):
@@ -151,14 +132,7 @@ class SaleOrder(models.Model):
         # super().write is called by _roms_write_stage
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
-        if ROMS_STATS_FIELDS.isdisjoint(vals):
-            return self._roms_write_stage(vals)
-        # statistics follow edits of confirmed orders: old and new customer
-        counted = self.filtered(lambda o: o.state == "sale")
-        old_customers = counted.partner_id
-        result = self._roms_write_stage(vals)
-        counted._roms_update_customer_stats(old_customers)
-        return result
+        return self._roms_write_stage(vals)
 
     def _roms_write_stage(self, vals):
         if "roms_stage" not in vals:
@@ -322,50 +296,9 @@ class SaleOrder(models.Model):
         return True
 
     def _roms_notify_stage(self, stage, comment):
-        """Tell the customers about a stage change, through the ROMS message queue:
-        the shipping template when shipped, otherwise a short text."""
-        Message = self.env["roms.message"].sudo()
-        template = stage == "shipped" and self._roms_message_template("shipping")
-        vals_list = []
-        for order in self:
-            partner = order.partner_id
-            order_lang = order.with_context(lang=partner.lang or self.env.lang)
-            if template:
-                body = template.with_context(lang=order_lang.env.lang)._roms_render(
-                    partner=partner, order=order
-                )
-            else:
-                labels = order_lang._fields["roms_stage"]._description_selection(
-                    order_lang.env
-                )
-                body = order_lang.env._(
-                    "Your order %(order)s is now: %(stage)s.",
-                    order=order.name,
-                    stage=dict(labels)[stage],
-                )
-            if comment:
-                body = f"{body}\n{comment}"
-            vals_list.append(
-                {
-                    "partner_id": partner.id,
-                    "channel": Message._roms_default_channel(partner),
-                    "kind": "shipping" if stage == "shipped" else "manual",
-                    "body": body,
-                    "template_id": template.id if template else False,
-                    "res_model": "sale.order",
-                    "res_id": order.id,
-                }
-            )
-        return Message.create(vals_list)
-
-    @api.model
-    def _roms_message_template(self, template_type):
-        """The first active template of this type (seeded ones come first)."""
-        return (
-            self.env["roms.message.template"]
-            .sudo()
-            .search([("template_type", "=", template_type)], limit=1)
-        )
+        """Hook: tell the customers about a stage change. Messaging (the ROMS
+        message queue) implements it; see models/messaging/sale_order.py."""
+        return True
 
     def _action_confirm(self):
         result = super()._action_confirm()
@@ -376,62 +309,20 @@ class SaleOrder(models.Model):
         if new_orders:
             new_orders.write({"roms_new_order_done": True})
             new_orders._roms_on_new_order()
-        self._roms_update_customer_stats()
         return result
 
     def _roms_on_new_order(self):
         """The new-order event: runs exactly once per order, at its first
-        confirmation, whatever the channel (backend, portal, API). Thank-you
-        messages and loyalty points extend this hook."""
-        self._roms_queue_order_confirmation()
+        confirmation, whatever the channel (backend, portal, API). A hook:
+        messaging queues the order confirmation, roms_loyalty awards points,
+        roms_whatsapp sends the thank-you message."""
         return True
 
-    def _roms_queue_order_confirmation(self):
-        """Queue the Order Confirmation template for these orders' customers, once
-        per order, unless the setting turns it off. Transactional: sent to opted-out
-        customers too."""
-        if not self.env["res.config.settings"]._roms_order_confirmation_enabled():
-            return self.env["roms.message"]
-        template = self._roms_message_template("order_confirmation")
-        if not template:
-            return self.env["roms.message"]
-        Message = self.env["roms.message"].sudo()
-        already = set(
-            Message.search(
-                [
-                    ("kind", "=", "order_confirmation"),
-                    ("res_model", "=", "sale.order"),
-                    ("res_id", "in", self.ids),
-                ]
-            ).mapped("res_id")
-        )
-        vals_list = []
-        for order in self:
-            if order.id in already:
-                continue
-            partner = order.partner_id
-            vals_list.append(
-                {
-                    "partner_id": partner.id,
-                    "channel": Message._roms_default_channel(partner),
-                    "kind": "order_confirmation",
-                    "template_id": template.id,
-                    "body": template.with_context(
-                        lang=partner.lang or self.env.lang
-                    )._roms_render(partner=partner, order=order),
-                    "res_model": "sale.order",
-                    "res_id": order.id,
-                }
-            )
-        return Message.create(vals_list)
-
     def _action_cancel(self):
-        was_confirmed = self.filtered(lambda order: order.state == "sale")
         result = super()._action_cancel()
         self.filtered(lambda o: o.roms_stage != "cancelled").write(
             {"roms_stage": "cancelled"}
         )
-        was_confirmed._roms_update_customer_stats()
         return result
 
     def action_draft(self):
@@ -460,17 +351,6 @@ class SaleOrder(models.Model):
             or self[:1].roms_stage,
         }
         return action
-
-    def _roms_update_customer_stats(self, partners=None):
-        """Bring the statistics and segments of these orders' customers (and of
-        ``partners``, e.g. an order's previous customer) up to date, in the same
-        transaction, in a number of queries independent of their order history."""
-        if not (self or partners) or self.env.context.get("roms_defer_customer_stats"):
-            return  # nothing to do, or the caller refreshes them once it is done
-        customers = self.partner_id | (partners or self.env["res.partner"])
-        customers = customers.commercial_partner_id
-        customers |= customers.child_ids
-        customers.filtered("roms_category")._roms_update_stats()
 
     def _roms_demo_fulfil(self, stage, tracking_number=False, transit_days=1):
         """Take demo quotations to a fulfilment stage. Used by demo data only.
@@ -606,144 +486,3 @@ class SaleOrder(models.Model):
             order.roms_partner_phone = (
                 partner.roms_whatsapp_number or partner.mobile or partner.phone
             )
-
-    # ------------------------------------------------------------------
-    # Order API (see roms.api)
-    # ------------------------------------------------------------------
-
-    roms_payment_status = fields.Selection(
-        PAYMENT_STATUSES,
-        string="Payment Status",
-        copy=False,
-        index=True,
-        help="The payment status reported by the web shop the order came from.",
-    )
-    roms_payment_method = fields.Selection(
-        PAYMENT_METHODS,
-        string="Payment Method",
-        copy=False,
-        index=True,
-        help="How the customer pays: filled by hand or by the order API.",
-    )
-
-    def _roms_api_payload(self):
-        """The order as the API returns it."""
-        self.ensure_one()
-        partner = self.partner_id
-
-        def when(value):
-            return (
-                value and fields.Datetime.to_datetime(value).isoformat() + "Z" or None
-            )
-
-        return {
-            "id": self.id,
-            "name": self.name,
-            "external_id": self.roms_external_id,
-            "source": self.roms_source,
-            "status": self.roms_stage,
-            "state": self.state,
-            "payment_status": self.roms_payment_status or None,
-            "payment_method": self.roms_payment_method or None,
-            "date_order": when(self.date_order),
-            "delivered_date": when(self.roms_delivered_date),
-            "tracking_number": self.roms_tracking_number or None,
-            "currency": self.currency_id.name,
-            "amount_untaxed": self.amount_untaxed,
-            "amount_tax": self.amount_tax,
-            "amount_total": self.amount_total,
-            "note": html2plaintext(self.note) if self.note else None,
-            # the customer's id and name only: an integration that matched a
-            # customer by phone or email must not learn their other contact data
-            "customer": {"id": partner.id, "name": partner.name},
-            "lines": [
-                {
-                    "sku": line.product_id.default_code or None,
-                    "product": line.product_id.display_name,
-                    "quantity": line.product_uom_qty,
-                    "price_unit": line.price_unit,
-                    "subtotal": line.price_subtotal,
-                }
-                for line in self.order_line.filtered(lambda l: not l.display_type)
-            ],
-            "history": [
-                {
-                    "status": entry.stage,
-                    "date": when(entry.date),
-                    "comment": entry.comment or None,
-                    "tracking_number": entry.tracking_number or None,
-                }
-                for entry in self.roms_stage_history_ids.sorted("id")
-            ],
-        }
-
-    # ------------------------------------------------------------------
-    # Reseller portal: the cart is a draft order of the reseller, so stock and
-    # prices are Odoo's own; placing it turns it into a quotation or an order.
-    # ------------------------------------------------------------------
-
-    roms_portal_cart = fields.Boolean(
-        string="Portal Cart",
-        copy=False,
-        index=True,
-        readonly=True,
-        help="The reseller's cart in the customer portal, not yet placed.",
-    )
-    roms_over_stock = fields.Boolean(
-        string="Ordered Above Stock",
-        copy=False,
-        readonly=True,
-        help="Placed from the portal with quantities above the available stock.",
-    )
-
-    def init(self):
-        result = super().init()
-        # One open cart per customer, even with two requests at the same time.
-        self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS sale_order_roms_portal_cart_uniq "
-            "ON sale_order (partner_id) WHERE roms_portal_cart AND state = 'draft'"
-        )
-        return result
-
-    def _roms_product_lines(self):
-        """The lines that order a product the customer chose: no sections or notes,
-        and none of the lines other modules compute from the rest (loyalty rewards
-        leave themselves out in roms_loyalty). A cart's quantities, a reorder and
-        the catalogue checks work on these."""
-        return self.order_line.filtered(lambda line: not line.display_type)
-
-    def _roms_cart_reprice(self):
-        """Before a portal cart is placed: today's prices of the reseller's
-        pricelist. Raise UserError to refuse the order (nothing is written)."""
-        self.ensure_one()
-        self._recompute_prices()
-
-    def _roms_cart_changed(self):
-        """Called after the reseller changed the products of this portal cart.
-        Modules whose lines follow the others (loyalty rewards) bring them up to
-        date here, so that the cart shows the total the order will have."""
-        self.ensure_one()
-
-    def _roms_over_stock_lines(self):
-        """The lines of this order asking more of a storable product than is free
-        in its warehouse, as {line: free quantity}."""
-        self.ensure_one()
-        lines = self.order_line.filtered(
-            lambda l: not l.display_type and l.product_id.is_storable
-        )
-        wanted = {}
-        for line in lines:
-            qty = line.product_uom._compute_quantity(
-                line.product_uom_qty, line.product_id.uom_id
-            )
-            wanted[line.product_id] = wanted.get(line.product_id, 0.0) + qty
-        products = self.env["product.product"].browse([p.id for p in wanted])
-        free = {
-            product: product.free_qty
-            for product in products.with_context(warehouse_id=self.warehouse_id.id)
-        }
-        return {
-            line: free[line.product_id]
-            for line in lines
-            if wanted[line.product_id] > free[line.product_id]
-        }

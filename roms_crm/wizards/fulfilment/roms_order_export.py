@@ -8,7 +8,7 @@ from odoo import fields, models
 from odoo.tools.misc import split_every
 from odoo.tools.translate import LazyTranslate
 
-from ..models.sale_order import ROMS_STAGES
+from ...models.fulfilment.sale_order import ROMS_STAGES
 
 _lt = LazyTranslate(__name__)
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import bounds
+from ...tools import bounds
 
 REVIEW_STATES = [
     ("pending", "Pending"),

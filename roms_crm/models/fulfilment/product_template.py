@@ -1,25 +1,14 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
-    roms_cross_sell_text = fields.Text(
-        string="Cross-sell Recommendation",
-        translate=True,
-        help="A sentence added to repeat-order reminders as {recommendation}, e.g. "
-        '"Kak, sekalian Gula Aren-nya biar makin nikmat!"',
-    )
     roms_low_stock_threshold = fields.Float(
         string="Low Stock Threshold",
         digits="Product Unit of Measure",
         help="The ROMS admins are alerted when the free quantity falls below this.",
-    )
-    roms_cross_sell_preview = fields.Text(
-        string="In a Reminder",
-        compute="_compute_roms_cross_sell_preview",
-        help="How the recommendation reads at the end of a repeat-order reminder.",
     )
     roms_low_stock_alerted = fields.Boolean(
         string="Low Stock Alerted",
@@ -33,20 +22,6 @@ class ProductTemplate(models.Model):
         compute="_compute_roms_low_stock",
         search="_search_roms_low_stock",
     )
-
-    @api.depends("name", "roms_cross_sell_text")
-    def _compute_roms_cross_sell_preview(self):
-        for product in self:
-            product.roms_cross_sell_preview = (
-                self.env._(
-                    "Hi Budi, your %(product)s should be running low by now. "
-                    "Order again?\n%(recommendation)s",
-                    product=product.name,
-                    recommendation=product.roms_cross_sell_text,
-                )
-                if product.roms_cross_sell_text
-                else False
-            )
 
     def _compute_roms_low_stock(self):
         for product in self:

@@ -24,8 +24,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..models.roms_api import RomsApiError
-from ..tools import bounds
+from ...models.order_api.roms_api import RomsApiError
+from ...tools import bounds
 from .openapi import openapi_document
 
 _logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.sale_order import ROMS_STAGES
+from ...models.fulfilment.sale_order import ROMS_STAGES
 
 
 class RomsOrderStageWizard(models.TransientModel):

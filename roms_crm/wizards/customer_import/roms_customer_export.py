@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import html2plaintext
 from odoo.tools.misc import split_every
 
-from ..models.roms_customer_import import BATCH_SIZE, CUSTOMER_COLUMNS
+from ...models.customer_import.roms_customer_import import BATCH_SIZE, CUSTOMER_COLUMNS
 
 
 class RomsCustomerExport(models.TransientModel):

@@ -1,0 +1,3 @@
+from . import order_stage
+from . import refund
+from . import review

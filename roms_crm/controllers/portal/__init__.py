@@ -1,0 +1,2 @@
+from . import account
+from . import reseller_portal

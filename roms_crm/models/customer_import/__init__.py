@@ -1,0 +1,2 @@
+# Customer import and export (Excel).
+from . import roms_customer_import

@@ -1,0 +1,98 @@
+from odoo import api, models
+
+
+class SaleOrder(models.Model):
+    """Messages about orders: the order confirmation on the new-order event and
+    the stage notifications, through the ROMS message queue."""
+
+    _inherit = "sale.order"
+
+    def _roms_on_new_order(self):
+        result = super()._roms_on_new_order()
+        self._roms_queue_order_confirmation()
+        return result
+
+    def _roms_notify_stage(self, stage, comment):
+        """Tell the customers about a stage change, through the ROMS message queue:
+        the shipping template when shipped, otherwise a short text."""
+        Message = self.env["roms.message"].sudo()
+        template = stage == "shipped" and self._roms_message_template("shipping")
+        vals_list = []
+        for order in self:
+            partner = order.partner_id
+            order_lang = order.with_context(lang=partner.lang or self.env.lang)
+            if template:
+                body = template.with_context(lang=order_lang.env.lang)._roms_render(
+                    partner=partner, order=order
+                )
+            else:
+                labels = order_lang._fields["roms_stage"]._description_selection(
+                    order_lang.env
+                )
+                body = order_lang.env._(
+                    "Your order %(order)s is now: %(stage)s.",
+                    order=order.name,
+                    stage=dict(labels)[stage],
+                )
+            if comment:
+                body = f"{body}\n{comment}"
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._roms_default_channel(partner),
+                    "kind": "shipping" if stage == "shipped" else "manual",
+                    "body": body,
+                    "template_id": template.id if template else False,
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
+            )
+        return Message.create(vals_list)
+
+    @api.model
+    def _roms_message_template(self, template_type):
+        """The first active template of this type (seeded ones come first)."""
+        return (
+            self.env["roms.message.template"]
+            .sudo()
+            .search([("template_type", "=", template_type)], limit=1)
+        )
+
+    def _roms_queue_order_confirmation(self):
+        """Queue the Order Confirmation template for these orders' customers, once
+        per order, unless the setting turns it off. Transactional: sent to opted-out
+        customers too."""
+        if not self.env["res.config.settings"]._roms_order_confirmation_enabled():
+            return self.env["roms.message"]
+        template = self._roms_message_template("order_confirmation")
+        if not template:
+            return self.env["roms.message"]
+        Message = self.env["roms.message"].sudo()
+        already = set(
+            Message.search(
+                [
+                    ("kind", "=", "order_confirmation"),
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", self.ids),
+                ]
+            ).mapped("res_id")
+        )
+        vals_list = []
+        for order in self:
+            if order.id in already:
+                continue
+            partner = order.partner_id
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._roms_default_channel(partner),
+                    "kind": "order_confirmation",
+                    "template_id": template.id,
+                    "body": template.with_context(
+                        lang=partner.lang or self.env.lang
+                    )._roms_render(partner=partner, order=order),
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
+            )
+        return Message.create(vals_list)

@@ -1,0 +1,3 @@
+# The reseller portal: personal discounts, portal access and the reseller's cart.
+from . import res_partner
+from . import sale_order

@@ -1,0 +1,1 @@
+from . import roms_customer_export

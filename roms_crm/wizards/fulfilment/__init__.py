@@ -1,0 +1,2 @@
+from . import roms_order_stage_wizard
+from . import roms_order_export
