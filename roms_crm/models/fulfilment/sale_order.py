@@ -314,8 +314,8 @@ class SaleOrder(models.Model):
     def _roms_on_new_order(self):
         """The new-order event: runs exactly once per order, at its first
         confirmation, whatever the channel (backend, portal, API). A hook:
-        messaging queues the order confirmation, roms_loyalty awards points,
-        roms_whatsapp sends the thank-you message."""
+        messaging queues the order confirmation (the thank-you message) and
+        roms_loyalty awards points."""
         return True
 
     def _action_cancel(self):
