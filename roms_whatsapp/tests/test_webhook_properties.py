@@ -412,6 +412,10 @@ class TestWebhookProperties(WhatsappCase):
                 }
                 if kind == "message" and data["inboxid"] not in good:
                     data["inboxid"] = data["inboxid"][:0]  # no id: the body's hash
+            elif not strict_json(encode(data)) and data.get("inboxid") in good:
+                # a NaN or Infinity literal: the webhook refuses the body (400),
+                # so its message is not expected
+                good.remove(data["inboxid"])
             payloads.append((encoding, data))
         return payloads, good
 

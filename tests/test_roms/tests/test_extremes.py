@@ -10,6 +10,8 @@ import base64
 import json
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -73,6 +75,18 @@ class TestExtremeValuesReadBack(TransactionCase):
         xmlrpc_dumps((rows,))
 
     def test_extreme_values_read_back_everywhere(self):
+        # the values go in at 03:00 UTC, when the window's last day is the same day
+        # in the shop's time zone (Asia/Jakarta, UTC+7) the statistics' dates are
+        # in; they are read back at the real time, as the records' own types
+        clock, frozen = freeze_time("2026-06-15 03:00:00"), [True]
+
+        def thaw():
+            if frozen:
+                frozen.clear()
+                clock.stop()
+
+        clock.start()
+        self.addCleanup(thaw)
         lower, upper = self.Bounds._date_window()
         max_qty, max_price = self.Bounds._max_quantity(), self.Bounds._max_price()
         latest = (upper - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -132,6 +146,15 @@ class TestExtremeValuesReadBack(TransactionCase):
         self.assertEqual(len(imported), 1, importer.error_ids.read())
         partners |= imported
         self.env.flush_all()
+        thaw()
+        # the records of the frozen day hold freezegun's date types: read them anew
+        for model in (
+            "res.partner",
+            "sale.order",
+            "roms.refund.request",
+            "roms.product.review",
+        ):
+            self.env[model].invalidate_model()
 
         # read back: RPC reads of everything touched, as both users
         for user in (self.admin, self.cs):
