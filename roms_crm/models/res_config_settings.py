@@ -54,29 +54,6 @@ class ResConfigSettings(models.TransientModel):
         "opted out of reminders and broadcasts.",
     )
 
-    @api.model
-    def _roms_order_confirmation_enabled(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(ORDER_CONFIRMATION_PARAM)
-        )
-        return value not in ("0", "False", "false")
-
-    @api.model
-    def get_values(self):
-        res = super().get_values()
-        res["roms_send_order_confirmation"] = self._roms_order_confirmation_enabled()
-        return res
-
-    def set_values(self):
-        result = super().set_values()
-        self.env["ir.config_parameter"].sudo().set_param(
-            ORDER_CONFIRMATION_PARAM, "1" if self.roms_send_order_confirmation else "0"
-        )
-        return result
-
-    def action_roms_update_all_stats(self):
-        self.env["res.partner"]._roms_update_all_stats()
-
     roms_broadcast_jitter_seconds = fields.Integer(
         string="Broadcast Jitter (seconds)",
         config_parameter="roms_crm.broadcast_jitter_seconds",
@@ -218,6 +195,29 @@ class ResConfigSettings(models.TransientModel):
         default=1000,
         help="A longer cell is a row error.",
     )
+
+    @api.model
+    def _roms_order_confirmation_enabled(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(ORDER_CONFIRMATION_PARAM)
+        )
+        return value not in ("0", "False", "false")
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        res["roms_send_order_confirmation"] = self._roms_order_confirmation_enabled()
+        return res
+
+    def set_values(self):
+        result = super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            ORDER_CONFIRMATION_PARAM, "1" if self.roms_send_order_confirmation else "0"
+        )
+        return result
+
+    def action_roms_update_all_stats(self):
+        self.env["res.partner"]._roms_update_all_stats()
 
     @api.constrains("roms_limit_date_min")
     def _check_roms_limit_date_min(self):

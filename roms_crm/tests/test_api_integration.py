@@ -136,7 +136,10 @@ class TestApiIntegration(HttpCase):
         self.assertError(response, 404, "not_found", "external_id")
 
     def test_address_matching(self):
-        from ..models.order_api.roms_api_integration import address_allowed, parse_networks
+        from ..models.order_api.roms_api_integration import (
+            address_allowed,
+            parse_networks,
+        )
 
         networks = parse_networks("203.0.113.0/24, 2001:db8::/32 198.51.100.7")
         self.assertTrue(address_allowed("203.0.113.9", networks))

@@ -23,6 +23,19 @@ class ProductTemplate(models.Model):
         search="_search_roms_low_stock",
     )
 
+    roms_review_ids = fields.One2many(
+        "roms.product.review", "product_tmpl_id", string="Reviews"
+    )
+    roms_review_count = fields.Integer(
+        string="Published Reviews", compute="_compute_roms_reviews"
+    )
+    roms_rating_avg = fields.Float(
+        string="Average Rating",
+        compute="_compute_roms_reviews",
+        digits=(3, 1),
+        help="Average of the published reviews, from 1 to 5 stars.",
+    )
+
     def _compute_roms_low_stock(self):
         for product in self:
             product.roms_low_stock = bool(
@@ -82,19 +95,6 @@ class ProductTemplate(models.Model):
                 )
         crossed.sudo().roms_low_stock_alerted = True
 
-    roms_review_ids = fields.One2many(
-        "roms.product.review", "product_tmpl_id", string="Reviews"
-    )
-    roms_review_count = fields.Integer(
-        string="Published Reviews", compute="_compute_roms_reviews"
-    )
-    roms_rating_avg = fields.Float(
-        string="Average Rating",
-        compute="_compute_roms_reviews",
-        digits=(3, 1),
-        help="Average of the published reviews, from 1 to 5 stars.",
-    )
-
     def _compute_roms_reviews(self):
         stats = {
             product.id: (count, avg)
@@ -119,11 +119,3 @@ class ProductTemplate(models.Model):
         action["domain"] = [("product_tmpl_id", "=", self.id)]
         action["context"] = {"default_product_tmpl_id": self.id}
         return action
-
-    roms_reseller_ok = fields.Boolean(
-        string="Sold to Resellers",
-        index=True,
-        help="Shown in the reseller catalogue of the customer portal, where "
-        "resellers, dropshippers, agents and distributors order it at their own "
-        "prices.",
-    )

@@ -1,3 +1,4 @@
 # The reseller portal: personal discounts, portal access and the reseller's cart.
 from . import res_partner
 from . import sale_order
+from . import product_template
