@@ -124,27 +124,3 @@ class LoyaltyCard(models.Model):
             )
         self.invalidate_recordset(["points", "write_date"])
         return self
-
-
-class LoyaltyCardUpdateBalance(models.TransientModel):
-    _inherit = "loyalty.card.update.balance"
-
-    def action_update_card_point(self):
-        # Odoo's own balance update writes its ledger line; on ROMS cards only an
-        # administrator may use it (others use ROMS's Adjust Points)
-        if self.card_id.program_id.roms_managed:
-            return super().action_update_card_point()
-        with points_flow():
-            return super().action_update_card_point()
-
-
-class LoyaltyGenerateWizard(models.TransientModel):
-    _inherit = "loyalty.generate.wizard"
-
-    def generate_coupons(self):
-        # coupons of Odoo's programs with their granted points, as in Odoo; ROMS
-        # points are earned on orders or adjusted by an administrator
-        if self.program_id.roms_managed:
-            return super().generate_coupons()
-        with points_flow():
-            return super().generate_coupons()

@@ -7,5 +7,4 @@
     "author": "ROMS",
     "license": "LGPL-3",
     "depends": ["roms_crm", "roms_whatsapp", "roms_loyalty", "roms_reports"],
-    "installable": True,
 }

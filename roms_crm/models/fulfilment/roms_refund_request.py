@@ -184,12 +184,12 @@ class RomsRefundRequest(models.Model):
             refunded._roms_refresh_stats(extra_orders=previous_orders)
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_requested(self):
         if any(request.state != "requested" for request in self):
             raise UserError(
                 self.env._("Only refund requests still requested can be deleted.")
             )
-        return super().unlink()
 
     def _roms_refresh_stats(self, extra_orders=None):
         """Refunded amounts are subtracted from the customers' statistics."""

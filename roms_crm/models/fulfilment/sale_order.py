@@ -128,13 +128,9 @@ class SaleOrder(models.Model):
         orders._roms_log_stage(False)
         return orders
 
-    def write(self, vals):  # pylint: disable=method-required-super
-        # super().write is called by _roms_write_stage
+    def write(self, vals):
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
-        return self._roms_write_stage(vals)
-
-    def _roms_write_stage(self, vals):
         if "roms_stage" not in vals:
             return super().write(vals)
         previous = {order: order.roms_stage for order in self}
