@@ -89,6 +89,21 @@ class RomsBounds(models.AbstractModel):
         )
 
     @api.model
+    def _parse_form_quantity(self, raw, uom=None, field=None, label=None):
+        """A quantity typed in a portal form (the cart, the refund request form):
+        0.0 when the field is left empty or holds 0, otherwise the quantity of
+        ``uom`` checked as :meth:`_check_quantity` does ("2,5" reads as 2.5).
+
+        :raises bounds.BoundsError: not a number, or out of bounds.
+        """
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return 0.0
+        number = bounds.finite_number(raw, field, label=label, parse=True)
+        if not number:
+            return 0.0
+        return self._check_quantity(number, uom, field=field, label=label)
+
+    @api.model
     def _constrain_text(self, records, fname, limit, label, multiline=True):
         """For an ``@api.constrains``: the text ``fname`` of ``records`` within
         ``limit`` characters, also when written over RPC (ValidationError)."""

@@ -79,17 +79,16 @@ class RomsRefundPortal(CustomerPortal):
         quantities = {}
         Bounds = request.env["roms.bounds"]
         for line in lines:
-            raw = post.get(f"qty_{line.id}")
-            if not isinstance(raw, str) or not raw.strip():
-                continue
-            # finite, above zero, within the maximum, whole for Units; 0 skips
+            # finite, above zero, within the maximum, whole for Units; empty or 0
+            # skips the line
             try:
-                number = bounds.finite_number(raw, parse=True)
-                if not number:
-                    continue
-                quantity = Bounds._check_quantity(number, line.product_uom)
+                quantity = Bounds._parse_form_quantity(
+                    post.get(f"qty_{line.id}"), line.product_uom
+                )
             except bounds.BoundsError:
                 return "quantity"
+            if not quantity:
+                continue
             if (
                 float_compare(quantity, line.roms_refundable_qty, precision_digits=6)
                 > 0
