@@ -24,6 +24,7 @@ from . import test_message_thank_you
 from . import test_reminder_rules
 from . import test_broadcast
 from . import test_reseller_portal
+from . import test_reseller_cart
 from . import test_portal_forms_bounds
 from . import test_portal_refund_review_tour
 from . import test_api_integration

@@ -2,7 +2,7 @@ from lxml import html
 
 from odoo import http
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import formatLang
 
 from .common import make_order
@@ -14,7 +14,7 @@ CATALOG_PARAMS = (
 )
 
 
-class ResellerPortalCommon(HttpCase):
+class ResellerCatalogCommon(TransactionCase):
     """Two resellers, an end customer with portal access, and a catalogue of three
     products for resellers next to a product that is not in it and a product of
     another company."""
@@ -93,13 +93,6 @@ class ResellerPortalCommon(HttpCase):
     def _set(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(f"roms_crm.{key}", value)
 
-    def _post(self, url, **data):
-        return self.url_open(
-            url,
-            data={"csrf_token": http.Request.csrf_token(self), **data},
-            allow_redirects=True,
-        )
-
     def _cart(self, partner):
         return self.env["sale.order"].search(
             [("partner_id", "=", partner.id), ("roms_portal_cart", "=", True)]
@@ -109,6 +102,17 @@ class ResellerPortalCommon(HttpCase):
         return (
             self.env["sale.order"].search_count([]),
             self.env["sale.order.line"].search_count([]),
+        )
+
+
+class ResellerPortalCommon(ResellerCatalogCommon, HttpCase):
+    """The catalogue of ResellerCatalogCommon, seen through the portal pages."""
+
+    def _post(self, url, **data):
+        return self.url_open(
+            url,
+            data={"csrf_token": http.Request.csrf_token(self), **data},
+            allow_redirects=True,
         )
 
     @staticmethod

@@ -1,4 +1,5 @@
 # The reseller portal: personal discounts, portal access and the reseller's cart.
 from . import res_partner
+from . import res_users
 from . import sale_order
 from . import product_template

@@ -221,3 +221,59 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # The reseller cart seen from the contact of a logged-in reseller: their
+    # cart, where it may ship, and ordering a past order again
+    # ------------------------------------------------------------------
+
+    def _roms_reseller_cart(self, create=False):
+        """The open portal cart of this contact (sudo): their draft order flagged
+        ``roms_portal_cart``. With ``create``, a new one when there is none, in the
+        current company, with the reseller's salesperson."""
+        self.ensure_one()
+        SaleOrder = self.env["sale.order"].sudo()
+        cart = SaleOrder.search(
+            [
+                ("partner_id", "=", self.id),
+                ("roms_portal_cart", "=", True),
+                ("state", "=", "draft"),
+            ],
+            limit=1,
+        )
+        if not cart and create:
+            cart = SaleOrder.create(
+                {
+                    "partner_id": self.id,
+                    "company_id": self.env.company.id,
+                    "user_id": self.sudo().commercial_partner_id.user_id.id,
+                    "roms_portal_cart": True,
+                    "roms_source": "portal",
+                }
+            )
+        return cart
+
+    def _roms_delivery_addresses(self):
+        """The addresses this contact's cart may ship to (sudo): their company,
+        themselves and the company's delivery addresses."""
+        self.ensure_one()
+        reseller = self.commercial_partner_id.sudo()
+        addresses = self.sudo().search(
+            [("id", "child_of", reseller.id), ("type", "=", "delivery")]
+        )
+        return reseller | self.sudo() | addresses
+
+    def _roms_reseller_reorder(self, order):
+        """Put the products of ``order`` (one of the reseller's) in this contact's
+        cart again, at today's prices; products no longer in the catalogue are
+        skipped.
+
+        :return: (the number of products added, the products skipped)
+        """
+        self.ensure_one()
+        quantities, skipped = order._roms_reorder_quantities()
+        if quantities:
+            self._roms_reseller_cart(create=True)._roms_cart_add(
+                quantities, check_stock=False
+            )
+        return len(quantities), skipped
