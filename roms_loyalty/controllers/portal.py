@@ -1,10 +1,12 @@
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.roms_crm.controllers.portal.reseller_portal import RomsResellerPortal
 from odoo.addons.roms_crm.tools import bounds
+from odoo.addons.sale.controllers.portal import CustomerPortal
 
 LEDGER_PAGE_SIZE = 40
 
@@ -32,7 +34,13 @@ def redeem_reward(order_sudo, reward_id):
     return True
 
 
-class RomsLoyaltyPortal(RomsResellerPortal):
+class RomsLoyaltyPortal(CustomerPortal):
+    """Points on the customer portal: the balance and the ledger, and rewards
+    redeemed on a quotation or on the reseller cart of roms_crm. The cart and its
+    lines are found as roms_crm finds them (``res.users._roms_portal_reseller``,
+    ``res.partner._roms_reseller_cart``); the points follow the cart through the
+    ``_roms_cart_*`` hooks of ``sale.order`` that roms_loyalty overrides."""
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "roms_loyalty_points" in counters:
@@ -95,7 +103,7 @@ class RomsLoyaltyPortal(RomsResellerPortal):
         values.update(
             {
                 "roms_quotes": quotes,
-                "roms_catalog": self._roms_is_reseller(),
+                "roms_catalog": bool(request.env.user._roms_portal_reseller()),
                 "page_name": "roms_points",
                 "pager": pager,
                 "roms_cards": cards,
@@ -130,3 +138,52 @@ class RomsLoyaltyPortal(RomsResellerPortal):
                 query_string="&roms_redeemed=1", anchor="roms_points"
             )
         )
+
+    # ------------------------------------------------------------------
+    # Points spent while ordering: a reseller redeems a reward tier on the cart
+    # itself, and can take it off again before placing the order. The cart is the
+    # logged-in reseller's own; the points are spent when the order is confirmed.
+    # ------------------------------------------------------------------
+
+    def _roms_reseller_cart(self):
+        """The logged-in reseller's cart (sudo, maybe none); 404 for anyone who is
+        no reseller."""
+        user = request.env.user
+        if not user._roms_portal_reseller():
+            raise NotFound()
+        return user.partner_id._roms_reseller_cart()
+
+    @http.route(
+        "/my/catalog/cart/redeem",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def roms_cart_redeem(self, reward_id=None, **post):
+        cart = self._roms_reseller_cart()
+        if not cart:
+            raise NotFound()
+        if not redeem_reward(cart, reward_id):
+            return request.redirect("/my/catalog/cart#roms_points")
+        return request.redirect("/my/catalog/cart?roms_redeemed=1#roms_points")
+
+    @http.route(
+        "/my/catalog/cart/unredeem",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def roms_cart_unredeem(self, line_id=None, **post):
+        cart = self._roms_reseller_cart()
+        line_id = bounds.record_id(line_id)
+        line = cart.order_line.filtered(lambda l: l.reward_id and l.id == line_id)
+        if not line:
+            raise NotFound()
+        try:
+            with request.env.cr.savepoint():
+                cart._roms_loyalty_unredeem(line)
+        except UserError as error:
+            request.session["roms_redeem_error"] = error.args[0]
+        return request.redirect("/my/catalog/cart#roms_points")
