@@ -1,1 +1,2 @@
 from . import bounds
+from . import xlsx
