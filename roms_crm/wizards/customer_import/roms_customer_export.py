@@ -1,4 +1,6 @@
 import base64
+import datetime
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
@@ -8,9 +10,13 @@ from ...models.customer_import.roms_customer_import import (
     BATCH_SIZE,
     CUSTOMER_COLUMNS,
     CUSTOMERS_SHEET,
+    ERRORS_HEADER,
 )
+from ...tools.workbook import WorkbookError, cell_text
 from ...tools.xlsx import Column, Sheet, workbook_bytes
 
+# The data validations of the template cover this many rows.
+TEMPLATE_ROWS = 10000
 # The kind of column (tools/xlsx.py) of the customer columns that are no plain text.
 COLUMN_KINDS = {"mobile": "code", "zip": "code", "join_date": "date"}
 
@@ -101,3 +107,226 @@ class RomsCustomerExport(models.TransientModel):
             fields.Date.context_today(self).strftime("%Y%m%d")
         )
         return self._download(content, file_name)
+
+    # ------------------------------------------------------------------
+    # The import template
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _download_import_template(self):
+        return self._download(self._import_template(), "customer_import_template.xlsx")
+
+    @api.model
+    def _import_template(self):
+        """The import template: the customers sheet with its data validations, an
+        explanation of the columns, and the provinces, cities/regencies and
+        districts of Indonesia as reference sheets."""
+        _ = self.env._
+        regions = self.env["res.city"]._roms_region_index()
+        state_names = {
+            state_id: name for state_id, (name, _code) in regions["states"].items()
+        }
+        provinces = sorted(state_names.values())
+        cities = sorted(
+            (name, state_names.get(state_id, ""))
+            for name, state_id in regions["cities"].values()
+        )
+        districts = sorted(
+            (
+                name,
+                regions["cities"][city_id][0],
+                state_names.get(regions["cities"][city_id][1], ""),
+            )
+            for name, city_id in regions["districts"].values()
+        )
+        province_sheet, city_sheet = _("Provinces"), _("Cities")
+        validations = {
+            "category": self._selection_validation("roms_category"),
+            "gender": self._selection_validation("roms_gender"),
+            "province": self._list_validation(province_sheet, len(provinces)),
+            "city": self._list_validation(city_sheet, len(cities)),
+            "join_date": {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": datetime.date(1900, 1, 1),
+                "maximum": datetime.date(2999, 12, 31),
+                "error_type": "warning",
+                "error_message": _(
+                    "Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."
+                ),
+            },
+        }
+        columns = []
+        for column, (key, label, *_rest) in zip(
+            self._customer_columns(template=True), CUSTOMER_COLUMNS, strict=True
+        ):
+            validation = validations.get(key)
+            if validation and validation["validate"] == "list":
+                validation = dict(validation, error_title=_(label))
+            columns.append(column._replace(validation=validation))
+        instructions = [
+            (_(label), _("Yes") if required else "", _(help_text))
+            for _key, label, required, _width, help_text in CUSTOMER_COLUMNS
+        ]
+        instructions += [
+            (),
+            (
+                _(
+                    "Customers are recognised by their mobile number: a row with "
+                    "the number of an existing customer updates it, empty cells "
+                    "keep its values."
+                ),
+            ),
+        ]
+        return workbook_bytes(
+            [
+                Sheet(_(CUSTOMERS_SHEET), columns, [], input_rows=TEMPLATE_ROWS),
+                Sheet(
+                    _("Instructions"),
+                    [
+                        Column(_("Column"), "text", 22),
+                        Column(_("Required"), "text", 12),
+                        Column(_("Explanation"), "wrap", 90),
+                    ],
+                    instructions,
+                    freeze=False,
+                    autofilter=False,
+                ),
+                Sheet(
+                    province_sheet,
+                    [Column(_("Province"), "text", 34)],
+                    [(name,) for name in provinces],
+                ),
+                Sheet(
+                    city_sheet,
+                    [
+                        Column(_("City/Regency"), "text", 34),
+                        Column(_("Province"), "text", 34),
+                    ],
+                    cities,
+                ),
+                Sheet(
+                    _("Districts"),
+                    [
+                        Column(_("District"), "text", 34),
+                        Column(_("City/Regency"), "text", 34),
+                        Column(_("Province"), "text", 34),
+                    ],
+                    districts,
+                ),
+            ]
+        )
+
+    @api.model
+    def _selection_validation(self, fname):
+        """A list of the labels of a selection field of res.partner."""
+        field = self.env["res.partner"]._fields[fname]
+        return {
+            "validate": "list",
+            "source": [label for _v, label in field._description_selection(self.env)],
+            "error_message": self.env._("Choose a value from the list."),
+        }
+
+    @api.model
+    def _list_validation(self, sheet_name, count):
+        """A list of the names of a reference sheet of the template."""
+        return {
+            "validate": "list",
+            "source": "='{}'!$A$2:$A${}".format(
+                sheet_name.replace("'", "''"), count + 1
+            ),
+            "error_type": "warning",
+            "error_message": self.env._(
+                "Not in the list of the %(sheet)s sheet.", sheet=sheet_name
+            ),
+        }
+
+    # ------------------------------------------------------------------
+    # The error report of an import
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _download_import_errors(self, customer_import):
+        return self._download(
+            self._import_errors(customer_import),
+            "{}_errors.xlsx".format(
+                (customer_import.file_name or "import").rsplit(".", 1)[0]
+            ),
+        )
+
+    @api.model
+    def _import_errors(self, customer_import):
+        """The errors of ``customer_import`` (a roms.customer.import), and the
+        rows to fix in the columns of the uploaded file (with an Errors column)
+        to correct and upload again."""
+        _ = self.env._
+        errors_by_row = defaultdict(list)
+        for error in customer_import.error_ids:
+            errors_by_row[error.row].append(error)
+        sheets = [self._rows_to_fix(customer_import, errors_by_row)]
+        errors = [
+            (error.row or None, error.column, error.header, error.value, error.message)
+            for error in customer_import.error_ids
+        ]
+        titles = (_("Row"), _("Column"), _("Header"), _("Value"), _("Message"))
+        kinds = ("number", "text", "text", "text", "text")
+        widths = (8, 8, 20, 30, 80)
+        sheets.append(
+            Sheet(
+                _(ERRORS_HEADER),
+                [Column(*column) for column in zip(titles, kinds, widths, strict=True)],
+                errors,
+                freeze=False,
+                autofilter=False,
+            )
+        )
+        return workbook_bytes(sheets)
+
+    @api.model
+    def _rows_to_fix(self, customer_import, errors_by_row):
+        """The sheet of the rows with errors, as uploaded: everything from the
+        file goes back as text or date, never as a formula."""
+        _ = self.env._
+        reader = customer_import._roms_read_rows()
+        try:
+            header, columns = next(reader)
+        except WorkbookError:
+            reader.close()
+            return Sheet(
+                _(CUSTOMERS_SHEET),
+                [Column(_("The file could not be read."), "text")],
+                [],
+                freeze=False,
+                autofilter=False,
+            )
+        header = [cell_text(value) for value in header]
+        while header and not header[-1]:
+            header.pop()
+        index = {key: col for col, key in columns.items()}
+
+        def rows():
+            try:
+                for row_number, raw in reader:
+                    if row_number not in errors_by_row:
+                        continue
+                    row = [None] * (len(header) + 1)
+                    for key, value in raw.items():
+                        if isinstance(value, datetime.date):
+                            row[index[key]] = value
+                        elif value is not None:
+                            row[index[key]] = cell_text(value, keep_lines=True)
+                    row[-1] = "\n".join(e.message for e in errors_by_row[row_number])
+                    yield row
+            except WorkbookError:
+                return
+            finally:
+                reader.close()
+
+        return Sheet(
+            _(CUSTOMERS_SHEET),
+            [Column(title, "value") for title in header]
+            + [Column(_(ERRORS_HEADER), "text")],
+            rows(),
+            freeze=False,
+            autofilter=False,
+        )
