@@ -23,8 +23,9 @@ COLUMN_KINDS = {"mobile": "code", "zip": "code", "join_date": "date"}
 
 class RomsCustomerExport(models.TransientModel):
     """A spreadsheet made for the user to download: the export of customers, the
-    import template or an import's error report, an export of orders. Odoo removes
-    these records (and their files) after an hour."""
+    import template or an import's error report, an export of orders. Each user
+    sees only their own (a record rule). Odoo removes these records (and their
+    files) after an hour."""
 
     _name = "roms.customer.export"
     _inherit = ["roms.download.mixin"]
