@@ -1,2 +1,2 @@
-from . import controllers, models, report, tools, wizard
+from . import controllers, models, report, wizard
 from .hooks import post_init_hook

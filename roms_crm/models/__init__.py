@@ -1,9 +1,11 @@
 # Shared by every concern: the typed settings reader, the bounds on incoming data,
-# the date-range mixin of the reports and the settings page (res_config_settings,
-# last: it names fields of every concern).
+# the date-range mixin of the reports, the download mixin of every file handed to
+# the browser and the settings page (res_config_settings, last: it names fields of
+# every concern).
 from . import ir_config_parameter
 from . import roms_bounds
 from . import roms_date_range_mixin
+from . import roms_download_mixin
 
 # One package per concern (README › Architecture). Fulfilment comes before
 # customer: the statistics' overrides of sale.order wrap the stage logic, so a

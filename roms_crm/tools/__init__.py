@@ -1,1 +1,3 @@
 from . import bounds
+from . import workbook
+from . import xlsx

@@ -1,7 +1,5 @@
 from odoo import http
-from odoo.http import content_disposition, request
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from odoo.http import request
 
 
 class RomsReportsController(http.Controller):
@@ -12,16 +10,8 @@ class RomsReportsController(http.Controller):
         methods=["GET"],
     )
     def roms_export(self, export_id):
+        """The .xlsx file of a report export, made now (roms.download.mixin)."""
         export = request.env["roms.report.export"].browse(export_id).exists()
         if not export:
             raise request.not_found()
-        export.check_access("read")
-        filename, content = export._roms_xlsx()
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", XLSX),
-                ("Content-Disposition", content_disposition(filename)),
-                ("Content-Length", len(content)),
-            ],
-        )
+        return export._download_response("file", export.file_name)

@@ -1,9 +1,10 @@
+import base64
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.xlsx import workbook_bytes
+from odoo.addons.roms_crm.tools.xlsx import workbook_bytes
 
 BATCH = 5000
 
@@ -12,7 +13,7 @@ class RomsReportExport(models.TransientModel):
     """Export a ROMS report to Excel for a period."""
 
     _name = "roms.report.export"
-    _inherit = "roms.date.range.mixin"
+    _inherit = ["roms.date.range.mixin", "roms.download.mixin"]
     _description = "Export a Report to Excel"
 
     report = fields.Selection(
@@ -50,11 +51,30 @@ class RomsReportExport(models.TransientModel):
         help="The companies selected when the export was asked for.",
     )
     needs_period = fields.Boolean(compute="_compute_needs_period")
+    file = fields.Binary(
+        compute="_compute_file",
+        help="The .xlsx file of the export, made when it is downloaded.",
+    )
+    file_name = fields.Char(compute="_compute_file_name")
 
     @api.depends("report")
     def _compute_needs_period(self):
         for export in self:
             export.needs_period = export.report not in ("stock", "retention")
+
+    @api.depends("report", "date_from", "date_to")
+    def _compute_file_name(self):
+        labels = dict(self._fields["report"]._description_selection(self.env))
+        for export in self:
+            suffix = (
+                f" {export.date_from}_{export.date_to}" if export.needs_period else ""
+            )
+            export.file_name = f"{labels.get(export.report, '')}{suffix}.xlsx"
+
+    @api.depends("report", "date_from", "date_to", "rank_by", "geo_level", "segment_id")
+    def _compute_file(self):
+        for export in self:
+            export.file = base64.b64encode(export._roms_xlsx()[1])
 
     @api.constrains("date_from", "date_to", "report")
     def _check_period(self):
@@ -67,11 +87,13 @@ class RomsReportExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/roms_reports/export/{self.id}",
-            "target": "download",
-        }
+        return self._download_action("file", self.file_name)
+
+    def _download_url(self, field_name, file_name):
+        # the file is made when it is asked for, at the route of the reports
+        # (controllers/main.py), which answers with _download_response
+        self.ensure_one()
+        return f"/roms_reports/export/{self.id}"
 
     # ------------------------------------------------------------------
     # The file
@@ -85,11 +107,7 @@ class RomsReportExport(models.TransientModel):
             self.with_context(allowed_company_ids=companies.ids) if companies else self
         )
         sheets = getattr(export, f"_roms_sheets_{self.report}")()
-        label = dict(self._fields["report"]._description_selection(self.env))[
-            self.report
-        ]
-        suffix = f" {self.date_from}_{self.date_to}" if self.needs_period else ""
-        return f"{label}{suffix}.xlsx", workbook_bytes(sheets)
+        return self.file_name, workbook_bytes(sheets)
 
     def _roms_period_domain(self, field):
         dashboard = self.env["roms.dashboard"]

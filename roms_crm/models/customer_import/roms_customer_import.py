@@ -1,37 +1,37 @@
 """Excel import of customers: the upload wizard and the import history in one model.
 
-The file is read once with openpyxl (read-only mode) and validated in memory: the
-existing customers are looked up with one query on their normalised number, the
-regions with one query per level, so the number of queries does not grow with the
-number of rows. New customers are created in batches of ``BATCH_SIZE``; existing
-ones are written with their changed values, rows with the same changes together.
+An import goes draft → checked (``validated``) → ``done``, or ``failed`` when
+writing went wrong. Checking reads the file and checks every row; importing
+checks again, then applies the plan of the valid rows.
+
+The file is read once, in read-only mode, by the workbook reader of
+``tools/workbook.py`` within the limits of the settings. The rows are validated
+in memory: the existing customers are looked up with one query on their
+normalised number, the regions by ``res.city._roms_resolve_regions`` with one
+query per level, so the number of queries does not grow with the number of rows.
+New customers are created in batches of ``BATCH_SIZE``; existing ones are written
+with their changed values, rows with the same changes together. The template and
+the error report are written by ``roms.customer.export``.
 """
 
 import base64
-import datetime
-import io
 import logging
 import re
 import threading
 import time
-import zipfile
 from collections import defaultdict
 
-import openpyxl
 import psycopg2
-import xlsxwriter
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext, plaintext2html
 from odoo.tools.misc import clean_context, formatLang, split_every
-from odoo.tools.translate import LazyTranslate
+from odoo.tools.translate import LazyGettext, LazyTranslate
 
-from ...tools import bounds
+from ...tools import bounds, workbook
+from ...tools.workbook import BadCell, WorkbookError, cell_text, text_key
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -39,8 +39,6 @@ _lt = LazyTranslate(__name__)
 BATCH_SIZE = 1000
 # Seconds between two progress notifications of a long import.
 PROGRESS_INTERVAL = 3
-# The data validations of the template cover this many rows.
-TEMPLATE_ROWS = 10000
 
 # The columns of the template and of the export, in order: (key, header, required,
 # width, explanation). Headers are matched case- and space-insensitively, in English
@@ -125,127 +123,6 @@ TEXT_FIELDS = {
 }
 GENDER_ALIASES = {"l": "male", "m": "male", "p": "female", "f": "female"}
 ZIP_RE = re.compile(r"^\d{5}$")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-
-
-def _key(text):
-    """Compare names case- and space-insensitively."""
-    return " ".join(str(text).split()).casefold()
-
-
-def _province_key(text):
-    key = _key(text)
-    for prefix in (
-        "provinsi ",
-        "prov. ",
-        "prov ",
-        "daerah khusus ibukota ",
-        "daerah khusus ",
-        "daerah istimewa ",
-        "dki ",
-        "di ",
-    ):
-        if key.startswith(prefix):
-            key = key[len(prefix) :]
-            break
-    key = key.replace("sumatera", "sumatra")
-    if key == "kepulauan bangka belitung":
-        key = "bangka belitung"
-    return key
-
-
-def _city_key(text):
-    key = _key(text)
-    for short, full in (
-        ("kab. ", "kabupaten "),
-        ("kab ", "kabupaten "),
-        ("kota adm. ", "kota administrasi "),
-        ("kota adm ", "kota administrasi "),
-    ):
-        if key.startswith(short):
-            key = full + key[len(short) :]
-            break
-    return key
-
-
-def _city_short_key(text):
-    key = _city_key(text)
-    for prefix in (
-        "kabupaten administrasi ",
-        "kota administrasi ",
-        "kabupaten ",
-        "kota ",
-    ):
-        if key.startswith(prefix):
-            return key[len(prefix) :]
-    return key
-
-
-def _cell_text(value, keep_lines=False):
-    """The text of a cell: numbers without their ``.0``, whitespace collapsed."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date() if not value.time() else value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if keep_lines:
-        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
-    return " ".join(text.split())
-
-
-def _parse_date(value):
-    """A date from an Excel date, an Excel serial number or a text date; else None."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            value = from_excel(value)
-        except (ValueError, OverflowError):
-            return None
-        return value.date() if isinstance(value, datetime.datetime) else None
-    text = _cell_text(value)
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    return None
-
-
-class BadCell:
-    """A cell that cannot be imported as it is (a formula error, a formula
-    without a stored value, a text beyond the cell limit): a row error."""
-
-    __slots__ = ("message", "text")
-
-    def __init__(self, message, text):
-        self.message = message
-        self.text = text[:200]
-
-    def __str__(self):
-        return self.text
-
-
-class _CellParser(WorkSheetParser):
-    """openpyxl's worksheet parser, reading stored values, that also marks a
-    formula without a stored value (``data_type`` "f"): read alone, such a cell
-    looks empty."""
-
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["data_type"] = "f"
-        return cell
-
-
-def _filled(cell):
-    """Whether a parsed cell holds anything: a value, or a formula."""
-    return cell["data_type"] == "f" or bool(_cell_text(cell["value"]))
-
 
 # Text limits (characters) of the imported columns, after control characters are
 # stripped; the notes may span lines.
@@ -259,39 +136,8 @@ TEXT_LIMITS = {
     "facebook": bounds.IDENTIFIER_LENGTH,
     "notes": bounds.NOTE_LENGTH,
 }
-# Parts of a workbook this small are never refused for their compression ratio.
-RATIO_MIN_SIZE = 1 << 20
-
-
-# What openpyxl raises on a file that is not a readable .xlsx.
-UNREADABLE_FILE = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    LookupError,  # a shared string index out of range, a missing part
-    ArithmeticError,
-    OSError,
-    ValueError,
-    TypeError,
-    SyntaxError,  # XML parse errors
-)
-
-
-def _file_error(message, row=0, column="", header=""):
-    return {
-        "row": row,
-        "column": column,
-        "header": header,
-        "value": "",
-        "message": message,
-    }
-
-
-class ImportFileError(Exception):
-    """The file cannot be read or its columns are wrong: nothing can be imported."""
-
-    def __init__(self, message=None, errors=None):
-        self.errors = errors or [_file_error(message)]
-        super().__init__(self.errors[0]["message"])
+# The region columns, as res.city._roms_resolve_regions names them.
+REGION_KEYS = ("province", "city", "district")
 
 
 class RomsCustomerImport(models.Model):
@@ -416,9 +262,7 @@ class RomsCustomerImport(models.Model):
     # ------------------------------------------------------------------
 
     def action_download_template(self):
-        return self.env["roms.customer.export"]._download(
-            self._roms_template_xlsx(), "customer_import_template.xlsx"
-        )
+        return self.env["roms.customer.export"]._download_import_template()
 
     def action_validate(self):
         """Check every row and list the errors; write no customer."""
@@ -442,10 +286,7 @@ class RomsCustomerImport(models.Model):
 
     def action_download_error_report(self):
         self.ensure_one()
-        return self.env["roms.customer.export"]._download(
-            self._roms_error_report_xlsx(),
-            "{}_errors.xlsx".format((self.file_name or "import").rsplit(".", 1)[0]),
-        )
+        return self.env["roms.customer.export"]._download_import_errors(self)
 
     def action_open_customers(self):
         self.ensure_one()
@@ -486,11 +327,11 @@ class RomsCustomerImport(models.Model):
         Indonesian, plus the column keys themselves."""
         aliases = {}
         for key, label, *_rest in CUSTOMER_COLUMNS:
-            aliases[_key(key)] = key
+            aliases[text_key(key)] = key
             for translation in self._roms_translations(label):
-                aliases[_key(translation)] = key
+                aliases[text_key(translation)] = key
         for translation in self._roms_translations(ERRORS_HEADER):
-            aliases[_key(translation)] = None
+            aliases[text_key(translation)] = None
         return aliases
 
     @api.model
@@ -516,235 +357,40 @@ class RomsCustomerImport(models.Model):
             )
         }
 
-    def _roms_check_archive(self, content, limits):
-        """Refuse a workbook whose parts unpack beyond the limits (a zip bomb)
-        before openpyxl reads any of them: the sizes a zip declares are those
-        Python's zipfile stops at."""
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                parts = archive.infolist()
-        except UNREADABLE_FILE as error:
-            raise ImportFileError(self._roms_unreadable_message()) from error
-        limit = limits["import_max_unpacked_mb"] * (1 << 20)
-        total = sum(part.file_size for part in parts)
-        too_packed = any(
-            part.file_size > RATIO_MIN_SIZE
-            and part.file_size > limits["import_max_ratio"] * max(part.compress_size, 1)
-            for part in parts
-        )
-        if total > limit or too_packed:
-            raise ImportFileError(
-                self.env._(
-                    "The file unpacks to more than %(size)s MB or is packed "
-                    "unusually tightly: it is refused. Save the customers alone "
-                    "in a new workbook, or split it into smaller files.",
-                    size=limits["import_max_unpacked_mb"],
-                )
-            )
-
-    def _roms_open_sheet(self, content, data_only=True):
-        """The customers sheet of the uploaded file, read-only."""
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=data_only
-            )
-        except UNREADABLE_FILE as error:
-            raise ImportFileError(self._roms_unreadable_message()) from error
-        names = {_key(name) for name in self._roms_translations(CUSTOMERS_SHEET)}
-        sheet = next(
-            (ws for ws in workbook.worksheets if _key(ws.title) in names),
-            workbook.worksheets[0] if workbook.worksheets else None,
-        )
-        if sheet is None:
-            workbook.close()
-            raise ImportFileError(self.env._("The file has no sheet."))
-        sheet.reset_dimensions()
-        return workbook, sheet
-
-    def _roms_unreadable_message(self):
-        return self.env._(
-            "The file is not an Excel workbook (.xlsx). Save it as an Excel "
-            "workbook and upload it again."
-        )
-
     def _roms_read_rows(self):
-        """Yield ``(header cells, {column index: column key})``, then ``(row
-        number, {column key: cell value})`` for every non-empty row.
+        """The rows of the uploaded file, read by ``tools.workbook.read_rows``
+        within the limits of the settings: first ``(header cells, {column
+        index: column key})``, then ``(row number, {column key: cell value})``
+        for every non-empty row.
 
-        The file is refused (``ImportFileError``) when its parts unpack too big,
-        when it has more rows (blank ones included) or columns than the limits.
-        A formula error, a formula without a stored value and a text longer than
-        the cell limit come as a ``BadCell``. The sheet is parsed once, cell by
-        cell: a cell far to the right costs no more than any other."""
+        :raises WorkbookError: the file is unreadable, too big or its header
+            wrong (when the rows are read)."""
         limits = self._roms_import_limits()
         content = base64.b64decode(self.with_context(bin_size=False).file or b"")
-        self._roms_check_archive(content, limits)
-        max_columns = limits["import_max_columns"]
-        max_raw_rows = limits["import_max_raw_rows"]
-        max_length = limits["import_max_cell_length"]
-        workbook, sheet = self._roms_open_sheet(content)
-        source = None
-        try:
-            source = sheet._get_source()
-            parser = _CellParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-            )
-            columns = None
-            last = 0
-            for row_number, cells in parser.parse():
-                if row_number > max_raw_rows:
-                    raise ImportFileError(
-                        self.env._(
-                            "The sheet has more than %(max)s rows, blank rows "
-                            "included: delete the blank rows or split it into "
-                            "smaller files.",
-                            max=bounds._num(max_raw_rows),
-                        )
-                    )
-                if row_number <= last:
-                    continue  # rows out of order: the first one counts
-                last = row_number
-                filled = [cell for cell in cells if _filled(cell)]
-                if any(cell["column"] > max_columns for cell in filled):
-                    raise ImportFileError(
-                        self.env._(
-                            "The sheet has more than %(max)s columns: keep only "
-                            "the columns of the template.",
-                            max=max_columns,
-                        )
-                    )
-                if columns is None:
-                    header = [None] * (
-                        max((cell["column"] for cell in filled), default=0)
-                        if row_number == 1
-                        else 0
-                    )
-                    if row_number == 1:
-                        for cell in filled:
-                            header[cell["column"] - 1] = cell["value"]
-                    header = tuple(header)
-                    columns = self._roms_map_header(header)
-                    yield header, columns
-                    if row_number == 1:
-                        continue
-                if not filled:
-                    continue
-                by_column = {cell["column"]: cell for cell in filled}
-                yield (
-                    row_number,
-                    {
-                        key: self._roms_cell(by_column.get(index + 1), max_length)
-                        for index, key in columns.items()
-                    },
-                )
-            if columns is None:
-                yield (), self._roms_map_header(())
-        finally:
-            if source is not None:
-                source.close()
-            workbook.close()
+        return workbook.read_rows(
+            content,
+            workbook.Limits(
+                unpacked_mb=limits["import_max_unpacked_mb"],
+                ratio=limits["import_max_ratio"],
+                raw_rows=limits["import_max_raw_rows"],
+                columns=limits["import_max_columns"],
+                cell_length=limits["import_max_cell_length"],
+            ),
+            self._roms_header_aliases(),
+            [
+                (key, self.env._(label))
+                for key, label, required, *_rest in CUSTOMER_COLUMNS
+                if required
+            ],
+            sheet_keys={
+                text_key(name) for name in self._roms_translations(CUSTOMERS_SHEET)
+            },
+        )
 
-    def _roms_cell(self, cell, max_length):
-        """The value of one parsed cell, or a ``BadCell`` explaining why it
-        cannot be imported."""
-        if cell is None:
-            return None
-        value = cell["value"]
-        if cell["data_type"] == "e":
-            return BadCell(
-                self.env._(
-                    "The cell holds a formula error (%(error)s): enter the value "
-                    "itself.",
-                    error=value,
-                ),
-                str(value),
-            )
-        if cell["data_type"] == "f":
-            return BadCell(
-                self.env._(
-                    "The cell holds a formula without a stored value: enter the "
-                    "value itself, or open and save the file in Excel."
-                ),
-                "",
-            )
-        if isinstance(value, str) and len(value) > max_length:
-            return BadCell(
-                self.env._(
-                    "The cell is too long: at most %(max)s characters.",
-                    max=bounds._num(max_length),
-                ),
-                value,
-            )
-        return value
-
-    def _roms_map_header(self, header):
-        """{column index: column key} for the header row; errors for unknown,
-        repeated and missing columns."""
-        aliases = self._roms_header_aliases()
-        columns, seen, errors = {}, {}, []
-        for index, value in enumerate(header):
-            text = _cell_text(value).rstrip("*").strip()
-            if not text:
-                continue
-            letter = get_column_letter(index + 1)
-            if _key(text) not in aliases:
-                errors.append(
-                    _file_error(
-                        self.env._(
-                            "Unknown column %(header)s. Use the columns of the "
-                            "template.",
-                            header=text,
-                        ),
-                        row=1,
-                        column=letter,
-                        header=text,
-                    )
-                )
-                continue
-            key = aliases[_key(text)]
-            if key is None:
-                continue
-            if key in seen:
-                errors.append(
-                    _file_error(
-                        self.env._(
-                            "The column %(header)s appears twice (columns "
-                            "%(first)s and %(second)s).",
-                            header=text,
-                            first=seen[key],
-                            second=letter,
-                        ),
-                        row=1,
-                        column=letter,
-                        header=text,
-                    )
-                )
-                continue
-            seen[key] = letter
-            columns[index] = key
-        missing = [
-            self.env._(label)
-            for key, label, required, *_rest in CUSTOMER_COLUMNS
-            if required and key not in seen
-        ]
-        if missing:
-            errors.append(
-                _file_error(
-                    self.env._(
-                        "The first row must hold the column headers of the "
-                        "template; missing: %(columns)s.",
-                        columns=", ".join(missing),
-                    ),
-                    row=1,
-                )
-            )
-        if errors:
-            raise ImportFileError(errors=errors)
-        return columns
+    def _roms_message(self, message):
+        """A message of the workbook reader (lazily translated) as text in the
+        user's language."""
+        return self.env._(message) if isinstance(message, LazyGettext) else message
 
     # ------------------------------------------------------------------
     # Validation
@@ -761,13 +407,13 @@ class RomsCustomerImport(models.Model):
         errors = []
         try:
             rows, letters = self._roms_parse_rows(errors)
-        except ImportFileError as error:
+        except WorkbookError as error:
             self._roms_store_errors(error.errors)
             self.write(dict(self._roms_empty_counts(), state="validated"))
             return None
         if not rows and not errors:
             self._roms_store_errors(
-                [_file_error(self.env._("The file has no customer rows."))]
+                [workbook.file_error(self.env._("The file has no customer rows."))]
             )
             self.write(dict(self._roms_empty_counts(), state="validated"))
             return None
@@ -789,8 +435,9 @@ class RomsCustomerImport(models.Model):
     def _roms_store_errors(self, errors):
         for error in errors:
             error["import_id"] = self.id
+            error["message"] = self._roms_message(error["message"])
             value = error.get("value")
-            error["value"] = _cell_text(value)[:200] if value not in (None, "") else ""
+            error["value"] = cell_text(value)[:200] if value not in (None, "") else ""
         self.env["roms.customer.import.error"].create(errors)
 
     def _roms_parse_rows(self, errors):
@@ -805,24 +452,19 @@ class RomsCustomerImport(models.Model):
             for raw_row in reader:
                 raw_rows.append(raw_row)
                 if len(raw_rows) > max_rows:
-                    raise ImportFileError(
-                        self.env._(
+                    raise WorkbookError(
+                        _lt(
                             "The file has more than %(max)s rows: split it into "
                             "smaller files.",
                             max=bounds._num(max_rows),
                         )
                     )
-        except UNREADABLE_FILE as error:
-            raise ImportFileError(self._roms_unreadable_message()) from error
         finally:
             reader.close()
         columns = {key: get_column_letter(index + 1) for index, key in columns.items()}
         labels = {key: self.env._(label) for key, label, *_rest in CUSTOMER_COLUMNS}
-        regions = self._roms_region_index(
-            with_districts=any(_cell_text(raw.get("district")) for _n, raw in raw_rows)
-        )
         check = {
-            "regions": regions,
+            "country": self.env.ref("base.id"),
             "categories": self._roms_selection_aliases("roms_category"),
             "category_labels": self._roms_selection_labels("roms_category"),
             "genders": dict(
@@ -834,7 +476,7 @@ class RomsCustomerImport(models.Model):
         }
         progress = _Progress(self, len(raw_rows), self.env._("Checking rows"))
 
-        rows = []
+        rows, addresses, reporters = [], [], []
         for done, (row_number, raw) in enumerate(raw_rows, start=1):
             progress.update(done)
 
@@ -849,13 +491,24 @@ class RomsCustomerImport(models.Model):
                     }
                 )
 
-            rows.append((row_number, self._roms_check_row(raw, check, error)))
+            vals, address = self._roms_check_row(raw, check, error)
+            rows.append((row_number, vals))
+            addresses.append(address)
+            reporters.append(error)
+        # the regions of every row at once
+        regions = self.env["res.city"]._roms_resolve_regions(addresses)
+        for (_row_number, vals), region, error in zip(
+            rows, regions, reporters, strict=True
+        ):
+            self._roms_set_region(vals, region, error)
         progress.update(len(raw_rows), force=True)
         return rows, columns
 
     def _roms_check_row(self, raw, check, error):
-        """The values of one row, ``raw`` (column key: cell value), checked on
-        their own; ``error(column key, message)`` reports a bad cell."""
+        """``(values, address)`` of one row, ``raw`` (column key: cell value),
+        checked on their own; ``error(column key, message)`` reports a bad cell.
+        ``address`` holds the texts of the region columns, resolved for all rows
+        at once by ``_roms_set_region``."""
         _ = self.env._
         text, refused = self._roms_row_texts(raw, check, error)
         vals = {key: text[key] for key in TEXT_FIELDS if text.get(key)}
@@ -867,7 +520,7 @@ class RomsCustomerImport(models.Model):
         else:
             try:
                 vals["mobile"] = self.env["res.partner"]._roms_normalize_phone(
-                    text["mobile"], check["regions"]["country"], strict=True
+                    text["mobile"], check["country"], strict=True
                 )
             except ValidationError as exc:
                 error("mobile", exc.args[0])
@@ -877,7 +530,7 @@ class RomsCustomerImport(models.Model):
             else:
                 error("email", _("Not a valid e-mail address."))
         if text.get("category"):
-            vals["category"] = check["categories"].get(_key(text["category"]))
+            vals["category"] = check["categories"].get(text_key(text["category"]))
             if not vals["category"]:
                 error(
                     "category",
@@ -887,7 +540,7 @@ class RomsCustomerImport(models.Model):
                     ),
                 )
         if text.get("gender"):
-            vals["gender"] = check["genders"].get(_key(text["gender"]))
+            vals["gender"] = check["genders"].get(text_key(text["gender"]))
             if not vals["gender"]:
                 error(
                     "gender",
@@ -907,14 +560,13 @@ class RomsCustomerImport(models.Model):
                 vals["join_date"] = join_date
         if text.get("notes"):
             vals["notes"] = text["notes"]
-        self._roms_resolve_region(text, vals, check["regions"], error)
-        return vals
+        return vals, {key: text[key] for key in REGION_KEYS if text.get(key)}
 
     def _roms_check_join_date(self, value, check, error):
         """The join date of a cell, within the shop's date window and not in
         the future; None (and a row error) otherwise."""
         _ = self.env._
-        join_date = _parse_date(value)
+        join_date = workbook.parse_date(value)
         if not join_date:
             error(
                 "join_date",
@@ -943,7 +595,7 @@ class RomsCustomerImport(models.Model):
                 error(key, value.message)
                 refused.add(key)
         text = {
-            key: _cell_text(value, keep_lines=key == "notes")
+            key: cell_text(value, keep_lines=key == "notes")
             for key, value in raw.items()
             if key not in refused
         }
@@ -982,8 +634,8 @@ class RomsCustomerImport(models.Model):
         for lang in {"en_US", "id_ID", self.env.lang or "en_US"} & installed.keys():
             env = self.with_context(lang=lang).env
             for value, label in field._description_selection(env):
-                aliases[_key(value)] = value
-                aliases[_key(label)] = value
+                aliases[text_key(value)] = value
+                aliases[text_key(label)] = value
         return aliases
 
     @api.model
@@ -993,152 +645,49 @@ class RomsCustomerImport(models.Model):
             label for _value, label in field._description_selection(self.env)
         )
 
-    @api.model
-    def _roms_region_index(self, with_districts=True):
-        """The provinces, cities/regencies and districts of Indonesia, indexed by
-        their normalised names: three queries."""
-        country = self.env.ref("base.id")
-        states = self.env["res.country.state"].search_fetch(
-            [("country_id", "=", country.id)], ["name", "code"]
-        )
-        state_keys = {}
-        for state in states:
-            for key in (_key(state.name), _province_key(state.name), _key(state.code)):
-                state_keys.setdefault(key, state.id)
-        cities = self.env["res.city"].search_fetch(
-            [("country_id", "=", country.id)], ["name", "state_id"]
-        )
-        city_info = {}  # id: (name, state id)
-        city_keys = defaultdict(list)
-        city_short_keys = defaultdict(list)
-        for city in cities:
-            city_info[city.id] = (city.name, city.state_id.id)
-            city_keys[_city_key(city.name)].append(city.id)
-            city_short_keys[_city_short_key(city.name)].append(city.id)
-        district_info = {}  # id: (name, city id)
-        district_keys = defaultdict(list)
-        if with_districts:
-            for district_id, name, city_id in self.env.execute_query(
-                SQL(
-                    "SELECT id, name, city_id FROM roms_district WHERE country_id = %s",
-                    country.id,
-                )
-            ):
-                district_info[district_id] = (name, city_id)
-                district_keys[_key(name)].append(district_id)
-        return {
-            "country": country,
-            "state_names": {state.id: state.name for state in states},
-            "states": state_keys,
-            "cities": city_info,
-            "city_keys": city_keys,
-            "city_short_keys": city_short_keys,
-            "districts": district_info,
-            "district_keys": district_keys,
-        }
+    def _roms_set_region(self, vals, region, error):
+        """Fill ``vals`` with the province, city and district of a row, resolved
+        by ``res.city._roms_resolve_regions``, or report why they are wrong."""
+        if region["error"]:
+            level, code, params = region["error"]
+            error(level, self._roms_region_error(level, code, params))
+        elif region["state_id"]:
+            vals["state_id"] = region["state_id"]
+            vals["city_id"] = region["city_id"]
+            vals["district_id"] = region["district_id"]
+            vals["city_name"] = region["city_name"]
 
-    def _roms_resolve_region(self, text, vals, regions, error):
-        """Fill ``vals`` with the province, city and district ids named in ``text``;
-        report unknown, ambiguous and inconsistent names."""
-        state_id = city_id = district_id = False
-        cities, districts = regions["cities"], regions["districts"]
-        if text.get("province"):
-            state_id = regions["states"].get(_province_key(text["province"]))
-            if not state_id:
-                error(
-                    "province",
-                    self.env._(
-                        "Unknown province. See the Provinces sheet of the template."
-                    ),
+    def _roms_region_error(self, level, code, params):
+        """The message of a region that cannot be resolved (see
+        ``res.city._roms_resolve_regions``): unknown names point to the
+        reference sheets of the template."""
+        _ = self.env._
+        if code == "unknown":
+            if level == "province":
+                return _("Unknown province. See the Provinces sheet of the template.")
+            if level == "city":
+                return _(
+                    "Unknown city or regency. See the Cities sheet of the template."
                 )
-                return
-        if text.get("city"):
-            candidates = regions["city_keys"].get(_city_key(text["city"])) or regions[
-                "city_short_keys"
-            ].get(_city_short_key(text["city"]), [])
-            in_state = [
-                c for c in candidates if not state_id or cities[c][1] == state_id
-            ]
-            if len(in_state) == 1:
-                city_id = in_state[0]
-            elif not candidates:
-                error(
-                    "city",
-                    self.env._(
-                        "Unknown city or regency. See the Cities sheet of the template."
-                    ),
-                )
-                return
-            elif not in_state:
-                error(
-                    "city",
-                    self.env._(
-                        "%(city)s is not in the province %(province)s.",
-                        city=" / ".join(cities[c][0] for c in candidates),
-                        province=regions["state_names"][state_id],
-                    ),
-                )
-                return
-            else:
-                error(
-                    "city",
-                    self.env._(
-                        "Several cities or regencies match: %(cities)s. "
-                        "Write the full name.",
-                        cities=", ".join(sorted(cities[c][0] for c in in_state)),
-                    ),
-                )
-                return
-            state_id = cities[city_id][1]
-        if text.get("district"):
-            candidates = regions["district_keys"].get(_key(text["district"]), [])
-            in_scope = [
-                d
-                for d in candidates
-                if (not city_id or districts[d][1] == city_id)
-                and (not state_id or cities[districts[d][1]][1] == state_id)
-            ]
-            if len(in_scope) == 1:
-                district_id = in_scope[0]
-                city_id = districts[district_id][1]
-                state_id = cities[city_id][1]
-            elif not candidates:
-                error(
-                    "district",
-                    self.env._(
-                        "Unknown district. See the Districts sheet of the template."
-                    ),
-                )
-                return
-            elif not in_scope:
-                error(
-                    "district",
-                    self.env._(
-                        "%(district)s is not a district of %(region)s.",
-                        district=text["district"],
-                        region=cities[city_id][0]
-                        if city_id
-                        else regions["state_names"][state_id],
-                    ),
-                )
-                return
-            else:
-                error(
-                    "district",
-                    self.env._(
-                        "Several districts have this name, in %(cities)s: fill in "
-                        "the City/Regency column.",
-                        cities=", ".join(
-                            sorted(cities[districts[d][1]][0] for d in in_scope)
-                        ),
-                    ),
-                )
-                return
-        if state_id:
-            vals["state_id"] = state_id
-            vals["city_id"] = city_id
-            vals["district_id"] = district_id
-            vals["city_name"] = cities[city_id][0] if city_id else False
+            return _("Unknown district. See the Districts sheet of the template.")
+        if level == "city":
+            if code == "elsewhere":
+                return _("%(city)s is not in the province %(province)s.", **params)
+            return _(
+                "Several cities or regencies match: %(cities)s. Write the full name.",
+                **params,
+            )
+        if code == "elsewhere":
+            return _("%(district)s is not a district of %(region)s.", **params)
+        return _(
+            "Several districts have this name, in %(cities)s: fill in the "
+            "City/Regency column.",
+            **params,
+        )
+
+    # ------------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------------
 
     def _roms_plan(self, rows, errors, columns):
         """Find the duplicates inside the file and the existing customers (one
@@ -1299,7 +848,9 @@ class RomsCustomerImport(models.Model):
         ):
             if vals.get(key) and vals[key] != partner[fname]:
                 changes[fname] = vals[key]
-        if vals.get("email") and _key(vals["email"]) != _key(partner.email or ""):
+        if vals.get("email") and text_key(vals["email"]) != text_key(
+            partner.email or ""
+        ):
             changes["email"] = vals["email"]
         category = vals.get("category") or (not partner.roms_category and "customer")
         if category and category != partner.roms_category:
@@ -1432,214 +983,6 @@ class RomsCustomerImport(models.Model):
                 and not field.related
             ]
         )
-
-    # ------------------------------------------------------------------
-    # Spreadsheets
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _roms_template_xlsx(self):
-        """The import template: the customers sheet with its data validations, an
-        explanation of the columns, and the provinces, cities/regencies and
-        districts of Indonesia as reference sheets."""
-        _ = self.env._
-        regions = self._roms_region_index()
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output,
-            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        required = workbook.add_format(
-            {"bold": True, "bg_color": "#FCE4D6", "border": 1}
-        )
-        text_format = workbook.add_format({"num_format": "@"})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-
-        sheet = workbook.add_worksheet(_(CUSTOMERS_SHEET))
-        provinces = sorted(regions["state_names"].values())
-        cities = sorted(
-            (name, regions["state_names"].get(state_id, ""))
-            for name, state_id in regions["cities"].values()
-        )
-        districts = sorted(
-            (
-                name,
-                regions["cities"][city_id][0],
-                regions["state_names"].get(regions["cities"][city_id][1], ""),
-            )
-            for name, city_id in regions["districts"].values()
-        )
-        province_sheet = _("Provinces")
-        city_sheet = _("Cities")
-        district_sheet = _("Districts")
-        last = TEMPLATE_ROWS
-        for col, (key, label, is_required, width, _help) in enumerate(CUSTOMER_COLUMNS):
-            header = _(label) + (" *" if is_required else "")
-            sheet.write(0, col, header, required if is_required else bold)
-            cell_format = {"mobile": text_format, "zip": text_format}.get(key)
-            if key == "join_date":
-                cell_format = date_format
-            sheet.set_column(col, col, width, cell_format)
-            validation = None
-            if key in ("category", "gender"):
-                fname = "roms_category" if key == "category" else "roms_gender"
-                field = self.env["res.partner"]._fields[fname]
-                validation = {
-                    "validate": "list",
-                    "source": [
-                        lbl for _v, lbl in field._description_selection(self.env)
-                    ],
-                    "error_title": _(label),
-                    "error_message": _("Choose a value from the list."),
-                }
-            elif key == "province":
-                validation = self._roms_list_validation(
-                    province_sheet, len(provinces), _(label)
-                )
-            elif key == "city":
-                validation = self._roms_list_validation(
-                    city_sheet, len(cities), _(label)
-                )
-            elif key == "join_date":
-                validation = {
-                    "validate": "date",
-                    "criteria": "between",
-                    "minimum": datetime.date(1900, 1, 1),
-                    "maximum": datetime.date(2999, 12, 31),
-                    "error_type": "warning",
-                    "error_message": _(
-                        "Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."
-                    ),
-                }
-            if validation:
-                sheet.data_validation(1, col, last, col, validation)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, 0, len(CUSTOMER_COLUMNS) - 1)
-
-        guide = workbook.add_worksheet(_("Instructions"))
-        guide.set_column(0, 0, 22)
-        guide.set_column(1, 1, 12)
-        guide.set_column(2, 2, 90, wrap)
-        for col, title in enumerate((_("Column"), _("Required"), _("Explanation"))):
-            guide.write(0, col, title, bold)
-        for row, (_col_key, label, is_required, _width, help_text) in enumerate(
-            CUSTOMER_COLUMNS, start=1
-        ):
-            guide.write(row, 0, _(label))
-            guide.write(row, 1, _("Yes") if is_required else "")
-            guide.write(row, 2, _(help_text))
-        guide.write(
-            len(CUSTOMER_COLUMNS) + 2,
-            0,
-            _(
-                "Customers are recognised by their mobile number: a row with the "
-                "number of an existing customer updates it, empty cells keep its "
-                "values."
-            ),
-        )
-
-        for title, headers, data in (
-            (province_sheet, [_("Province")], [(name,) for name in provinces]),
-            (city_sheet, [_("City/Regency"), _("Province")], cities),
-            (
-                district_sheet,
-                [_("District"), _("City/Regency"), _("Province")],
-                districts,
-            ),
-        ):
-            ref = workbook.add_worksheet(title)
-            for col, header in enumerate(headers):
-                ref.write(0, col, header, bold)
-                ref.set_column(col, col, 34)
-            for row, values in enumerate(data, start=1):
-                ref.write_row(row, 0, values)
-            ref.freeze_panes(1, 0)
-            ref.autofilter(0, 0, len(data), len(headers) - 1)
-        sheet.activate()
-        workbook.close()
-        return output.getvalue()
-
-    @api.model
-    def _roms_list_validation(self, sheet_name, count, title):
-        return {
-            "validate": "list",
-            "source": "='{}'!$A$2:$A${}".format(
-                sheet_name.replace("'", "''"), count + 1
-            ),
-            "error_type": "warning",
-            "error_title": title,
-            "error_message": self.env._(
-                "Not in the list of the %(sheet)s sheet.", sheet=sheet_name
-            ),
-        }
-
-    def _roms_error_report_xlsx(self):
-        """The errors of the import, and the rows to fix in the columns of the
-        uploaded file (with an Errors column) to correct and upload again."""
-        self.ensure_one()
-        _ = self.env._
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output,
-            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        errors_by_row = defaultdict(list)
-        for error in self.error_ids:
-            errors_by_row[error.row].append(error)
-
-        fix = workbook.add_worksheet(_(CUSTOMERS_SHEET))
-        try:
-            reader = self._roms_read_rows()
-            header, columns = next(reader)
-            header = [_cell_text(value) for value in header]
-            while header and not header[-1]:
-                header.pop()
-            # everything from the file goes back as text, never as a formula
-            for col, title in enumerate(header):
-                fix.write_string(0, col, title, bold)
-            fix.write_string(0, len(header), _(ERRORS_HEADER), bold)
-            index = {key: col for col, key in columns.items()}
-            out_row = 1
-            for row_number, raw in reader:
-                if row_number not in errors_by_row:
-                    continue
-                for key, value in raw.items():
-                    if isinstance(value, datetime.date | datetime.datetime):
-                        fix.write_datetime(out_row, index[key], value, date_format)
-                    elif value is not None:
-                        fix.write_string(
-                            out_row, index[key], _cell_text(value, keep_lines=True)
-                        )
-                fix.write_string(
-                    out_row,
-                    len(header),
-                    "\n".join(e.message for e in errors_by_row[row_number]),
-                )
-                out_row += 1
-        except ImportFileError:
-            fix.write(0, 0, _("The file could not be read."))
-
-        sheet = workbook.add_worksheet(_(ERRORS_HEADER))
-        titles = (_("Row"), _("Column"), _("Header"), _("Value"), _("Message"))
-        for col, (title, width) in enumerate(
-            zip(titles, (8, 8, 20, 30, 80), strict=True)
-        ):
-            sheet.write(0, col, title, bold)
-            sheet.set_column(col, col, width)
-        for row, error in enumerate(self.error_ids, start=1):
-            if error.row:
-                sheet.write_number(row, 0, error.row)
-            for col, value in enumerate(
-                (error.column, error.header, error.value, error.message), start=1
-            ):
-                if value:
-                    sheet.write_string(row, col, value)
-        workbook.close()
-        return output.getvalue()
 
 
 class _Progress:

@@ -14,7 +14,6 @@ import psycopg2.errors
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize, plaintext2html
-from odoo.tools.sql import escape_psql
 
 from ...tools import bounds
 from ..fulfilment.sale_order import RomsStageError
@@ -596,20 +595,15 @@ class RomsApi(models.AbstractModel):
         )
         values["state_id"] = False
         if values["state"]:
-            state = self.env["res.country.state"].search(
-                [
-                    ("country_id.code", "=", "ID"),
-                    "|",
-                    ("name", "=ilike", escape_psql(values["state"])),
-                    ("code", "=ilike", escape_psql(values["state"])),
-                ],
-                limit=1,
+            # the official name or code only: integrations send what they store
+            [region] = self.env["res.city"]._roms_resolve_regions(
+                [{"province": values["state"]}], exact=True
             )
-            if not state:
+            if region["error"]:
                 raise _invalid(
                     "customer.state", self.env._("Unknown Indonesian province.")
                 )
-            values["state_id"] = state.id
+            values["state_id"] = region["state_id"]
         return values
 
     @api.model

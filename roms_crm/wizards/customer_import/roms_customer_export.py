@@ -1,23 +1,34 @@
 import base64
 import datetime
-import io
-from urllib.parse import quote
-
-import xlsxwriter
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 from odoo.tools.misc import split_every
 
-from ...models.customer_import.roms_customer_import import BATCH_SIZE, CUSTOMER_COLUMNS
+from ...models.customer_import.roms_customer_import import (
+    BATCH_SIZE,
+    CUSTOMER_COLUMNS,
+    CUSTOMERS_SHEET,
+    ERRORS_HEADER,
+)
+from ...tools.workbook import WorkbookError, cell_text
+from ...tools.xlsx import Column, Sheet, workbook_bytes
+
+# The data validations of the template cover this many rows.
+TEMPLATE_ROWS = 10000
+# The kind of column (tools/xlsx.py) of the customer columns that are no plain text.
+COLUMN_KINDS = {"mobile": "code", "zip": "code", "join_date": "date"}
 
 
 class RomsCustomerExport(models.TransientModel):
     """A spreadsheet made for the user to download: the export of customers, the
-    import template or an import's error report. Odoo removes these records (and
-    their files) after an hour."""
+    import template or an import's error report, an export of orders. Each user
+    sees only their own (a record rule). Odoo removes these records (and their
+    files) after an hour."""
 
     _name = "roms.customer.export"
+    _inherit = ["roms.download.mixin"]
     _description = "Customer Spreadsheet"
 
     file = fields.Binary(attachment=True, readonly=True)
@@ -29,12 +40,25 @@ class RomsCustomerExport(models.TransientModel):
         record = self.create(
             {"file": base64.b64encode(content), "file_name": file_name}
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{record.id}/file/"
-            f"{quote(file_name)}?download=true",
-            "target": "self",
-        }
+        return record._download_action("file", file_name)
+
+    # ------------------------------------------------------------------
+    # The customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _customer_columns(self, template=False):
+        """The customer columns of the export (and, with ``template``, of the
+        import template: required headers marked with "*")."""
+        return [
+            Column(
+                self.env._(label) + (" *" if template and required else ""),
+                COLUMN_KINDS.get(key, "text"),
+                width,
+                required=template and required,
+            )
+            for key, label, required, width, _help in CUSTOMER_COLUMNS
+        ]
 
     @api.model
     def _export_customers(self, partners):
@@ -42,68 +66,268 @@ class RomsCustomerExport(models.TransientModel):
         columns of the import template, so the file can be edited and imported
         again. The file is written row by row (constant memory) and the customers
         read in batches."""
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output,
-            # customers' texts stay texts: "=HYPERLINK(…)" is no formula
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-            },
-        )
-        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        text_format = workbook.add_format({"num_format": "@"})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = workbook.add_worksheet(self.env._("Customers"))
-        for col, (key, label, _required, width, _help) in enumerate(CUSTOMER_COLUMNS):
-            cell_format = text_format if key in ("mobile", "zip") else None
-            sheet.set_column(col, col, width, cell_format)
-            sheet.write(0, col, self.env._(label), bold)
-        sheet.freeze_panes(1, 0)
-
         partner_fields = self.env["res.partner"]._fields
         categories = dict(
             partner_fields["roms_category"]._description_selection(self.env)
         )
         genders = dict(partner_fields["roms_gender"]._description_selection(self.env))
-        row = 0
-        for ids in split_every(BATCH_SIZE, partners.ids):
-            batch = partners.browse(ids)
-            for partner in batch:
-                row += 1
-                values = {
-                    "name": partner.name,
-                    "mobile": partner.roms_whatsapp_number
-                    or partner.mobile
-                    or partner.phone,
-                    "email": partner.email,
-                    "category": categories.get(partner.roms_category),
-                    "gender": genders.get(partner.roms_gender),
-                    "street": partner.street,
-                    "province": partner.state_id.name,
-                    "city": partner.city_id.name or partner.city,
-                    "district": partner.roms_district_id.name,
-                    "zip": partner.zip,
-                    "join_date": partner.roms_join_date,
-                    "instagram": partner.roms_instagram,
-                    "tiktok": partner.roms_tiktok,
-                    "facebook": partner.roms_facebook,
-                    "notes": html2plaintext(partner.comment).strip()
-                    if partner.comment
-                    else False,
-                }
-                for col, (key, *_rest) in enumerate(CUSTOMER_COLUMNS):
-                    value = values[key]
-                    if isinstance(value, datetime.date):
-                        sheet.write_datetime(row, col, value, date_format)
-                    elif value:
-                        sheet.write_string(row, col, value)
-            # Keep the memory flat on large exports.
-            batch.invalidate_recordset()
-        sheet.autofilter(0, 0, row, len(CUSTOMER_COLUMNS) - 1)
-        workbook.close()
+
+        def rows():
+            for ids in split_every(BATCH_SIZE, partners.ids):
+                batch = partners.browse(ids)
+                for partner in batch:
+                    values = {
+                        "name": partner.name,
+                        "mobile": partner.roms_whatsapp_number
+                        or partner.mobile
+                        or partner.phone,
+                        "email": partner.email,
+                        "category": categories.get(partner.roms_category),
+                        "gender": genders.get(partner.roms_gender),
+                        "street": partner.street,
+                        "province": partner.state_id.name,
+                        "city": partner.city_id.name or partner.city,
+                        "district": partner.roms_district_id.name,
+                        "zip": partner.zip,
+                        "join_date": partner.roms_join_date,
+                        "instagram": partner.roms_instagram,
+                        "tiktok": partner.roms_tiktok,
+                        "facebook": partner.roms_facebook,
+                        "notes": html2plaintext(partner.comment).strip()
+                        if partner.comment
+                        else False,
+                    }
+                    yield tuple(values[key] for key, *_rest in CUSTOMER_COLUMNS)
+                # Keep the memory flat on large exports.
+                batch.invalidate_recordset()
+
+        content = workbook_bytes(
+            [Sheet(self.env._(CUSTOMERS_SHEET), self._customer_columns(), rows())]
+        )
         file_name = "customers_{}.xlsx".format(
             fields.Date.context_today(self).strftime("%Y%m%d")
         )
-        return self._download(output.getvalue(), file_name)
+        return self._download(content, file_name)
+
+    # ------------------------------------------------------------------
+    # The import template
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _download_import_template(self):
+        return self._download(self._import_template(), "customer_import_template.xlsx")
+
+    @api.model
+    def _import_template(self):
+        """The import template: the customers sheet with its data validations, an
+        explanation of the columns, and the provinces, cities/regencies and
+        districts of Indonesia as reference sheets."""
+        _ = self.env._
+        regions = self.env["res.city"]._roms_region_index()
+        state_names = {
+            state_id: name for state_id, (name, _code) in regions["states"].items()
+        }
+        provinces = sorted(state_names.values())
+        cities = sorted(
+            (name, state_names.get(state_id, ""))
+            for name, state_id in regions["cities"].values()
+        )
+        districts = sorted(
+            (
+                name,
+                regions["cities"][city_id][0],
+                state_names.get(regions["cities"][city_id][1], ""),
+            )
+            for name, city_id in regions["districts"].values()
+        )
+        province_sheet, city_sheet = _("Provinces"), _("Cities")
+        validations = {
+            "category": self._selection_validation("roms_category"),
+            "gender": self._selection_validation("roms_gender"),
+            "province": self._list_validation(province_sheet, len(provinces)),
+            "city": self._list_validation(city_sheet, len(cities)),
+            "join_date": {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": datetime.date(1900, 1, 1),
+                "maximum": datetime.date(2999, 12, 31),
+                "error_type": "warning",
+                "error_message": _(
+                    "Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."
+                ),
+            },
+        }
+        columns = []
+        for column, (key, label, *_rest) in zip(
+            self._customer_columns(template=True), CUSTOMER_COLUMNS, strict=True
+        ):
+            validation = validations.get(key)
+            if validation and validation["validate"] == "list":
+                validation = dict(validation, error_title=_(label))
+            columns.append(column._replace(validation=validation))
+        instructions = [
+            (_(label), _("Yes") if required else "", _(help_text))
+            for _key, label, required, _width, help_text in CUSTOMER_COLUMNS
+        ]
+        instructions += [
+            (),
+            (
+                _(
+                    "Customers are recognised by their mobile number: a row with "
+                    "the number of an existing customer updates it, empty cells "
+                    "keep its values."
+                ),
+            ),
+        ]
+        return workbook_bytes(
+            [
+                Sheet(_(CUSTOMERS_SHEET), columns, [], input_rows=TEMPLATE_ROWS),
+                Sheet(
+                    _("Instructions"),
+                    [
+                        Column(_("Column"), "text", 22),
+                        Column(_("Required"), "text", 12),
+                        Column(_("Explanation"), "wrap", 90),
+                    ],
+                    instructions,
+                    freeze=False,
+                    autofilter=False,
+                ),
+                Sheet(
+                    province_sheet,
+                    [Column(_("Province"), "text", 34)],
+                    [(name,) for name in provinces],
+                ),
+                Sheet(
+                    city_sheet,
+                    [
+                        Column(_("City/Regency"), "text", 34),
+                        Column(_("Province"), "text", 34),
+                    ],
+                    cities,
+                ),
+                Sheet(
+                    _("Districts"),
+                    [
+                        Column(_("District"), "text", 34),
+                        Column(_("City/Regency"), "text", 34),
+                        Column(_("Province"), "text", 34),
+                    ],
+                    districts,
+                ),
+            ]
+        )
+
+    @api.model
+    def _selection_validation(self, fname):
+        """A list of the labels of a selection field of res.partner."""
+        field = self.env["res.partner"]._fields[fname]
+        return {
+            "validate": "list",
+            "source": [label for _v, label in field._description_selection(self.env)],
+            "error_message": self.env._("Choose a value from the list."),
+        }
+
+    @api.model
+    def _list_validation(self, sheet_name, count):
+        """A list of the names of a reference sheet of the template."""
+        return {
+            "validate": "list",
+            "source": "='{}'!$A$2:$A${}".format(
+                sheet_name.replace("'", "''"), count + 1
+            ),
+            "error_type": "warning",
+            "error_message": self.env._(
+                "Not in the list of the %(sheet)s sheet.", sheet=sheet_name
+            ),
+        }
+
+    # ------------------------------------------------------------------
+    # The error report of an import
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _download_import_errors(self, customer_import):
+        return self._download(
+            self._import_errors(customer_import),
+            "{}_errors.xlsx".format(
+                (customer_import.file_name or "import").rsplit(".", 1)[0]
+            ),
+        )
+
+    @api.model
+    def _import_errors(self, customer_import):
+        """The errors of ``customer_import`` (a roms.customer.import), and the
+        rows to fix in the columns of the uploaded file (with an Errors column)
+        to correct and upload again."""
+        _ = self.env._
+        errors_by_row = defaultdict(list)
+        for error in customer_import.error_ids:
+            errors_by_row[error.row].append(error)
+        sheets = [self._rows_to_fix(customer_import, errors_by_row)]
+        errors = [
+            (error.row or None, error.column, error.header, error.value, error.message)
+            for error in customer_import.error_ids
+        ]
+        titles = (_("Row"), _("Column"), _("Header"), _("Value"), _("Message"))
+        kinds = ("number", "text", "text", "text", "text")
+        widths = (8, 8, 20, 30, 80)
+        sheets.append(
+            Sheet(
+                _(ERRORS_HEADER),
+                [Column(*column) for column in zip(titles, kinds, widths, strict=True)],
+                errors,
+                freeze=False,
+                autofilter=False,
+            )
+        )
+        return workbook_bytes(sheets)
+
+    @api.model
+    def _rows_to_fix(self, customer_import, errors_by_row):
+        """The sheet of the rows with errors, as uploaded: everything from the
+        file goes back as text or date, never as a formula."""
+        _ = self.env._
+        reader = customer_import._roms_read_rows()
+        try:
+            header, columns = next(reader)
+        except WorkbookError:
+            reader.close()
+            return Sheet(
+                _(CUSTOMERS_SHEET),
+                [Column(_("The file could not be read."), "text")],
+                [],
+                freeze=False,
+                autofilter=False,
+            )
+        header = [cell_text(value) for value in header]
+        while header and not header[-1]:
+            header.pop()
+        index = {key: col for col, key in columns.items()}
+
+        def rows():
+            try:
+                for row_number, raw in reader:
+                    if row_number not in errors_by_row:
+                        continue
+                    row = [None] * (len(header) + 1)
+                    for key, value in raw.items():
+                        if isinstance(value, datetime.date):
+                            row[index[key]] = value
+                        elif value is not None:
+                            row[index[key]] = cell_text(value, keep_lines=True)
+                    row[-1] = "\n".join(e.message for e in errors_by_row[row_number])
+                    yield row
+            except WorkbookError:
+                return
+            finally:
+                reader.close()
+
+        return Sheet(
+            _(CUSTOMERS_SHEET),
+            [Column(title, "value") for title in header]
+            + [Column(_(ERRORS_HEADER), "text")],
+            rows(),
+            freeze=False,
+            autofilter=False,
+        )

@@ -1,14 +1,13 @@
-import io
 from datetime import datetime, time, timedelta
 
 import pytz
-import xlsxwriter
 
 from odoo import fields, models
 from odoo.tools.misc import split_every
 from odoo.tools.translate import LazyTranslate
 
 from ...models.fulfilment.sale_order import ROMS_STAGES
+from ...tools.xlsx import Column, Sheet, workbook_bytes
 
 _lt = LazyTranslate(__name__)
 
@@ -23,20 +22,20 @@ PAYMENT_STATES = [
     ("paid", _lt("Paid")),
 ]
 
-# (key, label, width)
+# (key, label, kind of column as tools/xlsx.py writes it, width)
 ORDER_COLUMNS = [
-    ("order", _lt("Order"), 16),
-    ("date", _lt("Date"), 18),
-    ("customer", _lt("Customer"), 28),
-    ("phone", _lt("Phone"), 18),
-    ("city", _lt("City"), 20),
-    ("product", _lt("Product"), 36),
-    ("sku", _lt("SKU"), 14),
-    ("quantity", _lt("Quantity"), 10),
-    ("price", _lt("Price"), 14),
-    ("subtotal", _lt("Subtotal"), 16),
-    ("stage", _lt("Stage"), 14),
-    ("payment", _lt("Payment Status"), 16),
+    ("order", _lt("Order"), "text", 16),
+    ("date", _lt("Date"), "datetime", 18),
+    ("customer", _lt("Customer"), "text", 28),
+    ("phone", _lt("Phone"), "code", 18),
+    ("city", _lt("City"), "text", 20),
+    ("product", _lt("Product"), "text", 36),
+    ("sku", _lt("SKU"), "code", 14),
+    ("quantity", _lt("Quantity"), "number", 10),
+    ("price", _lt("Price"), "float", 14),
+    ("subtotal", _lt("Subtotal"), "float", 16),
+    ("stage", _lt("Stage"), "text", 14),
+    ("payment", _lt("Payment Status"), "text", 16),
 ]
 
 
@@ -145,27 +144,6 @@ class RomsOrderExportWizard(models.TransientModel):
         if wanted_payments:
             order_ids = [i for i in order_ids if payment_states[i] in wanted_payments]
 
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output,
-            {
-                "constant_memory": True,
-                "remove_timezone": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-            },
-        )
-        bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        text_format = workbook.add_format({"num_format": "@"})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        money_format = workbook.add_format({"num_format": "#,##0.00"})
-        sheet = workbook.add_worksheet(self.env._("Orders"))
-        for col, (key, label, width) in enumerate(ORDER_COLUMNS):
-            cell_format = text_format if key in ("phone", "sku") else None
-            sheet.set_column(col, col, width, cell_format)
-            sheet.write(0, col, self.env._(label), bold)
-        sheet.freeze_panes(1, 0)
-
         stage_labels = dict(
             self.env["sale.order"]
             ._fields["roms_stage"]
@@ -174,61 +152,54 @@ class RomsOrderExportWizard(models.TransientModel):
         payment_labels = {key: self.env._(label) for key, label in PAYMENT_STATES}
         tz = pytz.timezone(EXPORT_TZ)
         Line = self.env["sale.order.line"].with_context(display_default_code=False)
-        row = 0
-        for ids in split_every(ORDER_BATCH_SIZE, order_ids):
-            lines = Line.search_fetch(
-                [("order_id", "in", list(ids)), ("display_type", "=", False)],
-                [
-                    "order_id",
-                    "product_id",
-                    "name",
-                    "product_uom_qty",
-                    "price_unit",
-                    "price_subtotal",
-                ],
-                order="order_id, sequence, id",
-            )
-            # Lines come by order id: put them back in the order of the export.
-            position = {order_id: index for index, order_id in enumerate(ids)}
-            for line in lines.sorted(
-                lambda line, pos=position: (
-                    pos[line.order_id.id],
-                    line.sequence,
-                    line.id,
+
+        def rows():
+            for ids in split_every(ORDER_BATCH_SIZE, order_ids):
+                lines = Line.search_fetch(
+                    [("order_id", "in", list(ids)), ("display_type", "=", False)],
+                    [
+                        "order_id",
+                        "product_id",
+                        "name",
+                        "product_uom_qty",
+                        "price_unit",
+                        "price_subtotal",
+                    ],
+                    order="order_id, sequence, id",
                 )
-            ):
-                order = line.order_id
-                partner = order.partner_id
-                row += 1
-                values = {
-                    "order": order.name,
-                    "date": pytz.utc.localize(order.date_order).astimezone(tz),
-                    "customer": partner.name,
-                    "phone": partner.roms_whatsapp_number
-                    or partner.mobile
-                    or partner.phone,
-                    "city": partner.city_id.name or partner.city,
-                    "product": line.product_id.display_name or line.name,
-                    "sku": line.product_id.default_code,
-                    "quantity": line.product_uom_qty,
-                    "price": line.price_unit,
-                    "subtotal": line.price_subtotal,
-                    "stage": stage_labels.get(order.roms_stage),
-                    "payment": payment_labels.get(payment_states[order.id]),
-                }
-                for col, (key, _label, _width) in enumerate(ORDER_COLUMNS):
-                    value = values[key]
-                    if key == "date":
-                        sheet.write_datetime(row, col, value, date_format)
-                    elif key in ("price", "subtotal"):
-                        sheet.write_number(row, col, value, money_format)
-                    elif key == "quantity":
-                        sheet.write_number(row, col, value)
-                    elif value:
-                        sheet.write_string(row, col, value)
-            # Keep the memory flat on large exports.
-            self.env.invalidate_all()
-        if row:
-            sheet.autofilter(0, 0, row, len(ORDER_COLUMNS) - 1)
-        workbook.close()
-        return output.getvalue()
+                # Lines come by order id: put them back in the order of the export.
+                position = {order_id: index for index, order_id in enumerate(ids)}
+                for line in lines.sorted(
+                    lambda line, pos=position: (
+                        pos[line.order_id.id],
+                        line.sequence,
+                        line.id,
+                    )
+                ):
+                    order = line.order_id
+                    partner = order.partner_id
+                    values = {
+                        "order": order.name,
+                        "date": pytz.utc.localize(order.date_order).astimezone(tz),
+                        "customer": partner.name,
+                        "phone": partner.roms_whatsapp_number
+                        or partner.mobile
+                        or partner.phone,
+                        "city": partner.city_id.name or partner.city,
+                        "product": line.product_id.display_name or line.name,
+                        "sku": line.product_id.default_code,
+                        "quantity": line.product_uom_qty,
+                        "price": line.price_unit,
+                        "subtotal": line.price_subtotal,
+                        "stage": stage_labels.get(order.roms_stage),
+                        "payment": payment_labels.get(payment_states[order.id]),
+                    }
+                    yield tuple(values[key] for key, *_rest in ORDER_COLUMNS)
+                # Keep the memory flat on large exports.
+                self.env.invalidate_all()
+
+        columns = [
+            Column(self.env._(label), kind, width)
+            for _key, label, kind, width in ORDER_COLUMNS
+        ]
+        return workbook_bytes([Sheet(self.env._("Orders"), columns, rows())])
