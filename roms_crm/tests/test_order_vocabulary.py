@@ -85,7 +85,9 @@ class TestOrderVocabulary(TransactionCase):
             SQL("1"), orders, self.Order._roms_counting_order_sql("so")
         )
         self.assertEqual(set(counting), {confirmed.id, locked.id})
-        # the ORM twin selects the same orders, on sale.order and sale.report
+        # the Python and ORM twins select the same orders (on sale.order and on
+        # sale.report)
+        self.assertEqual(orders._roms_counting_orders(), confirmed | locked)
         domain = self.Order._roms_counting_order_domain()
         self.assertEqual(
             self.Order.search([("id", "in", orders.ids), *domain]), confirmed | locked

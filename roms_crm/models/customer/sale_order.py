@@ -19,7 +19,7 @@ class SaleOrder(models.Model):
         if ROMS_STATS_FIELDS.isdisjoint(vals):
             return super().write(vals)
         # statistics follow edits of confirmed orders: old and new customer
-        counted = self.filtered(lambda o: o.state == "sale")
+        counted = self._roms_counting_orders()
         old_customers = counted.partner_id
         result = super().write(vals)
         counted._roms_update_customer_stats(old_customers)
@@ -31,7 +31,7 @@ class SaleOrder(models.Model):
         return result
 
     def _action_cancel(self):
-        was_confirmed = self.filtered(lambda order: order.state == "sale")
+        was_confirmed = self._roms_counting_orders()
         result = super()._action_cancel()
         was_confirmed._roms_update_customer_stats()
         return result
@@ -64,9 +64,8 @@ class SaleOrder(models.Model):
 
         Used by the customer statistics, the reminder scan (purchase history,
         re-orders), the dashboard, the top customers, every report and the
-        bench floors; ``_roms_counting_order_domain`` is its ORM twin. The
-        statistics' Python triggers (``state == 'sale'`` before an edit) follow
-        the same rule.
+        bench floors; ``_roms_counting_order_domain`` is its ORM twin and
+        ``_roms_counting_orders`` its Python one.
         """
         return SQL(
             "%s = 'sale'",
@@ -79,6 +78,11 @@ class SaleOrder(models.Model):
         for the actions that open what a figure counted. Also valid on
         ``sale.report``, whose lines carry their order's state."""
         return [("state", "=", "sale")]
+
+    def _roms_counting_orders(self):
+        """These orders that count (``_roms_counting_order_sql``), in Python: the
+        statistics' triggers refresh the customers of these orders."""
+        return self.filtered(lambda order: order.state == "sale")
 
     @api.model
     def _roms_refunded_order_sql(self, alias, column="id"):
