@@ -21,21 +21,36 @@ FLOOR_REMINDER_SQL = """
 SELECT l.id
   FROM sale_order o
   JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
- WHERE o.roms_stage = 'delivered' AND o.state = 'sale'
+ WHERE %(delivered)s
    AND o.roms_delivered_date > %(now)s - interval '21 days'
    AND o.roms_delivered_date <= %(now)s - interval '14 days'
    AND NOT EXISTS (SELECT 1 FROM roms_message m
                     WHERE m.reminder_rule_id = %(rule)s
                       AND m.sale_order_line_id = l.id)
-   AND NOT EXISTS (SELECT 1 FROM roms_refund_request r
-                    WHERE r.order_id = o.id AND r.state = 'refunded')
+   AND NOT %(refunded)s
    AND NOT EXISTS (SELECT 1 FROM sale_order_line l3
                      JOIN sale_order o3 ON o3.id = l3.order_id
                     WHERE l3.order_partner_id = l.order_partner_id
                       AND l3.product_id = l.product_id
-                      AND o3.state = 'sale'
+                      AND %(o3_counts)s
                       AND o3.date_order > o.roms_delivered_date)
 """
+
+
+def floor_reminder_sql(env, now, rule):
+    """FLOOR_REMINDER_SQL in roms_crm's words for delivered orders that count and
+    refunded orders (sale.order's SQL vocabulary), like ours."""
+    from odoo.tools import SQL
+
+    Order = env["sale.order"]
+    return SQL(
+        FLOOR_REMINDER_SQL,
+        now=now,
+        rule=rule.id,
+        delivered=env["roms.reminder.rule"]._roms_delivered_sql("o"),
+        refunded=Order._roms_refunded_order_sql("o"),
+        o3_counts=Order._roms_counting_order_sql("o3"),
+    )
 
 
 def _param(env, key):
@@ -124,10 +139,11 @@ class ReminderScan(Case):
 
     def floor(self, env):
         rule = self._rule(env)
+        query = floor_reminder_sql(env, self.now, rule)
         result = {}
 
         def run():
-            env.cr.execute(FLOOR_REMINDER_SQL, {"now": self.now, "rule": rule.id})
+            env.cr.execute(query)
             result["rows"] = env.cr.fetchall()
 
         seconds = timed(run)

@@ -262,12 +262,17 @@ class OrderExport(Case):
     unit = "s"
 
     def setup(self, env):
+        from odoo.tools import SQL
+
         env.cr.execute(
-            """SELECT so.date_order FROM sale_order_line sol
-                 JOIN sale_order so ON so.id = sol.order_id
-                WHERE so.state = 'sale' AND sol.display_type IS NULL
-                ORDER BY so.date_order DESC OFFSET %s LIMIT 1""",
-            [EXPORT_LINES],
+            SQL(
+                """SELECT so.date_order FROM sale_order_line sol
+                     JOIN sale_order so ON so.id = sol.order_id
+                    WHERE %s AND sol.display_type IS NULL
+                    ORDER BY so.date_order DESC OFFSET %s LIMIT 1""",
+                env["sale.order"]._roms_counting_order_sql("so"),
+                EXPORT_LINES,
+            )
         )
         row = env.cr.fetchone()
         self.date_from = row[0].date() if row else None

@@ -70,9 +70,9 @@ FLOOR_STATS_SQL = """
 WITH orders AS (
     SELECT so.id, cp.commercial_partner_id AS partner_id,
            (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
-           so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+           %(amount)s AS amount
       FROM sale_order so JOIN res_partner cp ON cp.id = so.partner_id
-     WHERE so.state = 'sale'
+     WHERE %(counts)s
 ), per_partner AS (
     SELECT partner_id, count(*) AS order_count, sum(amount) AS spent,
            min(day) AS first_day, max(day) AS last_day,
@@ -103,6 +103,20 @@ UPDATE res_partner rp
   FROM stats s
  WHERE rp.id = s.id
 """
+
+
+def floor_stats_sql(env):
+    """FLOOR_STATS_SQL in roms_crm's words for the orders that count and their
+    amount in company currency (sale.order's SQL vocabulary), like ours."""
+    from odoo.tools import SQL
+
+    Order = env["sale.order"]
+    return SQL(
+        FLOOR_STATS_SQL,
+        tz=env["res.partner"]._roms_tz(),
+        amount=Order._roms_amount_company_sql("so"),
+        counts=Order._roms_counting_order_sql("so"),
+    )
 
 
 @case("customer_stats", target=2.0)
@@ -146,8 +160,8 @@ class CustomerStats(Case):
         return timed(lambda: env["res.partner"]._roms_update_all_stats())
 
     def floor(self, env):
-        tz = env["res.partner"]._roms_tz()
-        return timed(lambda: env.cr.execute(FLOOR_STATS_SQL, {"tz": tz}))
+        query = floor_stats_sql(env)
+        return timed(lambda: env.cr.execute(query))
 
 
 @case("customer_stats_one_order", target=1.0, unit="queries")

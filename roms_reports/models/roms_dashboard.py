@@ -41,14 +41,6 @@ class RomsDashboard(models.AbstractModel):
         return pytz.utc.localize(self._roms_now()).astimezone(zone).date()
 
     @api.model
-    def _roms_order_amount_sql(self, alias="so"):
-        """Order total in the company currency."""
-        return SQL(
-            "%(a)s.amount_total / COALESCE(NULLIF(%(a)s.currency_rate, 0), 1)",
-            a=SQL.identifier(alias),
-        )
-
-    @api.model
     def _roms_local_day_sql(self, column):
         return SQL(
             "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._roms_tz()
@@ -135,7 +127,7 @@ class RomsDashboard(models.AbstractModel):
     def _roms_fig_orders_today(self, b):
         """Confirmed orders and their sales, today so far and on the same weekday
         last week up to the same time."""
-        amount = self._roms_order_amount_sql()
+        Order = self.env["sale.order"]
         today = SQL(
             "so.date_order >= %s AND so.date_order <= %s", b["today_start"], b["now"]
         )
@@ -151,16 +143,17 @@ class RomsDashboard(models.AbstractModel):
                           count(*) FILTER (WHERE %(week)s),
                           COALESCE(sum(%(amount)s) FILTER (WHERE %(week)s), 0)
                      FROM sale_order so
-                    WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                    WHERE %(counts)s AND so.company_id IN %(companies)s
                       AND ((%(today)s) OR (%(week)s))""",
                 today=today,
                 week=week,
-                amount=amount,
+                amount=Order._roms_amount_company_sql("so"),
+                counts=Order._roms_counting_order_sql("so"),
                 companies=tuple(self.env.companies.ids),
             )
         )
         domain = [
-            ("state", "=", "sale"),
+            *Order._roms_counting_order_domain(),
             ("date_order", ">=", fields.Datetime.to_string(b["today_start"])),
         ]
         action = self._roms_window_action(
@@ -246,6 +239,7 @@ class RomsDashboard(models.AbstractModel):
         """Orders and sales per local day of the chart period (days without an
         order included, as zero)."""
         day = self._roms_local_day_sql(SQL("so.date_order"))
+        Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
                 """SELECT d::date, count(so.id),
@@ -253,10 +247,11 @@ class RomsDashboard(models.AbstractModel):
                      FROM generate_series(%(first)s::date, %(last)s::date,
                                           interval '1 day') d
                      LEFT JOIN sale_order so
-                       ON so.state = 'sale' AND so.company_id IN %(companies)s
+                       ON %(counts)s AND so.company_id IN %(companies)s
                       AND so.date_order >= %(start)s AND %(day)s = d::date
                     GROUP BY d ORDER BY d""",
-                amount=self._roms_order_amount_sql(),
+                amount=Order._roms_amount_company_sql("so"),
+                counts=Order._roms_counting_order_sql("so"),
                 first=b["first_day"],
                 last=b["today"],
                 start=b["period_start"],
@@ -275,6 +270,7 @@ class RomsDashboard(models.AbstractModel):
         order ever) and returning (they had ordered before). A customer is the
         company (commercial partner): a contact's order counts for it."""
         day = self._roms_local_day_sql(SQL("so.date_order"))
+        Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
                 """WITH period AS (
@@ -282,7 +278,7 @@ class RomsDashboard(models.AbstractModel):
                               min(so.date_order) AS first_at
                          FROM sale_order so
                          JOIN res_partner c ON c.id = so.partner_id
-                        WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                        WHERE %(counts)s AND so.company_id IN %(companies)s
                           AND so.date_order >= %(start)s
                         GROUP BY c.commercial_partner_id, day
                    ), earlier AS (
@@ -290,7 +286,7 @@ class RomsDashboard(models.AbstractModel):
                                   SELECT 1 FROM sale_order o
                                   JOIN res_partner oc ON oc.id = o.partner_id
                                  WHERE oc.commercial_partner_id = p.partner_id
-                                   AND o.state = 'sale'
+                                   AND %(o_counts)s
                                    AND o.date_order < p.first_at) AS returning
                          FROM period p
                    )
@@ -302,6 +298,8 @@ class RomsDashboard(models.AbstractModel):
                      LEFT JOIN earlier p ON p.day = d::date
                     GROUP BY d ORDER BY d""",
                 day=day,
+                counts=Order._roms_counting_order_sql("so"),
+                o_counts=Order._roms_counting_order_sql("o"),
                 start=b["period_start"],
                 first=b["first_day"],
                 last=b["today"],

@@ -40,6 +40,7 @@ class RomsGeoReport(models.Model):
 
     @property
     def _table_query(self):
+        Order = self.env["sale.order"]
         return SQL(
             """
             SELECT so.id AS id,
@@ -52,18 +53,14 @@ class RomsGeoReport(models.Model):
                    COALESCE(c.state_id, p.state_id) AS province_id,
                    seg.segment_id AS segment_id,
                    1 AS order_count,
-                   so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+                   %(amount)s AS amount
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
               LEFT JOIN res_city c ON c.id = p.roms_city_id
-              LEFT JOIN LATERAL (
-                  SELECT rel.segment_id
-                    FROM roms_partner_segment_rel rel
-                    JOIN roms_segment s ON s.id = rel.segment_id
-                   WHERE rel.partner_id = p.id AND s.active
-                   ORDER BY s.sequence, s.id
-                   LIMIT 1
-              ) seg ON TRUE
-             WHERE so.state = 'sale'
-            """
+              LEFT JOIN LATERAL (%(primary_segment)s) seg ON TRUE
+             WHERE %(counts)s
+            """,
+            amount=Order._roms_amount_company_sql("so"),
+            primary_segment=self.env["res.partner"]._roms_primary_segment_sql("p"),
+            counts=Order._roms_counting_order_sql("so"),
         )

@@ -31,6 +31,7 @@ class RomsReminderFunnelReport(models.Model):
 
     @property
     def _table_query(self):
+        Order = self.env["sale.order"]
         return SQL(
             """
             WITH reminders AS (
@@ -50,17 +51,17 @@ class RomsReminderFunnelReport(models.Model):
               FROM reminders r
               JOIN roms_reminder_rule rule ON rule.id = r.reminder_rule_id
               LEFT JOIN LATERAL (
-                  SELECT so.id,
-                         so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                             AS amount
+                  SELECT so.id, %(amount)s AS amount
                     FROM sale_order so
-                   WHERE so.partner_id = r.partner_id AND so.state = 'sale'
+                   WHERE so.partner_id = r.partner_id AND %(counts)s
                      AND so.date_order > r.sent_at
-                     AND so.date_order <= r.sent_at + make_interval(days => %s)
+                     AND so.date_order <= r.sent_at + make_interval(days => %(days)s)
                    ORDER BY so.date_order, so.id
                    LIMIT 1
               ) o ON TRUE
              GROUP BY r.reminder_rule_id, rule.company_id
             """,
-            REORDER_DAYS,
+            amount=Order._roms_amount_company_sql("so"),
+            counts=Order._roms_counting_order_sql("so"),
+            days=REORDER_DAYS,
         )

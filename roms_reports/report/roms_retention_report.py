@@ -11,16 +11,17 @@ def orders_by_month(env):
         """months AS (
                SELECT c.commercial_partner_id AS partner_id,
                       date_trunc('month', so.date_order AT TIME ZONE 'UTC'
-                                 AT TIME ZONE %s)::date AS month
+                                 AT TIME ZONE %(tz)s)::date AS month
                  FROM sale_order so
                  JOIN res_partner c ON c.id = so.partner_id
-                WHERE so.state = 'sale' AND so.company_id IN %s
+                WHERE %(counts)s AND so.company_id IN %(companies)s
                 GROUP BY 1, 2
            ), firsts AS (
                SELECT partner_id, min(month) AS cohort FROM months GROUP BY partner_id
            )""",
-        tz,
-        tuple(env.companies.ids),
+        tz=tz,
+        counts=env["sale.order"]._roms_counting_order_sql("so"),
+        companies=tuple(env.companies.ids),
     )
 
 

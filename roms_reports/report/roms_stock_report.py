@@ -80,7 +80,7 @@ class RomsStockReport(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN uom_uom lu ON lu.id = l.product_uom
                   JOIN uom_uom tu ON tu.id = pt.uom_id
-                 WHERE so.state = 'sale' AND so.date_order >= %(since)s
+                 WHERE %(counts)s AND so.date_order >= %(since)s
                    AND l.display_type IS NULL
                  GROUP BY l.product_id
             )
@@ -107,6 +107,7 @@ class RomsStockReport(models.Model):
               LEFT JOIN sold s ON s.product_id = p.id
              WHERE t.is_storable AND p.active AND t.active
             """,
+            counts=self.env["sale.order"]._roms_counting_order_sql("so"),
             since=self._roms_since(),
             days=float(SALES_DAYS),
         )

@@ -13,10 +13,10 @@ class SaleReport(models.Model):
 
     A customer can carry several segments; joining the many2many would repeat each
     order line once per segment and inflate every sum. The report shows the
-    customer's *primary* segment instead: the first of their segments in the
-    segments' order (sequence). To see all the sales of one segment's members,
-    filter on "Customer Segments" (a search over the customer's segments, which
-    does not duplicate lines)."""
+    customer's *primary* segment instead (``res.partner._roms_primary_segment_sql``):
+    the first of their segments in the segments' order (sequence). To see all the
+    sales of one segment's members, filter on "Customer Segments" (a search over
+    the customer's segments, which does not duplicate lines)."""
 
     _inherit = "sale.report"
 
@@ -53,16 +53,14 @@ class SaleReport(models.Model):
         return res
 
     def _from_sale(self):
+        # sale.report composes its query as text (as core does with its
+        # currency table)
+        primary_segment = self.env.cr.mogrify(
+            self.env["res.partner"]._roms_primary_segment_sql("partner")
+        ).decode(self.env.cr.connection.encoding)
         return f"""{super()._from_sale()}
             LEFT JOIN res_city roms_city ON roms_city.id = partner.roms_city_id
-            LEFT JOIN LATERAL (
-                SELECT rel.segment_id
-                  FROM roms_partner_segment_rel rel
-                  JOIN roms_segment seg ON seg.id = rel.segment_id
-                 WHERE rel.partner_id = partner.id AND seg.active
-                 ORDER BY seg.sequence, seg.id
-                 LIMIT 1
-            ) roms_segment ON TRUE
+            LEFT JOIN LATERAL ({primary_segment}) roms_segment ON TRUE
         """
 
     def _group_by_sale(self):

@@ -194,7 +194,10 @@ class RomsReportExport(models.TransientModel):
     def _roms_sheets_sales(self):
         _ = self.env._
         Report = self.env["sale.report"]
-        domain = [("state", "=", "sale"), *self._roms_period_domain("date")]
+        domain = [
+            *self.env["sale.order"]._roms_counting_order_domain(),
+            *self._roms_period_domain("date"),
+        ]
         names = [
             "date",
             "name",

@@ -63,7 +63,8 @@ class RomsTopCustomers(models.TransientModel):
             if self.rank_by == "count"
             else (SQL("spend"), SQL("orders"))
         )
-        self.env["sale.order"].flush_model()
+        Order = self.env["sale.order"]
+        Order.flush_model()
         rows = self.env.execute_query(
             SQL(
                 """WITH per AS (
@@ -71,7 +72,7 @@ class RomsTopCustomers(models.TransientModel):
                               count(*) AS orders, sum(%(amount)s) AS spend
                          FROM sale_order so
                          JOIN res_partner c ON c.id = so.partner_id
-                        WHERE so.state = 'sale' AND so.company_id IN %(companies)s
+                        WHERE %(counts)s AND so.company_id IN %(companies)s
                           AND so.date_order >= %(start)s AND so.date_order < %(end)s
                         GROUP BY c.commercial_partner_id
                    ), ranked AS (
@@ -82,7 +83,8 @@ class RomsTopCustomers(models.TransientModel):
                      FROM ranked r JOIN res_partner p ON p.id = r.partner_id
                     WHERE r.rnk <= %(limit)s
                     ORDER BY r.rnk, %(other)s DESC, p.name, p.id""",
-                amount=dashboard._roms_order_amount_sql(),
+                amount=Order._roms_amount_company_sql("so"),
+                counts=Order._roms_counting_order_sql("so"),
                 companies=tuple(self.env.companies.ids),
                 start=start,
                 end=end,

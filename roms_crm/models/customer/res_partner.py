@@ -307,10 +307,33 @@ class ResPartner(models.Model):
         return self.env.company.partner_id.tz or DEFAULT_TZ
 
     @api.model
-    def _roms_stats_order_domain_sql(self):
-        """SQL condition on ``so`` (sale_order) selecting the orders that count:
-        confirmed and not cancelled. A hook for other addons."""
-        return SQL("so.state = 'sale'")
+    def _roms_primary_segment_sql(self, alias):
+        """SQL row source: the primary segment of the res_partner row ``alias``,
+        one row with the column ``segment_id``, or none; used as
+        ``LEFT JOIN LATERAL (%s) seg ON TRUE``.
+
+        A customer can belong to several segments; reports that group by segment
+        use the primary one, so that no sale is counted twice: the first active
+        segment of the customer in the segments' order (sequence, then id).
+        """
+        segment = self.env["roms.segment"]._fields
+        return SQL(
+            """SELECT roms_rel.segment_id
+                 FROM roms_partner_segment_rel roms_rel
+                 JOIN roms_segment roms_seg ON roms_seg.id = roms_rel.segment_id
+                WHERE %(partner)s AND %(active)s
+                ORDER BY %(sequence)s, roms_seg.id
+                LIMIT 1""",
+            partner=SQL(
+                "roms_rel.partner_id = %s",
+                SQL.identifier(alias, "id"),
+                to_flush=self._fields["roms_segment_ids"],
+            ),
+            active=SQL.identifier("roms_seg", "active", to_flush=segment["active"]),
+            sequence=SQL.identifier(
+                "roms_seg", "sequence", to_flush=segment["sequence"]
+            ),
+        )
 
     @api.model
     def _roms_stats_refunds_sql(self):
@@ -320,15 +343,17 @@ class ResPartner(models.Model):
         Refund requests marked refunded, on orders that count, converted to the
         company currency with the order's rate like the orders themselves."""
         self.env["roms.refund.request"].flush_model(["state", "amount", "order_id"])
+        Order = self.env["sale.order"]
         return SQL(
             """
 SELECT p.commercial_partner_id AS partner_id,
-       r.amount / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+       %(amount)s AS amount
   FROM roms_refund_request r
   JOIN sale_order so ON so.id = r.order_id
   JOIN res_partner p ON p.id = so.partner_id
- WHERE r.state = 'refunded' AND %s""",
-            self._roms_stats_order_domain_sql(),
+ WHERE r.state = 'refunded' AND %(counts)s""",
+            amount=Order._roms_amount_company_sql("so", SQL("r.amount")),
+            counts=Order._roms_counting_order_sql("so"),
         )
 
     def _roms_update_stats(self):
@@ -369,10 +394,10 @@ WITH batch AS (
            LEAST(GREATEST(
                (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
                DATE '0001-01-01'), DATE '9999-12-31') AS day,
-           so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+           %(amount)s AS amount
       FROM sale_order so
       JOIN res_partner cp ON cp.id = so.partner_id
-     WHERE %(order_condition)s
+     WHERE %(counts)s
        AND cp.commercial_partner_id IN (SELECT commercial_partner_id FROM batch)
 ), per_partner AS (
     SELECT partner_id,
@@ -429,7 +454,8 @@ UPDATE res_partner rp
 """,
                 ids=self.ids,
                 tz=self._roms_tz(),
-                order_condition=self._roms_stats_order_domain_sql(),
+                amount=self.env["sale.order"]._roms_amount_company_sql("so"),
+                counts=self.env["sale.order"]._roms_counting_order_sql("so"),
                 refunds=refunds,
                 today=today,
                 lifetime=lifetime,

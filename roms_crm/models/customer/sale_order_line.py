@@ -21,21 +21,17 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.order_id.filtered(
-            lambda o: o.state == "sale"
-        )._roms_update_customer_stats()
+        lines.order_id._roms_counting_orders()._roms_update_customer_stats()
         return lines
 
     def write(self, vals):
         result = super().write(vals)
         if not ROMS_STATS_LINE_FIELDS.isdisjoint(vals):
-            self.order_id.filtered(
-                lambda o: o.state == "sale"
-            )._roms_update_customer_stats()
+            self.order_id._roms_counting_orders()._roms_update_customer_stats()
         return result
 
     def unlink(self):
-        orders = self.order_id.filtered(lambda o: o.state == "sale")
+        orders = self.order_id._roms_counting_orders()
         result = super().unlink()
         orders.exists()._roms_update_customer_stats()
         return result

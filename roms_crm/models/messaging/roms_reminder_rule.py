@@ -107,13 +107,17 @@ class RomsReminderRule(models.Model):
         return action
 
     def init(self):
-        # The reminder scan walks the recently delivered orders only.
+        # The reminder scan walks the recently delivered orders only: the
+        # predicate is the scan's own condition (an index made before a change of
+        # the vocabulary keeps its old predicate until it is dropped).
         create_index(
             self.env.cr,
             "sale_order_roms_delivered_scan_idx",
             "sale_order",
             ["roms_delivered_date", "id"],
-            where="roms_stage = 'delivered' AND state = 'sale'",
+            where=self.env.cr.mogrify(self._roms_delivered_sql("sale_order")).decode(
+                self.env.cr.connection.encoding
+            ),
         )
         # Re-order check and learned interval: a customer's lines of a product.
         create_index(
@@ -127,6 +131,16 @@ class RomsReminderRule(models.Model):
     # ------------------------------------------------------------------
     # The scan
     # ------------------------------------------------------------------
+
+    @api.model
+    def _roms_delivered_sql(self, alias):
+        """SQL condition: the sale_order row ``alias`` is a delivered order that
+        counts, the orders the scan reminds about (refunded ones aside)."""
+        return SQL(
+            "%s = 'delivered' AND %s",
+            SQL.identifier(alias, "roms_stage"),
+            self.env["sale.order"]._roms_counting_order_sql(alias),
+        )
 
     @api.model
     def _roms_due_query(self, rules, now, limit=None):
@@ -150,6 +164,7 @@ class RomsReminderRule(models.Model):
             LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS
         )
         opted_out = self.env["roms.message"]._roms_opted_out_sql("p")
+        Order = self.env["sale.order"]
         return SQL(
             """
             WITH rule AS (
@@ -167,7 +182,7 @@ class RomsReminderRule(models.Model):
                        l.product_id
                   FROM rule
                   JOIN sale_order o
-                    ON o.roms_stage = 'delivered' AND o.state = 'sale'
+                    ON %(delivered)s
                    AND o.roms_delivered_date > %(now)s - make_interval(
                            days => CASE WHEN rule.learned
                                         THEN GREATEST(rule.days, %(learned_max)s)
@@ -194,7 +209,7 @@ class RomsReminderRule(models.Model):
                                  JOIN sale_order o2 ON o2.id = l2.order_id
                                 WHERE l2.order_partner_id = pair.partner_id
                                   AND l2.product_id = pair.product_id
-                                  AND o2.state = 'sale') AS purchase
+                                  AND %(o2_counts)s) AS purchase
                        ) AS gap
                  WHERE gap.days IS NOT NULL
                  GROUP BY pair.partner_id, pair.product_id
@@ -217,16 +232,14 @@ class RomsReminderRule(models.Model):
                        SELECT 1 FROM roms_message m
                         WHERE m.reminder_rule_id = c.rule_id
                           AND m.sale_order_line_id = c.line_id)
-               AND NOT EXISTS (
-                       SELECT 1 FROM roms_refund_request rr
-                        WHERE rr.order_id = c.order_id AND rr.state = 'refunded')
+               AND NOT %(refunded)s
                AND NOT EXISTS (
                        SELECT 1 FROM sale_order_line l3
                          JOIN sale_order o3 ON o3.id = l3.order_id
                         WHERE l3.order_partner_id = c.partner_id
                           AND l3.product_id = c.product_id
                           AND l3.order_id != c.order_id
-                          AND o3.state = 'sale'
+                          AND %(o3_counts)s
                           AND o3.date_order > c.delivered)
                AND NOT %(opted_out)s
              ORDER BY c.line_id, c.rule_id
@@ -237,6 +250,10 @@ class RomsReminderRule(models.Model):
             lookback=lookback,
             learned_max=learned_max,
             opted_out=opted_out,
+            delivered=self._roms_delivered_sql("o"),
+            o2_counts=Order._roms_counting_order_sql("o2"),
+            o3_counts=Order._roms_counting_order_sql("o3"),
+            refunded=Order._roms_refunded_order_sql("c", "order_id"),
             limit=SQL("LIMIT %s", limit) if limit else SQL(),
         )
 
