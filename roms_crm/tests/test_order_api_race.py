@@ -10,6 +10,7 @@ from odoo.tools import config
 EXTERNAL_ID = "RACE-1"
 SOURCE = "race-test"
 PHONE = "+6281277001999"
+SKU = "ROMS-RACE-KOPI"
 
 # The second worker, run as its own Python process: it prints its database
 # backend pid, posts the same order through the API's business layer, commits,
@@ -36,7 +37,7 @@ print(json.dumps(result))
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestOrderApiRace(TransactionCase):
     """Two identical order requests in two Odoo workers at the same moment — a
     web shop retrying its webhook. HttpCase's server serves requests one after
@@ -45,7 +46,64 @@ class TestOrderApiRace(TransactionCase):
     connection, both through the API's business layer. The race is made
     certain: the first transaction has inserted the order but not committed
     when the second inserts the same (external_id, source) and waits on the
-    unique index (checked with pg_blocking_pids); then the first commits."""
+    unique index (checked with pg_blocking_pids); then the first commits.
+
+    Both workers see only committed data: the product ordered is committed for the
+    class, and each test removes what it committed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cls.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": "Kopi Balapan",
+                        "default_code": SKU,
+                        "list_price": 50000,
+                        "type": "consu",
+                    }
+                )
+                .id
+            )
+        cls.addClassCleanup(cls._remove_product)
+
+    @classmethod
+    def _remove_product(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
+
+    def _second_worker(self, dbname, payload):
+        """The second worker, started on ``payload``; it prints its backend pid
+        first."""
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                SECOND_WORKER,
+                config.rcfile or "",
+                dbname,
+                json.dumps(payload),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def _wait_blocked(self, second, pid):
+        """The backends the second worker's (``pid``) waits on, as soon as it
+        waits; [] if it ended or did not wait within a minute."""
+        deadline = time.monotonic() + 60
+        blockers = []
+        while time.monotonic() < deadline and second.poll() is None:
+            blockers = self._blockers(pid)
+            if blockers:
+                break
+            time.sleep(0.05)
+        return blockers
 
     def _payload(self):
         return {
@@ -53,7 +111,7 @@ class TestOrderApiRace(TransactionCase):
             "source": SOURCE,
             "status": "pending",
             "customer": {"name": "Pembeli Balapan", "phone": PHONE},
-            "lines": [{"sku": "KOP-ARB-250", "quantity": 2}],
+            "lines": [{"sku": SKU, "quantity": 2}],
         }
 
     def _cleanup(self):
@@ -94,27 +152,9 @@ class TestOrderApiRace(TransactionCase):
             env = api.Environment(first_cr, SUPERUSER_ID, {})
             results["first"] = env["roms.api"]._roms_api_create(self._payload())
             # the second worker: its own Odoo process, registry and connection
-            second = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    SECOND_WORKER,
-                    config.rcfile or "",
-                    first_cr.dbname,
-                    json.dumps(self._payload()),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            second = self._second_worker(first_cr.dbname, self._payload())
             second_pid = int(second.stdout.readline())
-            deadline = time.monotonic() + 60
-            blockers = []
-            while time.monotonic() < deadline and second.poll() is None:
-                blockers = self._blockers(second_pid)
-                if blockers:
-                    break
-                time.sleep(0.05)
+            blockers = self._wait_blocked(second, second_pid)
             self.assertEqual(
                 blockers,
                 [first_pid],
@@ -150,7 +190,7 @@ class TestOrderApiRace(TransactionCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestOrderApiCustomerRace(TestOrderApiRace):
     """Two orders (different external ids) of one new customer at the same moment,
     in two Odoo workers: the second waits for the first on the customer's lock
@@ -163,7 +203,7 @@ class TestOrderApiCustomerRace(TestOrderApiRace):
             "source": SOURCE,
             "status": "pending",
             "customer": customer,
-            "lines": [{"sku": "KOP-ARB-250", "quantity": 1}],
+            "lines": [{"sku": SKU, "quantity": 1}],
         }
 
     def _cleanup(self):
@@ -184,27 +224,11 @@ class TestOrderApiCustomerRace(TestOrderApiRace):
             first_pid = first_cr.fetchone()[0]
             env = api.Environment(first_cr, SUPERUSER_ID, {})
             first = env["roms.api"]._roms_api_create(self._payload("RACE-C1", customer))
-            second = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    SECOND_WORKER,
-                    config.rcfile or "",
-                    first_cr.dbname,
-                    json.dumps(self._payload("RACE-C2", customer)),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+            second = self._second_worker(
+                first_cr.dbname, self._payload("RACE-C2", customer)
             )
             second_pid = int(second.stdout.readline())
-            deadline = time.monotonic() + 60
-            blockers = []
-            while time.monotonic() < deadline and second.poll() is None:
-                blockers = self._blockers(second_pid)
-                if blockers:
-                    break
-                time.sleep(0.05)
+            blockers = self._wait_blocked(second, second_pid)
             self.assertEqual(
                 blockers,
                 [first_pid],
