@@ -76,34 +76,51 @@ class TestOrderApiRace(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
 
-    def _second_worker(self, dbname, payload):
-        """The second worker, started on ``payload``; it prints its backend pid
-        first."""
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                SECOND_WORKER,
-                config.rcfile or "",
-                dbname,
-                json.dumps(payload),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def _wait_blocked(self, second, pid):
-        """The backends the second worker's (``pid``) waits on, as soon as it
-        waits; [] if it ended or did not wait within a minute."""
-        deadline = time.monotonic() + 60
-        blockers = []
-        while time.monotonic() < deadline and second.poll() is None:
-            blockers = self._blockers(pid)
-            if blockers:
-                break
-            time.sleep(0.05)
-        return blockers
+    def _two_workers(self, first_payload, second_payload, must_wait):
+        """The first worker (this process) creates ``first_payload`` and keeps its
+        transaction open until the second (its own Odoo process, registry and
+        connection) waits on it creating ``second_payload``; then it commits.
+        Returns both answers, (status, payload) each."""
+        first_cr = self.registry.cursor()
+        second = None
+        try:
+            first_cr.execute("SELECT pg_backend_pid()")
+            first_pid = first_cr.fetchone()[0]
+            env = api.Environment(first_cr, SUPERUSER_ID, {})
+            first = env["roms.api"]._roms_api_create(first_payload)
+            second = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    SECOND_WORKER,
+                    config.rcfile or "",
+                    first_cr.dbname,
+                    json.dumps(second_payload),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            second_pid = int(second.stdout.readline())
+            deadline = time.monotonic() + 60
+            blockers = []
+            while time.monotonic() < deadline and second.poll() is None:
+                blockers = self._blockers(second_pid)
+                if blockers:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(
+                blockers,
+                [first_pid],
+                f"{must_wait}: {first} {self._activity([second_pid])}",
+            )
+            first_cr.commit()
+        finally:
+            first_cr.close()
+            if second:
+                output, errors = second.communicate(timeout=120)
+        self.assertEqual(second.returncode, 0, errors)
+        return first, json.loads(output)
 
     def _payload(self):
         return {
@@ -143,33 +160,11 @@ class TestOrderApiRace(TransactionCase):
     def test_two_workers_create_one_order(self):
         self._cleanup()
         self.addCleanup(self._cleanup)
-        results = {}
-        first_cr = self.registry.cursor()
-        second = None
-        try:
-            first_cr.execute("SELECT pg_backend_pid()")
-            first_pid = first_cr.fetchone()[0]
-            env = api.Environment(first_cr, SUPERUSER_ID, {})
-            results["first"] = env["roms.api"]._roms_api_create(self._payload())
-            # the second worker: its own Odoo process, registry and connection
-            second = self._second_worker(first_cr.dbname, self._payload())
-            second_pid = int(second.stdout.readline())
-            blockers = self._wait_blocked(second, second_pid)
-            self.assertEqual(
-                blockers,
-                [first_pid],
-                f"the second worker must wait on the first one: {results}"
-                f" {self._activity([second_pid])}",
-            )
-            first_cr.commit()
-        finally:
-            first_cr.close()
-            if second:
-                output, errors = second.communicate(timeout=120)
-        self.assertEqual(second.returncode, 0, errors)
-        results["second"] = json.loads(output)
-        first_status, first_order = results["first"]
-        second_status, second_order = results["second"]
+        (first_status, first_order), (second_status, second_order) = self._two_workers(
+            self._payload(),
+            self._payload(),
+            "the second worker must wait on the first one",
+        )
         self.assertEqual((first_status, second_status), (201, 200))
         self.assertEqual(first_order["id"], second_order["id"])
         with self.registry.cursor() as cr:
@@ -217,31 +212,11 @@ class TestOrderApiCustomerRace(TestOrderApiRace):
     def _race(self, customer):
         self._cleanup()
         self.addCleanup(self._cleanup)
-        first_cr = self.registry.cursor()
-        second = None
-        try:
-            first_cr.execute("SELECT pg_backend_pid()")
-            first_pid = first_cr.fetchone()[0]
-            env = api.Environment(first_cr, SUPERUSER_ID, {})
-            first = env["roms.api"]._roms_api_create(self._payload("RACE-C1", customer))
-            second = self._second_worker(
-                first_cr.dbname, self._payload("RACE-C2", customer)
-            )
-            second_pid = int(second.stdout.readline())
-            blockers = self._wait_blocked(second, second_pid)
-            self.assertEqual(
-                blockers,
-                [first_pid],
-                "the second order must wait for the first one's customer: "
-                f"{first} {second.poll() is not None and second.communicate()}",
-            )
-            first_cr.commit()
-        finally:
-            first_cr.close()
-            if second:
-                output, errors = second.communicate(timeout=120)
-        self.assertEqual(second.returncode, 0, errors)
-        second_status, second_order = json.loads(output)
+        first, (second_status, second_order) = self._two_workers(
+            self._payload("RACE-C1", customer),
+            self._payload("RACE-C2", customer),
+            "the second order must wait for the first one's customer",
+        )
         self.assertEqual((first[0], second_status), (201, 201))
         self.assertEqual(first[1]["customer"]["id"], second_order["customer"]["id"])
         with self.registry.cursor() as cr:

@@ -22,18 +22,7 @@ class TestLivechatTour(LivechatCase, HttpCase):
         Account = self.env["roms.whatsapp.account"]
         Account.search([]).write({"active": False})
         self.account = Account.create(
-            {
-                "name": "Meta tour",
-                "provider": "meta",
-                "is_default": True,
-                "state": "connected",
-                "meta_phone_number_id": self.meta.phone_number_id,
-                "meta_business_account_id": "102290129340398",
-                "meta_access_token": self.meta.token,
-                "meta_app_secret": self.meta.app_secret,
-                "meta_verify_token": "verify-me",
-                "meta_base_url": self.meta.url,
-            }
+            self.meta.account_values("Meta tour", state="connected")
         )
         self.env["roms.message.template"].create(
             {
