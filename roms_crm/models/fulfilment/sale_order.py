@@ -348,57 +348,6 @@ class SaleOrder(models.Model):
         }
         return action
 
-    def _roms_demo_fulfil(self, stage, tracking_number=False, transit_days=1):
-        """Take demo quotations to a fulfilment stage. Used by demo data only.
-
-        Confirms, ships or cancels the orders the way the shop would, then
-        backdates it all to the ``date_order`` of the demo data (confirming
-        resets it to now): the parcel leaves the day after the order and
-        reaches the customer ``transit_days`` later.
-
-        :param str stage: a ROMS_STAGES key other than ``pending``
-        :param str tracking_number: the courier's, for shipped and delivered
-        :param int transit_days: days from shipping to delivery
-        """
-        now = fields.Datetime.now()
-        for order in self:
-            date_order = order.date_order
-            shipped_on = min(date_order + timedelta(days=1), now)
-            vals = {"date_order": date_order, "roms_stage": stage}
-            order.action_confirm()
-            if stage in ("shipped", "delivered"):
-                pickings = order.picking_ids.filtered(
-                    lambda p: p.state not in ("done", "cancel")
-                )
-                for move in pickings.move_ids:
-                    move.quantity = move.product_uom_qty
-                pickings.move_ids.picked = True
-                pickings.with_context(skip_sms=True).button_validate()
-                if any(picking.state != "done" for picking in pickings):
-                    raise ValueError(f"Demo order {order.name}: delivery not validated")
-                pickings.date_done = shipped_on
-                pickings.move_ids.date = shipped_on
-                pickings.move_ids.move_line_ids.date = shipped_on
-                vals["roms_tracking_number"] = tracking_number
-            if stage == "delivered":
-                vals["roms_delivered_date"] = min(
-                    shipped_on + timedelta(days=transit_days), now
-                )
-            if stage == "cancelled":
-                order._action_cancel()
-            order.write(vals)
-
-    @api.model
-    def _roms_demo_retire_samples(self):
-        """Cancel the sample orders of other modules' demo data (the furniture
-        dealers of Odoo's sale demo). Used by demo data only: the demo shop's
-        dashboard, reports and statistics then show its own orders."""
-        samples = self.env["ir.model.data"].search(
-            [("model", "=", "sale.order"), ("module", "!=", "roms_crm")]
-        )
-        orders = self.browse(samples.mapped("res_id")).exists()
-        orders.filtered(lambda order: order.state != "cancel")._action_cancel()
-
     # ------------------------------------------------------------------
     # Abandoned carts: quotations never confirmed after a configurable number
     # of hours (roms_crm.abandoned_cart_hours, 24 by default), counted from the
