@@ -14,6 +14,12 @@ from ...tools import bounds
 
 CATALOG_PAGE_SIZE = 12
 NOTE_MAX_LENGTH = bounds.NOTE_LENGTH
+# settings
+SHOW_QTY_PARAM = "roms_crm.portal_show_stock_qty"
+ORDER_STATE_PARAM = "roms_crm.portal_order_state"
+DEFAULT_ORDER_STATE = "confirmed"
+OVER_STOCK_PARAM = "roms_crm.portal_over_stock"
+DEFAULT_OVER_STOCK = "refuse"
 
 
 class _OverStock(Exception):
@@ -92,11 +98,11 @@ class RomsResellerPortal(CustomerPortal):
         return request.env.user.partner_id.sudo().property_product_pricelist
 
     def _roms_settings(self):
-        params = request.env["ir.config_parameter"].sudo()
+        param = request.env["ir.config_parameter"]._roms_param
         return {
-            "show_qty": bool(params.get_param("roms_crm.portal_show_stock_qty")),
-            "order_state": params.get_param("roms_crm.portal_order_state", "confirmed"),
-            "over_stock": params.get_param("roms_crm.portal_over_stock", "refuse"),
+            "show_qty": param(SHOW_QTY_PARAM, False),
+            "order_state": param(ORDER_STATE_PARAM, DEFAULT_ORDER_STATE),
+            "over_stock": param(OVER_STOCK_PARAM, DEFAULT_OVER_STOCK),
         }
 
     def _roms_stock_status(self, product, free_qty):

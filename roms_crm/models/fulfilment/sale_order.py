@@ -29,6 +29,7 @@ class RomsStageError(UserError):
 
 
 ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
+DEFAULT_ABANDONED_CART_HOURS = 24
 
 
 class SaleOrder(models.Model):
@@ -372,16 +373,10 @@ class SaleOrder(models.Model):
     @api.model
     def _roms_abandoned_cutoff(self):
         """The quotation date before which an unconfirmed quotation is abandoned."""
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(ABANDONED_CART_HOURS_PARAM, 24)
+        hours = self.env["ir.config_parameter"]._roms_param(
+            ABANDONED_CART_HOURS_PARAM, DEFAULT_ABANDONED_CART_HOURS
         )
-        try:
-            hours = max(int(param), 0)
-        except (TypeError, ValueError):
-            hours = 24
-        return fields.Datetime.now() - timedelta(hours=hours)
+        return fields.Datetime.now() - timedelta(hours=max(hours, 0))
 
     @api.depends("state", "date_order")
     def _compute_roms_abandoned(self):
