@@ -338,6 +338,25 @@ class SaleOrder(models.Model):
             if outgoing and all(picking.state == "done" for picking in outgoing):
                 order.roms_stage = "shipped"
 
+    def _roms_delivered_to(self, user):
+        """Whether this is a confirmed order delivered to ``user``'s customer:
+        one they may ask a refund for or review the products of."""
+        self.ensure_one()
+        return (
+            self.partner_id.commercial_partner_id == user.commercial_partner_id
+            and self.state == "sale"
+            and self.roms_stage == "delivered"
+        )
+
+    def _roms_portal_url(self, anchor, **params):
+        """The order's portal page at ``anchor``, with ``params`` (what the page
+        tells the customer, e.g. ``refund_sent=1``) in its query."""
+        self.ensure_one()
+        return self.get_portal_url(
+            query_string="".join(f"&{key}={val}" for key, val in params.items()),
+            anchor=anchor,
+        )
+
     def action_roms_change_stage(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "roms_crm.roms_order_stage_wizard_action"
