@@ -27,7 +27,7 @@ so regenerating the same version gives the same files.
 Regenerate (needs ``npm`` on the PATH and the Odoo 18.0 source tree, found through
 ``ODOO_PATH``, default ``~/.local/share/roms/odoo-18.0`` like ``setup/lib.sh``)::
 
-    /work/main/.venv/bin/python setup/gen_regions.py    # or any Python >= 3.10
+    python3 setup/gen_regions.py    # any Python >= 3.10, from the top folder
 
 To move to a newer release of the data set, change ``VERSION`` and ``INTEGRITY``
 (``npm view idn-area-data@<version> dist.integrity``), regenerate, then update the

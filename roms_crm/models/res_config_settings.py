@@ -1,6 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from . import roms_bounds
+from .customer import res_partner as customer
+from .fulfilment import sale_order as fulfilment
+from .messaging import res_partner as opt_out
+from .messaging import roms_broadcast, roms_message, roms_reminder_rule
+from .order_api import roms_api
+from .portal import sale_order as reseller_portal
+
+# Each setting's key and default are declared where the setting is read; the form
+# shows the same default.
 ORDER_CONFIRMATION_PARAM = "roms_crm.send_order_confirmation"
 
 
@@ -9,16 +19,16 @@ class ResConfigSettings(models.TransientModel):
 
     roms_lifetime_months = fields.Integer(
         string="Expected Customer Lifetime (months)",
-        config_parameter="roms_crm.lifetime_months",
-        default=24,
+        config_parameter=customer.LIFETIME_PARAM,
+        default=customer.DEFAULT_LIFETIME_MONTHS,
         help="Used for the customer lifetime value: average order value × orders per "
         "month × this number of months.",
     )
 
     roms_abandoned_cart_hours = fields.Integer(
         string="Abandoned Cart After (hours)",
-        config_parameter="roms_crm.abandoned_cart_hours",
-        default=24,
+        config_parameter=fulfilment.ABANDONED_CART_HOURS_PARAM,
+        default=fulfilment.DEFAULT_ABANDONED_CART_HOURS,
         help="Quotations not confirmed this many hours after their date are listed "
         "as abandoned carts for follow-up.",
     )
@@ -30,83 +40,83 @@ class ResConfigSettings(models.TransientModel):
     )
     roms_rate_limit_email = fields.Integer(
         string="E-mails per Minute",
-        config_parameter="roms_crm.rate_limit_email",
-        default=0,
+        config_parameter=roms_message.RATE_LIMIT_PARAM % "email",
+        default=roms_message.DEFAULT_RATE_LIMIT,
         help="At most this many e-mails are sent per minute; 0 means no limit.",
     )
     roms_message_max_attempts = fields.Integer(
         string="Send Attempts",
-        config_parameter="roms_crm.message_max_attempts",
-        default=5,
+        config_parameter=roms_message.MAX_ATTEMPTS_PARAM,
+        default=roms_message.DEFAULT_MAX_ATTEMPTS,
         help="A message that fails temporarily is retried, waiting twice as long "
         "each time, up to this many attempts; then it is marked failed.",
     )
     roms_message_retry_minutes = fields.Integer(
         string="First Retry After (minutes)",
-        config_parameter="roms_crm.message_retry_minutes",
-        default=5,
+        config_parameter=roms_message.RETRY_DELAY_PARAM,
+        default=roms_message.DEFAULT_RETRY_MINUTES,
     )
     roms_opt_out_keywords = fields.Char(
         string="Opt-out Keywords",
-        config_parameter="roms_crm.opt_out_keywords",
-        default="STOP,BERHENTI",
+        config_parameter=opt_out.OPT_OUT_KEYWORDS_PARAM,
+        default=opt_out.DEFAULT_OPT_OUT_KEYWORDS,
         help="Comma-separated words: a customer who replies with one of them is "
         "opted out of reminders and broadcasts.",
     )
 
     roms_broadcast_jitter_seconds = fields.Integer(
         string="Broadcast Jitter (seconds)",
-        config_parameter="roms_crm.broadcast_jitter_seconds",
-        default=10,
+        config_parameter=roms_broadcast.JITTER_PARAM,
+        default=roms_broadcast.DEFAULT_JITTER_SECONDS,
         help="Each broadcast message waits a random 0 to this many seconds before "
         "it may be sent, so that sends do not come in a machine-regular rhythm. The "
         "queue's per-channel rate limit applies on top.",
     )
     roms_broadcast_failure_threshold = fields.Integer(
         string="Pause Broadcasts Above (% failed)",
-        config_parameter="roms_crm.broadcast_failure_threshold",
-        default=20,
+        config_parameter=roms_broadcast.THRESHOLD_PARAM,
+        default=roms_broadcast.DEFAULT_THRESHOLD,
         help="A running broadcast pauses by itself when more than this share of its "
         "tried messages failed (0 turns the safety off).",
     )
     roms_broadcast_failure_min_sample = fields.Integer(
         string="Failure Check After (messages)",
-        config_parameter="roms_crm.broadcast_failure_min_sample",
-        default=20,
+        config_parameter=roms_broadcast.MIN_SAMPLE_PARAM,
+        default=roms_broadcast.DEFAULT_MIN_SAMPLE,
         help="The failure share is checked once this many messages were tried.",
     )
     roms_broadcast_batch_size = fields.Integer(
         string="Broadcast Batch Size",
-        config_parameter="roms_crm.broadcast_batch_size",
-        default=2000,
+        config_parameter=roms_broadcast.BATCH_PARAM,
+        default=roms_broadcast.DEFAULT_BATCH_SIZE,
         help="Recipients queued per committed batch.",
     )
     roms_reminder_lookback_days = fields.Integer(
         string="Reminder Catch-up (days)",
-        config_parameter="roms_crm.reminder_lookback_days",
-        default=7,
+        config_parameter=roms_reminder_rule.LOOKBACK_PARAM,
+        default=roms_reminder_rule.DEFAULT_LOOKBACK_DAYS,
         help="Reminders that fell due up to this many days ago are still sent (the "
         "server was down, a rule was just created); older ones are not.",
     )
     roms_portal_show_stock_qty = fields.Boolean(
         string="Show Exact Stock in the Reseller Catalogue",
-        config_parameter="roms_crm.portal_show_stock_qty",
+        config_parameter=reseller_portal.SHOW_QTY_PARAM,
         help="Resellers see the quantity in stock, not only available, low or out "
         "of stock.",
     )
     roms_portal_order_state = fields.Selection(
         [("quotation", "Quotation"), ("confirmed", "Confirmed Order")],
         string="Reseller Orders Arrive As",
-        config_parameter="roms_crm.portal_order_state",
-        default="confirmed",
+        config_parameter=reseller_portal.ORDER_STATE_PARAM,
+        default=reseller_portal.DEFAULT_ORDER_STATE,
         help="A quotation waits for the shop to confirm it; a confirmed order is "
         "processed at once and fires the new-order automation.",
     )
     roms_portal_over_stock = fields.Selection(
         [("refuse", "Refuse"), ("flag", "Accept and Flag")],
         string="Orders Above Available Stock",
-        config_parameter="roms_crm.portal_over_stock",
-        default="refuse",
+        config_parameter=reseller_portal.OVER_STOCK_PARAM,
+        default=reseller_portal.DEFAULT_OVER_STOCK,
         help="Refuse quantities above the available stock, or accept them and flag "
         "the order for the shop.",
     )
@@ -115,93 +125,92 @@ class ResConfigSettings(models.TransientModel):
     roms_limit_date_min = fields.Char(
         string="Earliest Accepted Date",
         config_parameter="roms_crm.limit_date_min",
-        default="2000-01-01",
+        default=roms_bounds.DEFAULTS["roms_crm.limit_date_min"],
         help="Dates before this day (YYYY-MM-DD) are refused from the API, imports "
         "and forms.",
     )
     roms_limit_date_future_days = fields.Integer(
         string="Accepted Days Ahead",
         config_parameter="roms_crm.limit_date_future_days",
-        default=365,
+        default=roms_bounds.DEFAULTS["roms_crm.limit_date_future_days"],
         help="Dates more than this many days in the future are refused.",
     )
     roms_limit_max_quantity = fields.Float(
         string="Maximum Quantity per Line",
         config_parameter="roms_crm.limit_max_quantity",
-        default=100000,
+        default=roms_bounds.DEFAULTS["roms_crm.limit_max_quantity"],
         help="A larger quantity on one order line is refused.",
     )
     roms_limit_max_price = fields.Float(
         string="Maximum Unit Price",
         config_parameter="roms_crm.limit_max_price",
-        default=10_000_000_000,
+        default=roms_bounds.DEFAULTS["roms_crm.limit_max_price"],
         help="A larger unit price or amount is refused.",
     )
 
     roms_api_max_body_bytes = fields.Integer(
         string="Largest API Request (bytes)",
-        config_parameter="roms_crm.api_max_body_bytes",
-        default=1024 * 1024,
+        config_parameter=roms_api.MAX_BODY_PARAM,
+        default=roms_api.DEFAULT_MAX_BODY,
         help="A larger order API request is refused (413) before it is read.",
     )
     roms_api_rate_per_minute = fields.Integer(
         string="API Requests per Minute per Key",
-        config_parameter="roms_crm.api_rate_per_minute",
-        default=120,
+        config_parameter=roms_api.RATE_PARAM,
+        default=roms_api.DEFAULT_RATE_PER_MINUTE,
         help="More requests of one API key in a minute get 429 Too Many Requests. "
         "0 means no limit.",
     )
     roms_api_invalid_key_per_minute = fields.Integer(
         string="Invalid API Keys per Minute",
-        config_parameter="roms_crm.api_invalid_key_per_minute",
-        default=20,
+        config_parameter=roms_api.INVALID_KEYS_PARAM,
+        default=roms_api.INVALID_KEYS_PER_MINUTE,
         help="A client address that sends more invalid API keys in a minute gets "
         "429 Too Many Requests until the minute is over. 0 means no limit.",
     )
     roms_import_max_unpacked_mb = fields.Integer(
         string="Largest Unpacked Workbook (MB)",
         config_parameter="roms_crm.import_max_unpacked_mb",
-        default=50,
+        default=roms_bounds.DEFAULTS["roms_crm.import_max_unpacked_mb"],
         help="An uploaded workbook whose parts unpack to more than this is refused "
         "before it is read.",
     )
     roms_import_max_ratio = fields.Integer(
         string="Largest Compression Ratio",
         config_parameter="roms_crm.import_max_ratio",
-        default=100,
+        default=roms_bounds.DEFAULTS["roms_crm.import_max_ratio"],
         help="A workbook part (above 1 MB unpacked) packed more tightly than this is "
         "refused as a zip bomb.",
     )
     roms_import_max_rows = fields.Integer(
         string="Most Customer Rows per Import",
         config_parameter="roms_crm.customer_import_max_rows",
-        default=100000,
+        default=roms_bounds.DEFAULTS["roms_crm.customer_import_max_rows"],
         help="Non-empty rows; larger files must be split.",
     )
     roms_import_max_raw_rows = fields.Integer(
         string="Most Rows per Sheet (Blank Included)",
         config_parameter="roms_crm.import_max_raw_rows",
-        default=200000,
+        default=roms_bounds.DEFAULTS["roms_crm.import_max_raw_rows"],
         help="Blank rows count too: a sheet with more rows is refused.",
     )
     roms_import_max_columns = fields.Integer(
         string="Most Columns per Sheet",
         config_parameter="roms_crm.import_max_columns",
-        default=50,
+        default=roms_bounds.DEFAULTS["roms_crm.import_max_columns"],
     )
     roms_import_max_cell_length = fields.Integer(
         string="Longest Cell (Characters)",
         config_parameter="roms_crm.import_max_cell_length",
-        default=1000,
+        default=roms_bounds.DEFAULTS["roms_crm.import_max_cell_length"],
         help="A longer cell is a row error.",
     )
 
     @api.model
     def _roms_order_confirmation_enabled(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(ORDER_CONFIRMATION_PARAM)
+        return self.env["ir.config_parameter"]._roms_param(
+            ORDER_CONFIRMATION_PARAM, True
         )
-        return value not in ("0", "False", "false")
 
     @api.model
     def get_values(self):

@@ -29,12 +29,11 @@ class RomsBounds(models.AbstractModel):
     _description = "ROMS Input Bounds"
 
     @api.model
-    def _param(self, key, default=None):
-        """The setting ``key`` typed as its default (from ``DEFAULTS`` unless
-        given)."""
-        if default is None:
-            default = DEFAULTS[key]
-        return self.env["ir.config_parameter"]._roms_param(key, default)
+    def _param(self, key):
+        """The limit ``key`` (a key of ``DEFAULTS``), read with the one settings
+        reader, ``ir.config_parameter._roms_param``, typed as its default here.
+        Other settings are read with ``_roms_param`` itself."""
+        return self.env["ir.config_parameter"]._roms_param(key, DEFAULTS[key])
 
     @api.model
     def _date_window(self):

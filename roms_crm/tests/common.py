@@ -1,4 +1,5 @@
 import ast
+import json
 import os
 
 import polib
@@ -6,7 +7,10 @@ from lxml import etree
 
 from odoo import Command
 from odoo.modules.module import get_module_path
+from odoo.tests import HttpCase, new_test_user
 from odoo.tools.translate import TranslationModuleReader
+
+from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
 
 
 def _demo_xmlids(env, module):
@@ -147,3 +151,111 @@ def make_order(env, partner, product, qty=1, price=None, stage="processed"):
             stage, comment="Test fixture", correction=stage == "pending"
         )
     return order
+
+
+class OrderApiCase(HttpCase):
+    """The order REST API of one integration (sources woocommerce and shopify): an
+    API user with a key for it, the products ROMS-API-KOPI and ROMS-API-GULA
+    (``cls.products``), the request helpers, and a fresh rate limit for each test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api_user = new_test_user(
+            cls.env, "roms_api_shop", groups="base.group_user,roms_crm.group_roms_api"
+        )
+        cls.integration = cls.env["roms.api.integration"].create(
+            {"name": "Toko Test", "source_names": "woocommerce, shopify"}
+        )
+        cls.key = cls.api_key(cls.api_user, cls.integration, "test")
+        cls.products = cls.env["product.product"].create(cls._api_product_values())
+
+    @classmethod
+    def _api_product_values(cls):
+        return [
+            {
+                "name": "Kopi API",
+                "default_code": "ROMS-API-KOPI",
+                "list_price": 50000,
+                "type": "consu",
+            },
+            {
+                "name": "Gula Aren API",
+                "default_code": "ROMS-API-GULA",
+                "list_price": 20000,
+                "type": "consu",
+            },
+        ]
+
+    @classmethod
+    def api_key(cls, user, integration, name):
+        """A new API key of ``user`` for ``integration``."""
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._roms_generate(integration, name)
+        )
+
+    def setUp(self):
+        super().setUp()
+        _rate_limit_reset()
+        self.addCleanup(_rate_limit_reset)
+
+    def _call(self, method, path, body=None, key=None, raw=None, headers=None):
+        """``method`` on ``path`` with ``body`` (JSON) or the ``raw`` text, with the
+        key of the class unless another (or none, ``""``) is given."""
+        headers = dict(headers or {})
+        key = self.key if key is None else key
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        data = (
+            raw if raw is not None else (json.dumps(body) if body is not None else None)
+        )
+        if data is not None:
+            headers.setdefault("Content-Type", "application/json")
+        return self.opener.request(
+            method, self.base_url() + path, data=data, headers=headers, timeout=30
+        )
+
+    def _payload(self, external_id="WC-1", **overrides):
+        payload = {
+            "external_id": external_id,
+            "source": "woocommerce",
+            "date_order": "2026-01-15T10:00:00+07:00",
+            "customer": {
+                "name": "Budi API",
+                "phone": "0812-7000-1234",
+                "email": "budi.api@example.com",
+                "city": "Bandung",
+                "state": "Jawa Barat",
+            },
+            "lines": [
+                {"sku": "ROMS-API-KOPI", "quantity": 2, "price_unit": 45000},
+                {"sku": "ROMS-API-GULA", "quantity": 1},
+            ],
+            "payment_status": "paid",
+            "note": "Tolong dibungkus rapi",
+        }
+        payload.update(overrides)
+        return payload
+
+    def _counts(self):
+        """(orders, customers): what a refused request must leave unchanged."""
+        self.env.invalidate_all()
+        return (
+            self.env["sale.order"].search_count([]),
+            self.env["res.partner"].with_context(active_test=False).search_count([]),
+        )
+
+    def assertError(self, response, status, code=None, field=None):
+        self.assertEqual(response.status_code, status, response.text)
+        error = response.json()["error"]
+        if code:
+            self.assertEqual(error["code"], code)
+        self.assertEqual(error["field"], field)
+        self.assertTrue(error["message"])
+        return error
+
+    def assertNothingWritten(self, before):
+        self.assertEqual(self._counts(), before, "an erroneous request wrote data")

@@ -1,59 +1,23 @@
 """Integrations of the order API: isolation, client address lists, invalid keys."""
 
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
-
-from .test_order_api import TestOrderApi
+from .common import OrderApiCase
 
 
 @tagged("post_install", "-at_install")
-class TestApiIntegration(HttpCase):
-    # the order API's helpers, not its tests
-    _call = TestOrderApi._call
-    _payload = TestOrderApi._payload
-    _counts = TestOrderApi._counts
-    assertError = TestOrderApi.assertError
-    assertNothingWritten = TestOrderApi.assertNothingWritten
+class TestApiIntegration(OrderApiCase):
+    """Two integrations of one API user: the class's (woocommerce, shopify) and
+    shop B (shopb)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.api_user = new_test_user(
-            cls.env,
-            "roms_iso_shop",
-            groups="base.group_user,roms_crm.group_roms_api",
-        )
-        cls.integration = cls.env["roms.api.integration"].create(
-            {"name": "Toko A", "source_names": "woocommerce, shopify"}
-        )
-        cls.key = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.api_user)
-            .sudo()
-            ._roms_generate(cls.integration, "a")
-        )
-        cls.env["product.product"].create(
-            [
-                {"name": "Kopi Iso", "default_code": "ROMS-API-KOPI", "type": "consu"},
-                {"name": "Gula Iso", "default_code": "ROMS-API-GULA", "type": "consu"},
-            ]
-        )
         cls.shop_b = cls.env["roms.api.integration"].create(
             {"name": "Toko B", "source_names": "shopb"}
         )
-        cls.key_b = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.api_user)
-            .sudo()
-            ._roms_generate(cls.shop_b, "b")
-        )
-
-    def setUp(self):
-        super().setUp()
-        _rate_limit_reset()
-        self.addCleanup(_rate_limit_reset)
+        cls.key_b = cls.api_key(cls.api_user, cls.shop_b, "b")
 
     def test_key_b_cannot_read_or_patch_orders_of_a(self):
         created = self._call("POST", "/api/v1/orders", self._payload("ISO-1"))

@@ -2,113 +2,23 @@ import json
 import threading
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
 from odoo.addons.roms_crm.controllers.order_api.openapi import OPENAPI
+
+from .common import OrderApiCase
 
 
 @tagged("post_install", "-at_install")
-class TestOrderApi(HttpCase):
+class TestOrderApi(OrderApiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.api_user = new_test_user(
-            cls.env,
-            "roms_api_shop",
-            groups="base.group_user,roms_crm.group_roms_api",
-        )
+        cls.kopi, cls.gula = cls.products
         cls.cs_user = new_test_user(
             cls.env, "roms_api_cs", groups="base.group_user,roms_crm.group_roms_cs"
         )
-        cls.integration = cls.env["roms.api.integration"].create(
-            {"name": "Toko Test", "source_names": "woocommerce, shopify"}
-        )
-        Keys = cls.env["res.users.apikeys"]
-        cls.key = (
-            Keys.with_user(cls.api_user).sudo()._roms_generate(cls.integration, "test")
-        )
-        cls.cs_key = (
-            Keys.with_user(cls.cs_user).sudo()._roms_generate(cls.integration, "test")
-        )
-        cls.kopi, cls.gula = cls.env["product.product"].create(
-            [
-                {
-                    "name": "Kopi API",
-                    "default_code": "ROMS-API-KOPI",
-                    "list_price": 50000,
-                    "type": "consu",
-                },
-                {
-                    "name": "Gula Aren API",
-                    "default_code": "ROMS-API-GULA",
-                    "list_price": 20000,
-                    "type": "consu",
-                },
-            ]
-        )
-
-    def setUp(self):
-        super().setUp()
-        _rate_limit_reset()
-        self.addCleanup(_rate_limit_reset)
-
-    # helpers -------------------------------------------------------------
-
-    def _call(self, method, path, body=None, key=None, raw=None, headers=None):
-        headers = dict(headers or {})
-        key = self.key if key is None else key
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        data = (
-            raw if raw is not None else (json.dumps(body) if body is not None else None)
-        )
-        if data is not None:
-            headers.setdefault("Content-Type", "application/json")
-        return self.opener.request(
-            method, self.base_url() + path, data=data, headers=headers, timeout=30
-        )
-
-    def _payload(self, external_id="WC-1", **overrides):
-        payload = {
-            "external_id": external_id,
-            "source": "woocommerce",
-            "date_order": "2026-01-15T10:00:00+07:00",
-            "customer": {
-                "name": "Budi API",
-                "phone": "0812-7000-1234",
-                "email": "budi.api@example.com",
-                "city": "Bandung",
-                "state": "Jawa Barat",
-            },
-            "lines": [
-                {"sku": "ROMS-API-KOPI", "quantity": 2, "price_unit": 45000},
-                {"sku": "ROMS-API-GULA", "quantity": 1},
-            ],
-            "payment_status": "paid",
-            "note": "Tolong dibungkus rapi",
-        }
-        payload.update(overrides)
-        return payload
-
-    def _counts(self):
-        self.env.invalidate_all()
-        return (
-            self.env["sale.order"].search_count([]),
-            self.env["res.partner"].with_context(active_test=False).search_count([]),
-        )
-
-    def assertError(self, response, status, code=None, field=None):
-        self.assertEqual(response.status_code, status, response.text)
-        error = response.json()["error"]
-        if code:
-            self.assertEqual(error["code"], code)
-        self.assertEqual(error["field"], field)
-        self.assertTrue(error["message"])
-        return error
-
-    def assertNothingWritten(self, before):
-        self.assertEqual(self._counts(), before, "an erroneous request wrote data")
+        cls.cs_key = cls.api_key(cls.cs_user, cls.integration, "test")
 
     # tests ---------------------------------------------------------------
 

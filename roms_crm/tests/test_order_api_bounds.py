@@ -10,32 +10,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
+from .common import OrderApiCase
 
 
-class OrderApiCase(HttpCase):
-    """An API user with a key, two products (Units) and request helpers."""
+class OrderApiBoundsCase(OrderApiCase):
+    """The order API of the source "bounds", its product ROMS-BND-KOPI (Units) and
+    no rate limit."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.api_user = new_test_user(
-            cls.env,
-            "roms_api_bounds",
-            groups="base.group_user,roms_crm.group_roms_api",
+        cls.integration.source_names = "bounds"
+        (cls.kopi,) = cls.products
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "roms_crm.api_rate_per_minute", 0
         )
-        cls.integration = cls.env["roms.api.integration"].create(
-            {"name": "Toko Bounds", "source_names": "bounds"}
-        )
-        cls.key = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.api_user)
-            .sudo()
-            ._roms_generate(cls.integration, "bounds")
-        )
-        cls.kopi = cls.env["product.product"].create(
+
+    @classmethod
+    def _api_product_values(cls):
+        return [
             {
                 "name": "Kopi Bounds",
                 "default_code": "ROMS-BND-KOPI",
@@ -44,25 +39,7 @@ class OrderApiCase(HttpCase):
                 "uom_id": cls.env.ref("uom.product_uom_unit").id,
                 "uom_po_id": cls.env.ref("uom.product_uom_unit").id,
             }
-        )
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "roms_crm.api_rate_per_minute", 0
-        )
-
-    def setUp(self):
-        super().setUp()
-        _rate_limit_reset()
-        self.addCleanup(_rate_limit_reset)
-
-    def _call(self, method, path, body=None, raw=None):
-        headers = {
-            "Authorization": f"Bearer {self.key}",
-            "Content-Type": "application/json",
-        }
-        data = raw if raw is not None else json.dumps(body)
-        return self.opener.request(
-            method, self.base_url() + path, data=data, headers=headers, timeout=30
-        )
+        ]
 
     def _payload(self, external_id="BND-1", customer=None, lines=None, **overrides):
         payload = {
@@ -73,13 +50,6 @@ class OrderApiCase(HttpCase):
         }
         payload.update(overrides)
         return payload
-
-    def _counts(self):
-        self.env.invalidate_all()
-        return (
-            self.env["sale.order"].search_count([]),
-            self.env["res.partner"].with_context(active_test=False).search_count([]),
-        )
 
     def assertRefused(self, response, status, field=None, code=None):
         self.assertEqual(response.status_code, status, response.text)
@@ -94,7 +64,7 @@ class OrderApiCase(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOrderApiBounds(OrderApiCase):
+class TestOrderApiBounds(OrderApiBoundsCase):
     def test_far_dates_are_refused(self):
         before = self._counts()
         for value in (
@@ -477,7 +447,7 @@ PAYLOAD = st.fixed_dictionaries(
 
 
 @tagged("post_install", "-at_install")
-class TestOrderApiProperties(OrderApiCase):
+class TestOrderApiProperties(OrderApiBoundsCase):
     """Whatever a client posts: a consistent order (2xx) or a 4xx JSON error with
     nothing written — never a 500, never a record that cannot be read back."""
 

@@ -10,6 +10,7 @@ from odoo.tools import config
 EXTERNAL_ID = "RACE-1"
 SOURCE = "race-test"
 PHONE = "+6281277001999"
+SKU = "ROMS-RACE-KOPI"
 
 # The second worker, run as its own Python process: it prints its database
 # backend pid, posts the same order through the API's business layer, commits,
@@ -36,7 +37,7 @@ print(json.dumps(result))
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestOrderApiRace(TransactionCase):
     """Two identical order requests in two Odoo workers at the same moment — a
     web shop retrying its webhook. HttpCase's server serves requests one after
@@ -45,7 +46,81 @@ class TestOrderApiRace(TransactionCase):
     connection, both through the API's business layer. The race is made
     certain: the first transaction has inserted the order but not committed
     when the second inserts the same (external_id, source) and waits on the
-    unique index (checked with pg_blocking_pids); then the first commits."""
+    unique index (checked with pg_blocking_pids); then the first commits.
+
+    Both workers see only committed data: the product ordered is committed for the
+    class, and each test removes what it committed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cls.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": "Kopi Balapan",
+                        "default_code": SKU,
+                        "list_price": 50000,
+                        "type": "consu",
+                    }
+                )
+                .id
+            )
+        cls.addClassCleanup(cls._remove_product)
+
+    @classmethod
+    def _remove_product(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
+
+    def _two_workers(self, first_payload, second_payload, must_wait):
+        """The first worker (this process) creates ``first_payload`` and keeps its
+        transaction open until the second (its own Odoo process, registry and
+        connection) waits on it creating ``second_payload``; then it commits.
+        Returns both answers, (status, payload) each."""
+        first_cr = self.registry.cursor()
+        second = None
+        try:
+            first_cr.execute("SELECT pg_backend_pid()")
+            first_pid = first_cr.fetchone()[0]
+            env = api.Environment(first_cr, SUPERUSER_ID, {})
+            first = env["roms.api"]._roms_api_create(first_payload)
+            second = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    SECOND_WORKER,
+                    config.rcfile or "",
+                    first_cr.dbname,
+                    json.dumps(second_payload),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            second_pid = int(second.stdout.readline())
+            deadline = time.monotonic() + 60
+            blockers = []
+            while time.monotonic() < deadline and second.poll() is None:
+                blockers = self._blockers(second_pid)
+                if blockers:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(
+                blockers,
+                [first_pid],
+                f"{must_wait}: {first} {self._activity([second_pid])}",
+            )
+            first_cr.commit()
+        finally:
+            first_cr.close()
+            if second:
+                output, errors = second.communicate(timeout=120)
+        self.assertEqual(second.returncode, 0, errors)
+        return first, json.loads(output)
 
     def _payload(self):
         return {
@@ -53,7 +128,7 @@ class TestOrderApiRace(TransactionCase):
             "source": SOURCE,
             "status": "pending",
             "customer": {"name": "Pembeli Balapan", "phone": PHONE},
-            "lines": [{"sku": "KOP-ARB-250", "quantity": 2}],
+            "lines": [{"sku": SKU, "quantity": 2}],
         }
 
     def _cleanup(self):
@@ -85,51 +160,11 @@ class TestOrderApiRace(TransactionCase):
     def test_two_workers_create_one_order(self):
         self._cleanup()
         self.addCleanup(self._cleanup)
-        results = {}
-        first_cr = self.registry.cursor()
-        second = None
-        try:
-            first_cr.execute("SELECT pg_backend_pid()")
-            first_pid = first_cr.fetchone()[0]
-            env = api.Environment(first_cr, SUPERUSER_ID, {})
-            results["first"] = env["roms.api"]._roms_api_create(self._payload())
-            # the second worker: its own Odoo process, registry and connection
-            second = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    SECOND_WORKER,
-                    config.rcfile or "",
-                    first_cr.dbname,
-                    json.dumps(self._payload()),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            second_pid = int(second.stdout.readline())
-            deadline = time.monotonic() + 60
-            blockers = []
-            while time.monotonic() < deadline and second.poll() is None:
-                blockers = self._blockers(second_pid)
-                if blockers:
-                    break
-                time.sleep(0.05)
-            self.assertEqual(
-                blockers,
-                [first_pid],
-                f"the second worker must wait on the first one: {results}"
-                f" {self._activity([second_pid])}",
-            )
-            first_cr.commit()
-        finally:
-            first_cr.close()
-            if second:
-                output, errors = second.communicate(timeout=120)
-        self.assertEqual(second.returncode, 0, errors)
-        results["second"] = json.loads(output)
-        first_status, first_order = results["first"]
-        second_status, second_order = results["second"]
+        (first_status, first_order), (second_status, second_order) = self._two_workers(
+            self._payload(),
+            self._payload(),
+            "the second worker must wait on the first one",
+        )
         self.assertEqual((first_status, second_status), (201, 200))
         self.assertEqual(first_order["id"], second_order["id"])
         with self.registry.cursor() as cr:
@@ -150,7 +185,7 @@ class TestOrderApiRace(TransactionCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestOrderApiCustomerRace(TestOrderApiRace):
     """Two orders (different external ids) of one new customer at the same moment,
     in two Odoo workers: the second waits for the first on the customer's lock
@@ -163,7 +198,7 @@ class TestOrderApiCustomerRace(TestOrderApiRace):
             "source": SOURCE,
             "status": "pending",
             "customer": customer,
-            "lines": [{"sku": "KOP-ARB-250", "quantity": 1}],
+            "lines": [{"sku": SKU, "quantity": 1}],
         }
 
     def _cleanup(self):
@@ -177,47 +212,11 @@ class TestOrderApiCustomerRace(TestOrderApiRace):
     def _race(self, customer):
         self._cleanup()
         self.addCleanup(self._cleanup)
-        first_cr = self.registry.cursor()
-        second = None
-        try:
-            first_cr.execute("SELECT pg_backend_pid()")
-            first_pid = first_cr.fetchone()[0]
-            env = api.Environment(first_cr, SUPERUSER_ID, {})
-            first = env["roms.api"]._roms_api_create(self._payload("RACE-C1", customer))
-            second = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    SECOND_WORKER,
-                    config.rcfile or "",
-                    first_cr.dbname,
-                    json.dumps(self._payload("RACE-C2", customer)),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            second_pid = int(second.stdout.readline())
-            deadline = time.monotonic() + 60
-            blockers = []
-            while time.monotonic() < deadline and second.poll() is None:
-                blockers = self._blockers(second_pid)
-                if blockers:
-                    break
-                time.sleep(0.05)
-            self.assertEqual(
-                blockers,
-                [first_pid],
-                "the second order must wait for the first one's customer: "
-                f"{first} {second.poll() is not None and second.communicate()}",
-            )
-            first_cr.commit()
-        finally:
-            first_cr.close()
-            if second:
-                output, errors = second.communicate(timeout=120)
-        self.assertEqual(second.returncode, 0, errors)
-        second_status, second_order = json.loads(output)
+        first, (second_status, second_order) = self._two_workers(
+            self._payload("RACE-C1", customer),
+            self._payload("RACE-C2", customer),
+            "the second order must wait for the first one's customer",
+        )
         self.assertEqual((first[0], second_status), (201, 201))
         self.assertEqual(first[1]["customer"]["id"], second_order["customer"]["id"])
         with self.registry.cursor() as cr:

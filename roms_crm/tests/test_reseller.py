@@ -21,6 +21,9 @@ class ResellerCommon:
             cls.env, "roms_reseller_cs", groups="base.group_user,roms_crm.group_roms_cs"
         )
         cls.admin_env = cls.env(user=cls.admin_user)
+        # the shop's general pricelist, which customers without a discount keep (a
+        # database has one once pricelists are used; not without demo data)
+        cls.env["product.pricelist"].create({"name": "Harga Umum", "sequence": 1})
         cls.product = cls.env["product.product"].create(
             {
                 "name": "Kopi Gayo Arabika 250 g",

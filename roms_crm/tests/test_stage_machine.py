@@ -3,12 +3,11 @@ before delivered; other moves are an administrator's corrections with a reason."
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
-from odoo.addons.roms_crm.controllers.order_api.api import _rate_limit_reset
 from odoo.addons.roms_crm.models.fulfilment.sale_order import RomsStageError
 
-from .test_order_api import TestOrderApi
+from .common import OrderApiCase
 
 
 @tagged("post_install", "-at_install")
@@ -137,40 +136,7 @@ class TestStageMachine(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestApiStageMachine(HttpCase):
-    _call = TestOrderApi._call
-    _payload = TestOrderApi._payload
-    assertError = TestOrderApi.assertError
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        user = new_test_user(
-            cls.env,
-            "roms_machine_api",
-            groups="base.group_user,roms_crm.group_roms_api",
-        )
-        integration = cls.env["roms.api.integration"].create(
-            {"name": "Toko Mesin", "source_names": "woocommerce"}
-        )
-        cls.key = (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._roms_generate(integration, "machine")
-        )
-        cls.env["product.product"].create(
-            [
-                {"name": "Kopi M", "default_code": "ROMS-API-KOPI", "type": "consu"},
-                {"name": "Gula M", "default_code": "ROMS-API-GULA", "type": "consu"},
-            ]
-        )
-
-    def setUp(self):
-        super().setUp()
-        _rate_limit_reset()
-        self.addCleanup(_rate_limit_reset)
-
+class TestApiStageMachine(OrderApiCase):
     def _create(self, external_id, status):
         response = self._call(
             "POST", "/api/v1/orders", self._payload(external_id, status=status)

@@ -148,15 +148,7 @@ class SaleOrder(models.Model):
         # Odoo gave the redeemed points back to the cards: say so in the ledger
         self.env["loyalty.history"].sudo().create(
             [
-                order._roms_ledger_line(
-                    card,
-                    "cancel_return",
-                    self.env._(
-                        "Order %(order)s cancelled: redeemed points returned",
-                        order=order.name,
-                    ),
-                    issued=points,
-                )
+                order._roms_ledger_line(card, "cancel_return", issued=points)
                 for (order, card), points in redeemed.items()
                 if order.state == "cancel"
             ]
@@ -207,9 +199,10 @@ class SaleOrder(models.Model):
                 entry["owed"] = add_points(entry["owed"], shortfall)
         return ledger
 
-    def _roms_ledger_line(self, card, reason, description, refund=None, **points):
+    def _roms_ledger_line(self, card, reason, refund=None, **points):
         """Values of a ROMS ledger line (``loyalty.history``) of this order on
-        ``card``; ``points`` holds ``issued`` or ``used`` and ``roms_shortfall``."""
+        ``card``, for ``reason`` (of ``refund``); ``points`` holds ``issued`` or
+        ``used`` and ``roms_shortfall``."""
         self.ensure_one()
         return {
             "card_id": card.id,
@@ -217,9 +210,35 @@ class SaleOrder(models.Model):
             "order_id": self.id,
             "roms_reason": reason,
             "roms_refund_id": refund.id if refund else False,
-            "description": description,
+            "description": self._roms_ledger_description(reason, refund),
             **points,
         }
+
+    def _roms_ledger_description(self, reason, refund=None):
+        """What a ledger line of this order says, for its ``reason``."""
+        self.ensure_one()
+        if reason == "refund_undo":
+            return self.env._(
+                "Refund %(refund)s of order %(order)s undone: points given again",
+                refund=refund.name,
+                order=self.name,
+            )
+        if reason == "refund":
+            return self.env._(
+                "Order %(order)s refunded (%(refund)s): points taken back",
+                order=self.name,
+                refund=refund.name,
+            )
+        if reason == "cancel":
+            return self.env._(
+                "Order %(order)s cancelled: points taken back", order=self.name
+            )
+        if reason == "cancel_return":
+            return self.env._(
+                "Order %(order)s cancelled: redeemed points returned",
+                order=self.name,
+            )
+        return self.env._("Order %(order)s: points earned", order=self.name)
 
     def _roms_loyalty_credit(self, credits, reason, refund=None):
         """Add points to cards, each a ledger line: ``credits`` is a list of
@@ -231,24 +250,9 @@ class SaleOrder(models.Model):
             issued = add_points(points, -settled)
             if issued:
                 card._roms_add_points(issued)
-            if reason == "refund_undo":
-                description = self.env._(
-                    "Refund %(refund)s of order %(order)s undone: points given again",
-                    refund=refund.name,
-                    order=order.name,
-                )
-            else:
-                description = self.env._(
-                    "Order %(order)s: points earned", order=order.name
-                )
             history.append(
                 order._roms_ledger_line(
-                    card,
-                    reason,
-                    description,
-                    refund=refund,
-                    issued=issued,
-                    roms_shortfall=settled,
+                    card, reason, refund=refund, issued=issued, roms_shortfall=settled
                 )
             )
         self.env["loyalty.history"].sudo().create(history)
@@ -340,22 +344,10 @@ class SaleOrder(models.Model):
             taken = max(min(points, card.points), 0.0)
             if taken:
                 card._roms_add_points(-taken)
-            order = self.browse(order_id)
-            if reason == "refund":
-                description = self.env._(
-                    "Order %(order)s refunded (%(refund)s): points taken back",
-                    order=order.name,
-                    refund=refund.name,
-                )
-            else:
-                description = self.env._(
-                    "Order %(order)s cancelled: points taken back", order=order.name
-                )
             history.append(
-                order._roms_ledger_line(
+                self.browse(order_id)._roms_ledger_line(
                     card,
                     reason,
-                    description,
                     refund=refund,
                     used=taken,
                     roms_shortfall=add_points(points, -taken),

@@ -7,7 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestConcurrentRedemption(TransactionCase):
     """Two transactions redeem the same 100 points at the same time, each on its
     own quotation. The data is committed (other transactions must see it) and

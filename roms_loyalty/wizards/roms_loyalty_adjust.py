@@ -117,7 +117,9 @@ class RomsLoyaltyAdjust(models.TransientModel):
     def _roms_checked(self):
         """(amount, reason) within bounds, or a ValidationError."""
         self.ensure_one()
-        limit = self.env["roms.bounds"]._param(MAX_ADJUST_PARAM, MAX_ADJUST_DEFAULT)
+        limit = self.env["ir.config_parameter"]._roms_param(
+            MAX_ADJUST_PARAM, MAX_ADJUST_DEFAULT
+        )
         try:
             amount = bounds.finite_number(
                 self.amount, "amount", label=self.env._("Points")

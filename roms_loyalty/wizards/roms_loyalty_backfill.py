@@ -64,8 +64,3 @@ class RomsLoyaltyBackfill(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-
-    @api.model
-    def _roms_demo_backfill(self):
-        """Demo data: the demo shop's confirmed orders earn their points."""
-        return self.create({"date_to": False}).action_backfill()

@@ -16,7 +16,9 @@ FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def webhook_max_body_bytes():
     """The largest webhook body accepted (setting, 1 MB by default, at least
     1 KB)."""
-    limit = request.env["roms.bounds"].sudo()._param(MAX_BODY_PARAM, DEFAULT_MAX_BODY)
+    limit = request.env["ir.config_parameter"]._roms_param(
+        MAX_BODY_PARAM, DEFAULT_MAX_BODY
+    )
     return max(limit, 1024)
 
 

@@ -8,6 +8,7 @@ from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
 
+IDLE_MINUTES_PARAM = "roms_whatsapp.idle_minutes"
 DEFAULT_IDLE_MINUTES = 30
 PANEL_ORDER_COUNT = 5
 
@@ -172,11 +173,8 @@ class DiscussChannel(models.Model):
         """True when nothing was said in the conversation for longer than the idle
         time (setting ``roms_whatsapp.idle_minutes``)."""
         self.ensure_one()
-        minutes = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_whatsapp.idle_minutes", DEFAULT_IDLE_MINUTES)
-            or DEFAULT_IDLE_MINUTES
+        minutes = self.env["ir.config_parameter"]._roms_param(
+            IDLE_MINUTES_PARAM, DEFAULT_IDLE_MINUTES
         )
         last = self.last_interest_dt or self.create_date
         return bool(last) and fields.Datetime.now() - last > timedelta(minutes=minutes)

@@ -11,6 +11,8 @@ from ..tools import PROVIDERS, WhatsAppProviderError
 _logger = logging.getLogger(__name__)
 
 ADMIN = "roms_crm.group_roms_admin"
+TIMEOUT_PARAM = "roms_whatsapp.provider_timeout"
+DEFAULT_TIMEOUT = 15  # seconds
 
 
 def _new_secret(*_args):
@@ -206,10 +208,8 @@ class RomsWhatsappAccount(models.Model):
     def _roms_client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()
-        timeout = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_whatsapp.provider_timeout", 15)
+        timeout = self.env["ir.config_parameter"]._roms_param(
+            TIMEOUT_PARAM, DEFAULT_TIMEOUT
         )
         return PROVIDERS[self.provider](self._roms_client_config(), timeout=timeout)
 

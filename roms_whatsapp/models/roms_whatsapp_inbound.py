@@ -11,7 +11,10 @@ from ..tools import WhatsAppProviderError
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_MEDIA_MAX_MB = 16
+BATCH_SIZE_PARAM = "roms_whatsapp.inbound_batch_size"
+DEFAULT_BATCH_SIZE = 100
+MEDIA_MAX_MB_PARAM = "roms_whatsapp.media_max_mb"
+DEFAULT_MEDIA_MAX_MB = 16.0
 ALLOWED_MIMETYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -144,10 +147,8 @@ class RomsWhatsappInbound(models.Model):
         """Process one batch of pending inbound messages, then one batch of media
         downloads; the cron runner calls again while some remain."""
         self.flush_model()
-        limit = batch_size or int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_whatsapp.inbound_batch_size", 100)
+        limit = batch_size or self.env["ir.config_parameter"]._roms_param(
+            BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
         testing = getattr(threading.current_thread(), "testing", False)
         messages = self._roms_claim(SQL("state = 'pending'"), limit)
@@ -229,10 +230,8 @@ class RomsWhatsappInbound(models.Model):
                 partner._roms_opt_out_by_keyword(body)
 
     def _roms_media_max_bytes(self):
-        megabytes = float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_whatsapp.media_max_mb", DEFAULT_MEDIA_MAX_MB)
+        megabytes = self.env["ir.config_parameter"]._roms_param(
+            MEDIA_MAX_MB_PARAM, DEFAULT_MEDIA_MAX_MB
         )
         return int(megabytes * 1024 * 1024)
 

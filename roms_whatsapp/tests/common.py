@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase
 
-from .fake_providers import FakeFonnte, FakeMetaCloud, FakeWaha
+from .fake_providers import start_fakes
 
 
 class WhatsappCase(HttpCase):
@@ -10,28 +10,11 @@ class WhatsappCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meta = FakeMetaCloud()
-        cls.addClassCleanup(cls.meta.stop)
-        cls.waha = FakeWaha(webhook_secret="waha-hmac-secret")
-        cls.addClassCleanup(cls.waha.stop)
-        cls.fonnte = FakeFonnte()
-        cls.addClassCleanup(cls.fonnte.stop)
+        cls.meta, cls.waha, cls.fonnte = start_fakes(cls, "waha-hmac-secret")
         Account = cls.env["roms.whatsapp.account"]
         # other accounts (demo data) must not take the messages of the tests
         Account.search([]).write({"active": False})
-        cls.meta_account = Account.create(
-            {
-                "name": "Meta test",
-                "provider": "meta",
-                "is_default": True,
-                "meta_phone_number_id": cls.meta.phone_number_id,
-                "meta_business_account_id": "102290129340398",
-                "meta_access_token": cls.meta.token,
-                "meta_app_secret": cls.meta.app_secret,
-                "meta_verify_token": "verify-me",
-                "meta_base_url": cls.meta.url,
-            }
-        )
+        cls.meta_account = Account.create(cls.meta.account_values("Meta test"))
         cls.waha_account = Account.create(
             {
                 "name": "WAHA test",

@@ -8,11 +8,11 @@ class LivechatCase:
 
     @classmethod
     def _make_account(cls, env, name="Toko Kopi"):
-        Account = env["roms.whatsapp.account"]
-        vals = {"name": name}
-        if "provider" in Account._fields:
-            vals["provider"] = "waha"
-        return Account.sudo().create(vals)
+        return (
+            env["roms.whatsapp.account"]
+            .sudo()
+            .create({"name": name, "provider": "waha"})
+        )
 
     @classmethod
     def _make_agent(cls, env, login, online=True, admin=False):

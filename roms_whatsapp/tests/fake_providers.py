@@ -223,6 +223,22 @@ class FakeMetaCloud(FakeServer):
         self.media = {}  # media id → (bytes, mimetype, filename)
         super().__init__()
 
+    def account_values(self, name, **values):
+        """The values of a default ``roms.whatsapp.account`` of the Cloud API that
+        talks to this fake."""
+        return {
+            "name": name,
+            "provider": "meta",
+            "is_default": True,
+            "meta_phone_number_id": self.phone_number_id,
+            "meta_business_account_id": "102290129340398",
+            "meta_access_token": self.token,
+            "meta_app_secret": self.app_secret,
+            "meta_verify_token": "verify-me",
+            "meta_base_url": self.url,
+            **values,
+        }
+
     @staticmethod
     def error(message, code, status=400, error_type="OAuthException", subcode=None):
         error = {
@@ -730,6 +746,15 @@ class FakeFonnte(FakeServer):
             return requests.post(url, files=fields, timeout=30)
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         return self.post(url, body, {"Content-Type": "application/json"})
+
+
+def start_fakes(test_class, waha_secret):
+    """The fakes of the three providers (Meta Cloud API, WAHA with the webhook secret
+    ``waha_secret``, Fonnte), running for the test class ``test_class``."""
+    fakes = FakeMetaCloud(), FakeWaha(webhook_secret=waha_secret), FakeFonnte()
+    for fake in fakes:
+        test_class.addClassCleanup(fake.stop)
+    return fakes
 
 
 # ---------------------------------------------------------------------------

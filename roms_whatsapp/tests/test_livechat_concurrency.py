@@ -17,7 +17,7 @@ CHATS = 6
 MAX_TRIES = 10
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "roms_isolated")
 class TestLivechatConcurrency(LivechatCase, TransactionCase):
     """Webhooks arrive at the same time in separate transactions (separate cursors,
     committed, as the HTTP workers do): the rotation row lock keeps the turns fair and

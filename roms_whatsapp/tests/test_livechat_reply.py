@@ -20,18 +20,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         Account = cls.env["roms.whatsapp.account"]
         Account.search([]).write({"active": False})
         cls.account = Account.create(
-            {
-                "name": "Meta live chat",
-                "provider": "meta",
-                "is_default": True,
-                "state": "connected",
-                "meta_phone_number_id": cls.meta.phone_number_id,
-                "meta_business_account_id": "102290129340398",
-                "meta_access_token": cls.meta.token,
-                "meta_app_secret": cls.meta.app_secret,
-                "meta_verify_token": "verify-me",
-                "meta_base_url": cls.meta.url,
-            }
+            cls.meta.account_values("Meta live chat", state="connected")
         )
         cls.account._roms_set_state("connected")  # only connected accounts send
 

@@ -14,30 +14,15 @@ class TestLivechatTour(LivechatCase, HttpCase):
 
     def test_agent_goes_online_and_replies(self):
         self.env["res.users"].search([("roms_online", "=", True)]).roms_online = False
-        cs1 = self.env.ref("roms_crm.res_users_cs1_demo", raise_if_not_found=False)
-        if not cs1:
-            cs1 = new_test_user(
-                self.env,
-                "cs1",
-                password="cs1",
-                groups="base.group_user,roms_crm.group_roms_cs",
-            )
+        # a CS agent of the test's own (not the demo shop's)
+        cs1 = new_test_user(
+            self.env, "roms_tour_cs", groups="base.group_user,roms_crm.group_roms_cs"
+        )
         self.assertFalse(cs1.roms_online)
         Account = self.env["roms.whatsapp.account"]
         Account.search([]).write({"active": False})
         self.account = Account.create(
-            {
-                "name": "Meta tour",
-                "provider": "meta",
-                "is_default": True,
-                "state": "connected",
-                "meta_phone_number_id": self.meta.phone_number_id,
-                "meta_business_account_id": "102290129340398",
-                "meta_access_token": self.meta.token,
-                "meta_app_secret": self.meta.app_secret,
-                "meta_verify_token": "verify-me",
-                "meta_base_url": self.meta.url,
-            }
+            self.meta.account_values("Meta tour", state="connected")
         )
         self.env["roms.message.template"].create(
             {

@@ -5,7 +5,7 @@ import json
 from odoo.tests import BaseCase, tagged
 
 from ..tools import FonnteApi, MetaCloudApi, WahaApi, WhatsAppProviderError
-from .fake_providers import PDF_BYTES, FakeFonnte, FakeMetaCloud, FakeWaha, png_bytes
+from .fake_providers import PDF_BYTES, png_bytes, start_fakes
 
 
 @tagged("post_install", "-at_install")
@@ -13,12 +13,7 @@ class TestProviderClients(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meta = FakeMetaCloud()
-        cls.addClassCleanup(cls.meta.stop)
-        cls.waha = FakeWaha(webhook_secret="s3cret")
-        cls.addClassCleanup(cls.waha.stop)
-        cls.fonnte = FakeFonnte()
-        cls.addClassCleanup(cls.fonnte.stop)
+        cls.meta, cls.waha, cls.fonnte = start_fakes(cls, "s3cret")
 
     def setUp(self):
         super().setUp()

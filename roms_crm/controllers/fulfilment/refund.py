@@ -54,21 +54,11 @@ class RomsRefundPortal(CustomerPortal):
         return self._roms_refund_redirect(order_sudo, refund_sent=1)
 
     def _roms_refund_redirect(self, order_sudo, **params):
-        return request.redirect(
-            order_sudo.get_portal_url(
-                query_string="".join(f"&{key}={val}" for key, val in params.items()),
-                anchor="roms_refund",
-            )
-        )
+        return request.redirect(order_sudo._roms_portal_url("roms_refund", **params))
 
     def _roms_refund_check(self, order_sudo, reason, post):
         """Return an error code, or {sale line: quantity} when the form is valid."""
-        user = request.env.user
-        if (
-            order_sudo.partner_id.commercial_partner_id != user.commercial_partner_id
-            or order_sudo.state != "sale"
-            or order_sudo.roms_stage != "delivered"
-        ):
+        if not order_sudo._roms_delivered_to(request.env.user):
             return "order"
         try:
             if not bounds.clean_text(reason, bounds.NOTE_LENGTH, multiline=True):

@@ -55,22 +55,13 @@ class RomsReviewPortal(CustomerPortal):
         return self._roms_review_redirect(order_sudo, review_sent=1)
 
     def _roms_review_redirect(self, order_sudo, **params):
-        return request.redirect(
-            order_sudo.get_portal_url(
-                query_string="".join(f"&{key}={val}" for key, val in params.items()),
-                anchor="roms_reviews",
-            )
-        )
+        return request.redirect(order_sudo._roms_portal_url("roms_reviews", **params))
 
     def _roms_review_check(self, order_sudo, product_id, rating, text):
         """Return an error code, or (product template, rating, text) when
         valid."""
         user = request.env.user
-        if (
-            order_sudo.partner_id.commercial_partner_id != user.commercial_partner_id
-            or order_sudo.state != "sale"
-            or order_sudo.roms_stage != "delivered"
-        ):
+        if not order_sudo._roms_delivered_to(user):
             return "order"
         products = order_sudo._roms_product_lines().product_id.product_tmpl_id
         product_id = bounds.record_id(product_id)

@@ -6,6 +6,8 @@ from odoo.tools import SQL
 
 # Customers per batch of the statistics cron and of segment recomputes.
 STATS_BATCH_SIZE = 5000
+LIFETIME_PARAM = "roms_crm.lifetime_months"
+DEFAULT_LIFETIME_MONTHS = 24
 DEFAULT_TZ = "Asia/Jakarta"
 
 ROMS_CATEGORIES = [
@@ -372,10 +374,8 @@ SELECT p.commercial_partner_id AS partner_id,
             ["order_id", "product_uom_qty", "display_type"]
         )
         self.flush_model(["commercial_partner_id", "roms_category"])
-        lifetime = float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_crm.lifetime_months", 24)
+        lifetime = self.env["ir.config_parameter"]._roms_param(
+            LIFETIME_PARAM, float(DEFAULT_LIFETIME_MONTHS)
         )
         refunds = self._roms_stats_refunds_sql() or SQL(
             "SELECT NULL::int AS partner_id, 0::numeric AS amount WHERE false"

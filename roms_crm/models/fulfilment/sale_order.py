@@ -29,6 +29,7 @@ class RomsStageError(UserError):
 
 
 ABANDONED_CART_HOURS_PARAM = "roms_crm.abandoned_cart_hours"
+DEFAULT_ABANDONED_CART_HOURS = 24
 
 
 class SaleOrder(models.Model):
@@ -337,6 +338,25 @@ class SaleOrder(models.Model):
             if outgoing and all(picking.state == "done" for picking in outgoing):
                 order.roms_stage = "shipped"
 
+    def _roms_delivered_to(self, user):
+        """Whether this is a confirmed order delivered to ``user``'s customer:
+        one they may ask a refund for or review the products of."""
+        self.ensure_one()
+        return (
+            self.partner_id.commercial_partner_id == user.commercial_partner_id
+            and self.state == "sale"
+            and self.roms_stage == "delivered"
+        )
+
+    def _roms_portal_url(self, anchor, **params):
+        """The order's portal page at ``anchor``, with ``params`` (what the page
+        tells the customer, e.g. ``refund_sent=1``) in its query."""
+        self.ensure_one()
+        return self.get_portal_url(
+            query_string="".join(f"&{key}={val}" for key, val in params.items()),
+            anchor=anchor,
+        )
+
     def action_roms_change_stage(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "roms_crm.roms_order_stage_wizard_action"
@@ -347,57 +367,6 @@ class SaleOrder(models.Model):
             or self[:1].roms_stage,
         }
         return action
-
-    def _roms_demo_fulfil(self, stage, tracking_number=False, transit_days=1):
-        """Take demo quotations to a fulfilment stage. Used by demo data only.
-
-        Confirms, ships or cancels the orders the way the shop would, then
-        backdates it all to the ``date_order`` of the demo data (confirming
-        resets it to now): the parcel leaves the day after the order and
-        reaches the customer ``transit_days`` later.
-
-        :param str stage: a ROMS_STAGES key other than ``pending``
-        :param str tracking_number: the courier's, for shipped and delivered
-        :param int transit_days: days from shipping to delivery
-        """
-        now = fields.Datetime.now()
-        for order in self:
-            date_order = order.date_order
-            shipped_on = min(date_order + timedelta(days=1), now)
-            vals = {"date_order": date_order, "roms_stage": stage}
-            order.action_confirm()
-            if stage in ("shipped", "delivered"):
-                pickings = order.picking_ids.filtered(
-                    lambda p: p.state not in ("done", "cancel")
-                )
-                for move in pickings.move_ids:
-                    move.quantity = move.product_uom_qty
-                pickings.move_ids.picked = True
-                pickings.with_context(skip_sms=True).button_validate()
-                if any(picking.state != "done" for picking in pickings):
-                    raise ValueError(f"Demo order {order.name}: delivery not validated")
-                pickings.date_done = shipped_on
-                pickings.move_ids.date = shipped_on
-                pickings.move_ids.move_line_ids.date = shipped_on
-                vals["roms_tracking_number"] = tracking_number
-            if stage == "delivered":
-                vals["roms_delivered_date"] = min(
-                    shipped_on + timedelta(days=transit_days), now
-                )
-            if stage == "cancelled":
-                order._action_cancel()
-            order.write(vals)
-
-    @api.model
-    def _roms_demo_retire_samples(self):
-        """Cancel the sample orders of other modules' demo data (the furniture
-        dealers of Odoo's sale demo). Used by demo data only: the demo shop's
-        dashboard, reports and statistics then show its own orders."""
-        samples = self.env["ir.model.data"].search(
-            [("model", "=", "sale.order"), ("module", "!=", "roms_crm")]
-        )
-        orders = self.browse(samples.mapped("res_id")).exists()
-        orders.filtered(lambda order: order.state != "cancel")._action_cancel()
 
     # ------------------------------------------------------------------
     # Abandoned carts: quotations never confirmed after a configurable number
@@ -423,16 +392,10 @@ class SaleOrder(models.Model):
     @api.model
     def _roms_abandoned_cutoff(self):
         """The quotation date before which an unconfirmed quotation is abandoned."""
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(ABANDONED_CART_HOURS_PARAM, 24)
+        hours = self.env["ir.config_parameter"]._roms_param(
+            ABANDONED_CART_HOURS_PARAM, DEFAULT_ABANDONED_CART_HOURS
         )
-        try:
-            hours = max(int(param), 0)
-        except (TypeError, ValueError):
-            hours = 24
-        return fields.Datetime.now() - timedelta(hours=hours)
+        return fields.Datetime.now() - timedelta(hours=max(hours, 0))
 
     @api.depends("state", "date_order")
     def _compute_roms_abandoned(self):

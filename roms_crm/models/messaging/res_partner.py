@@ -3,6 +3,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import hmac
 
+OPT_OUT_KEYWORDS_PARAM = "roms_crm.opt_out_keywords"
+DEFAULT_OPT_OUT_KEYWORDS = "STOP,BERHENTI"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -97,12 +100,10 @@ class ResPartner(models.Model):
         return [("id", "in" if (operator == "=") == value else "not in", blocked)]
 
     def _roms_opt_out_keywords(self):
-        keywords = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("roms_crm.opt_out_keywords", "STOP,BERHENTI")
+        keywords = self.env["ir.config_parameter"]._roms_param(
+            OPT_OUT_KEYWORDS_PARAM, DEFAULT_OPT_OUT_KEYWORDS
         )
-        return {k.strip().upper() for k in (keywords or "").split(",") if k.strip()}
+        return {k.strip().upper() for k in keywords.split(",") if k.strip()}
 
     def _roms_opt_out_by_keyword(self, text):
         """Opt these customers out when ``text`` (an inbound message) is an opt-out

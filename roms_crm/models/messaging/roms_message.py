@@ -28,6 +28,7 @@ BATCH_SIZE_PARAM = "roms_crm.message_batch_size"
 MAX_ATTEMPTS_PARAM = "roms_crm.message_max_attempts"
 RETRY_DELAY_PARAM = "roms_crm.message_retry_minutes"
 RATE_LIMIT_PARAM = "roms_crm.rate_limit_%s"
+DEFAULT_RATE_LIMIT = 0  # messages per minute and channel; 0: no limit
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_MINUTES = 5
@@ -285,7 +286,9 @@ class RomsMessage(models.Model):
     def _roms_rate_limit(self, channel):
         """Messages per minute allowed on ``channel``; 0 means no limit."""
         return max(
-            self.env["ir.config_parameter"]._roms_param(RATE_LIMIT_PARAM % channel, 0),
+            self.env["ir.config_parameter"]._roms_param(
+                RATE_LIMIT_PARAM % channel, DEFAULT_RATE_LIMIT
+            ),
             0,
         )
 

@@ -25,7 +25,13 @@ API_STATUSES_CREATE = ("pending", "processed", "shipped", "delivered")
 API_STATUSES_PATCH = ("pending", "processed", "shipped", "delivered", "cancelled")
 MAX_ID_LENGTH = bounds.IDENTIFIER_LENGTH
 MAX_LINES = 500
+# settings
+INVALID_KEYS_PARAM = "roms_crm.api_invalid_key_per_minute"
 INVALID_KEYS_PER_MINUTE = 20
+MAX_BODY_PARAM = "roms_crm.api_max_body_bytes"
+DEFAULT_MAX_BODY = 1024 * 1024
+RATE_PARAM = "roms_crm.api_rate_per_minute"
+DEFAULT_RATE_PER_MINUTE = 120
 # An integration creates leads and customers; the other categories get portal
 # prices and are granted by the shop only.
 API_CUSTOMER_CATEGORIES = ("lead", "customer")
@@ -156,8 +162,8 @@ class RomsApi(models.AbstractModel):
     @api.model
     def _roms_api_failures_per_minute(self):
         return max(
-            self.env["roms.bounds"]._param(
-                "roms_crm.api_invalid_key_per_minute", INVALID_KEYS_PER_MINUTE
+            self.env["ir.config_parameter"]._roms_param(
+                INVALID_KEYS_PARAM, INVALID_KEYS_PER_MINUTE
             ),
             0,
         )
@@ -264,7 +270,7 @@ class RomsApi(models.AbstractModel):
     def _roms_api_max_body_bytes(self):
         return max(
             self.env["ir.config_parameter"]._roms_param(
-                "roms_crm.api_max_body_bytes", 1024 * 1024
+                MAX_BODY_PARAM, DEFAULT_MAX_BODY
             ),
             0,
         )
@@ -273,7 +279,7 @@ class RomsApi(models.AbstractModel):
     def _roms_api_rate_per_minute(self):
         return max(
             self.env["ir.config_parameter"]._roms_param(
-                "roms_crm.api_rate_per_minute", 120
+                RATE_PARAM, DEFAULT_RATE_PER_MINUTE
             ),
             0,
         )

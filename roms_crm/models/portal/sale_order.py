@@ -4,6 +4,13 @@ from odoo.tools import plaintext2html
 
 from ...tools import bounds
 
+# the reseller portal's settings (read by _roms_portal_settings, shown by the form)
+SHOW_QTY_PARAM = "roms_crm.portal_show_stock_qty"
+ORDER_STATE_PARAM = "roms_crm.portal_order_state"
+DEFAULT_ORDER_STATE = "confirmed"
+OVER_STOCK_PARAM = "roms_crm.portal_over_stock"
+DEFAULT_OVER_STOCK = "refuse"
+
 
 class RomsCartError(UserError):
     """The reseller cart refuses a change or an order, and nothing was written.
@@ -104,9 +111,9 @@ class SaleOrder(models.Model):
         above the available stock)."""
         param = self.env["ir.config_parameter"]._roms_param
         return {
-            "show_qty": param("roms_crm.portal_show_stock_qty", False),
-            "order_state": param("roms_crm.portal_order_state", "confirmed"),
-            "over_stock": param("roms_crm.portal_over_stock", "refuse"),
+            "show_qty": param(SHOW_QTY_PARAM, False),
+            "order_state": param(ORDER_STATE_PARAM, DEFAULT_ORDER_STATE),
+            "over_stock": param(OVER_STOCK_PARAM, DEFAULT_OVER_STOCK),
         }
 
     @api.model

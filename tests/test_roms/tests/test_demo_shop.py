@@ -1,3 +1,4 @@
+from datetime import timedelta
 from unittest import SkipTest
 
 from odoo.tests import TransactionCase, tagged
@@ -48,3 +49,23 @@ class TestDemoShop(TransactionCase):
         self.assertEqual(orders.currency_id, self.env.ref("base.IDR"))
         delivered = orders.filtered(lambda o: o.roms_stage == "delivered")
         self.assertTrue(all(delivered.mapped("roms_delivered_date")))
+
+    def test_parcels_left_the_day_after_their_order(self):
+        """The demo data ship orders through their deliveries, then date them back:
+        every shipped or delivered order's pickings are done, the day after the
+        order (or earlier, for yesterday's)."""
+        orders = self.env["sale.order"].search(
+            [
+                ("partner_id.roms_category", "!=", False),
+                ("roms_stage", "in", ("shipped", "delivered")),
+            ]
+        )
+        self.assertGreaterEqual(len(orders), 10)
+        for order in orders:
+            pickings = order.picking_ids
+            self.assertEqual(set(pickings.mapped("state")), {"done"}, order.name)
+            for picking in pickings:
+                self.assertGreater(picking.date_done, order.date_order, order.name)
+                self.assertLessEqual(
+                    picking.date_done, order.date_order + timedelta(days=1), order.name
+                )
