@@ -337,6 +337,14 @@ class TestWebhookProperties(WhatsappCase):
                 "payload": data,
                 **draw(extra_keys),
             }
+            if (
+                not strict_json(encode(event))
+                and isinstance(data, dict)
+                and data.get("id") in good
+            ):
+                # a NaN or Infinity literal: the webhook refuses the body (400),
+                # so its message is not expected
+                good.remove(data["id"])
             events.append(event)
         return events, good
 
