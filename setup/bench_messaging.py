@@ -47,7 +47,7 @@ def floor_reminder_sql(env, now, rule):
         FLOOR_REMINDER_SQL,
         now=now,
         rule=rule.id,
-        delivered=env["roms.reminder.rule"]._roms_delivered_sql("o"),
+        delivered=env["roms.reminder.rule"]._delivered_sql("o"),
         refunded=Order._roms_refunded_order_sql("o"),
         o3_counts=Order._roms_counting_order_sql("o3"),
     )
@@ -59,7 +59,7 @@ def _param(env, key):
 
 @case("messaging_reminder_scan", target=3.0)
 class ReminderScan(Case):
-    """Ours: the reminder cron's scan (_roms_due_pairs: the active rules, then the
+    """Ours: the reminder cron's scan (_due_pairs: the active rules, then the
     one set-based query with opt-out, refunds, re-orders and learned intervals)
     with one 14-day rule for all products, run 30 days after the data set's date,
     finding the 100 planted due lines among all delivered ones. Floor: the bare
@@ -116,7 +116,7 @@ class ReminderScan(Case):
         result = {}
 
         def scan():
-            result["pairs"] = Rule._roms_due_pairs(now=self.now, limit=501)
+            result["pairs"] = Rule._due_pairs(now=self.now, limit=501)
 
         seconds = timed(scan)
         if len(result["pairs"]) != self.expected:
@@ -155,7 +155,7 @@ class ReminderScan(Case):
 @case("messaging_broadcast_queue", target=3.0)
 class BroadcastQueue(Case):
     """Ours: a broadcast to a segment of 50,000 customers (all customers at the
-    small scale) sent and its recipients queued by _roms_materialise() in
+    small scale) sent and its recipients queued by _materialise() in
     batches of the configured size (opt-out, address and duplicate checks, body
     per customer). Floor: one INSERT … SELECT of the same queue rows."""
 
@@ -202,7 +202,7 @@ class BroadcastQueue(Case):
         def run():
             broadcast.action_send()
             while broadcast.state == "sending" and not broadcast.materialised:
-                result["queued"] += broadcast._roms_materialise()
+                result["queued"] += broadcast._materialise()
             env.flush_all()
 
         seconds = timed(run)

@@ -107,21 +107,21 @@ def register(case, Case, timed):
         def _bounds(self, dashboard):
             from datetime import timedelta
 
-            now = dashboard._roms_now()
-            today = dashboard._roms_today()
+            now = dashboard._now()
+            today = dashboard._today()
             return {
-                "today_start": dashboard._roms_day_start(today),
+                "today_start": dashboard._day_start(today),
                 "now": now,
-                "week_start": dashboard._roms_day_start(today - timedelta(days=7)),
+                "week_start": dashboard._day_start(today - timedelta(days=7)),
                 "week_now": now - timedelta(days=7),
-                "period_start": dashboard._roms_day_start(today - timedelta(days=29)),
+                "period_start": dashboard._day_start(today - timedelta(days=29)),
                 "first_day": today - timedelta(days=29),
                 "days": 30,
                 "today": today,
             }
 
         def _call(self, dashboard, figure):
-            method = getattr(dashboard, f"_roms_fig_{figure}")
+            method = getattr(dashboard, f"_fig_{figure}")
             if figure in ("segments", "waiting_chats", "waiting_orders", "whatsapp"):
                 return method()
             return method(self._bounds(dashboard))

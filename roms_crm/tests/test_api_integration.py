@@ -157,9 +157,9 @@ class TestApiIntegration(OrderApiCase):
             .sudo()
             ._generate(None, "old", None)
         )
-        integrations = self.env["roms.api.integration"]._roms_adopt_keys()
+        integrations = self.env["roms.api.integration"]._adopt_keys()
         self.assertEqual(len(integrations), 1)
-        self.assertEqual(integrations._roms_sources(), ["shopify"])
+        self.assertEqual(integrations._sources(), ["shopify"])
         response = self._call("GET", "/api/v1/orders/ADOPT-1", key=key)
         self.assertEqual(response.status_code, 200, response.text)
         # a user with no API orders gets 'api'
@@ -173,5 +173,5 @@ class TestApiIntegration(OrderApiCase):
         self.env["res.users.apikeys"].with_user(user).sudo()._generate(
             None, "old", None
         )
-        integration = self.env["roms.api.integration"]._roms_adopt_keys()
-        self.assertIn(integration._roms_sources()[0], ("api", f"api-{user.id}"))
+        integration = self.env["roms.api.integration"]._adopt_keys()
+        self.assertIn(integration._sources()[0], ("api", f"api-{user.id}"))

@@ -343,6 +343,6 @@ class TestBroadcast(BroadcastCommon):
         broadcast as sending."""
         broadcast = self._broadcast()
         broadcast.action_send()
-        self.assertEqual(broadcast._roms_materialise(), 3)
+        self.assertEqual(broadcast._materialise(), 3)
         self.assertTrue(broadcast.materialised)
-        self.assertEqual(broadcast._roms_materialise(), 0, "nothing left")
+        self.assertEqual(broadcast._materialise(), 0, "nothing left")

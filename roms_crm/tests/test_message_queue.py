@@ -147,7 +147,7 @@ class TestMessageQueue(MessagingCase):
         with freeze_time(NOW):
             messages = self.queue(self.customers)
         calls = []
-        send_email = RomsMessage._roms_send_email
+        send_email = RomsMessage._send_email
 
         def send_then_die_at_third(message):
             # the real e-mail channel, then the worker dies right after the
@@ -161,7 +161,7 @@ class TestMessageQueue(MessagingCase):
         with (
             patch.object(
                 RomsMessage,
-                "_roms_send_email",
+                "_send_email",
                 autospec=True,
                 side_effect=send_then_die_at_third,
             ),
@@ -203,15 +203,15 @@ class TestMessageQueue(MessagingCase):
             message, other = self.queue(self.customers[:2])
             message.next_attempt_at = NOW + timedelta(days=1)
             with self.smtp_server():
-                self.assertEqual(message._roms_send_now(), 1)
+                self.assertEqual(message._send_now(), 1)
                 # already sent: sending it again does nothing
-                self.assertEqual(message._roms_send_now(), 0)
+                self.assertEqual(message._send_now(), 0)
         self.assertEqual(message.state, "sent")
         self.assertEqual(other.state, "queued")
         self.assertEqual(self.smtp.recipients(), ["pelanggan0@example.com"])
         # a message another worker has in flight is not taken
         other.sending_since = fields.Datetime.now()
-        self.assertEqual(other._roms_send_now(), 0)
+        self.assertEqual(other._send_now(), 0)
 
     def test_rate_limit_per_channel(self):
         self.env["ir.config_parameter"].sudo().set_param("roms_crm.rate_limit_email", 2)
@@ -223,7 +223,7 @@ class TestMessageQueue(MessagingCase):
                 # the same minute: the budget is spent
                 self.Message._cron_roms_send_messages()
                 self.assertEqual(len(self.smtp.messages), 2)
-                self.assertEqual(self.Message._roms_remaining(), 0)
+                self.assertEqual(self.Message._remaining(), 0)
         with freeze_time(NOW + timedelta(minutes=1, seconds=1)), self.smtp_server():
             self.Message._cron_roms_send_messages()
         self.assertEqual(len(self.smtp.messages), 4)
@@ -238,7 +238,7 @@ class TestMessageQueue(MessagingCase):
             raise ValueError("provider answered nonsense")
 
         with patch.object(
-            RomsMessage, "_roms_send_email", autospec=True, side_effect=broken_channel
+            RomsMessage, "_send_email", autospec=True, side_effect=broken_channel
         ):
             self.Message._cron_roms_send_messages()
         # an unexpected error may come after the provider took the message: failed,
@@ -253,7 +253,7 @@ class TestMessageQueue(MessagingCase):
         with (
             freeze_time(NOW),
             patch.object(
-                RomsMessage, "_roms_send_email", autospec=True, side_effect=temporary
+                RomsMessage, "_send_email", autospec=True, side_effect=temporary
             ),
         ):
             message.action_roms_retry()
@@ -266,24 +266,24 @@ class TestMessageQueue(MessagingCase):
             message = self.queue(self.customers[:1])
         message.write({"state": "sent", "provider_message_id": "wamid.1"})
         Message = self.Message
-        Message._roms_apply_status("wamid.1", "read", when=NOW)
+        Message._apply_status("wamid.1", "read", when=NOW)
         self.assertEqual(message.state, "read")
         self.assertEqual((message.read_at, message.delivered_at), (NOW, NOW))
-        Message._roms_apply_status("wamid.1", "delivered")
-        Message._roms_apply_status("wamid.1", "sent")
+        Message._apply_status("wamid.1", "delivered")
+        Message._apply_status("wamid.1", "sent")
         self.assertEqual(message.state, "read")
-        Message._roms_apply_status("wamid.1", "failed", error_code="131026")
+        Message._apply_status("wamid.1", "failed", error_code="131026")
         self.assertEqual(message.state, "read")
         self.assertFalse(message.error_code)
 
         other = self.queue(self.customers[1:2])
         other.write({"state": "sent", "provider_message_id": "wamid.2"})
-        Message._roms_apply_status("wamid.2", "failed", "131026", "Undeliverable")
+        Message._apply_status("wamid.2", "failed", "131026", "Undeliverable")
         self.assertEqual(
             (other.state, other.error_code, other.error_message),
             ("failed", "131026", "Undeliverable"),
         )
-        self.assertFalse(Message._roms_apply_status("wamid.unknown", "read"))
+        self.assertFalse(Message._apply_status("wamid.unknown", "read"))
 
     @mute_logger(MAIL_LOGGER, MAIL_SERVER_LOGGER)
     def test_email_outcome_mirrored_and_bounce(self):

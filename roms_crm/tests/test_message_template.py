@@ -82,7 +82,7 @@ class TestMessageTemplate(TransactionCase):
         for body, expected in cases.items():
             template.body = f"<{body}>"
             self.assertEqual(
-                template._roms_render(
+                template._render(
                     partner=self.customer, order=self.order, product=self.product
                 ),
                 f"<{expected}>",
@@ -90,10 +90,10 @@ class TestMessageTemplate(TransactionCase):
             )
         # nothing given: every variable renders empty
         template.body = "Halo {customer_name}, {order_total}!"
-        self.assertEqual(template._roms_render(), "Halo , !")
+        self.assertEqual(template._render(), "Halo , !")
         # the partner comes from the order when not given
         self.assertEqual(
-            template._roms_render(order=self.order), "Halo Siti Aminah, Rp 1.250.000!"
+            template._render(order=self.order), "Halo Siti Aminah, Rp 1.250.000!"
         )
 
     def test_unknown_variable_and_unbalanced_braces_refused(self):
@@ -122,7 +122,7 @@ class TestMessageTemplate(TransactionCase):
         # values that look like variables or format specs are not interpreted
         self.customer.name = "{order_number} {0.__class__}"
         self.assertEqual(
-            template._roms_render(partner=self.customer, order=self.order),
+            template._render(partner=self.customer, order=self.order),
             f"Halo {{order_number}} {{0.__class__}}, pesanan {self.order.name}",
         )
 
@@ -131,7 +131,7 @@ class TestMessageTemplate(TransactionCase):
         template = self._template("Hello {customer_name}")
         template.update_field_translations("body", {"id_ID": "Halo {customer_name}"})
         self.assertEqual(
-            template.with_context(lang="id_ID")._roms_render(partner=self.customer),
+            template.with_context(lang="id_ID")._render(partner=self.customer),
             "Halo Siti Aminah",
         )
         with self.assertRaises(ValidationError):
@@ -157,11 +157,11 @@ class TestMessageTemplate(TransactionCase):
         self.assertEqual(confirmation.template_type, "order_confirmation")
         self.assertIn(
             "terima kasih",
-            confirmation._roms_render(partner=self.customer, order=self.order),
+            confirmation._render(partner=self.customer, order=self.order),
         )
         self.assertIn(
             "Rp 1.250.000",
-            confirmation._roms_render(partner=self.customer, order=self.order),
+            confirmation._render(partner=self.customer, order=self.order),
         )
         types = set(self.Template.search([]).mapped("template_type"))
         self.assertLessEqual(
@@ -179,7 +179,7 @@ class TestMessageTemplate(TransactionCase):
         reminder = self.env.ref("roms_crm.roms_message_template_reminder")
         self.assertIn(
             "Coba juga Gula Aren kami.",
-            reminder._roms_render(partner=self.customer, product=self.product),
+            reminder._render(partner=self.customer, product=self.product),
         )
 
     def test_access(self):

@@ -70,7 +70,7 @@ class TestMessageThankYou(TransactionCase):
         self.assertIn("Budi Santoso", message.body)
         self.assertIn(order.name, message.body)
         self.assertIn(
-            self.env["roms.message.template"]._roms_format_amount(order), message.body
+            self.env["roms.message.template"]._format_amount(order), message.body
         )
 
         # confirmed again after a cancellation: not queued again

@@ -121,7 +121,7 @@ class TestOrderApi(OrderApiCase):
             self.assertLogs("odoo.sql_db", "ERROR"),
         ):
             status, data = (
-                self.env["roms.api"].with_user(self.api_user)._roms_api_create(payload)
+                self.env["roms.api"].with_user(self.api_user)._api_create(payload)
             )
         self.assertTrue(calls, "the pre-check was not bypassed")
         self.assertEqual(status, 200)

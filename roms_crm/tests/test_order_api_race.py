@@ -31,7 +31,7 @@ with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     # as an Odoo worker serves a request: retried on a serialisation failure
     result = retrying(
-        lambda: env["roms.api"]._roms_api_create(json.loads(payload)), env
+        lambda: env["roms.api"]._api_create(json.loads(payload)), env
     )
 print(json.dumps(result))
 """
@@ -87,7 +87,7 @@ class TestOrderApiRace(TransactionCase):
             first_cr.execute("SELECT pg_backend_pid()")
             first_pid = first_cr.fetchone()[0]
             env = api.Environment(first_cr, SUPERUSER_ID, {})
-            first = env["roms.api"]._roms_api_create(first_payload)
+            first = env["roms.api"]._api_create(first_payload)
             second = subprocess.Popen(
                 [
                     sys.executable,

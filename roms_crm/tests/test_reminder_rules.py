@@ -195,9 +195,9 @@ class TestReminderRules(ReminderCommon):
         pairs = [(self.rule.id, order.order_line.id)]
         Rule = self.env["roms.reminder.rule"]
         with freeze_time(day(14)):
-            first = Rule._roms_queue_reminders(pairs)
+            first = Rule._queue_reminders(pairs)
             # another worker found the same pair: nothing more is queued
-            second = Rule._roms_queue_reminders(pairs + pairs)
+            second = Rule._queue_reminders(pairs + pairs)
         self.assertEqual(len(first), 1)
         self.assertFalse(second)
         with (
@@ -265,7 +265,7 @@ class TestReminderScanQueries(ReminderCommon):
         def scan():
             self.env.invalidate_all()
             with freeze_time(day(14)):
-                return Rule._roms_due_pairs()
+                return Rule._due_pairs()
 
         self.assertEqual(len(scan()), 1)
         with self.assertQueryCount(2):  # the active rules, the due pairs

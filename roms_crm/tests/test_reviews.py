@@ -143,7 +143,7 @@ class TestProductReview(ReviewCommon, TransactionCase):
             self.assertEqual(rating.rating, 5)
         else:
             # ROMS alone: the hook has nothing to mirror to
-            self.assertFalse(review._roms_sync_rating())
+            self.assertFalse(review._sync_rating())
 
 
 @tagged("post_install", "-at_install")

@@ -11,12 +11,12 @@ class RomsMessageTemplate(models.Model):
     _inherit = "roms.message.template"
 
     @api.model
-    def _roms_allowed_variables(self):
-        return super()._roms_allowed_variables() | {"points"}
+    def _allowed_variables(self):
+        return super()._allowed_variables() | {"points"}
 
     @api.model
-    def _roms_render_values(self, partner, order, product):
-        values = super()._roms_render_values(partner, order, product)
+    def _render_values(self, partner, order, product):
+        values = super()._render_values(partner, order, product)
         customer = partner or (order.partner_id if order else partner)
         values["points"] = (
             format_points(customer.roms_loyalty_points) if customer else ""

@@ -23,7 +23,7 @@ class RomsRefundRequest(models.Model):
             request.order_id._roms_loyalty_restore_refund(request)
         return result
 
-    def _roms_loyalty_ratio(self):
+    def _loyalty_ratio(self):
         """The share of the order this refund gives back: the refunded amount
         over the order's total (tax included), at most 1."""
         self.ensure_one()
@@ -36,5 +36,5 @@ class RomsRefundRequest(models.Model):
         """A refund takes back the same share of the points the order earned."""
         self.ensure_one()
         self.order_id._roms_loyalty_take_back(
-            "refund", ratio=self._roms_loyalty_ratio(), refund=self
+            "refund", ratio=self._loyalty_ratio(), refund=self
         )

@@ -129,7 +129,7 @@ class TestEarning(RomsLoyaltyCase):
         product = self.env["product.product"].create(
             {"name": "Kopi API Loyal", "default_code": "LOYAL-API", "list_price": 0}
         )
-        status, payload = self.env["roms.api"]._roms_api_create(
+        status, payload = self.env["roms.api"]._api_create(
             {
                 "external_id": "WC-LOYAL-1",
                 "source": "woocommerce",

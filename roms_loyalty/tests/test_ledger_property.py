@@ -50,7 +50,7 @@ class TestLedgerProperty(RomsLoyaltyCase):
                 line = order.order_line.filtered(lambda l: not l.reward_id)[:1]
                 left = (
                     self.env["roms.refund.request.line"]
-                    ._roms_refundable_qty(line)
+                    ._refundable_qty(line)
                     .get(line, 0)
                 )
                 if left >= 1:

@@ -8,7 +8,7 @@ from .common import RomsLoyaltyCase
 class TestPointsVariable(RomsLoyaltyCase):
     def test_points_variable_in_templates(self):
         Template = self.env["roms.message.template"]
-        self.assertIn("points", Template._roms_allowed_variables())
+        self.assertIn("points", Template._allowed_variables())
         template = Template.create(
             {
                 "name": "Saldo poin",
@@ -17,12 +17,12 @@ class TestPointsVariable(RomsLoyaltyCase):
             }
         )
         self.assertEqual(
-            template._roms_render(partner=self.customer),
+            template._render(partner=self.customer),
             "Halo Budi Loyal, poin Anda 0.",
         )
         self._give_points(self.customer, 1250)
         self.assertEqual(
-            template._roms_render(partner=self.customer),
+            template._render(partner=self.customer),
             "Halo Budi Loyal, poin Anda 1.250.",
         )
         with self.assertRaises(ValidationError):

@@ -114,7 +114,7 @@ class RomsLoyaltyAdjust(models.TransientModel):
             except (ArithmeticError, ValueError):
                 wizard.new_balance = wizard.balance
 
-    def _roms_checked(self):
+    def _checked(self):
         """(amount, reason) within bounds, or a ValidationError."""
         self.ensure_one()
         limit = self.env["ir.config_parameter"]._roms_param(
@@ -171,7 +171,7 @@ class RomsLoyaltyAdjust(models.TransientModel):
             raise UserError(self.env._("Only ROMS loyalty cards are adjusted here."))
         if not self.env["loyalty.card"]._roms_points_admin():
             raise UserError(self.env._("Only an administrator adjusts points."))
-        amount, reason = self._roms_checked()
+        amount, reason = self._checked()
         card._roms_lock()
         if add_points(card.points, amount) < 0:
             raise ValidationError(

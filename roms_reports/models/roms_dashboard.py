@@ -25,36 +25,36 @@ class RomsDashboard(models.AbstractModel):
         return self.env["res.partner"]._roms_tz()
 
     @api.model
-    def _roms_now(self):
+    def _now(self):
         return fields.Datetime.now()
 
     @api.model
-    def _roms_day_start(self, day):
+    def _day_start(self, day):
         """The UTC datetime (naive) at which ``day`` starts in the shop's zone."""
         zone = pytz.timezone(self._roms_tz())
         local = zone.localize(datetime.combine(day, time.min))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _roms_today(self):
+    def _today(self):
         zone = pytz.timezone(self._roms_tz())
-        return pytz.utc.localize(self._roms_now()).astimezone(zone).date()
+        return pytz.utc.localize(self._now()).astimezone(zone).date()
 
     @api.model
-    def _roms_local_day_sql(self, column):
+    def _local_day_sql(self, column):
         return SQL(
             "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._roms_tz()
         )
 
     @api.model
-    def _roms_change(self, today, last_week):
+    def _change(self, today, last_week):
         """Change against last week in percent, None when last week had nothing."""
         if not last_week:
             return None
         return round((today - last_week) * 100.0 / last_week, 1)
 
     @api.model
-    def _roms_window_action(self, name, model, domain, views=("list", "form")):
+    def _window_action(self, name, model, domain, views=("list", "form")):
         return {
             "type": "ir.actions.act_window",
             "name": name,
@@ -72,22 +72,22 @@ class RomsDashboard(models.AbstractModel):
     def get_dashboard_data(self, days=30):
         """Everything the dashboard shows. ``days``: length of the chart period."""
         days = max(1, min(int(days or 30), 366))
-        now = self._roms_now()
-        today = self._roms_today()
+        now = self._now()
+        today = self._today()
         bounds = {
-            "today_start": self._roms_day_start(today),
+            "today_start": self._day_start(today),
             "now": now,
-            "week_start": self._roms_day_start(today - timedelta(days=7)),
+            "week_start": self._day_start(today - timedelta(days=7)),
             "week_now": now - timedelta(days=7),
-            "period_start": self._roms_day_start(today - timedelta(days=days - 1)),
+            "period_start": self._day_start(today - timedelta(days=days - 1)),
             "first_day": today - timedelta(days=days - 1),
             "days": days,
             "today": today,
         }
         self.env["sale.order"].flush_model()
         self.env["res.partner"].flush_model()
-        orders = self._roms_fig_orders_today(bounds)
-        daily = self._roms_fig_daily(bounds)
+        orders = self._fig_orders_today(bounds)
+        daily = self._fig_daily(bounds)
         if not self.env.user.has_group("roms_crm.group_roms_admin"):
             # company-wide sales are for the owner, not for customer service
             orders.update(sales=None, sales_last_week=None, sales_change=None)
@@ -96,19 +96,19 @@ class RomsDashboard(models.AbstractModel):
         return {
             "today": fields.Date.to_string(today),
             "days": days,
-            "currency": self._roms_currency(),
+            "currency": self._currency(),
             "orders": orders,
-            "chats": self._roms_fig_chats_today(bounds),
-            "whatsapp": self._roms_fig_whatsapp(),
+            "chats": self._fig_chats_today(bounds),
+            "whatsapp": self._fig_whatsapp(),
             "daily": daily,
-            "customers": self._roms_fig_new_returning(bounds),
-            "segments": self._roms_fig_segments(),
-            "waiting_chats": self._roms_fig_waiting_chats(),
-            "waiting_orders": self._roms_fig_waiting_orders(),
+            "customers": self._fig_new_returning(bounds),
+            "segments": self._fig_segments(),
+            "waiting_chats": self._fig_waiting_chats(),
+            "waiting_orders": self._fig_waiting_orders(),
         }
 
     @api.model
-    def _roms_currency(self):
+    def _currency(self):
         """How the dashboard prints amounts. Rupiah is shown whole (Rp 1.250.000):
         Odoo keeps IDR at two decimals for the books, but nothing below Rp 1 has
         been paid in decades and the shop owner reads whole Rupiah."""
@@ -124,7 +124,7 @@ class RomsDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_fig_orders_today(self, b):
+    def _fig_orders_today(self, b):
         """Confirmed orders and their sales, today so far and on the same weekday
         last week up to the same time."""
         Order = self.env["sale.order"]
@@ -156,21 +156,19 @@ class RomsDashboard(models.AbstractModel):
             *Order._roms_counting_order_domain(),
             ("date_order", ">=", fields.Datetime.to_string(b["today_start"])),
         ]
-        action = self._roms_window_action(
-            self.env._("Today's Orders"), "sale.order", domain
-        )
+        action = self._window_action(self.env._("Today's Orders"), "sale.order", domain)
         return {
             "count": orders,
             "count_last_week": orders_w,
-            "count_change": self._roms_change(orders, orders_w),
+            "count_change": self._change(orders, orders_w),
             "sales": sales,
             "sales_last_week": sales_w,
-            "sales_change": self._roms_change(sales, sales_w),
+            "sales_change": self._change(sales, sales_w),
             "action": action,
         }
 
     @api.model
-    def _roms_fig_chats_today(self, b):
+    def _fig_chats_today(self, b):
         """Conversations in which the customer wrote today, against last week."""
         today = SQL("m.date >= %s AND m.date <= %s", b["today_start"], b["now"])
         week = SQL("m.date >= %s AND m.date <= %s", b["week_start"], b["week_now"])
@@ -195,14 +193,14 @@ class RomsDashboard(models.AbstractModel):
         return {
             "count": chats,
             "count_last_week": chats_w,
-            "count_change": self._roms_change(chats, chats_w),
-            "action": self._roms_window_action(
+            "count_change": self._change(chats, chats_w),
+            "action": self._window_action(
                 self.env._("Today's Chats"), "discuss.channel", domain
             ),
         }
 
     @api.model
-    def _roms_fig_whatsapp(self):
+    def _fig_whatsapp(self):
         """The default account (else the first one): connected or not, since when."""
         Account = self.env["roms.whatsapp.account"]
         account = Account.search_fetch(
@@ -211,7 +209,7 @@ class RomsDashboard(models.AbstractModel):
             order="is_default desc, id",
             limit=1,
         )
-        action = self._roms_window_action(
+        action = self._window_action(
             self.env._("WhatsApp Accounts"), "roms.whatsapp.account", []
         )
         if not account:
@@ -235,10 +233,10 @@ class RomsDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _roms_fig_daily(self, b):
+    def _fig_daily(self, b):
         """Orders and sales per local day of the chart period (days without an
         order included, as zero)."""
-        day = self._roms_local_day_sql(SQL("so.date_order"))
+        day = self._local_day_sql(SQL("so.date_order"))
         Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
@@ -265,11 +263,11 @@ class RomsDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _roms_fig_new_returning(self, b):
+    def _fig_new_returning(self, b):
         """Customers who ordered per day of the period: new (their first confirmed
         order ever) and returning (they had ordered before). A customer is the
         company (commercial partner): a contact's order counts for it."""
-        day = self._roms_local_day_sql(SQL("so.date_order"))
+        day = self._local_day_sql(SQL("so.date_order"))
         Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
@@ -312,7 +310,7 @@ class RomsDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _roms_fig_segments(self):
+    def _fig_segments(self):
         """Customers per active segment."""
         self.env["roms.segment"].flush_model()
         lang = self.env.lang or "en_US"
@@ -333,7 +331,7 @@ class RomsDashboard(models.AbstractModel):
                 "name": name,
                 "code": code,
                 "count": count,
-                "action": self._roms_window_action(
+                "action": self._window_action(
                     name, "res.partner", [("roms_segment_ids", "in", [segment_id])]
                 ),
             }
@@ -341,7 +339,7 @@ class RomsDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _roms_fig_waiting_chats(self):
+    def _fig_waiting_chats(self):
         """The conversations no agent has taken, the longest waiting first."""
         self.env["discuss.channel"].flush_model()
         rows = self.env.execute_query(
@@ -369,13 +367,13 @@ class RomsDashboard(models.AbstractModel):
                 {"id": cid, "name": name, "since": fields.Datetime.to_string(since)}
                 for cid, name, since, _count in rows
             ],
-            "action": self._roms_window_action(
+            "action": self._window_action(
                 self.env._("Unassigned Chats"), "discuss.channel", domain
             ),
         }
 
     @api.model
-    def _roms_fig_waiting_orders(self):
+    def _fig_waiting_orders(self):
         """Per waiting stage: how many orders, and the oldest few."""
         rows = self.env.execute_query(
             SQL(
@@ -419,9 +417,7 @@ class RomsDashboard(models.AbstractModel):
                         }
                         for r in stage_rows
                     ],
-                    "action": self._roms_window_action(
-                        labels[stage], "sale.order", domain
-                    ),
+                    "action": self._window_action(labels[stage], "sale.order", domain),
                 }
             )
         return result
@@ -431,7 +427,7 @@ class RomsDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_draft_broadcast(self, partners, name):
+    def _draft_broadcast(self, partners, name):
         """A draft roms.broadcast to exactly ``partners``, opened for the owner."""
         broadcast = self.env["roms.broadcast"].create(
             {"name": name, "partner_ids": [Command.set(partners.ids)]}

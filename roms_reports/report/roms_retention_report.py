@@ -115,7 +115,7 @@ class RomsCohortReport(models.Model):
         )
 
     @api.model
-    def _roms_matrix(self, domain=None):
+    def _matrix(self, domain=None):
         """The cohort table as rows: (cohort month, size, {offset: percent})."""
         rows = {}
         for rec in self.search_fetch(

@@ -45,7 +45,7 @@ class RomsStockReport(models.Model):
     is_low = fields.Boolean(string="Low Stock", readonly=True)
 
     @api.model
-    def _roms_since(self):
+    def _since(self):
         return fields.Datetime.now() - timedelta(days=SALES_DAYS)
 
     @property
@@ -108,6 +108,6 @@ class RomsStockReport(models.Model):
              WHERE t.is_storable AND p.active AND t.active
             """,
             counts=self.env["sale.order"]._roms_counting_order_sql("so"),
-            since=self._roms_since(),
+            since=self._since(),
             days=float(SALES_DAYS),
         )

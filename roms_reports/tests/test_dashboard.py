@@ -201,7 +201,7 @@ class TestDashboardChats(RomsReportsCase):
             {"roms_online": False}
         )
         cls.env.flush_all()
-        cls.before = cls.env["roms.dashboard"]._roms_fig_waiting_chats()["count"]
+        cls.before = cls.env["roms.dashboard"]._fig_waiting_chats()["count"]
         cls.account = (
             cls.env["roms.whatsapp.account"]
             .sudo()

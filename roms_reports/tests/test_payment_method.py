@@ -18,7 +18,7 @@ class TestPaymentMethod(RomsReportsCase):
         }
 
     def test_order_api_sets_payment_method(self):
-        status, data = self.env["roms.api"]._roms_api_create(
+        status, data = self.env["roms.api"]._api_create(
             self.payload(payment_method="ewallet")
         )
         self.assertEqual(status, 201)
@@ -29,6 +29,6 @@ class TestPaymentMethod(RomsReportsCase):
     def test_order_api_refuses_unknown_method(self):
         count = self.env["sale.order"].search_count([])
         with self.assertRaises(RomsApiError) as caught:
-            self.env["roms.api"]._roms_api_create(self.payload(payment_method="cash"))
+            self.env["roms.api"]._api_create(self.payload(payment_method="cash"))
         self.assertEqual(caught.exception.field, "payment_method")
         self.assertEqual(self.env["sale.order"].search_count([]), count)

@@ -30,7 +30,7 @@ class TestRetention(RomsReportsCase):
 
     def test_cohort_table(self):
         self.env.flush_all()
-        matrix = self.env["roms.cohort.report"]._roms_matrix()
+        matrix = self.env["roms.cohort.report"]._matrix()
         self.assertEqual(
             [(str(month), size, cells) for month, size, cells in matrix],
             [
@@ -92,7 +92,7 @@ class TestRetention(RomsReportsCase):
             ],
             [("2024-01-01", 1, 1, 0), ("2024-03-01", 1, 0, 1)],
         )
-        matrix = self.env["roms.cohort.report"]._roms_matrix(
+        matrix = self.env["roms.cohort.report"]._matrix(
             [("cohort_month", "<", "2025-01-01")]
         )
         self.assertEqual(

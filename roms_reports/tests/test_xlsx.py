@@ -35,7 +35,7 @@ class TestXlsx(RomsReportsCase):
             export.action_export()["url"], f"/roms_reports/export/{export.id}"
         )
         with freeze_time("2026-03-18 05:00:00"):
-            name, content = export._roms_xlsx()
+            name, content = export._xlsx()
         self.assertTrue(name.endswith(".xlsx"))
         return openpyxl.load_workbook(io.BytesIO(content))
 

@@ -29,10 +29,10 @@ class RomsReportExport(models.TransientModel):
     )
     date_from = fields.Date(
         string="From",
-        default=lambda self: self.env["roms.dashboard"]._roms_today().replace(day=1),
+        default=lambda self: self.env["roms.dashboard"]._today().replace(day=1),
     )
     date_to = fields.Date(
-        string="To", default=lambda self: self.env["roms.dashboard"]._roms_today()
+        string="To", default=lambda self: self.env["roms.dashboard"]._today()
     )
     rank_by = fields.Selection(
         [("count", "Order Count"), ("amount", "Spend")],
@@ -74,7 +74,7 @@ class RomsReportExport(models.TransientModel):
     @api.depends("report", "date_from", "date_to", "rank_by", "geo_level", "segment_id")
     def _compute_file(self):
         for export in self:
-            export.file = base64.b64encode(export._roms_xlsx()[1])
+            export.file = base64.b64encode(export._xlsx()[1])
 
     @api.constrains("date_from", "date_to", "report")
     def _check_period(self):
@@ -99,24 +99,24 @@ class RomsReportExport(models.TransientModel):
     # The file
     # ------------------------------------------------------------------
 
-    def _roms_xlsx(self):
+    def _xlsx(self):
         """``(file name, .xlsx bytes)``."""
         self.ensure_one()
         companies = self.company_ids & self.env.user.company_ids
         export = (
             self.with_context(allowed_company_ids=companies.ids) if companies else self
         )
-        sheets = getattr(export, f"_roms_sheets_{self.report}")()
+        sheets = getattr(export, f"_sheets_{self.report}")()
         return self.file_name, workbook_bytes(sheets)
 
-    def _roms_period_domain(self, field):
+    def _period_domain(self, field):
         dashboard = self.env["roms.dashboard"]
         return [
-            (field, ">=", dashboard._roms_day_start(self.date_from)),
-            (field, "<", dashboard._roms_day_start(self.date_to + timedelta(days=1))),
+            (field, ">=", dashboard._day_start(self.date_from)),
+            (field, "<", dashboard._day_start(self.date_to + timedelta(days=1))),
         ]
 
-    def _roms_local(self, value):
+    def _local(self, value):
         """A UTC datetime of the database as the shop's local time."""
         if not value:
             return None
@@ -125,7 +125,7 @@ class RomsReportExport(models.TransientModel):
             self.with_context(tz=tz), value
         ).replace(tzinfo=None)
 
-    def _roms_sheets_top_customers(self):
+    def _sheets_top_customers(self):
         _ = self.env._
         wizard = self.env["roms.top.customers"].new(
             {
@@ -134,7 +134,7 @@ class RomsReportExport(models.TransientModel):
                 "rank_by": self.rank_by,
             }
         )
-        ranking = wizard._roms_rank()
+        ranking = wizard._rank()
         partners = self.env["res.partner"].browse([r["partner_id"] for r in ranking])
         partners.fetch(["name", "roms_whatsapp_number", "roms_segment_ids"])
         columns = [
@@ -158,10 +158,10 @@ class RomsReportExport(models.TransientModel):
         )
         return [(_("Top Customers"), columns, rows)]
 
-    def _roms_sheets_geography(self):
+    def _sheets_geography(self):
         _ = self.env._
         Report = self.env["roms.geo.report"]
-        domain = self._roms_period_domain("date_order")
+        domain = self._period_domain("date_order")
         if self.segment_id:
             domain.append(("segment_ids", "in", self.segment_id.ids))
         groupby = (
@@ -191,12 +191,12 @@ class RomsReportExport(models.TransientModel):
         )
         return [(_("By Region"), columns, rows)]
 
-    def _roms_sheets_sales(self):
+    def _sheets_sales(self):
         _ = self.env._
         Report = self.env["sale.report"]
         domain = [
             *self.env["sale.order"]._roms_counting_order_domain(),
-            *self._roms_period_domain("date"),
+            *self._period_domain("date"),
         ]
         names = [
             "date",
@@ -252,7 +252,7 @@ class RomsReportExport(models.TransientModel):
                     return
                 for rec in batch:
                     yield (
-                        self._roms_local(rec.date),
+                        self._local(rec.date),
                         rec.name,
                         rec.partner_id.name,
                         selections["roms_category"].get(rec.roms_category, ""),
@@ -277,7 +277,7 @@ class RomsReportExport(models.TransientModel):
 
         return [(_("Sales"), columns, rows())]
 
-    def _roms_sheets_stock(self):
+    def _sheets_stock(self):
         _ = self.env._
         records = self.env["roms.stock.report"].search([])
         columns = [
@@ -306,7 +306,7 @@ class RomsReportExport(models.TransientModel):
         )
         return [(_("Stock"), columns, rows)]
 
-    def _roms_sheets_retention(self):
+    def _sheets_retention(self):
         _ = self.env._
         repeat = self.env["roms.repeat.report"].search([], order="month")
         sheets = [
@@ -331,7 +331,7 @@ class RomsReportExport(models.TransientModel):
                 ],
             )
         ]
-        matrix = self.env["roms.cohort.report"]._roms_matrix()
+        matrix = self.env["roms.cohort.report"]._matrix()
         offsets = max((max(cells) for _m, _s, cells in matrix), default=0)
         sheets.append(
             (
@@ -348,10 +348,10 @@ class RomsReportExport(models.TransientModel):
                 ],
             )
         )
-        sheets.extend(self._roms_sheets_funnel())
+        sheets.extend(self._sheets_funnel())
         return sheets
 
-    def _roms_sheets_funnel(self):
+    def _sheets_funnel(self):
         """The reminder funnel (roms_crm's reminders)."""
         _ = self.env._
         records = self.env["roms.reminder.funnel.report"].search([])

@@ -18,14 +18,12 @@ class RomsTopCustomers(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: (
-            self.env["roms.dashboard"]._roms_today() - timedelta(days=29)
-        ),
+        default=lambda self: self.env["roms.dashboard"]._today() - timedelta(days=29),
     )
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: self.env["roms.dashboard"]._roms_today(),
+        default=lambda self: self.env["roms.dashboard"]._today(),
     )
     rank_by = fields.Selection(
         [("count", "Order Count"), ("amount", "Spend")],
@@ -44,10 +42,10 @@ class RomsTopCustomers(models.TransientModel):
     @api.depends("date_from", "date_to", "rank_by")
     def _compute_line_ids(self):
         for wizard in self:
-            rows = wizard._roms_rank() if wizard.date_from and wizard.date_to else []
+            rows = wizard._rank() if wizard.date_from and wizard.date_to else []
             wizard.line_ids = [Command.clear()] + [Command.create(row) for row in rows]
 
-    def _roms_rank(self):
+    def _rank(self):
         """One query: ``[{partner_id, rank, order_count, amount}]`` best first; ties
         share a rank and are ordered by the other measure, then by name. A customer
         is the company (commercial partner): orders of its contacts count for it,
@@ -56,8 +54,8 @@ class RomsTopCustomers(models.TransientModel):
         if self.date_from > self.date_to:
             return []
         dashboard = self.env["roms.dashboard"]
-        start = dashboard._roms_day_start(self.date_from)
-        end = dashboard._roms_day_start(self.date_to + timedelta(days=1))
+        start = dashboard._day_start(self.date_from)
+        end = dashboard._day_start(self.date_to + timedelta(days=1))
         metric, other = (
             (SQL("orders"), SQL("spend"))
             if self.rank_by == "count"
@@ -98,14 +96,14 @@ class RomsTopCustomers(models.TransientModel):
             for p, r, n, s in rows
         ]
 
-    def _roms_partners(self):
+    def _partners(self):
         self.ensure_one()
         return self.env["res.partner"].browse(
-            [row["partner_id"] for row in self._roms_rank()]
+            [row["partner_id"] for row in self._rank()]
         )
 
     def action_open_customers(self):
-        partners = self._roms_partners()
+        partners = self._partners()
         if not partners:
             raise UserError(self.env._("No customer ordered in this period."))
         return {
@@ -118,10 +116,10 @@ class RomsTopCustomers(models.TransientModel):
 
     def action_broadcast(self):
         """A draft broadcast to these customers, opened for the owner to write."""
-        partners = self._roms_partners()
+        partners = self._partners()
         if not partners:
             raise UserError(self.env._("No customer ordered in this period."))
-        return self.env["roms.dashboard"]._roms_draft_broadcast(
+        return self.env["roms.dashboard"]._draft_broadcast(
             partners,
             self.env._(
                 "Top customers %(date_from)s – %(date_to)s",

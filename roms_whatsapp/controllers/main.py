@@ -72,7 +72,7 @@ class RomsWhatsappWebhook(http.Controller):
         )
         if not account_sudo or not account_sudo.active:
             return request.make_response("unknown account", status=404)
-        client = account_sudo._roms_client()
+        client = account_sudo._client()
         query = httprequest.args
         if httprequest.method == "GET":
             challenge = None
@@ -108,7 +108,7 @@ class RomsWhatsappWebhook(http.Controller):
                 str(error)[:200],
             )
             return request.make_response("bad payload", status=400)
-        account_sudo._roms_handle_events(events)
+        account_sudo._handle_events(events)
         return request.make_response(
             json.dumps({"status": "ok"}),
             headers=[("Content-Type", "application/json")],

@@ -228,7 +228,7 @@ class DiscussChannel(models.Model):
         if last.roms_online and last.has_group("roms_crm.group_roms_cs"):
             agent = last
         else:
-            agent = self.env["roms.whatsapp.rotation"]._roms_next_agent()
+            agent = self.env["roms.whatsapp.rotation"]._next_agent()
         if agent != self.roms_agent_id:
             self._roms_wa_set_agent(agent)
         if not agent and notify:
@@ -397,7 +397,7 @@ class DiscussChannel(models.Model):
                 limit=1,
             )
         )
-        values = self.env["roms.message.template"]._roms_render_values(
+        values = self.env["roms.message.template"]._render_values(
             partner, order, self.env["product.product"]
         )
         text = str(body)
@@ -429,7 +429,7 @@ class DiscussChannel(models.Model):
             )
         )
         message.sudo().roms_message_id = roms_message
-        roms_message._roms_send_now()
+        roms_message._send_now()
         message._bus_send_store(message, message._roms_wa_ticks_values())
         return roms_message
 

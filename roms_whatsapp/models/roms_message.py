@@ -56,37 +56,37 @@ class RomsMessage(models.Model):
         )
 
     @api.model
-    def _roms_default_channel(self, partner):
+    def _default_channel(self, partner):
         if (
             partner.roms_whatsapp_number
-            and self.env["roms.whatsapp.account"]._roms_default_account()
+            and self.env["roms.whatsapp.account"]._default_account()
         ):
             return "whatsapp"
-        return super()._roms_default_channel(partner)
+        return super()._default_channel(partner)
 
     @api.model
-    def _roms_recipient(self, partner, channel):
+    def _recipient(self, partner, channel):
         if channel == "whatsapp":
             return partner.roms_whatsapp_number or False
-        return super()._roms_recipient(partner, channel)
+        return super()._recipient(partner, channel)
 
     @api.model
-    def _roms_broadcast_default_channel(self):
+    def _broadcast_default_channel(self):
         return "whatsapp"
 
     @api.model
-    def _roms_recipient_sql(self, channel, partner):
+    def _recipient_sql(self, channel, partner):
         if channel == "whatsapp":
             number = SQL.identifier(partner, "roms_whatsapp_number")
             return SQL(
                 "CASE WHEN %s ~ %s THEN %s END", number, r"^\+[1-9]\d{7,14}$", number
             )
-        return super()._roms_recipient_sql(channel, partner)
+        return super()._recipient_sql(channel, partner)
 
     # Sending
     # ------------------------------------------------------------------
 
-    def _roms_wa_conversation(self):
+    def _wa_conversation(self):
         """The conversation (``discuss.channel``) this message belongs to: the one
         it was written in, else the customer's conversation on the default
         account (may be empty)."""
@@ -94,7 +94,7 @@ class RomsMessage(models.Model):
         Channel = self.env["discuss.channel"].sudo()
         if self.res_model == "discuss.channel" and self.res_id:
             return Channel.browse(self.res_id).exists()
-        account = self.env["roms.whatsapp.account"]._roms_default_account()
+        account = self.env["roms.whatsapp.account"]._default_account()
         if not account or not self.partner_id:
             return Channel
         return Channel.search(
@@ -107,11 +107,11 @@ class RomsMessage(models.Model):
             limit=1,
         )
 
-    def _roms_wa_account(self, conversation):
+    def _wa_account(self, conversation):
         account = conversation.roms_account_id if conversation else False
-        return account or self.env["roms.whatsapp.account"]._roms_default_account()
+        return account or self.env["roms.whatsapp.account"]._default_account()
 
-    def _roms_wa_check_window(self, conversation):
+    def _wa_check_window(self, conversation):
         """Meta's customer-service window: free text only within 24 hours of the
         customer's last inbound message."""
         last_inbound = conversation.roms_last_inbound_at if conversation else False
@@ -125,7 +125,7 @@ class RomsMessage(models.Model):
                 code="outside_window",
             )
 
-    def _roms_wa_template_parameters(self):
+    def _wa_template_parameters(self):
         """The body parameters ({{1}}, {{2}}, …) of the Meta template: the values
         of the ROMS template's variables, in the order they appear."""
         self.ensure_one()
@@ -140,15 +140,15 @@ class RomsMessage(models.Model):
             product = self.sale_order_line_id.product_id
         elif self.res_model == "sale.order" and self.res_id:
             order = order.browse(self.res_id).exists()
-        values = template._roms_render_values(self.partner_id, order, product)
+        values = template._render_values(self.partner_id, order, product)
         return [values.get(name, "") or "-" for name in names]
 
-    def _roms_send_whatsapp(self):
+    def _send_whatsapp(self):
         """Send this message through its conversation's account, else the default
         connected account; return the provider message id."""
         self.ensure_one()
-        conversation = self._roms_wa_conversation()
-        account = self._roms_wa_account(conversation)
+        conversation = self._wa_conversation()
+        account = self._wa_account(conversation)
         if not account:
             raise RomsSendError(
                 self.env._("No WhatsApp account is connected."),
@@ -164,13 +164,13 @@ class RomsMessage(models.Model):
                 code="disconnected",
                 temporary=True,
             )
-        to = self.recipient or self._roms_recipient(self.partner_id, "whatsapp")
+        to = self.recipient or self._recipient(self.partner_id, "whatsapp")
         if not to:
             raise RomsSendError(
                 self.env._("The customer has no WhatsApp number."),
                 code="invalid_number",
             )
-        client = account._roms_client()
+        client = account._client()
         template = self.template_id
         # receipts are matched within this account (rolled back if the send fails)
         self.roms_wa_account_id = account
@@ -180,19 +180,19 @@ class RomsMessage(models.Model):
                     to,
                     template.roms_meta_template_name,
                     template.roms_meta_template_lang or "id",
-                    self._roms_wa_template_parameters(),
+                    self._wa_template_parameters(),
                 )
             if account.provider == "meta":
-                self._roms_wa_check_window(conversation)
+                self._wa_check_window(conversation)
             if self.attachment_ids:
-                return self._roms_wa_send_attachments(client, to)
+                return self._wa_send_attachments(client, to)
             return client.send_text(to, self.body or "")
         except WhatsAppProviderError as error:
             raise RomsSendError(
                 error.message, code=error.code, temporary=error.temporary
             ) from error
 
-    def _roms_wa_send_attachments(self, client, to):
+    def _wa_send_attachments(self, client, to):
         """One media per attachment, the body as the first one's caption. A
         failure after the first media was taken is permanent: a retry would send
         that media twice."""
@@ -225,10 +225,10 @@ class RomsMessage(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"state", "error_message"} & vals.keys():
-            self._roms_wa_push_ticks()
+            self._wa_push_ticks()
         return result
 
-    def _roms_wa_push_ticks(self):
+    def _wa_push_ticks(self):
         """Show the new state of agents' replies in Discuss at once (bus)."""
         chats = self.filtered(lambda m: m.res_model == "discuss.channel")
         if not chats:

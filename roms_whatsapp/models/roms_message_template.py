@@ -34,25 +34,25 @@ class RomsMessageTemplate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         templates = super().create(vals_list)
-        templates._roms_sync_canned_responses()
+        templates._sync_canned_responses()
         return templates
 
     def write(self, vals):
         result = super().write(vals)
         if {"name", "body", "template_type", "active", "roms_shortcut"} & vals.keys():
-            self._roms_sync_canned_responses()
+            self._sync_canned_responses()
         return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_roms_canned_responses(self):
         self.roms_canned_response_id.sudo().unlink()
 
-    def _roms_quick_reply_shortcut(self):
+    def _quick_reply_shortcut(self):
         self.ensure_one()
         text = (self.roms_shortcut or self.name or "").strip().lower()
         return re.sub(r"[^\w]+", "-", text).strip("-") or f"reply-{self.id}"
 
-    def _roms_sync_canned_responses(self):
+    def _sync_canned_responses(self):
         """Quick-reply templates are Discuss canned responses shared with the CS
         agents: ':' and the shortcut inserts them in a chat."""
         group = self.env.ref("roms_crm.group_roms_cs")
@@ -63,7 +63,7 @@ class RomsMessageTemplate(models.Model):
                 canned.unlink()
                 continue
             vals = {
-                "source": template._roms_quick_reply_shortcut(),
+                "source": template._quick_reply_shortcut(),
                 "substitution": template.body,
                 "description": template.name,
                 "group_ids": [Command.set(group.ids)],

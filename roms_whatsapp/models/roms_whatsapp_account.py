@@ -156,16 +156,16 @@ class RomsWhatsappAccount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
-        accounts.filtered("is_default")._roms_unset_other_defaults()
+        accounts.filtered("is_default")._unset_other_defaults()
         return accounts
 
     def write(self, vals):
         result = super().write(vals)
         if vals.get("is_default"):
-            self[-1:]._roms_unset_other_defaults()
+            self[-1:]._unset_other_defaults()
         return result
 
-    def _roms_unset_other_defaults(self):
+    def _unset_other_defaults(self):
         """Only one default account: the last of ``self`` stays default."""
         if not self:
             return
@@ -180,7 +180,7 @@ class RomsWhatsappAccount(models.Model):
     # Provider client
     # ------------------------------------------------------------------
 
-    def _roms_client_config(self):
+    def _client_config(self):
         self.ensure_one()
         account = self.sudo()
         if account.provider == "meta":
@@ -205,16 +205,16 @@ class RomsWhatsappAccount(models.Model):
             "webhook_secret": account.fonnte_webhook_secret or "",
         }
 
-    def _roms_client(self):
+    def _client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()
         timeout = self.env["ir.config_parameter"]._roms_param(
             TIMEOUT_PARAM, DEFAULT_TIMEOUT
         )
-        return PROVIDERS[self.provider](self._roms_client_config(), timeout=timeout)
+        return PROVIDERS[self.provider](self._client_config(), timeout=timeout)
 
     @api.model
-    def _roms_default_account(self):
+    def _default_account(self):
         """The connected account ROMS messages leave through: the default one,
         else the first connected one."""
         return self.sudo().search([("state", "=", "connected")], limit=1)
@@ -222,7 +222,7 @@ class RomsWhatsappAccount(models.Model):
     # Status
     # ------------------------------------------------------------------
 
-    def _roms_set_state(self, state, reason=False):
+    def _set_state(self, state, reason=False):
         for account in self:
             vals = {"state_reason": reason or False}
             if account.state != state:
@@ -232,17 +232,17 @@ class RomsWhatsappAccount(models.Model):
             if any(account[k] != v for k, v in vals.items()):
                 account.write(vals)
 
-    def _roms_check_status(self):
+    def _check_status(self):
         for account in self:
-            if not account._roms_is_configured():
-                account._roms_set_state("disconnected", "not_configured")
+            if not account._is_configured():
+                account._set_state("disconnected", "not_configured")
                 continue
-            state, reason = account._roms_client().status()
-            account._roms_set_state(state, reason)
+            state, reason = account._client().status()
+            account._set_state(state, reason)
 
-    def _roms_is_configured(self):
+    def _is_configured(self):
         self.ensure_one()
-        config = self._roms_client_config()
+        config = self._client_config()
         required = {
             "meta": ("phone_number_id", "access_token"),
             "waha": ("base_url",),
@@ -251,7 +251,7 @@ class RomsWhatsappAccount(models.Model):
         return all(config.get(key) for key in required)
 
     def action_check_status(self):
-        self._roms_check_status()
+        self._check_status()
         return True
 
     @api.model
@@ -264,7 +264,7 @@ class RomsWhatsappAccount(models.Model):
         )
         for account in accounts:
             try:
-                account._roms_check_status()
+                account._check_status()
             except Exception:
                 _logger.exception(
                     "WhatsApp account %s: status check failed", account.id
@@ -273,67 +273,67 @@ class RomsWhatsappAccount(models.Model):
     # WAHA session
     # ------------------------------------------------------------------
 
-    def _roms_check_waha(self):
+    def _check_waha(self):
         self.ensure_one()
         if self.provider != "waha":
             raise UserError(self.env._("Only QR-code gateway accounts have a session."))
-        if not self._roms_is_configured():
+        if not self._is_configured():
             raise UserError(self.env._("Fill in the gateway URL first."))
 
-    def _roms_user_error(self, error):
+    def _user_error(self, error):
         return UserError(
             self.env._(
                 "The WhatsApp provider refused the request: %(error)s", error=str(error)
             )
         )
 
-    def _roms_reload(self):
+    def _reload(self):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_waha_start(self):
         """Start the gateway session (with our webhook) and show its QR code."""
-        self._roms_check_waha()
-        client = self._roms_client()
+        self._check_waha()
+        client = self._client()
         try:
             client.start_session(
                 self.sudo().webhook_url, self.sudo().waha_webhook_secret
             )
         except WhatsAppProviderError as error:
-            raise self._roms_user_error(error) from error
+            raise self._user_error(error) from error
         return self.action_waha_refresh_qr()
 
     def action_waha_refresh_qr(self):
         self.action_waha_poll()
-        return self._roms_reload()
+        return self._reload()
 
     def action_waha_poll(self):
         """Read the session status and, until connected, the current QR code
         (called every few seconds by the QR widget of the form)."""
-        self._roms_check_waha()
-        client = self._roms_client()
+        self._check_waha()
+        client = self._client()
         state, reason = client.status()
-        self._roms_set_state(state, reason)
+        self._set_state(state, reason)
         if state != "connected":
             try:
                 qr = client.qr_code()
             except WhatsAppProviderError as error:
-                raise self._roms_user_error(error) from error
+                raise self._user_error(error) from error
             self.waha_qr_image = base64.b64encode(qr) if qr else False
         return True
 
     def action_waha_logout(self):
-        self._roms_check_waha()
+        self._check_waha()
         try:
-            self._roms_client().logout()
+            self._client().logout()
         except WhatsAppProviderError as error:
-            raise self._roms_user_error(error) from error
-        self._roms_set_state("disconnected", "scan_needed")
-        return self._roms_reload()
+            raise self._user_error(error) from error
+        self._set_state("disconnected", "scan_needed")
+        return self._reload()
 
     # Webhook events
     # ------------------------------------------------------------------
 
-    def _roms_handle_events(self, events):
+    def _handle_events(self, events):
         """Apply the normalised events of one verified webhook request, each in
         its own savepoint: a bad event is logged and skipped, its siblings are
         kept (a failed request would be delivered again forever). Inbound
@@ -346,11 +346,11 @@ class RomsWhatsappAccount(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if event.kind == "message":
-                        queued += Inbound._roms_enqueue(self, [event], trigger=False)
+                        queued += Inbound._enqueue(self, [event], trigger=False)
                     elif event.kind == "status":
-                        self._roms_apply_status(event)
+                        self._apply_status(event)
                     elif event.kind == "session":
-                        self._roms_set_state(event.state, event.reason)
+                        self._set_state(event.state, event.reason)
             except Exception as error:
                 if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
                     raise  # the whole request is retried by Odoo
@@ -363,9 +363,9 @@ class RomsWhatsappAccount(models.Model):
                     str(error)[:200],
                 )
         if queued:
-            Inbound._roms_trigger_cron()
+            Inbound._trigger_cron()
 
-    def _roms_apply_status(self, event):
+    def _apply_status(self, event):
         """A receipt applies to the WhatsApp messages this account sent with that
         provider id: ids are unique per provider account only."""
         self.ensure_one()
@@ -382,7 +382,7 @@ class RomsWhatsappAccount(models.Model):
                 ]
             )
         )
-        return messages._roms_set_status(
+        return messages._set_status(
             event.status,
             error_code=event.error_code or None,
             error_message=event.error_message or None,

@@ -77,7 +77,7 @@ class RomsWhatsappInbound(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_enqueue(self, account, events, trigger=True):
+    def _enqueue(self, account, events, trigger=True):
         """Store new inbound message events (bounded by the provider client);
         return how many were new. A replayed provider message id is ignored
         (``ON CONFLICT DO NOTHING``). ``trigger``: wake the cron up at once."""
@@ -109,11 +109,11 @@ class RomsWhatsappInbound(models.Model):
             )
         )
         if inserted and trigger:
-            self._roms_trigger_cron()
+            self._trigger_cron()
         return len(inserted)
 
     @api.model
-    def _roms_trigger_cron(self):
+    def _trigger_cron(self):
         """Wake the processing cron up, unless a due trigger already waits for it
         (a burst of webhooks makes one trigger, not one each)."""
         cron = self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")
@@ -131,7 +131,7 @@ class RomsWhatsappInbound(models.Model):
     # Cron side: hand over to the conversation, then download the media
     # ------------------------------------------------------------------
 
-    def _roms_claim(self, where, limit):
+    def _claim(self, where, limit):
         rows = self.env.execute_query(
             SQL(
                 """SELECT id FROM roms_whatsapp_inbound WHERE %s
@@ -151,17 +151,15 @@ class RomsWhatsappInbound(models.Model):
             BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
         testing = getattr(threading.current_thread(), "testing", False)
-        messages = self._roms_claim(SQL("state = 'pending'"), limit)
+        messages = self._claim(SQL("state = 'pending'"), limit)
         for inbound in messages:
-            inbound._roms_run_step(inbound._roms_process)
+            inbound._run_step(inbound._process)
         if not testing:
             # the conversations are visible at once
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        media = self._roms_claim(
-            SQL("state = 'done' AND media_state = 'pending'"), limit
-        )
+        media = self._claim(SQL("state = 'done' AND media_state = 'pending'"), limit)
         for inbound in media:
-            inbound._roms_run_step(inbound._roms_download_media)
+            inbound._run_step(inbound._download_media)
         if not testing:
             # one batch of downloads at a time
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -178,7 +176,7 @@ class RomsWhatsappInbound(models.Model):
             done=len(messages) + len(media), remaining=remaining
         )
 
-    def _roms_run_step(self, step):
+    def _run_step(self, step):
         """Run ``step`` in a savepoint: a failure is recorded on the row (retried
         until MAX_ATTEMPTS) and never blocks the others."""
         self.ensure_one()
@@ -203,7 +201,7 @@ class RomsWhatsappInbound(models.Model):
                     vals["media_state"] = "failed"
             self.write(vals)
 
-    def _roms_values(self):
+    def _values(self):
         payload = self.payload or {}
         timestamp = payload.get("timestamp")
         return {
@@ -217,9 +215,9 @@ class RomsWhatsappInbound(models.Model):
             "attachment_ids": [],
         }
 
-    def _roms_process(self):
+    def _process(self):
         """Hand the message to its conversation; apply an opt-out keyword."""
-        values = self._roms_values()
+        values = self._values()
         channel_model = self.env["discuss.channel"].sudo()
         message = channel_model._roms_wa_receive(self.account_id, values)
         self.write({"message_id": message.id, "state": "done", "error": False})
@@ -229,21 +227,21 @@ class RomsWhatsappInbound(models.Model):
             if partner:
                 partner._roms_opt_out_by_keyword(body)
 
-    def _roms_media_max_bytes(self):
+    def _media_max_bytes(self):
         megabytes = self.env["ir.config_parameter"]._roms_param(
             MEDIA_MAX_MB_PARAM, DEFAULT_MEDIA_MAX_MB
         )
         return int(megabytes * 1024 * 1024)
 
-    def _roms_download_media(self):
+    def _download_media(self):
         """Download the message's media (images, PDF; size-limited) into an
         attachment of the message."""
         from odoo.tools.mimetypes import guess_mimetype
 
         media = (self.payload or {}).get("media") or {}
         try:
-            data, _declared = self.account_id._roms_client().download_media(
-                media, self._roms_media_max_bytes()
+            data, _declared = self.account_id._client().download_media(
+                media, self._media_max_bytes()
             )
         except WhatsAppProviderError as error:
             if error.code in ("too_large", "forbidden_host", "redirect"):

@@ -46,7 +46,7 @@ class RomsWhatsappRotation(models.Model):
         return rotation.sudo()
 
     @api.model
-    def _roms_online_agents(self):
+    def _online_agents(self):
         """Online CS agents in rotation order (by id)."""
         group = self.env.ref("roms_crm.group_roms_cs")
         return (
@@ -59,12 +59,12 @@ class RomsWhatsappRotation(models.Model):
         )
 
     @api.model
-    def _roms_next_agent(self):
+    def _next_agent(self):
         """Take the next online agent's turn (the caller holds nothing; the row lock is
         taken here and held until commit). Return an empty recordset when nobody is
         online."""
         rotation = self._roms_lock()
-        agents = self._roms_online_agents()
+        agents = self._online_agents()
         if not agents:
             return agents
         last_id = rotation.last_agent_id.id or 0

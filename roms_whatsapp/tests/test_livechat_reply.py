@@ -22,7 +22,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         cls.account = Account.create(
             cls.meta.account_values("Meta live chat", state="connected")
         )
-        cls.account._roms_set_state("connected")  # only connected accounts send
+        cls.account._set_state("connected")  # only connected accounts send
 
     def setUp(self):
         super().setUp()
@@ -47,8 +47,8 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         self.assertEqual(reply._roms_wa_ticks_values()["roms_wa_state"], "sent")
         # receipts move the ticks, never back
         Message = self.env["roms.message"]
-        Message._roms_apply_status(outbound.provider_message_id, "read")
-        Message._roms_apply_status(outbound.provider_message_id, "delivered")
+        Message._apply_status(outbound.provider_message_id, "read")
+        Message._apply_status(outbound.provider_message_id, "delivered")
         self.assertEqual(reply._roms_wa_ticks_values()["roms_wa_state"], "read")
 
     def test_image_reply(self):

@@ -65,7 +65,7 @@ class TestMediaHosts(WhatsappCase):
             "http://[::1]:1/x.png",
             "gopher://127.0.0.1:25/",
         ):
-            client = self.fonnte_account._roms_client()
+            client = self.fonnte_account._client()
             with self.assertRaises(WhatsAppProviderError, msg=url):
                 client.download_media({"ref": url}, 10_000)
 
@@ -115,13 +115,13 @@ class TestMediaHosts(WhatsappCase):
         self.assert_refused(inbound)
 
     def test_api_calls_never_leave_the_base_url(self):
-        client = self.fonnte_account._roms_client()
+        client = self.fonnte_account._client()
         with self.assertRaises(WhatsAppProviderError):
             client._request("GET", self.attacker.url + "/x.png")
         self.assert_not_contacted()
         # an API that answers with a redirect does not take the key along
         self.waha.redirect_next(self.attacker.url + "/api/sessions/default", "/api/")
-        client = self.waha_account._roms_client()
+        client = self.waha_account._client()
         self.assertEqual(client.status()[0], "disconnected")
         self.assert_not_contacted()
 

@@ -17,7 +17,7 @@ class TestSend(WhatsappCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meta_account._roms_set_state("connected")
+        cls.meta_account._set_state("connected")
         # the queue sends the oldest first: demo messages must not take the batch
         cls.env["roms.message"].search([("state", "=", "queued")]).write(
             {"state": "cancelled"}
@@ -59,12 +59,12 @@ class TestSend(WhatsappCase):
 
     def test_default_channel(self):
         Message = self.env["roms.message"]
-        self.assertEqual(Message._roms_default_channel(self.partner), "whatsapp")
-        self.assertEqual(Message._roms_recipient(self.partner, "whatsapp"), NUMBER)
+        self.assertEqual(Message._default_channel(self.partner), "whatsapp")
+        self.assertEqual(Message._recipient(self.partner, "whatsapp"), NUMBER)
         no_number = self.env["res.partner"].create({"name": "Tanpa Nomor"})
-        self.assertEqual(Message._roms_default_channel(no_number), "email")
-        self.meta_account._roms_set_state("disconnected", "token_expired")
-        self.assertEqual(Message._roms_default_channel(self.partner), "email")
+        self.assertEqual(Message._default_channel(no_number), "email")
+        self.meta_account._set_state("disconnected", "token_expired")
+        self.assertEqual(Message._default_channel(self.partner), "email")
 
     def test_reminder_leaves_through_cloud_api(self):
         self.customer_writes()
@@ -189,10 +189,10 @@ class TestSend(WhatsappCase):
         self.assertEqual(sent.json["image"]["caption"], message.body)
 
     def test_waha_send_without_window(self):
-        self.meta_account._roms_set_state("disconnected", "token_expired")
+        self.meta_account._set_state("disconnected", "token_expired")
         self.waha_account.is_default = True
         self.waha.connect("default")
-        self.waha_account._roms_check_status()
+        self.waha_account._check_status()
         self.assertEqual(self.waha_account.state, "connected")
         message = self.queue()
         self.send()
@@ -212,7 +212,7 @@ class TestSend(WhatsappCase):
     def test_disconnected_account_waits(self):
         self.customer_writes()
         message = self.queue()
-        self.meta_account._roms_set_state("disconnected", "token_expired")
+        self.meta_account._set_state("disconnected", "token_expired")
         message.channel = "whatsapp"
         self.send()
         self.assertEqual(message.state, "queued")

@@ -32,7 +32,7 @@ class SentMessageMixin:
     def sent_message(self, account):
         """A message sent to the customer through ``account`` (its conversation
         exists, so the message leaves through it)."""
-        account._roms_set_state("connected")
+        account._set_state("connected")
         if account.provider == "waha":
             self.waha.connect("default")
         self.env["discuss.channel"]._roms_wa_receive(
@@ -59,7 +59,7 @@ class SentMessageMixin:
                 "res_id": conversation.id,
             }
         )
-        message._roms_send_now()
+        message._send_now()
         self.assertEqual(message.state, "sent", message.error_message)
         self.assertTrue(message.provider_message_id)
         return message

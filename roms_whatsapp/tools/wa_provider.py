@@ -2,7 +2,7 @@
 
 Provider clients are plain classes (no ORM): they are built from a dict of account
 settings (``config``), speak HTTP with ``requests`` and return plain values. The
-account model (``roms.whatsapp.account``) builds them with ``_roms_client()``.
+account model (``roms.whatsapp.account``) builds them with ``_client()``.
 
 Normalised webhook events (``WhatsAppEvent``):
 

@@ -19,7 +19,7 @@ class RomsUnsubscribe(http.Controller):
             return partner_sudo
         return request.env["res.partner"]
 
-    def _roms_render(self, partner_sudo, page, status=200):
+    def _render(self, partner_sudo, page, status=200):
         installed = dict(request.env["res.lang"].get_installed())
         lang = PAGE_LANG if PAGE_LANG in installed else request.env.lang
         request.update_context(lang=lang)
@@ -39,9 +39,9 @@ class RomsUnsubscribe(http.Controller):
     def roms_unsubscribe_confirm(self, partner_id, token, **kwargs):
         partner_sudo = self._roms_partner_sudo(partner_id, token)
         if not partner_sudo:
-            return self._roms_render(partner_sudo, "invalid", status=404)
+            return self._render(partner_sudo, "invalid", status=404)
         page = "already" if partner_sudo.roms_opt_out else "confirm"
-        return self._roms_render(partner_sudo, page)
+        return self._render(partner_sudo, page)
 
     @http.route(
         "/roms/unsubscribe/<int:partner_id>/<string:token>",
@@ -55,10 +55,10 @@ class RomsUnsubscribe(http.Controller):
         # no CSRF token: the signed link is the credential, and it only opts out
         partner_sudo = self._roms_partner_sudo(partner_id, token)
         if not partner_sudo:
-            return self._roms_render(partner_sudo, "invalid", status=404)
+            return self._render(partner_sudo, "invalid", status=404)
         if not partner_sudo.roms_opt_out:
             partner_sudo._roms_set_opt_out(
                 True,
                 message=request.env._("Opted out with an e-mail's unsubscribe link."),
             )
-        return self._roms_render(partner_sudo, "done")
+        return self._render(partner_sudo, "done")

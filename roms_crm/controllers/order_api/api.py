@@ -150,14 +150,14 @@ class RomsOrderApi(http.Controller):
 
     @http.route("/api/v1/orders", methods=["POST"], readonly=False, **ROUTE)
     def roms_api_order_create(self, **kwargs):
-        return self._roms_api_call(lambda api, body: api._roms_api_create(body))
+        return self._roms_api_call(lambda api, body: api._api_create(body))
 
     @http.route("/api/v1/orders/<string:external_id>", methods=["GET"], **ROUTE)
     def roms_api_order_get(self, external_id, source=None, **kwargs):
         return self._roms_api_call(
             lambda api, body: (
                 200,
-                api._roms_api_get(*self._roms_api_path_ids(external_id, source)),
+                api._api_get(*self._roms_api_path_ids(external_id, source)),
             ),
             with_body=False,
         )
@@ -172,9 +172,7 @@ class RomsOrderApi(http.Controller):
         return self._roms_api_call(
             lambda api, body: (
                 200,
-                api._roms_api_update(
-                    *self._roms_api_path_ids(external_id, source), body
-                ),
+                api._api_update(*self._roms_api_path_ids(external_id, source), body),
             )
         )
 
@@ -271,23 +269,21 @@ class RomsOrderApi(http.Controller):
         # Odoo puts X-Forwarded-For here when it runs with --proxy-mode
         address = request.httprequest.remote_addr or ""
         uid, integration_id = (
-            request.env["roms.api"]
-            .sudo()
-            ._roms_api_authenticate(authorization, address)
+            request.env["roms.api"].sudo()._api_authenticate(authorization, address)
         )
         request.update_env(user=uid, su=False)
         request.update_context(roms_api_integration_id=integration_id)
         api = request.env["roms.api"]
         key = authorization.split(None, 1)[1].strip()
         bucket = (request.db, hashlib.sha256(key.encode()).hexdigest())
-        if _rate_limit_hit(bucket, api._roms_api_rate_per_minute()):
+        if _rate_limit_hit(bucket, api._api_rate_per_minute()):
             raise RomsApiError(
                 429, "rate_limited", "Too many requests for this API key: slow down."
             )
         return api
 
     def _roms_api_body(self, api):
-        limit = api._roms_api_max_body_bytes()
+        limit = api._api_max_body_bytes()
         httprequest = request.httprequest
         too_large = RomsApiError(
             413,

@@ -12,7 +12,7 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    integrations = env["roms.api.integration"]._roms_adopt_keys()
+    integrations = env["roms.api.integration"]._adopt_keys()
     for integration in integrations:
         _logger.info(
             "ROMS: API keys of %s now belong to the integration %s (sources: %s)",

@@ -380,7 +380,7 @@ SELECT p.commercial_partner_id AS partner_id,
         refunds = self._roms_stats_refunds_sql() or SQL(
             "SELECT NULL::int AS partner_id, 0::numeric AS amount WHERE false"
         )
-        today = self.env["roms.segment"]._roms_today()
+        today = self.env["roms.segment"]._today()
         self.env.execute_query(
             SQL(
                 """
@@ -477,7 +477,7 @@ UPDATE res_partner rp
                 "roms_stats_date",
             ]
         )
-        self.env["roms.segment"]._roms_assign(self)
+        self.env["roms.segment"]._assign(self)
 
     @api.model
     def _cron_roms_customer_stats(self, batch_size=STATS_BATCH_SIZE):
@@ -487,7 +487,7 @@ UPDATE res_partner rp
         FOR UPDATE SKIP LOCKED so that several workers share the work, and
         reports progress: the cron runner calls again while some remain.
         """
-        today = self.env["roms.segment"]._roms_today()
+        today = self.env["roms.segment"]._today()
         self.flush_model(["roms_category", "roms_stats_date"])
         pending = SQL(
             """roms_category IS NOT NULL

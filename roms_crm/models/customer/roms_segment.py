@@ -96,7 +96,7 @@ class RomsSegment(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_today(self):
+    def _today(self):
         """Today in the shop's time zone (the segments' reference day)."""
         return fields.Date.context_today(
             self.with_context(tz=self.env["res.partner"]._roms_tz())
@@ -109,7 +109,7 @@ class RomsSegment(models.Model):
         of orders, a last order exactly the number of days ago are outside.
         """
         self.ensure_one()
-        today = self._roms_today()
+        today = self._today()
         if self.rule_type == "big_spender":
             return [("roms_total_spent", ">", self.threshold)]
         if self.rule_type == "loyal":
@@ -129,10 +129,10 @@ class RomsSegment(models.Model):
             return [("roms_join_date", ">", cutoff)]
         if self.rule_type == "domain":
             return safe_eval(self.domain or "[]", {"today": today})
-        return []  # regular: handled by _roms_assign
+        return []  # regular: handled by _assign
 
     @api.model
-    def _roms_assign(self, partners):
+    def _assign(self, partners):
         """Recompute the segments of ``partners`` (ROMS customers) in a few queries.
 
         One DELETE, then one INSERT … SELECT per active rule segment over the
@@ -179,24 +179,24 @@ class RomsSegment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         segments = super().create(vals_list)
-        self._roms_assign_all()
+        self._assign_all()
         return segments
 
     def write(self, vals):
         result = super().write(vals)
         if {"rule_type", "threshold", "domain", "active"} & vals.keys():
-            self._roms_assign_all()
+            self._assign_all()
         return result
 
     @api.model
-    def _roms_assign_all(self):
+    def _assign_all(self):
         customers = (
             self.env["res.partner"]
             .with_context(active_test=False)
             .search([("roms_category", "!=", False)])
         )
         for batch in customers.grouped(lambda p: p.id // 5000).values():
-            self._roms_assign(batch)
+            self._assign(batch)
 
     def action_view_partners(self):
         self.ensure_one()

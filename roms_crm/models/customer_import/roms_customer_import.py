@@ -232,7 +232,7 @@ class RomsCustomerImport(models.Model):
                 )
             # A new file must be checked again.
             self.error_ids.unlink()
-            vals = dict(vals, state="draft", **self._roms_empty_counts())
+            vals = dict(vals, state="draft", **self._empty_counts())
         return super().write(vals)
 
     @api.autovacuum
@@ -242,7 +242,7 @@ class RomsCustomerImport(models.Model):
         self.search([("state", "=", "draft"), ("create_date", "<", limit)]).unlink()
 
     @api.model
-    def _roms_empty_counts(self):
+    def _empty_counts(self):
         return dict.fromkeys(
             (
                 "row_count",
@@ -267,8 +267,8 @@ class RomsCustomerImport(models.Model):
     def action_validate(self):
         """Check every row and list the errors; write no customer."""
         self.ensure_one()
-        self._roms_check_not_done()
-        self._roms_validate()
+        self._check_not_done()
+        self._validate()
         return True
 
     def action_import(self):
@@ -276,12 +276,12 @@ class RomsCustomerImport(models.Model):
         ``skip_invalid``. While any row has an error and ``skip_invalid`` is off,
         nothing is written and the errors are listed."""
         self.ensure_one()
-        self._roms_check_not_done()
+        self._check_not_done()
         self._roms_lock()
-        plan = self._roms_validate()
+        plan = self._validate()
         if plan is None or (self.error_row_count and not self.skip_invalid):
             return True
-        self._roms_apply(plan)
+        self._apply(plan)
         return True
 
     def action_download_error_report(self):
@@ -297,7 +297,7 @@ class RomsCustomerImport(models.Model):
         action["context"] = {"create": False}
         return action
 
-    def _roms_check_not_done(self):
+    def _check_not_done(self):
         if self.state == "done":
             raise UserError(self.env._("This file has already been imported."))
         if not self.file:
@@ -322,27 +322,27 @@ class RomsCustomerImport(models.Model):
     # Reading the file
     # ------------------------------------------------------------------
 
-    def _roms_header_aliases(self):
+    def _header_aliases(self):
         """{normalised header: column key} in English, the user's language and
         Indonesian, plus the column keys themselves."""
         aliases = {}
         for key, label, *_rest in CUSTOMER_COLUMNS:
             aliases[text_key(key)] = key
-            for translation in self._roms_translations(label):
+            for translation in self._translations(label):
                 aliases[text_key(translation)] = key
-        for translation in self._roms_translations(ERRORS_HEADER):
+        for translation in self._translations(ERRORS_HEADER):
             aliases[text_key(translation)] = None
         return aliases
 
     @api.model
-    def _roms_translations(self, term):
+    def _translations(self, term):
         """The lazy ``term`` in English, Indonesian and the user's language."""
         return {
             term._translate(lang)
             for lang in ("en_US", "id_ID", self.env.lang or "en_US")
         }
 
-    def _roms_import_limits(self):
+    def _import_limits(self):
         """The import limits of the settings, each at least 1."""
         param = self.env["roms.bounds"]._param
         return {
@@ -357,7 +357,7 @@ class RomsCustomerImport(models.Model):
             )
         }
 
-    def _roms_read_rows(self):
+    def _read_rows(self):
         """The rows of the uploaded file, read by ``tools.workbook.read_rows``
         within the limits of the settings: first ``(header cells, {column
         index: column key})``, then ``(row number, {column key: cell value})``
@@ -365,7 +365,7 @@ class RomsCustomerImport(models.Model):
 
         :raises WorkbookError: the file is unreadable, too big or its header
             wrong (when the rows are read)."""
-        limits = self._roms_import_limits()
+        limits = self._import_limits()
         content = base64.b64decode(self.with_context(bin_size=False).file or b"")
         return workbook.read_rows(
             content,
@@ -376,18 +376,16 @@ class RomsCustomerImport(models.Model):
                 columns=limits["import_max_columns"],
                 cell_length=limits["import_max_cell_length"],
             ),
-            self._roms_header_aliases(),
+            self._header_aliases(),
             [
                 (key, self.env._(label))
                 for key, label, required, *_rest in CUSTOMER_COLUMNS
                 if required
             ],
-            sheet_keys={
-                text_key(name) for name in self._roms_translations(CUSTOMERS_SHEET)
-            },
+            sheet_keys={text_key(name) for name in self._translations(CUSTOMERS_SHEET)},
         )
 
-    def _roms_message(self, message):
+    def _message(self, message):
         """A message of the workbook reader (lazily translated) as text in the
         user's language."""
         return self.env._(message) if isinstance(message, LazyGettext) else message
@@ -396,7 +394,7 @@ class RomsCustomerImport(models.Model):
     # Validation
     # ------------------------------------------------------------------
 
-    def _roms_validate(self):
+    def _validate(self):
         """Read and check the whole file, store its errors and counts.
 
         Return the plan of the import: ``{"create": [(row, vals)], "update":
@@ -406,23 +404,23 @@ class RomsCustomerImport(models.Model):
         self.error_ids.unlink()
         errors = []
         try:
-            rows, letters = self._roms_parse_rows(errors)
+            rows, letters = self._parse_rows(errors)
         except WorkbookError as error:
-            self._roms_store_errors(error.errors)
-            self.write(dict(self._roms_empty_counts(), state="validated"))
+            self._store_errors(error.errors)
+            self.write(dict(self._empty_counts(), state="validated"))
             return None
         if not rows and not errors:
-            self._roms_store_errors(
+            self._store_errors(
                 [workbook.file_error(self.env._("The file has no customer rows."))]
             )
-            self.write(dict(self._roms_empty_counts(), state="validated"))
+            self.write(dict(self._empty_counts(), state="validated"))
             return None
-        plan = self._roms_plan(rows, errors, letters)
-        self._roms_store_errors(errors)
+        plan = self._plan(rows, errors, letters)
+        self._store_errors(errors)
         error_rows = {error["row"] for error in errors}
         self.write(
             dict(
-                self._roms_empty_counts(),
+                self._empty_counts(),
                 state="validated",
                 row_count=len(rows),
                 error_row_count=len(error_rows),
@@ -432,20 +430,20 @@ class RomsCustomerImport(models.Model):
         )
         return plan
 
-    def _roms_store_errors(self, errors):
+    def _store_errors(self, errors):
         for error in errors:
             error["import_id"] = self.id
-            error["message"] = self._roms_message(error["message"])
+            error["message"] = self._message(error["message"])
             value = error.get("value")
             error["value"] = cell_text(value)[:200] if value not in (None, "") else ""
         self.env["roms.customer.import.error"].create(errors)
 
-    def _roms_parse_rows(self, errors):
+    def _parse_rows(self, errors):
         """Check each row on its own. Return ``[(row number, parsed values)]`` and
         the column letters ``{column key: letter}``; append an error dict to
         ``errors`` for each bad cell."""
-        max_rows = self._roms_import_limits()["customer_import_max_rows"]
-        reader = self._roms_read_rows()
+        max_rows = self._import_limits()["customer_import_max_rows"]
+        reader = self._read_rows()
         try:
             _header, columns = next(reader)
             raw_rows = []
@@ -465,12 +463,10 @@ class RomsCustomerImport(models.Model):
         labels = {key: self.env._(label) for key, label, *_rest in CUSTOMER_COLUMNS}
         check = {
             "country": self.env.ref("base.id"),
-            "categories": self._roms_selection_aliases("roms_category"),
-            "category_labels": self._roms_selection_labels("roms_category"),
-            "genders": dict(
-                self._roms_selection_aliases("roms_gender"), **GENDER_ALIASES
-            ),
-            "gender_labels": self._roms_selection_labels("roms_gender"),
+            "categories": self._selection_aliases("roms_category"),
+            "category_labels": self._selection_labels("roms_category"),
+            "genders": dict(self._selection_aliases("roms_gender"), **GENDER_ALIASES),
+            "gender_labels": self._selection_labels("roms_gender"),
             "today": fields.Date.context_today(self),
             "labels": labels,
         }
@@ -491,7 +487,7 @@ class RomsCustomerImport(models.Model):
                     }
                 )
 
-            vals, address = self._roms_check_row(raw, check, error)
+            vals, address = self._check_row(raw, check, error)
             rows.append((row_number, vals))
             addresses.append(address)
             reporters.append(error)
@@ -500,17 +496,17 @@ class RomsCustomerImport(models.Model):
         for (_row_number, vals), region, error in zip(
             rows, regions, reporters, strict=True
         ):
-            self._roms_set_region(vals, region, error)
+            self._set_region(vals, region, error)
         progress.update(len(raw_rows), force=True)
         return rows, columns
 
-    def _roms_check_row(self, raw, check, error):
+    def _check_row(self, raw, check, error):
         """``(values, address)`` of one row, ``raw`` (column key: cell value),
         checked on their own; ``error(column key, message)`` reports a bad cell.
         ``address`` holds the texts of the region columns, resolved for all rows
-        at once by ``_roms_set_region``."""
+        at once by ``_set_region``."""
         _ = self.env._
-        text, refused = self._roms_row_texts(raw, check, error)
+        text, refused = self._row_texts(raw, check, error)
         vals = {key: text[key] for key in TEXT_FIELDS if text.get(key)}
         if not vals.get("name") and "name" not in refused:
             error("name", _("The name is required."))
@@ -555,14 +551,14 @@ class RomsCustomerImport(models.Model):
             else:
                 error("zip", _("A postal code has five digits."))
         if text.get("join_date"):
-            join_date = self._roms_check_join_date(raw["join_date"], check, error)
+            join_date = self._check_join_date(raw["join_date"], check, error)
             if join_date:
                 vals["join_date"] = join_date
         if text.get("notes"):
             vals["notes"] = text["notes"]
         return vals, {key: text[key] for key in REGION_KEYS if text.get(key)}
 
-    def _roms_check_join_date(self, value, check, error):
+    def _check_join_date(self, value, check, error):
         """The join date of a cell, within the shop's date window and not in
         the future; None (and a row error) otherwise."""
         _ = self.env._
@@ -585,7 +581,7 @@ class RomsCustomerImport(models.Model):
             return None
         return join_date
 
-    def _roms_row_texts(self, raw, check, error):
+    def _row_texts(self, raw, check, error):
         """``(texts, refused keys)`` of a row: the cells that cannot be imported
         (``BadCell``) and the texts out of the shared bounds are row errors,
         the others are cleaned of control characters."""
@@ -599,10 +595,10 @@ class RomsCustomerImport(models.Model):
             for key, value in raw.items()
             if key not in refused
         }
-        self._roms_bound_texts(text, check["labels"], error, refused)
+        self._bound_texts(text, check["labels"], error, refused)
         return text, refused
 
-    def _roms_bound_texts(self, text, labels, error, refused):
+    def _bound_texts(self, text, labels, error, refused):
         """The shared bounds on the texts of a row, in place: control characters
         out, lengths within limits; a text out of bounds is a row error."""
         for key, limit in TEXT_LIMITS.items():
@@ -625,7 +621,7 @@ class RomsCustomerImport(models.Model):
                 text[key] = ""
 
     @api.model
-    def _roms_selection_aliases(self, fname):
+    def _selection_aliases(self, fname):
         """{normalised key or label: key} of a selection field of res.partner, its
         labels in English, the user's language and Indonesian."""
         aliases = {}
@@ -639,25 +635,25 @@ class RomsCustomerImport(models.Model):
         return aliases
 
     @api.model
-    def _roms_selection_labels(self, fname):
+    def _selection_labels(self, fname):
         field = self.env["res.partner"]._fields[fname]
         return ", ".join(
             label for _value, label in field._description_selection(self.env)
         )
 
-    def _roms_set_region(self, vals, region, error):
+    def _set_region(self, vals, region, error):
         """Fill ``vals`` with the province, city and district of a row, resolved
         by ``res.city._roms_resolve_regions``, or report why they are wrong."""
         if region["error"]:
             level, code, params = region["error"]
-            error(level, self._roms_region_error(level, code, params))
+            error(level, self._region_error(level, code, params))
         elif region["state_id"]:
             vals["state_id"] = region["state_id"]
             vals["city_id"] = region["city_id"]
             vals["district_id"] = region["district_id"]
             vals["city_name"] = region["city_name"]
 
-    def _roms_region_error(self, level, code, params):
+    def _region_error(self, level, code, params):
         """The message of a region that cannot be resolved (see
         ``res.city._roms_resolve_regions``): unknown names point to the
         reference sheets of the template."""
@@ -689,7 +685,7 @@ class RomsCustomerImport(models.Model):
     # Planning
     # ------------------------------------------------------------------
 
-    def _roms_plan(self, rows, errors, columns):
+    def _plan(self, rows, errors, columns):
         """Find the duplicates inside the file and the existing customers (one
         query), and turn the valid rows into values to create or write."""
         error_rows = {error["row"] for error in errors}
@@ -717,7 +713,7 @@ class RomsCustomerImport(models.Model):
                     }
                 )
                 error_rows.add(row_number)
-        existing = self._roms_existing_partners(list(rows_by_number))
+        existing = self._existing_partners(list(rows_by_number))
         for partner in existing.values():
             if partner.user_ids.filtered(lambda user: not user.share):
                 for row_number in rows_by_number[partner.roms_whatsapp_number]:
@@ -744,18 +740,16 @@ class RomsCustomerImport(models.Model):
                 continue
             partner = existing.get(vals["mobile"])
             if partner:
-                changes = self._roms_partner_changes(partner, vals, indonesia)
+                changes = self._partner_changes(partner, vals, indonesia)
                 if changes:
                     plan["update"].append((row_number, partner, changes))
                 else:
                     plan["unchanged"].append((row_number, partner))
             else:
-                plan["create"].append(
-                    (row_number, self._roms_create_vals(vals, indonesia))
-                )
+                plan["create"].append((row_number, self._create_vals(vals, indonesia)))
         return plan
 
-    def _roms_existing_partners(self, numbers):
+    def _existing_partners(self, numbers):
         """{normalised number: partner} in one query. Of several contacts with the
         same number, the active customer that was created first is updated."""
         partners = (
@@ -797,7 +791,7 @@ class RomsCustomerImport(models.Model):
         return existing
 
     @api.model
-    def _roms_create_vals(self, vals, country):
+    def _create_vals(self, vals, country):
         create_vals = {
             "name": vals["name"],
             "mobile": vals["mobile"],
@@ -819,11 +813,11 @@ class RomsCustomerImport(models.Model):
         if vals.get("notes"):
             create_vals["comment"] = plaintext2html(vals["notes"])
         if vals.get("state_id"):
-            create_vals.update(self._roms_region_vals(vals))
+            create_vals.update(self._region_vals(vals))
         return create_vals
 
     @api.model
-    def _roms_region_vals(self, vals):
+    def _region_vals(self, vals):
         return {
             "state_id": vals["state_id"],
             "city_id": vals["city_id"],
@@ -832,7 +826,7 @@ class RomsCustomerImport(models.Model):
         }
 
     @api.model
-    def _roms_partner_changes(self, partner, vals, country):
+    def _partner_changes(self, partner, vals, country):
         """The values of ``vals`` that differ from ``partner``. Empty cells leave
         the customer's value as it is."""
         changes = {}
@@ -863,7 +857,7 @@ class RomsCustomerImport(models.Model):
         ):
             changes["comment"] = plaintext2html(vals["notes"])
         if vals.get("state_id"):
-            region = self._roms_region_vals(vals)
+            region = self._region_vals(vals)
             # A province alone keeps the customer's city and district when they
             # lie in it (or when the city is only typed in); a city alone keeps the
             # district when it lies in it.
@@ -895,7 +889,7 @@ class RomsCustomerImport(models.Model):
     # Import
     # ------------------------------------------------------------------
 
-    def _roms_apply(self, plan):
+    def _apply(self, plan):
         """Create and update the customers of ``plan`` in one savepoint: on any
         error nothing is written and the import is marked failed."""
         total = len(plan["create"]) + len(plan["update"])
@@ -905,7 +899,7 @@ class RomsCustomerImport(models.Model):
         Partner = self.env["res.partner"].with_context(
             clean_context(self.env.context), tracking_disable=True
         )
-        defaults = self._roms_shared_defaults(Partner)
+        defaults = self._shared_defaults(Partner)
         partner_ids = []
         try:
             with self.env.cr.savepoint():
@@ -969,7 +963,7 @@ class RomsCustomerImport(models.Model):
         return True
 
     @api.model
-    def _roms_shared_defaults(self, Partner):
+    def _shared_defaults(self, Partner):
         """The defaults of the partner's plain non-stored fields, computed once for
         all new customers: Odoo computes the missing defaults of each record it
         creates, and some cost a query (account's invoice template flag)."""

@@ -84,19 +84,19 @@ class RomsProductReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         reviews = super().create(vals_list)
-        reviews._roms_sync_rating()
+        reviews._sync_rating()
         return reviews
 
     def write(self, vals):
         result = super().write(vals)
         if {"state", "rating", "text", "partner_id", "product_tmpl_id"} & set(vals):
-            self._roms_sync_rating()
+            self._sync_rating()
         return result
 
     def unlink(self):
         self.filtered(lambda r: r.state == "published").with_context(
             roms_review_unlink=True
-        )._roms_sync_rating()
+        )._sync_rating()
         return super().unlink()
 
     def action_publish(self):
@@ -115,7 +115,7 @@ class RomsProductReview(models.Model):
     # Compatibility with Odoo's product ratings
     # ------------------------------------------------------------------
 
-    def _roms_sync_rating(self):
+    def _sync_rating(self):
         """Mirror published reviews as Odoo ratings (``rating.rating``) on the product.
 
         ROMS does not depend on ``rating`` or ``website_sale``: the reviews are the
@@ -126,7 +126,7 @@ class RomsProductReview(models.Model):
         ``consumed`` and public so that the shop counts it) and a review that is
         no longer published — or deleted — has none. Existing reviews are
         mirrored by calling this method on them after installing the shop, e.g.
-        ``env["roms.product.review"].search([])._roms_sync_rating()``.
+        ``env["roms.product.review"].search([])._sync_rating()``.
         """
         if "rating.rating" not in self.env or "rating_ids" not in (
             self.env["product.template"]._fields

@@ -156,7 +156,7 @@ class RomsRefundRequest(models.Model):
                     or "/"
                 )
         requests = super().create(vals_list)
-        requests.filtered(lambda r: r.state == "refunded")._roms_refresh_stats()
+        requests.filtered(lambda r: r.state == "refunded")._refresh_stats()
         return requests
 
     def write(self, vals):
@@ -181,7 +181,7 @@ class RomsRefundRequest(models.Model):
         result = super().write(vals)
         if {"state", "amount", "line_ids", "order_id"} & set(vals):
             refunded = was_refunded | self.filtered(lambda r: r.state == "refunded")
-            refunded._roms_refresh_stats(extra_orders=previous_orders)
+            refunded._refresh_stats(extra_orders=previous_orders)
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -191,39 +191,39 @@ class RomsRefundRequest(models.Model):
                 self.env._("Only refund requests still requested can be deleted.")
             )
 
-    def _roms_refresh_stats(self, extra_orders=None):
+    def _refresh_stats(self, extra_orders=None):
         """Refunded amounts are subtracted from the customers' statistics."""
         orders = self.order_id | (extra_orders or self.env["sale.order"])
         if orders:
             self.env["roms.refund.request"].flush_model(["state", "amount"])
             orders.sudo()._roms_update_customer_stats()
 
-    def _roms_move_to(self, state, **vals):
+    def _move_to(self, state, **vals):
         self.write(dict(vals, state=state))
         return True
 
     def action_approve(self):
-        return self._roms_move_to(
+        return self._move_to(
             "approved",
             decided_by_id=self.env.user.id,
             decided_date=fields.Datetime.now(),
         )
 
     def action_reject(self):
-        return self._roms_move_to(
+        return self._move_to(
             "rejected",
             decided_by_id=self.env.user.id,
             decided_date=fields.Datetime.now(),
         )
 
     def action_mark_refunded(self):
-        return self._roms_move_to("refunded", refunded_date=fields.Datetime.now())
+        return self._move_to("refunded", refunded_date=fields.Datetime.now())
 
     def action_undo_refund(self):
-        return self._roms_move_to("approved", refunded_date=False)
+        return self._move_to("approved", refunded_date=False)
 
     def action_reset(self):
-        return self._roms_move_to("requested", decided_by_id=False, decided_date=False)
+        return self._move_to("requested", decided_by_id=False, decided_date=False)
 
     def action_open_stock_adjustment(self):
         """Inventory › Physical Inventory, on the refunded products."""

@@ -119,7 +119,7 @@ class RomsRefundRequestLine(models.Model):
                     )
                 )
 
-    def _roms_refundable_qty(self, sale_lines):
+    def _refundable_qty(self, sale_lines):
         """{sale line: quantity still refundable} over the requests not rejected."""
         done = dict.fromkeys(sale_lines, 0.0)
         for line in self.sudo().search(

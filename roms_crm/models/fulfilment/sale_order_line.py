@@ -13,7 +13,7 @@ class SaleOrderLine(models.Model):
     )
 
     def _compute_roms_refundable_qty(self):
-        refundable = self.env["roms.refund.request.line"]._roms_refundable_qty(
+        refundable = self.env["roms.refund.request.line"]._refundable_qty(
             self.filtered("id")
         )
         for line in self:

@@ -24,9 +24,9 @@ class MailMail(models.Model):
             ).write({"failure_type": failure_type})
         for mail in roms_mails.filtered(lambda m: not m.roms_message_id.sending_since):
             if mail.state == "sent":
-                mail.roms_message_id._roms_set_status("sent")
+                mail.roms_message_id._set_status("sent")
             elif mail.state == "exception":
-                mail.roms_message_id._roms_set_status(
+                mail.roms_message_id._set_status(
                     "failed",
                     error_code=mail.failure_type or "unknown",
                     error_message=mail.failure_reason or failure_reason,

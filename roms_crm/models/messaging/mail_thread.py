@@ -11,7 +11,7 @@ class MailThread(models.AbstractModel):
         if bounced_msg_ids:
             Message = self.env["roms.message"].sudo()
             messages = Message.search([("provider_message_id", "in", bounced_msg_ids)])
-            messages._roms_set_status(
+            messages._set_status(
                 "failed",
                 error_code="bounce",
                 error_message=self.env._(

@@ -172,17 +172,17 @@ class RomsBroadcast(models.Model):
 
     @api.model
     def _default_channel(self):
-        return self.env["roms.message"]._roms_broadcast_default_channel()
+        return self.env["roms.message"]._broadcast_default_channel()
 
     @api.model
-    def _roms_allowed_variables(self):
+    def _allowed_variables(self):
         """Variables a broadcast may use: only the customer's (no order, no
         product). Extended by modules that add customer variables."""
         return {"customer_name", "name"}
 
     @api.constrains("body")
     def _check_body(self):
-        allowed = self._roms_allowed_variables()
+        allowed = self._allowed_variables()
         for broadcast in self.filtered("body"):
             names, balanced = template_variables(broadcast.body)
             if not balanced or set(names) - allowed:
@@ -197,7 +197,7 @@ class RomsBroadcast(models.Model):
 
     @api.constrains("template_id")
     def _check_template(self):
-        allowed = self._roms_allowed_variables()
+        allowed = self._allowed_variables()
         for broadcast in self.filtered("template_id"):
             template = broadcast.template_id
             unknown = set(template_variables(template.body)[0]) - allowed
@@ -341,7 +341,7 @@ class RomsBroadcast(models.Model):
         now); resume sends them and queues the rest of the audience."""
         running = self.filtered(lambda b: b.state in ("scheduled", "sending", "paused"))
         running.write({"state": "stopped"})
-        running._roms_cancel_queued()
+        running._cancel_queued()
         for broadcast in running:
             broadcast.message_post(
                 body=self.env._("Stopped by %(user)s.", user=self.env.user.name)
@@ -355,13 +355,13 @@ class RomsBroadcast(models.Model):
         if not resumable:
             raise UserError(self.env._("Only stopped or paused broadcasts resume."))
         resumable.write({"state": "sending", "pause_reason": False})
-        resumable._roms_requeue(["cancelled"])
-        resumable._roms_reset_failure_check()
+        resumable._requeue(["cancelled"])
+        resumable._reset_failure_check()
         for broadcast in resumable:
             broadcast.message_post(
                 body=self.env._("Resumed by %(user)s.", user=self.env.user.name)
             )
-        resumable._roms_trigger()
+        resumable._trigger()
         return True
 
     def action_retry_failed(self):
@@ -376,12 +376,12 @@ class RomsBroadcast(models.Model):
                 )
         held = self.filtered(lambda b: b.state in ("paused", "stopped"))
         # a paused or stopped broadcast keeps them until it resumes
-        retried = held._roms_requeue(["failed"], state="cancelled")
-        retried.update((self - held)._roms_requeue(["failed"]))
+        retried = held._requeue(["failed"], state="cancelled")
+        retried.update((self - held)._requeue(["failed"]))
         self.filtered(lambda b: b.state == "done").write(
             {"state": "sending", "done_at": False}
         )
-        self._roms_reset_failure_check()
+        self._reset_failure_check()
         for broadcast in self:
             if broadcast in held:
                 body = self.env._(
@@ -397,10 +397,10 @@ class RomsBroadcast(models.Model):
                     user=self.env.user.name,
                 )
             broadcast.message_post(body=body)
-        self._roms_trigger()
+        self._trigger()
         return True
 
-    def _roms_reset_failure_check(self):
+    def _reset_failure_check(self):
         self.invalidate_recordset(["sent_count", "failed_count"])
         for broadcast in self:
             broadcast.write(
@@ -419,14 +419,14 @@ class RomsBroadcast(models.Model):
         action["context"] = {"create": False, "group_by": ["state"]}
         return action
 
-    def _roms_trigger(self):
+    def _trigger(self):
         cron = self.env.ref(
             "roms_crm.ir_cron_roms_broadcasts", raise_if_not_found=False
         )
         if cron:
             cron.sudo()._trigger()
 
-    def _roms_cancel_queued(self):
+    def _cancel_queued(self):
         """Cancel the queued messages of these broadcasts. Rows the sending cron
         holds right now (locked) are left to it: they are being sent."""
         if not self:
@@ -447,7 +447,7 @@ class RomsBroadcast(models.Model):
         )
         Message.invalidate_model(["state", "write_date", "write_uid"])
 
-    def _roms_requeue(self, states, state="queued"):
+    def _requeue(self, states, state="queued"):
         """Queue again (or hold, with ``state="cancelled"``) the messages of these
         broadcasts in ``states``, with a new jitter; return {broadcast id: count}."""
         if not self:
@@ -486,7 +486,7 @@ class RomsBroadcast(models.Model):
     # Materialisation
     # ------------------------------------------------------------------
 
-    def _roms_body_sql(self, partner):
+    def _body_sql(self, partner):
         """SQL of the message of one customer (alias ``partner``): the template in
         the customer's language, or the message; variables replaced."""
         self.ensure_one()
@@ -508,7 +508,7 @@ class RomsBroadcast(models.Model):
             name,
         )
 
-    def _roms_materialise(self, batch_size=None):
+    def _materialise(self, batch_size=None):
         """Queue the next batch of this broadcast's recipients (one INSERT …
         SELECT), count what was skipped and move the cursor; mark the broadcast
         materialised after the last batch. Returns the number of rows queued."""
@@ -603,9 +603,9 @@ class RomsBroadcast(models.Model):
                   FROM classified
                 """,
                 audience=audience.select(SQL.identifier(audience.table, "id")),
-                body=self._roms_body_sql("p"),
-                recipient=Message._roms_recipient_sql(self.channel, "p"),
-                opted_out=Message._roms_opted_out_sql("p"),
+                body=self._body_sql("p"),
+                recipient=Message._recipient_sql(self.channel, "p"),
+                opted_out=Message._opted_out_sql("p"),
                 broadcast=self.id,
                 channel=self.channel,
                 template=self.template_id.id or None,
@@ -648,19 +648,19 @@ class RomsBroadcast(models.Model):
         due = self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", now)])
         due.write({"state": "sending", "started_at": now})
         running = self.search([("state", "=", "sending")])
-        running._roms_check_failures()
+        running._check_failures()
         pending = running.filtered(
             lambda b: b.state == "sending" and not b.materialised
         )
         done = 0
         if pending:
-            done = pending[0]._roms_materialise(batch_size)
-        running.filtered(lambda b: b.state == "sending")._roms_close_finished()
+            done = pending[0]._materialise(batch_size)
+        running.filtered(lambda b: b.state == "sending")._close_finished()
         remaining = len(pending.filtered(lambda b: not b.materialised))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
-    def _roms_close_finished(self):
+    def _close_finished(self):
         finished = self.filtered("materialised")
         if not finished:
             return
@@ -668,7 +668,7 @@ class RomsBroadcast(models.Model):
         closed = finished.filtered(lambda b: not b.queued_count)
         closed.write({"state": "done", "done_at": fields.Datetime.now()})
 
-    def _roms_check_failures(self):
+    def _check_failures(self):
         """Pause the running broadcasts whose messages fail too often (a blocked
         number, a provider refusing): a share of failures above the threshold
         once enough messages were tried. Posts the reason in the chatter."""
@@ -701,7 +701,7 @@ class RomsBroadcast(models.Model):
                 threshold=round(threshold, 1),
             )
             broadcast.write({"state": "paused", "pause_reason": reason})
-            broadcast._roms_cancel_queued()
+            broadcast._cancel_queued()
             broadcast.message_post(body=reason)
             paused |= broadcast
         return paused

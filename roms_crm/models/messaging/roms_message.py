@@ -193,7 +193,7 @@ class RomsMessage(models.Model):
     def _compute_channel(self):
         for message in self:
             if not message.channel and message.partner_id:
-                message.channel = self._roms_default_channel(message.partner_id)
+                message.channel = self._default_channel(message.partner_id)
             elif not message.channel:
                 message.channel = "email"
 
@@ -201,7 +201,7 @@ class RomsMessage(models.Model):
     def _compute_recipient(self):
         for message in self:
             message.recipient = (
-                self._roms_recipient(message.partner_id, message.channel)
+                self._recipient(message.partner_id, message.channel)
                 if message.partner_id and message.channel
                 else False
             )
@@ -212,7 +212,7 @@ class RomsMessage(models.Model):
         template = self.template_id
         if template:
             lang = self.partner_id.lang or self.env.lang
-            self.body = template.with_context(lang=lang)._roms_render(
+            self.body = template.with_context(lang=lang)._render(
                 partner=self.partner_id
             )
             if template.attachment_id:
@@ -221,12 +221,12 @@ class RomsMessage(models.Model):
     # ------------------------------------------------------------------ hooks
 
     @api.model
-    def _roms_default_channel(self, partner):
+    def _default_channel(self, partner):
         """The channel a message to ``partner`` goes through by default."""
         return "email"
 
     @api.model
-    def _roms_opted_out_sql(self, partner):
+    def _opted_out_sql(self, partner):
         """SQL condition: the customer of the res_partner alias ``partner`` opted
         out. The same rule as ``res.partner.roms_opt_out`` (an active
         ``mail.blacklist`` e-mail or ``phone.blacklist`` number), written as two
@@ -244,16 +244,16 @@ class RomsMessage(models.Model):
         )
 
     @api.model
-    def _roms_broadcast_default_channel(self):
+    def _broadcast_default_channel(self):
         """The channel a new broadcast goes through. Channels that suit mass
         messages better override it (roms_whatsapp)."""
         return "email"
 
     @api.model
-    def _roms_recipient_sql(self, channel, partner):
+    def _recipient_sql(self, channel, partner):
         """SQL of a customer's valid address for ``channel`` (NULL when none),
         over the res_partner alias ``partner``: the same address
-        ``_roms_recipient`` gives, for set-based queueing. Channels extend it."""
+        ``_recipient`` gives, for set-based queueing. Channels extend it."""
         if channel == "email":
             email = SQL.identifier(partner, "email_normalized")
             return SQL(
@@ -265,13 +265,13 @@ class RomsMessage(models.Model):
         return SQL("NULL::varchar")
 
     @api.model
-    def _roms_recipient(self, partner, channel):
+    def _recipient(self, partner, channel):
         """The address of ``partner`` on ``channel``: an e-mail or E.164 number."""
         if channel == "email":
             return partner.email_normalized or partner.email or False
         return False
 
-    def _roms_subject(self):
+    def _subject(self):
         """The subject of the e-mail carrying this message."""
         self.ensure_one()
         label = self.template_id.name or dict(
@@ -283,7 +283,7 @@ class RomsMessage(models.Model):
     # ------------------------------------------------------------- settings
 
     @api.model
-    def _roms_rate_limit(self, channel):
+    def _rate_limit(self, channel):
         """Messages per minute allowed on ``channel``; 0 means no limit."""
         return max(
             self.env["ir.config_parameter"]._roms_param(
@@ -293,11 +293,11 @@ class RomsMessage(models.Model):
         )
 
     @api.model
-    def _roms_channel_budgets(self):
+    def _channel_budgets(self):
         """How many more messages each channel may send this minute (None: no
         limit), from one grouped count of the last minute's sends."""
         channels = [value for value, _label in self._fields["channel"].selection]
-        limits = {channel: self._roms_rate_limit(channel) for channel in channels}
+        limits = {channel: self._rate_limit(channel) for channel in channels}
         limited = [channel for channel, limit in limits.items() if limit]
         sent = {}
         if limited:
@@ -316,7 +316,7 @@ class RomsMessage(models.Model):
 
     # ---------------------------------------------------------------- queue
 
-    def _roms_claim(self, channel=None, limit=None, due=True):
+    def _claim(self, channel=None, limit=None, due=True):
         """Lock queued messages not being sent, skipping rows another worker holds
         (``FOR UPDATE SKIP LOCKED``). Restricted to ``self`` when not empty."""
         self.flush_model()
@@ -338,7 +338,7 @@ class RomsMessage(models.Model):
         )
         return self.browse([row[0] for row in rows])
 
-    def _roms_mark_sending(self):
+    def _mark_sending(self):
         """Atomically take this message for sending; False when another worker
         has it or it is no longer queued."""
         self.ensure_one()
@@ -356,7 +356,7 @@ class RomsMessage(models.Model):
         self.invalidate_recordset(["sending_since", "attempts"])
         return bool(rows)
 
-    def _roms_process(self, commit=False):
+    def _process(self, commit=False):
         """Send these claimed messages one by one; return how many were tried.
 
         With ``commit`` (the cron outside tests) the in-flight mark is committed
@@ -364,12 +364,12 @@ class RomsMessage(models.Model):
         crash can neither lose a send nor repeat one."""
         done = 0
         for message in self:
-            if not message._roms_mark_sending():
+            if not message._mark_sending():
                 continue
             if commit:
                 # the in-flight mark must survive a crash during the send
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            message._roms_send_one()
+            message._send_one()
             done += 1
             if commit:
                 # the outcome of a send is never rolled back by a later one
@@ -377,12 +377,12 @@ class RomsMessage(models.Model):
         # a running broadcast pauses by itself when too many of its sends fail
         broadcasts = self.broadcast_id.filtered(lambda b: b.state == "sending")
         if broadcasts:
-            broadcasts.sudo()._roms_check_failures()
+            broadcasts.sudo()._check_failures()
         return done
 
-    def _roms_send_one(self):
+    def _send_one(self):
         self.ensure_one()
-        method = getattr(self, f"_roms_send_{self.channel}", None)
+        method = getattr(self, f"_send_{self.channel}", None)
         try:
             if method is None:
                 raise RomsSendError(
@@ -394,12 +394,12 @@ class RomsMessage(models.Model):
             with self.env.cr.savepoint():
                 provider_message_id = method()
         except RomsSendError as error:
-            self._roms_send_failed(error)
+            self._send_failed(error)
         except Exception as error:
             # an unexpected error may come after the provider took the message:
             # fail it for a person to check rather than risk sending it twice
             _logger.exception("Unexpected error sending ROMS message %s", self.id)
-            self._roms_send_failed(RomsSendError(str(error), code="error"))
+            self._send_failed(RomsSendError(str(error), code="error"))
         else:
             vals = {
                 "sending_since": False,
@@ -412,7 +412,7 @@ class RomsMessage(models.Model):
                 vals.update(state="sent", sent_at=fields.Datetime.now())
             self.write(vals)
 
-    def _roms_send_failed(self, error):
+    def _send_failed(self, error):
         self.ensure_one()
         max_attempts = self.env["ir.config_parameter"]._roms_param(
             MAX_ATTEMPTS_PARAM, DEFAULT_MAX_ATTEMPTS
@@ -423,12 +423,12 @@ class RomsMessage(models.Model):
             "error_message": error.message,
         }
         if error.temporary and self.attempts < max_attempts:
-            vals["next_attempt_at"] = fields.Datetime.now() + self._roms_retry_delay()
+            vals["next_attempt_at"] = fields.Datetime.now() + self._retry_delay()
         else:
             vals["state"] = "failed"
         self.write(vals)
 
-    def _roms_retry_delay(self):
+    def _retry_delay(self):
         """Exponential backoff: the base delay doubled at every attempt."""
         self.ensure_one()
         base = self.env["ir.config_parameter"]._roms_param(
@@ -438,7 +438,7 @@ class RomsMessage(models.Model):
         return min(delay, MAX_RETRY_DELAY)
 
     @api.model
-    def _roms_fail_interrupted(self):
+    def _fail_interrupted(self):
         """Messages left in flight by a worker that died: maybe sent, maybe not.
         They are failed, never resent automatically."""
         stale = self.sudo().search(
@@ -466,26 +466,26 @@ class RomsMessage(models.Model):
         batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
-        self._roms_fail_interrupted()
+        self._fail_interrupted()
         messages = self.browse()
-        for channel, budget in self._roms_channel_budgets().items():
+        for channel, budget in self._channel_budgets().items():
             limit = batch_size - len(messages)
             if budget is not None:
                 limit = min(limit, budget)
             if limit > 0:
-                messages |= self.browse()._roms_claim(channel=channel, limit=limit)
+                messages |= self.browse()._claim(channel=channel, limit=limit)
         testing = getattr(threading.current_thread(), "testing", False)
-        done = messages._roms_process(commit=not testing)
-        remaining = self._roms_remaining()
+        done = messages._process(commit=not testing)
+        remaining = self._remaining()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
     @api.model
-    def _roms_remaining(self):
+    def _remaining(self):
         """Due messages the cron may still send now (channels within their rate)."""
         channels = [
             channel
-            for channel, budget in self._roms_channel_budgets().items()
+            for channel, budget in self._channel_budgets().items()
             if budget is None or budget > 0
         ]
         if not channels:
@@ -499,16 +499,16 @@ class RomsMessage(models.Model):
             ]
         )
 
-    def _roms_send_now(self):
+    def _send_now(self):
         """Send these queued messages at once (live chat replies), with the same
         claim and state handling as the cron, within the current transaction."""
         if not self:
             return 0
-        return self.sudo()._roms_claim(due=False)._roms_process(commit=False)
+        return self.sudo()._claim(due=False)._process(commit=False)
 
     # ------------------------------------------------------------- receipts
 
-    def _roms_set_status(self, status, error_code=None, error_message=None, when=None):
+    def _set_status(self, status, error_code=None, error_message=None, when=None):
         """Apply a status to these messages, never downgrading."""
         when = when or fields.Datetime.now()
         for message in self:
@@ -537,7 +537,7 @@ class RomsMessage(models.Model):
         return self
 
     @api.model
-    def _roms_apply_status(
+    def _apply_status(
         self,
         provider_message_id,
         status,
@@ -553,7 +553,7 @@ class RomsMessage(models.Model):
         messages = self.sudo().search(
             [("provider_message_id", "=", provider_message_id)]
         )
-        return messages._roms_set_status(
+        return messages._set_status(
             status, error_code=error_code, error_message=error_message, when=when
         )
 
@@ -581,12 +581,12 @@ class RomsMessage(models.Model):
         return True
 
     def action_roms_send_now(self):
-        self._roms_send_now()
+        self._send_now()
         return True
 
     # --------------------------------------------------------- email channel
 
-    def _roms_email_body_html(self):
+    def _email_body_html(self):
         self.ensure_one()
         partner = self.partner_id
         lang_env = self.with_context(lang=partner.lang or self.env.lang).env
@@ -598,7 +598,7 @@ class RomsMessage(models.Model):
         )
         return plaintext2html(self.body or "") + footer
 
-    def _roms_send_email(self):
+    def _send_email(self):
         """The e-mail channel: through Odoo's ``mail.mail``, sent at once; its
         outcome is the message's (exception → failed with its reason)."""
         self.ensure_one()
@@ -618,8 +618,8 @@ class RomsMessage(models.Model):
             mail = Mail.create(
                 {
                     "roms_message_id": self.id,
-                    "subject": self._roms_subject(),
-                    "body_html": self._roms_email_body_html(),
+                    "subject": self._subject(),
+                    "body_html": self._email_body_html(),
                     "email_to": self.recipient,
                     "email_from": self.env.company.email_formatted or False,
                     "auto_delete": False,

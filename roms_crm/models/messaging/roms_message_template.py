@@ -86,7 +86,7 @@ class RomsMessageTemplate(models.Model):
     # --------------------------------------------------------------- hooks
 
     @api.model
-    def _roms_allowed_variables(self):
+    def _allowed_variables(self):
         """The variable names a body may use. Extend with ``super() | {...}``."""
         return {
             "customer_name",
@@ -99,7 +99,7 @@ class RomsMessageTemplate(models.Model):
         }
 
     @api.model
-    def _roms_render_values(self, partner, order, product):
+    def _render_values(self, partner, order, product):
         """The values of the variables for these records (any may be empty).
         Extend with ``super()`` and add keys."""
         partner = partner or (order.partner_id if order else self.env["res.partner"])
@@ -114,12 +114,12 @@ class RomsMessageTemplate(models.Model):
             "product_name": product.name if product else "",
             "recommendation": product_tmpl.roms_cross_sell_text or "",
             "order_number": order.name if order else "",
-            "order_total": self._roms_format_amount(order) if order else "",
+            "order_total": self._format_amount(order) if order else "",
             "tracking_number": (order.roms_tracking_number or "") if order else "",
         }
 
     @api.model
-    def _roms_format_amount(self, order):
+    def _format_amount(self, order):
         if order.currency_id.name in ("IDR", False):
             return format_rupiah(order.amount_total)
         amount = order.currency_id.round(order.amount_total)
@@ -128,9 +128,9 @@ class RomsMessageTemplate(models.Model):
     # ---------------------------------------------------------- validation
 
     @api.model
-    def _roms_template_errors(self, body):
+    def _template_errors(self, body):
         """The problems of a body: unknown variables, unbalanced braces."""
-        allowed = self._roms_allowed_variables()
+        allowed = self._allowed_variables()
         errors = []
         for match in TOKEN_RE.finditer(body or ""):
             name = match.group(1)
@@ -161,7 +161,7 @@ class RomsMessageTemplate(models.Model):
                 bodies.add(template.with_context(lang=lang).body)
             errors = []
             for body in bodies:
-                errors.extend(self._roms_template_errors(body))
+                errors.extend(self._template_errors(body))
             if errors:
                 raise ValidationError(
                     self.env._(
@@ -174,7 +174,7 @@ class RomsMessageTemplate(models.Model):
     # ----------------------------------------------------------- rendering
 
     @api.model
-    def _roms_substitute(self, body, values):
+    def _substitute(self, body, values):
         """Replace each known ``{variable}`` of ``body`` by its value; nothing else
         of the body is interpreted."""
 
@@ -186,20 +186,20 @@ class RomsMessageTemplate(models.Model):
 
         return TOKEN_RE.sub(replace, body or "")
 
-    def _roms_render(self, partner=None, order=None, product=None):
+    def _render(self, partner=None, order=None, product=None):
         """The body with its variables replaced, in the context's language."""
         self.ensure_one()
-        values = self._roms_render_values(
+        values = self._render_values(
             partner or self.env["res.partner"],
             order or self.env["sale.order"],
             product or self.env["product.product"],
         )
-        return self._roms_substitute(self.body, values)
+        return self._substitute(self.body, values)
 
     # -------------------------------------------------------------- preview
 
     def _compute_variables_help(self):
-        names = " ".join(f"{{{v}}}" for v in sorted(self._roms_allowed_variables()))
+        names = " ".join(f"{{{v}}}" for v in sorted(self._allowed_variables()))
         for template in self:
             template.variables_help = names
 
@@ -211,12 +211,12 @@ class RomsMessageTemplate(models.Model):
     @api.depends("body", "preview_partner_id", "preview_order_id")
     def _compute_preview(self):
         for template in self:
-            if template._roms_template_errors(template.body):
+            if template._template_errors(template.body):
                 template.preview = False
                 continue
             order = template.preview_order_id
             partner = template.preview_partner_id or order.partner_id
             product = order.order_line[:1].product_id if order else False
-            template.preview = template._roms_render(
+            template.preview = template._render(
                 partner=partner, order=order, product=product
             )

@@ -115,7 +115,7 @@ class RomsReminderRule(models.Model):
             "sale_order_roms_delivered_scan_idx",
             "sale_order",
             ["roms_delivered_date", "id"],
-            where=self.env.cr.mogrify(self._roms_delivered_sql("sale_order")).decode(
+            where=self.env.cr.mogrify(self._delivered_sql("sale_order")).decode(
                 self.env.cr.connection.encoding
             ),
         )
@@ -133,7 +133,7 @@ class RomsReminderRule(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_delivered_sql(self, alias):
+    def _delivered_sql(self, alias):
         """SQL condition: the sale_order row ``alias`` is a delivered order that
         counts, the orders the scan reminds about (refunded ones aside)."""
         return SQL(
@@ -143,7 +143,7 @@ class RomsReminderRule(models.Model):
         )
 
     @api.model
-    def _roms_due_query(self, rules, now, limit=None):
+    def _due_query(self, rules, now, limit=None):
         """The one query of the scan: due (rule id, order line id) pairs.
 
         A line is due for a rule when its order is delivered (and not cancelled
@@ -163,7 +163,7 @@ class RomsReminderRule(models.Model):
         learned_max = self.env["ir.config_parameter"]._roms_param(
             LEARNED_MAX_PARAM, DEFAULT_LEARNED_MAX_DAYS
         )
-        opted_out = self.env["roms.message"]._roms_opted_out_sql("p")
+        opted_out = self.env["roms.message"]._opted_out_sql("p")
         Order = self.env["sale.order"]
         return SQL(
             """
@@ -250,7 +250,7 @@ class RomsReminderRule(models.Model):
             lookback=lookback,
             learned_max=learned_max,
             opted_out=opted_out,
-            delivered=self._roms_delivered_sql("o"),
+            delivered=self._delivered_sql("o"),
             o2_counts=Order._roms_counting_order_sql("o2"),
             o3_counts=Order._roms_counting_order_sql("o3"),
             refunded=Order._roms_refunded_order_sql("c", "order_id"),
@@ -258,7 +258,7 @@ class RomsReminderRule(models.Model):
         )
 
     @api.model
-    def _roms_due_pairs(self, now=None, limit=None):
+    def _due_pairs(self, now=None, limit=None):
         """Due (rule id, line id) pairs of the active rules, in one query."""
         rules = self.search([])
         if not rules:
@@ -275,7 +275,7 @@ class RomsReminderRule(models.Model):
             self.env[model].flush_model(names)
         self.flush_model()
         return self.env.execute_query(
-            self._roms_due_query(rules, now or fields.Datetime.now(), limit)
+            self._due_query(rules, now or fields.Datetime.now(), limit)
         )
 
     # ------------------------------------------------------------------
@@ -289,14 +289,14 @@ class RomsReminderRule(models.Model):
         batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_PARAM, DEFAULT_BATCH_SIZE
         )
-        pairs = self._roms_due_pairs(now=now, limit=batch_size + 1)
+        pairs = self._due_pairs(now=now, limit=batch_size + 1)
         batch, more = pairs[:batch_size], len(pairs) > batch_size
-        queued = self._roms_queue_reminders(batch)
+        queued = self._queue_reminders(batch)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
         return queued
 
     @api.model
-    def _roms_queue_reminders(self, pairs):
+    def _queue_reminders(self, pairs):
         """Create the reminder messages of ``pairs`` (rule id, line id); pairs
         that got a reminder meanwhile (another worker) are skipped."""
         if not pairs:
@@ -306,27 +306,25 @@ class RomsReminderRule(models.Model):
         lines.fetch(["order_id", "order_partner_id", "product_id"])
         rule_of = {rule.id: rule for rule in rules}
         vals_list = [
-            rule_of[rule_id]._roms_reminder_vals(
-                self.env["sale.order.line"].browse(line_id)
-            )
+            rule_of[rule_id]._reminder_vals(self.env["sale.order.line"].browse(line_id))
             for rule_id, line_id in pairs
         ]
-        return self._roms_create_unique(vals_list)
+        return self._create_unique(vals_list)
 
-    def _roms_reminder_vals(self, line):
+    def _reminder_vals(self, line):
         """The queue row of this rule's reminder for ``line``."""
         self.ensure_one()
         Message = self.env["roms.message"]
         partner = line.order_partner_id
         lang = partner.lang or self.env.lang
         product = line.product_id.with_context(lang=lang)
-        body = self.template_id.with_context(lang=lang)._roms_render(
+        body = self.template_id.with_context(lang=lang)._render(
             partner=partner.with_context(lang=lang),
             order=line.order_id.with_context(lang=lang),
             product=product,
         )
-        channel = Message._roms_default_channel(partner)
-        recipient = Message._roms_recipient(partner, channel)
+        channel = Message._default_channel(partner)
+        recipient = Message._recipient(partner, channel)
         vals = {
             "partner_id": partner.id,
             "channel": channel,
@@ -357,7 +355,7 @@ class RomsReminderRule(models.Model):
         return vals
 
     @api.model
-    def _roms_create_unique(self, vals_list):
+    def _create_unique(self, vals_list):
         """Create the reminders; the unique (rule, line) index refuses a second
         one: the batch is retried one by one, skipping the duplicates."""
         Message = self.env["roms.message"].sudo()

@@ -22,7 +22,7 @@ class SaleOrder(models.Model):
             partner = order.partner_id
             order_lang = order.with_context(lang=partner.lang or self.env.lang)
             if template:
-                body = template.with_context(lang=order_lang.env.lang)._roms_render(
+                body = template.with_context(lang=order_lang.env.lang)._render(
                     partner=partner, order=order
                 )
             else:
@@ -39,7 +39,7 @@ class SaleOrder(models.Model):
             vals_list.append(
                 {
                     "partner_id": partner.id,
-                    "channel": Message._roms_default_channel(partner),
+                    "channel": Message._default_channel(partner),
                     "kind": "shipping" if stage == "shipped" else "manual",
                     "body": body,
                     "template_id": template.id if template else False,
@@ -85,12 +85,12 @@ class SaleOrder(models.Model):
             vals_list.append(
                 {
                     "partner_id": partner.id,
-                    "channel": Message._roms_default_channel(partner),
+                    "channel": Message._default_channel(partner),
                     "kind": "order_confirmation",
                     "template_id": template.id,
                     "body": template.with_context(
                         lang=partner.lang or self.env.lang
-                    )._roms_render(partner=partner, order=order),
+                    )._render(partner=partner, order=order),
                     "res_model": "sale.order",
                     "res_id": order.id,
                 }

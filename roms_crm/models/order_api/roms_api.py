@@ -94,7 +94,7 @@ class RomsApi(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_api_authenticate(self, authorization, address=None):
+    def _api_authenticate(self, authorization, address=None):
         """Authenticate the Bearer API key in ``authorization`` (an
         ``Authorization`` header value) called from client ``address``.
 
@@ -105,12 +105,12 @@ class RomsApi(models.AbstractModel):
             address the integration does not allow (logged on the integration).
         """
         if address:
-            self._roms_api_check_failures(address)
+            self._api_check_failures(address)
         match = re.fullmatch(
             r"\s*Bearer\s+(\S+)\s*", authorization or "", re.IGNORECASE
         )
         if not match:
-            raise self._roms_api_failure(
+            raise self._api_failure(
                 address,
                 "Missing or malformed Authorization header: use 'Bearer <API key>'.",
             )
@@ -118,11 +118,9 @@ class RomsApi(models.AbstractModel):
             match.group(1)
         )
         if not uid:
-            raise self._roms_api_failure(
-                address, "Invalid, expired or revoked API key."
-            )
+            raise self._api_failure(address, "Invalid, expired or revoked API key.")
         user = self.env["res.users"].sudo().browse(uid)
-        if not self._roms_api_user_allowed(user):
+        if not self._api_user_allowed(user):
             raise RomsApiError(
                 403, "forbidden", "This API key's user may not use the order API."
             )
@@ -136,20 +134,20 @@ class RomsApi(models.AbstractModel):
                 "This API key belongs to no active integration: create keys from "
                 "ROMS › Integrations.",
             )
-        if address is not None and not integration._roms_address_allowed(address):
+        if address is not None and not integration._address_allowed(address):
             error = RomsApiError(
                 403,
                 "forbidden_address",
                 f"This integration does not accept calls from {address}.",
             )
-            error.after_rollback = lambda: self._roms_api_in_new_cursor(
-                "roms.api.integration", integration.id, "_roms_log_refused", address
+            error.after_rollback = lambda: self._api_in_new_cursor(
+                "roms.api.integration", integration.id, "_log_refused", address
             )
             raise error
         return uid, integration.id
 
     @api.model
-    def _roms_api_in_new_cursor(self, model, res_id, method, *args):
+    def _api_in_new_cursor(self, model, res_id, method, *args):
         """Run ``method`` on a record in a transaction of its own, committed at
         once: what a refused request records must survive its rollback."""
         with self.env.registry.cursor() as cr:
@@ -160,7 +158,7 @@ class RomsApi(models.AbstractModel):
     # database so that all workers share the count.
 
     @api.model
-    def _roms_api_failures_per_minute(self):
+    def _api_failures_per_minute(self):
         return max(
             self.env["ir.config_parameter"]._roms_param(
                 INVALID_KEYS_PARAM, INVALID_KEYS_PER_MINUTE
@@ -169,10 +167,10 @@ class RomsApi(models.AbstractModel):
         )
 
     @api.model
-    def _roms_api_check_failures(self, address):
+    def _api_check_failures(self, address):
         """Raise 429 while ``address`` is over the invalid-key limit (one
         indexed read; nothing is written for valid requests)."""
-        limit = self._roms_api_failures_per_minute()
+        limit = self._api_failures_per_minute()
         if not limit:
             return
         rows = self.env.execute_query(
@@ -193,17 +191,17 @@ class RomsApi(models.AbstractModel):
             raise error
 
     @api.model
-    def _roms_api_failure(self, address, message):
+    def _api_failure(self, address, message):
         """A 401 that counts against ``address`` once the request is rolled back."""
         error = RomsApiError(401, "unauthorized", message)
         if address:
-            error.after_rollback = lambda: self._roms_api_in_new_cursor(
-                "roms.api", False, "_roms_api_record_failure", address
+            error.after_rollback = lambda: self._api_in_new_cursor(
+                "roms.api", False, "_api_record_failure", address
             )
         return error
 
     @api.model
-    def _roms_api_record_failure(self, address):
+    def _api_record_failure(self, address):
         self.env.execute_query(
             SQL(
                 """INSERT INTO roms_api_auth_failure AS f (address, window_start, count)
@@ -222,7 +220,7 @@ class RomsApi(models.AbstractModel):
     # Integrations: each key reads and changes only the orders of its sources
 
     @api.model
-    def _roms_api_integration(self):
+    def _api_integration(self):
         """The integration of the calling key (empty for internal callers, which
         are not restricted)."""
         return (
@@ -232,13 +230,13 @@ class RomsApi(models.AbstractModel):
         )
 
     @api.model
-    def _roms_api_source(self, source):
+    def _api_source(self, source):
         """The source of a request: one of the integration's (403
         ``forbidden_source`` otherwise), its first one when none is given."""
-        integration = self._roms_api_integration()
+        integration = self._api_integration()
         if not integration:
             return source
-        sources = integration._roms_sources()
+        sources = integration._sources()
         if not source:
             return sources[0]
         if source not in sources:
@@ -251,23 +249,23 @@ class RomsApi(models.AbstractModel):
         return source
 
     @api.model
-    def _roms_api_source_domain(self, source):
+    def _api_source_domain(self, source):
         """Orders of ``source`` (all of the integration's sources when none)."""
-        integration = self._roms_api_integration()
+        integration = self._api_integration()
         if source:
-            return [("roms_source", "=", self._roms_api_source(source))]
+            return [("roms_source", "=", self._api_source(source))]
         if integration:
-            return [("roms_source", "in", integration._roms_sources())]
+            return [("roms_source", "in", integration._sources())]
         return []
 
     @api.model
-    def _roms_api_user_allowed(self, user):
+    def _api_user_allowed(self, user):
         return user.has_group("roms_crm.group_roms_api") or user.has_group(
             "roms_crm.group_roms_admin"
         )
 
     @api.model
-    def _roms_api_max_body_bytes(self):
+    def _api_max_body_bytes(self):
         return max(
             self.env["ir.config_parameter"]._roms_param(
                 MAX_BODY_PARAM, DEFAULT_MAX_BODY
@@ -276,7 +274,7 @@ class RomsApi(models.AbstractModel):
         )
 
     @api.model
-    def _roms_api_rate_per_minute(self):
+    def _api_rate_per_minute(self):
         return max(
             self.env["ir.config_parameter"]._roms_param(
                 RATE_PARAM, DEFAULT_RATE_PER_MINUTE
@@ -289,11 +287,11 @@ class RomsApi(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_api_find(self, external_id, source=None):
+    def _api_find(self, external_id, source=None):
         """The order of ``external_id`` (and ``source`` when given), or 404/409."""
         domain = [
             ("roms_external_id", "=", external_id),
-            *self._roms_api_source_domain(source),
+            *self._api_source_domain(source),
         ]
         orders = self.env["sale.order"].search(domain, limit=2)
         if not orders:
@@ -310,11 +308,11 @@ class RomsApi(models.AbstractModel):
         return orders
 
     @api.model
-    def _roms_api_get(self, external_id, source=None):
-        return self._roms_api_find(external_id, source)._roms_api_payload()
+    def _api_get(self, external_id, source=None):
+        return self._api_find(external_id, source)._roms_api_payload()
 
     @api.model
-    def _roms_api_create(self, payload):
+    def _api_create(self, payload):
         """Create the order described by ``payload`` (the decoded POST body).
 
         :return: (HTTP status, order payload): 201 when created, 200 when an
@@ -322,13 +320,12 @@ class RomsApi(models.AbstractModel):
         """
         if not isinstance(payload, dict):
             raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
-        external_id = self._roms_api_identifier(payload, "external_id", required=True)
+        external_id = self._api_identifier(payload, "external_id", required=True)
         source = (
-            self._roms_api_source(self._roms_api_identifier(payload, "source") or False)
-            or "api"
+            self._api_source(self._api_identifier(payload, "source") or False) or "api"
         )
         # the whole body is checked first: a replay must be a valid request too
-        values = self._roms_api_order_values(payload)
+        values = self._api_order_values(payload)
         Order = self.env["sale.order"]
         existing = Order.search(
             [("roms_external_id", "=", external_id), ("roms_source", "=", source)],
@@ -340,14 +337,14 @@ class RomsApi(models.AbstractModel):
             # the unique constraint on (external_id, source) decides between two
             # identical requests racing: the loser's savepoint is rolled back
             with self.env.cr.savepoint():
-                order = self._roms_api_create_order(external_id, source, values)
+                order = self._api_create_order(external_id, source, values)
         except psycopg2.errors.UniqueViolation:
             self.env.invalidate_all()
-            return 200, self._roms_api_read_committed(external_id, source)
+            return 200, self._api_read_committed(external_id, source)
         return 201, order._roms_api_payload()
 
     @api.model
-    def _roms_api_read_committed(self, external_id, source):
+    def _api_read_committed(self, external_id, source):
         """The order another transaction committed while this one was creating
         it. Read from a fresh cursor: this transaction's snapshot predates it."""
         with self.env.registry.cursor() as cr:
@@ -366,8 +363,8 @@ class RomsApi(models.AbstractModel):
             return order._roms_api_payload()
 
     @api.model
-    def _roms_api_create_order(self, external_id, source, values):
-        partner = self._roms_api_customer(values["customer"])
+    def _api_create_order(self, external_id, source, values):
+        partner = self._api_customer(values["customer"])
         order_vals = {
             "partner_id": partner.id,
             "roms_external_id": external_id,
@@ -410,9 +407,9 @@ class RomsApi(models.AbstractModel):
         return order
 
     @api.model
-    def _roms_api_update(self, external_id, source, payload):
+    def _api_update(self, external_id, source, payload):
         """Apply a PATCH body to an order: stage, tracking number, comment."""
-        order = self._roms_api_find(external_id, source)
+        order = self._api_find(external_id, source)
         if not isinstance(payload, dict):
             raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
         status = payload.get("status")
@@ -423,10 +420,10 @@ class RomsApi(models.AbstractModel):
             raise _invalid(
                 "status", "status must be one of: " + ", ".join(API_STATUSES_PATCH)
             )
-        tracking = self._roms_api_check(
+        tracking = self._api_check(
             bounds.clean_text, tracking, bounds.TRACKING_LENGTH, "tracking_number"
         )
-        comment = self._roms_api_check(
+        comment = self._api_check(
             bounds.clean_text, comment, bounds.NOTE_LENGTH, "comment", multiline=True
         )
         if not isinstance(notify, bool):
@@ -458,7 +455,7 @@ class RomsApi(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _roms_api_check(self, check, *args, **kwargs):
+    def _api_check(self, check, *args, **kwargs):
         """Run a bounds check; its :class:`BoundsError` becomes a 422."""
         if check is bounds.clean_text and isinstance(args[0], bool):
             # JSON's true and false are no text (clean_text reads False as empty)
@@ -469,7 +466,7 @@ class RomsApi(models.AbstractModel):
             raise _invalid(error.field, str(error), code=error.code) from error
 
     @api.model
-    def _roms_api_known_keys(self, data, allowed, where=None):
+    def _api_known_keys(self, data, allowed, where=None):
         """Refuse a key the API does not know (a typo must not pass silently)."""
         for key in data:
             if key not in allowed:
@@ -485,7 +482,7 @@ class RomsApi(models.AbstractModel):
                 )
 
     @api.model
-    def _roms_api_choice(self, value, name, choices, default=False):
+    def _api_choice(self, value, name, choices, default=False):
         """``value`` one of ``choices`` (a string), or ``default`` when absent."""
         if value is None or value == "":
             return default
@@ -501,11 +498,11 @@ class RomsApi(models.AbstractModel):
         return value
 
     @api.model
-    def _roms_api_identifier(self, payload, name, required=False):
+    def _api_identifier(self, payload, name, required=False):
         value = payload.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        return self._roms_api_check(
+        return self._api_check(
             bounds.clean_text,
             value,
             bounds.IDENTIFIER_LENGTH,
@@ -514,10 +511,10 @@ class RomsApi(models.AbstractModel):
         )
 
     @api.model
-    def _roms_api_order_values(self, payload):
+    def _api_order_values(self, payload):
         """Check the whole body before anything is written."""
-        self._roms_api_known_keys(payload, ORDER_KEYS)
-        note = self._roms_api_check(
+        self._api_known_keys(payload, ORDER_KEYS)
+        note = self._api_check(
             bounds.clean_text,
             payload.get("note"),
             bounds.NOTE_LENGTH,
@@ -525,44 +522,44 @@ class RomsApi(models.AbstractModel):
             multiline=True,
         )
         return {
-            "status": self._roms_api_choice(
+            "status": self._api_choice(
                 payload.get("status"), "status", API_STATUSES_CREATE, "processed"
             ),
-            "payment_status": self._roms_api_choice(
+            "payment_status": self._api_choice(
                 payload.get("payment_status"),
                 "payment_status",
                 [key for key, _label in PAYMENT_STATUSES],
             ),
-            "payment_method": self._roms_api_choice(
+            "payment_method": self._api_choice(
                 payload.get("payment_method"),
                 "payment_method",
                 [key for key, _label in PAYMENT_METHODS],
             ),
             "note": note,
-            "date_order": self._roms_api_date(payload.get("date_order")),
-            "customer": self._roms_api_customer_values(payload.get("customer")),
-            "lines": self._roms_api_lines(payload.get("lines")),
+            "date_order": self._api_date(payload.get("date_order")),
+            "customer": self._api_customer_values(payload.get("customer")),
+            "lines": self._api_lines(payload.get("lines")),
         }
 
     @api.model
-    def _roms_api_date(self, value):
+    def _api_date(self, value):
         """``date_order``: ISO 8601 inside the shop's date window (naive UTC)."""
         if value is None or value == "":
             return False
-        return self._roms_api_check(
+        return self._api_check(
             self.env["roms.bounds"]._check_datetime, value, "date_order"
         )
 
     @api.model
-    def _roms_api_customer_values(self, customer):
+    def _api_customer_values(self, customer):
         if customer is None:
             raise _invalid(
                 "customer", self.env._("customer is required."), code="required"
             )
         if not isinstance(customer, dict):
             raise _invalid("customer", self.env._("customer must be an object."))
-        self._roms_api_known_keys(customer, CUSTOMER_KEYS, "customer")
-        check = self._roms_api_check
+        self._api_known_keys(customer, CUSTOMER_KEYS, "customer")
+        check = self._api_check
         values = {
             key: check(bounds.clean_text, customer.get(key), limit, f"customer.{key}")
             for key, limit in CUSTOMER_TEXT_LIMITS.items()
@@ -593,7 +590,7 @@ class RomsApi(models.AbstractModel):
             )
         # resellers, dropshippers, agents and distributors get portal prices: only
         # the shop grants that, never an integration
-        values["category"] = self._roms_api_choice(
+        values["category"] = self._api_choice(
             customer.get("category"),
             "customer.category",
             API_CUSTOMER_CATEGORIES,
@@ -613,7 +610,7 @@ class RomsApi(models.AbstractModel):
         return values
 
     @api.model
-    def _roms_api_lines(self, lines):
+    def _api_lines(self, lines):
         if lines is None or lines == []:
             raise _invalid(
                 "lines", self.env._("lines must be a non-empty list."), code="required"
@@ -626,7 +623,7 @@ class RomsApi(models.AbstractModel):
                 self.env._("At most %(max)s lines per order.", max=MAX_LINES),
                 code="out_of_range",
             )
-        check = self._roms_api_check
+        check = self._api_check
         skus = []
         for index, line in enumerate(lines):
             where = f"lines[{index}]"
@@ -634,7 +631,7 @@ class RomsApi(models.AbstractModel):
                 raise _invalid(
                     where, self.env._("%(field)s must be an object.", field=where)
                 )
-            self._roms_api_known_keys(line, LINE_KEYS, where)
+            self._api_known_keys(line, LINE_KEYS, where)
             skus.append(
                 check(
                     bounds.clean_text,
@@ -680,7 +677,7 @@ class RomsApi(models.AbstractModel):
         return result
 
     @api.model
-    def _roms_api_lock_identities(self, values):
+    def _api_lock_identities(self, values):
         """Serialise the requests that may create the customer of this phone or
         email: a transaction-level advisory lock per normalised identity, taken in
         a fixed order (no deadlock between a phone+email and an email-only request).
@@ -726,7 +723,7 @@ class RomsApi(models.AbstractModel):
             )
 
     @api.model
-    def _roms_api_match_customer(self, values):
+    def _api_match_customer(self, values):
         Partner = self.env["res.partner"]
         partner = Partner
         if values["phone"]:
@@ -742,13 +739,13 @@ class RomsApi(models.AbstractModel):
         return partner
 
     @api.model
-    def _roms_api_customer(self, values):
+    def _api_customer(self, values):
         """The customer of these values: matched by normalised phone, then by
         normalised email (equality), else created — under a lock on the identity."""
-        partner = self._roms_api_match_customer(values)
+        partner = self._api_match_customer(values)
         if partner:
             return partner
-        self._roms_api_lock_identities(values)
+        self._api_lock_identities(values)
         if not values["name"]:
             raise _invalid(
                 "customer.name",
@@ -814,7 +811,7 @@ class RomsApiKeyWizard(models.TransientModel):
             raise AccessError(
                 self.env._("Only ROMS administrators can create API keys.")
             )
-        if not self.env["roms.api"]._roms_api_user_allowed(self.user_id):
+        if not self.env["roms.api"]._api_user_allowed(self.user_id):
             raise UserError(
                 self.env._(
                     "%(user)s is not in the ROMS API group.", user=self.user_id.name

@@ -84,7 +84,7 @@ class RomsApiIntegration(models.Model):
             [("id", "not in", self.ids)]
         )
         for integration in others | self:
-            for source in integration._roms_sources():
+            for source in integration._sources():
                 if integration in self and not SOURCE_PATTERN.fullmatch(source):
                     raise ValidationError(
                         self.env._(
@@ -104,7 +104,7 @@ class RomsApiIntegration(models.Model):
                         )
                     )
         for integration in self:
-            if not integration._roms_sources():
+            if not integration._sources():
                 raise ValidationError(self.env._("Give at least one order source."))
 
     @api.constrains("allowed_addresses")
@@ -121,7 +121,7 @@ class RomsApiIntegration(models.Model):
                     ) from error
 
     @api.model
-    def _roms_adopt_keys(self):
+    def _adopt_keys(self):
         """Give every API key of an API user that has no integration one (upgrade
         to 18.0.1.1.0): one integration per user, owning the sources of the API
         orders that user created, or 'api' (then 'api-<user id>') when none is
@@ -139,7 +139,7 @@ class RomsApiIntegration(models.Model):
         owned = {
             source.lower()
             for integration in self.with_context(active_test=False).search([])
-            for source in integration._roms_sources()
+            for source in integration._sources()
         }
         integrations = self.browse()
         for user, user_keys in keys.grouped("user_id").items():
@@ -175,18 +175,18 @@ class RomsApiIntegration(models.Model):
         Keys.invalidate_model(["roms_integration_id"])
         return integrations
 
-    def _roms_sources(self):
+    def _sources(self):
         self.ensure_one()
         return split_list(self.source_names)
 
-    def _roms_default_source(self):
-        return self._roms_sources()[0]
+    def _default_source(self):
+        return self._sources()[0]
 
-    def _roms_address_allowed(self, address):
+    def _address_allowed(self, address):
         self.ensure_one()
         return address_allowed(address, parse_networks(self.allowed_addresses))
 
-    def _roms_log_refused(self, address):
+    def _log_refused(self, address):
         """Count a call refused from ``address`` (one row per address, upserted so
         that concurrent workers add up)."""
         self.ensure_one()
@@ -204,10 +204,10 @@ class RomsApiIntegration(models.Model):
             )
         )
 
-    def _roms_allow_address(self, address):
+    def _allow_address(self, address):
         """Add ``address`` to the allowed list (no-op when already allowed)."""
         self.ensure_one()
-        if self._roms_address_allowed(address) and self.allowed_addresses:
+        if self._address_allowed(address) and self.allowed_addresses:
             return
         ipaddress.ip_address(address)  # only real addresses are added
         self.allowed_addresses = "\n".join(
@@ -243,7 +243,7 @@ class RomsApiRefusedAddress(models.Model):
     def action_allow(self):
         """Add the address to its integration's allowed addresses and forget it."""
         for line in self:
-            line.integration_id._roms_allow_address(line.address)
+            line.integration_id._allow_address(line.address)
         self.unlink()
         return True
 

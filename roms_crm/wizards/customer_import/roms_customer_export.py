@@ -288,7 +288,7 @@ class RomsCustomerExport(models.TransientModel):
         """The sheet of the rows with errors, as uploaded: everything from the
         file goes back as text or date, never as a formula."""
         _ = self.env._
-        reader = customer_import._roms_read_rows()
+        reader = customer_import._read_rows()
         try:
             header, columns = next(reader)
         except WorkbookError:

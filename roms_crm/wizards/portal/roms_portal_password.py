@@ -53,7 +53,7 @@ class RomsPortalPassword(models.TransientModel):
             )
         if not self.password:
             raise UserError(self.env._("Type the customer's new password."))
-        user_sudo = self._roms_grant_access(self._roms_portal_wizard_user(login))
+        user_sudo = self._grant_access(self._portal_wizard_user(login))
         user_sudo.write({"login": login, "password": self.password})
         # Keep the password no longer than needed.
         self.password = False
@@ -71,7 +71,7 @@ class RomsPortalPassword(models.TransientModel):
             },
         }
 
-    def _roms_portal_wizard_user(self, login):
+    def _portal_wizard_user(self, login):
         """The customer's line in Odoo's portal wizard, with ``login`` as email."""
         portal_wizard = self.env["portal.wizard"].create(
             {"partner_ids": [Command.set(self.partner_id.ids)]}
@@ -80,7 +80,7 @@ class RomsPortalPassword(models.TransientModel):
         wizard_user.email = login
         return wizard_user
 
-    def _roms_grant_access(self, wizard_user):
+    def _grant_access(self, wizard_user):
         """Make sure the customer has an active portal user and return it (sudo).
 
         What ``portal.wizard.user.action_grant_access`` does, without its invitation

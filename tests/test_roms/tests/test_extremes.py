@@ -47,7 +47,7 @@ class TestExtremeValuesReadBack(TransactionCase):
         cls.Bounds = cls.env["roms.bounds"]
 
     def _api_order(self, external_id, phone, date_order, quantity, price):
-        status, payload = self.env["roms.api"]._roms_api_create(
+        status, payload = self.env["roms.api"]._api_create(
             {
                 "external_id": external_id,
                 "source": "api",
