@@ -240,12 +240,12 @@ class SaleOrder(models.Model):
             )
         return self.env._("Order %(order)s: points earned", order=self.name)
 
-    def _roms_loyalty_credit(self, credits, reason, refund=None):
-        """Add points to cards, each a ledger line: ``credits`` is a list of
+    def _roms_loyalty_credit(self, entries, reason, refund=None):
+        """Add points to cards, each a ledger line: ``entries`` is a list of
         (order, card, points, owed); the order's unsettled shortfall ``owed`` is
         settled first, the rest goes onto the card."""
         history = []
-        for order, card, points, owed in credits:
+        for order, card, points, owed in entries:
             settled = min(points, max(owed, 0.0))
             issued = add_points(points, -settled)
             if issued:
@@ -380,14 +380,14 @@ class SaleOrder(models.Model):
             else:
                 owed[card] -= issued + shortfall
         ledger = self._roms_loyalty_ledger()
-        credits = []
+        entries = []
         for card, points in owed.items():
             if float_compare(points, 0, precision_digits=2) <= 0:
                 continue
             card._roms_lock()
             unsettled = ledger.get((self.id, card.program_id.id), {"owed": 0.0})
-            credits.append((self, card, points, unsettled["owed"]))
-        self._roms_loyalty_credit(credits, "refund_undo", refund=refund)
+            entries.append((self, card, points, unsettled["owed"]))
+        self._roms_loyalty_credit(entries, "refund_undo", refund=refund)
 
     def _roms_loyalty_create_gifts(self):
         """One gift to hand over per confirmed "other gift" reward line."""

@@ -126,7 +126,6 @@ class RomsReportExport(models.TransientModel):
         ).replace(tzinfo=None)
 
     def _sheets_top_customers(self):
-        _ = self.env._
         wizard = self.env["roms.top.customers"].new(
             {
                 "date_from": self.date_from,
@@ -138,12 +137,12 @@ class RomsReportExport(models.TransientModel):
         partners = self.env["res.partner"].browse([r["partner_id"] for r in ranking])
         partners.fetch(["name", "roms_whatsapp_number", "roms_segment_ids"])
         columns = [
-            (_("Rank"), "int"),
-            (_("Customer"), "text"),
-            (_("WhatsApp"), "text"),
-            (_("Segments"), "text"),
-            (_("Orders"), "int"),
-            (_("Spend"), "money"),
+            (self.env._("Rank"), "int"),
+            (self.env._("Customer"), "text"),
+            (self.env._("WhatsApp"), "text"),
+            (self.env._("Segments"), "text"),
+            (self.env._("Orders"), "int"),
+            (self.env._("Spend"), "money"),
         ]
         rows = (
             (
@@ -156,10 +155,9 @@ class RomsReportExport(models.TransientModel):
             )
             for r, partner in zip(ranking, partners, strict=True)
         )
-        return [(_("Top Customers"), columns, rows)]
+        return [(self.env._("Top Customers"), columns, rows)]
 
     def _sheets_geography(self):
-        _ = self.env._
         Report = self.env["roms.geo.report"]
         domain = self._period_domain("date_order")
         if self.segment_id:
@@ -175,24 +173,23 @@ class RomsReportExport(models.TransientModel):
             ["partner_id:count_distinct", "order_count:sum", "amount:sum"],
             order="amount:sum desc",
         )
-        columns = [(_("Province"), "text")]
+        columns = [(self.env._("Province"), "text")]
         if self.geo_level == "city":
-            columns.append((_("City/Regency"), "text"))
+            columns.append((self.env._("City/Regency"), "text"))
         columns += [
-            (_("Customers"), "int"),
-            (_("Orders"), "int"),
-            (_("Sales"), "money"),
+            (self.env._("Customers"), "int"),
+            (self.env._("Orders"), "int"),
+            (self.env._("Sales"), "money"),
         ]
-        unknown = _("Unknown")
+        unknown = self.env._("Unknown")
         rows = (
             tuple(rec.name or unknown for rec in group[: len(groupby)])
             + tuple(group[len(groupby) :])
             for group in groups
         )
-        return [(_("By Region"), columns, rows)]
+        return [(self.env._("By Region"), columns, rows)]
 
     def _sheets_sales(self):
-        _ = self.env._
         Report = self.env["sale.report"]
         domain = [
             *self.env["sale.order"]._roms_counting_order_domain(),
@@ -216,21 +213,21 @@ class RomsReportExport(models.TransientModel):
             "roms_payment_method",
         ]
         columns = [
-            (_("Date"), "datetime"),
-            (_("Order"), "text"),
-            (_("Customer"), "text"),
-            (_("Customer Category"), "text"),
-            (_("Primary Segment"), "text"),
-            (_("City/Regency"), "text"),
-            (_("Province"), "text"),
-            (_("Product"), "text"),
-            (_("Product Category"), "text"),
-            (_("Quantity"), "float"),
-            (_("Untaxed"), "money"),
-            (_("Total"), "money"),
-            (_("Fulfilment Stage"), "text"),
-            (_("Payment Status"), "text"),
-            (_("Payment Method"), "text"),
+            (self.env._("Date"), "datetime"),
+            (self.env._("Order"), "text"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Customer Category"), "text"),
+            (self.env._("Primary Segment"), "text"),
+            (self.env._("City/Regency"), "text"),
+            (self.env._("Province"), "text"),
+            (self.env._("Product"), "text"),
+            (self.env._("Product Category"), "text"),
+            (self.env._("Quantity"), "float"),
+            (self.env._("Untaxed"), "money"),
+            (self.env._("Total"), "money"),
+            (self.env._("Fulfilment Stage"), "text"),
+            (self.env._("Payment Status"), "text"),
+            (self.env._("Payment Method"), "text"),
         ]
         selections = {
             name: dict(Report._fields[name]._description_selection(self.env))
@@ -275,22 +272,21 @@ class RomsReportExport(models.TransientModel):
                 offset += BATCH
                 Report.env.invalidate_all()
 
-        return [(_("Sales"), columns, rows())]
+        return [(self.env._("Sales"), columns, rows())]
 
     def _sheets_stock(self):
-        _ = self.env._
-        records = self.env["roms.stock.report"].search([])
+        records = self.env["roms.stock.report"].search([])  # pylint: disable=no-search-all
         columns = [
-            (_("Product"), "text"),
-            (_("On Hand"), "float"),
-            (_("Forecast"), "float"),
-            (_("Low-Stock Threshold"), "float"),
-            (_("Sold (30 Days)"), "float"),
-            (_("Sales per Day"), "float"),
-            (_("Days of Cover"), "float"),
-            (_("Low Stock"), "text"),
+            (self.env._("Product"), "text"),
+            (self.env._("On Hand"), "float"),
+            (self.env._("Forecast"), "float"),
+            (self.env._("Low-Stock Threshold"), "float"),
+            (self.env._("Sold (30 Days)"), "float"),
+            (self.env._("Sales per Day"), "float"),
+            (self.env._("Days of Cover"), "float"),
+            (self.env._("Low Stock"), "text"),
         ]
-        yes, no = _("Yes"), _("No")
+        yes, no = self.env._("Yes"), self.env._("No")
         rows = (
             (
                 rec.product_id.display_name,
@@ -304,20 +300,19 @@ class RomsReportExport(models.TransientModel):
             )
             for rec in records
         )
-        return [(_("Stock"), columns, rows)]
+        return [(self.env._("Stock"), columns, rows)]
 
     def _sheets_retention(self):
-        _ = self.env._
-        repeat = self.env["roms.repeat.report"].search([], order="month")
+        repeat = self.env["roms.repeat.report"].search([], order="month")  # pylint: disable=no-search-all
         sheets = [
             (
-                _("Repeat Rate"),
+                self.env._("Repeat Rate"),
                 [
-                    (_("Month"), "date"),
-                    (_("Customers"), "int"),
-                    (_("New Customers"), "int"),
-                    (_("Returning Customers"), "int"),
-                    (_("Repeat Rate (%)"), "percent"),
+                    (self.env._("Month"), "date"),
+                    (self.env._("Customers"), "int"),
+                    (self.env._("New Customers"), "int"),
+                    (self.env._("Returning Customers"), "int"),
+                    (self.env._("Repeat Rate (%)"), "percent"),
                 ],
                 [
                     (
@@ -335,10 +330,10 @@ class RomsReportExport(models.TransientModel):
         offsets = max((max(cells) for _m, _s, cells in matrix), default=0)
         sheets.append(
             (
-                _("Cohorts"),
-                [(_("Cohort"), "date"), (_("New Customers"), "int")]
+                self.env._("Cohorts"),
+                [(self.env._("Cohort"), "date"), (self.env._("New Customers"), "int")]
                 + [
-                    (_("Month %(number)s", number=n), "percent")
+                    (self.env._("Month %(number)s", number=n), "percent")
                     for n in range(1, offsets + 1)
                 ],
                 [
@@ -353,17 +348,16 @@ class RomsReportExport(models.TransientModel):
 
     def _sheets_funnel(self):
         """The reminder funnel (roms_crm's reminders)."""
-        _ = self.env._
-        records = self.env["roms.reminder.funnel.report"].search([])
+        records = self.env["roms.reminder.funnel.report"].search([])  # pylint: disable=no-search-all
         return [
             (
-                _("Reminder Funnel"),
+                self.env._("Reminder Funnel"),
                 [
-                    (_("Reminder Rule"), "text"),
-                    (_("Reminders Sent"), "int"),
-                    (_("Re-orders in 14 Days"), "int"),
-                    (_("Conversion (%)"), "percent"),
-                    (_("Re-order Sales"), "money"),
+                    (self.env._("Reminder Rule"), "text"),
+                    (self.env._("Reminders Sent"), "int"),
+                    (self.env._("Re-orders in 14 Days"), "int"),
+                    (self.env._("Conversion (%)"), "percent"),
+                    (self.env._("Re-order Sales"), "money"),
                 ],
                 [
                     (

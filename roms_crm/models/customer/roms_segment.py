@@ -141,7 +141,7 @@ class RomsSegment(models.Model):
         if not partners:
             return
         Partner = self.env["res.partner"].with_context(active_test=False)
-        segments = self.search([])
+        segments = self.search([])  # pylint: disable=no-search-all
         Partner.flush_model()
         self.flush_model()
         batch = [("id", "in", partners.ids), ("roms_category", "!=", False)]

@@ -505,14 +505,13 @@ class RomsCustomerImport(models.Model):
         checked on their own; ``error(column key, message)`` reports a bad cell.
         ``address`` holds the texts of the region columns, resolved for all rows
         at once by ``_set_region``."""
-        _ = self.env._
         text, refused = self._row_texts(raw, check, error)
         vals = {key: text[key] for key in TEXT_FIELDS if text.get(key)}
         if not vals.get("name") and "name" not in refused:
-            error("name", _("The name is required."))
+            error("name", self.env._("The name is required."))
         if not text.get("mobile"):
             if "mobile" not in refused:
-                error("mobile", _("The mobile/WhatsApp number is required."))
+                error("mobile", self.env._("The mobile/WhatsApp number is required."))
         else:
             try:
                 vals["mobile"] = self.env["res.partner"]._roms_normalize_phone(
@@ -524,13 +523,13 @@ class RomsCustomerImport(models.Model):
             if email_normalize(text["email"]):
                 vals["email"] = text["email"]
             else:
-                error("email", _("Not a valid e-mail address."))
+                error("email", self.env._("Not a valid e-mail address."))
         if text.get("category"):
             vals["category"] = check["categories"].get(text_key(text["category"]))
             if not vals["category"]:
                 error(
                     "category",
-                    _(
+                    self.env._(
                         "Unknown category. Use one of: %(categories)s.",
                         categories=check["category_labels"],
                     ),
@@ -540,7 +539,7 @@ class RomsCustomerImport(models.Model):
             if not vals["gender"]:
                 error(
                     "gender",
-                    _(
+                    self.env._(
                         "Unknown gender. Use one of: %(genders)s.",
                         genders=check["gender_labels"],
                     ),
@@ -549,7 +548,7 @@ class RomsCustomerImport(models.Model):
             if ZIP_RE.match(text["zip"]):
                 vals["zip"] = text["zip"]
             else:
-                error("zip", _("A postal code has five digits."))
+                error("zip", self.env._("A postal code has five digits."))
         if text.get("join_date"):
             join_date = self._check_join_date(raw["join_date"], check, error)
             if join_date:
@@ -561,16 +560,15 @@ class RomsCustomerImport(models.Model):
     def _check_join_date(self, value, check, error):
         """The join date of a cell, within the shop's date window and not in
         the future; None (and a row error) otherwise."""
-        _ = self.env._
         join_date = workbook.parse_date(value)
         if not join_date:
             error(
                 "join_date",
-                _("Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."),
+                self.env._("Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."),
             )
             return None
         if join_date > check["today"]:
-            error("join_date", _("The join date is in the future."))
+            error("join_date", self.env._("The join date is in the future."))
             return None
         try:
             self.env["roms.bounds"]._check_datetime(
@@ -657,25 +655,30 @@ class RomsCustomerImport(models.Model):
         """The message of a region that cannot be resolved (see
         ``res.city._roms_resolve_regions``): unknown names point to the
         reference sheets of the template."""
-        _ = self.env._
         if code == "unknown":
             if level == "province":
-                return _("Unknown province. See the Provinces sheet of the template.")
+                return self.env._(
+                    "Unknown province. See the Provinces sheet of the template."
+                )
             if level == "city":
-                return _(
+                return self.env._(
                     "Unknown city or regency. See the Cities sheet of the template."
                 )
-            return _("Unknown district. See the Districts sheet of the template.")
+            return self.env._(
+                "Unknown district. See the Districts sheet of the template."
+            )
         if level == "city":
             if code == "elsewhere":
-                return _("%(city)s is not in the province %(province)s.", **params)
-            return _(
+                return self.env._(
+                    "%(city)s is not in the province %(province)s.", **params
+                )
+            return self.env._(
                 "Several cities or regencies match: %(cities)s. Write the full name.",
                 **params,
             )
         if code == "elsewhere":
-            return _("%(district)s is not a district of %(region)s.", **params)
-        return _(
+            return self.env._("%(district)s is not a district of %(region)s.", **params)
+        return self.env._(
             "Several districts have this name, in %(cities)s: fill in the "
             "City/Regency column.",
             **params,

@@ -260,7 +260,7 @@ class RomsReminderRule(models.Model):
     @api.model
     def _due_pairs(self, now=None, limit=None):
         """Due (rule id, line id) pairs of the active rules, in one query."""
-        rules = self.search([])
+        rules = self.search([])  # pylint: disable=no-search-all
         if not rules:
             return []
         for model, names in (

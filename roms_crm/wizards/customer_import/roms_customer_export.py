@@ -122,7 +122,6 @@ class RomsCustomerExport(models.TransientModel):
         """The import template: the customers sheet with its data validations, an
         explanation of the columns, and the provinces, cities/regencies and
         districts of Indonesia as reference sheets."""
-        _ = self.env._
         regions = self.env["res.city"]._roms_region_index()
         state_names = {
             state_id: name for state_id, (name, _code) in regions["states"].items()
@@ -140,7 +139,7 @@ class RomsCustomerExport(models.TransientModel):
             )
             for name, city_id in regions["districts"].values()
         )
-        province_sheet, city_sheet = _("Provinces"), _("Cities")
+        province_sheet, city_sheet = self.env._("Provinces"), self.env._("Cities")
         validations = {
             "category": self._selection_validation("roms_category"),
             "gender": self._selection_validation("roms_gender"),
@@ -152,7 +151,7 @@ class RomsCustomerExport(models.TransientModel):
                 "minimum": datetime.date(1900, 1, 1),
                 "maximum": datetime.date(2999, 12, 31),
                 "error_type": "warning",
-                "error_message": _(
+                "error_message": self.env._(
                     "Not a date. Use an Excel date, YYYY-MM-DD or DD/MM/YYYY."
                 ),
             },
@@ -163,16 +162,20 @@ class RomsCustomerExport(models.TransientModel):
         ):
             validation = validations.get(key)
             if validation and validation["validate"] == "list":
-                validation = dict(validation, error_title=_(label))
+                validation = dict(validation, error_title=self.env._(label))
             columns.append(column._replace(validation=validation))
         instructions = [
-            (_(label), _("Yes") if required else "", _(help_text))
+            (
+                self.env._(label),
+                self.env._("Yes") if required else "",
+                self.env._(help_text),
+            )
             for _key, label, required, _width, help_text in CUSTOMER_COLUMNS
         ]
         instructions += [
             (),
             (
-                _(
+                self.env._(
                     "Customers are recognised by their mobile number: a row with "
                     "the number of an existing customer updates it, empty cells "
                     "keep its values."
@@ -181,13 +184,15 @@ class RomsCustomerExport(models.TransientModel):
         ]
         return workbook_bytes(
             [
-                Sheet(_(CUSTOMERS_SHEET), columns, [], input_rows=TEMPLATE_ROWS),
                 Sheet(
-                    _("Instructions"),
+                    self.env._(CUSTOMERS_SHEET), columns, [], input_rows=TEMPLATE_ROWS
+                ),
+                Sheet(
+                    self.env._("Instructions"),
                     [
-                        Column(_("Column"), "text", 22),
-                        Column(_("Required"), "text", 12),
-                        Column(_("Explanation"), "wrap", 90),
+                        Column(self.env._("Column"), "text", 22),
+                        Column(self.env._("Required"), "text", 12),
+                        Column(self.env._("Explanation"), "wrap", 90),
                     ],
                     instructions,
                     freeze=False,
@@ -195,23 +200,23 @@ class RomsCustomerExport(models.TransientModel):
                 ),
                 Sheet(
                     province_sheet,
-                    [Column(_("Province"), "text", 34)],
+                    [Column(self.env._("Province"), "text", 34)],
                     [(name,) for name in provinces],
                 ),
                 Sheet(
                     city_sheet,
                     [
-                        Column(_("City/Regency"), "text", 34),
-                        Column(_("Province"), "text", 34),
+                        Column(self.env._("City/Regency"), "text", 34),
+                        Column(self.env._("Province"), "text", 34),
                     ],
                     cities,
                 ),
                 Sheet(
-                    _("Districts"),
+                    self.env._("Districts"),
                     [
-                        Column(_("District"), "text", 34),
-                        Column(_("City/Regency"), "text", 34),
-                        Column(_("Province"), "text", 34),
+                        Column(self.env._("District"), "text", 34),
+                        Column(self.env._("City/Regency"), "text", 34),
+                        Column(self.env._("Province"), "text", 34),
                     ],
                     districts,
                 ),
@@ -260,7 +265,6 @@ class RomsCustomerExport(models.TransientModel):
         """The errors of ``customer_import`` (a roms.customer.import), and the
         rows to fix in the columns of the uploaded file (with an Errors column)
         to correct and upload again."""
-        _ = self.env._
         errors_by_row = defaultdict(list)
         for error in customer_import.error_ids:
             errors_by_row[error.row].append(error)
@@ -269,12 +273,18 @@ class RomsCustomerExport(models.TransientModel):
             (error.row or None, error.column, error.header, error.value, error.message)
             for error in customer_import.error_ids
         ]
-        titles = (_("Row"), _("Column"), _("Header"), _("Value"), _("Message"))
+        titles = (
+            self.env._("Row"),
+            self.env._("Column"),
+            self.env._("Header"),
+            self.env._("Value"),
+            self.env._("Message"),
+        )
         kinds = ("number", "text", "text", "text", "text")
         widths = (8, 8, 20, 30, 80)
         sheets.append(
             Sheet(
-                _(ERRORS_HEADER),
+                self.env._(ERRORS_HEADER),
                 [Column(*column) for column in zip(titles, kinds, widths, strict=True)],
                 errors,
                 freeze=False,
@@ -287,15 +297,14 @@ class RomsCustomerExport(models.TransientModel):
     def _rows_to_fix(self, customer_import, errors_by_row):
         """The sheet of the rows with errors, as uploaded: everything from the
         file goes back as text or date, never as a formula."""
-        _ = self.env._
         reader = customer_import._read_rows()
         try:
             header, columns = next(reader)
         except WorkbookError:
             reader.close()
             return Sheet(
-                _(CUSTOMERS_SHEET),
-                [Column(_("The file could not be read."), "text")],
+                self.env._(CUSTOMERS_SHEET),
+                [Column(self.env._("The file could not be read."), "text")],
                 [],
                 freeze=False,
                 autofilter=False,
@@ -324,9 +333,9 @@ class RomsCustomerExport(models.TransientModel):
                 reader.close()
 
         return Sheet(
-            _(CUSTOMERS_SHEET),
+            self.env._(CUSTOMERS_SHEET),
             [Column(title, "value") for title in header]
-            + [Column(_(ERRORS_HEADER), "text")],
+            + [Column(self.env._(ERRORS_HEADER), "text")],
             rows(),
             freeze=False,
             autofilter=False,
