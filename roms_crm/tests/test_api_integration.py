@@ -1,3 +1,5 @@
+from odoo import Command
+
 """Integrations of the order API: isolation, client address lists, invalid keys."""
 
 from odoo.exceptions import ValidationError
@@ -167,7 +169,7 @@ class TestApiIntegration(OrderApiCase):
             {
                 "name": "Old Shop",
                 "login": "roms_old_shop",
-                "groups_id": [(4, self.env.ref("roms_crm.group_roms_api").id)],
+                "groups_id": [Command.link(self.env.ref("roms_crm.group_roms_api").id)],
             }
         )
         self.env["res.users.apikeys"].with_user(user).sudo()._generate(

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -73,8 +74,8 @@ class BroadcastCommon(MessagingCase):
         return self.env["roms.broadcast"].create(
             {
                 "name": "Promo Ramadan",
-                "segment_ids": [(6, 0, self.segment.ids)],
-                "category_ids": [(6, 0, self.customer_category.ids)],
+                "segment_ids": [Command.set(self.segment.ids)],
+                "category_ids": [Command.set(self.customer_category.ids)],
                 "channel": "email",
                 "body": "Halo {customer_name}, diskon 20% untuk semua kopi!",
                 **vals,
@@ -159,7 +160,7 @@ class TestBroadcast(BroadcastCommon):
 
     def test_progress_counts_and_retry_failed_only(self):
         broadcast = self._broadcast(
-            segment_ids=[(6, 0, self.segment.ids)], category_ids=False
+            segment_ids=[Command.set(self.segment.ids)], category_ids=False
         )
         broadcast.action_send()
         self._cron()
@@ -263,7 +264,9 @@ class TestBroadcast(BroadcastCommon):
             {"name": "promo.png", "datas": base64.b64encode(b"\x89PNG fake")}
         )
         broadcast = self._broadcast(
-            template_id=template.id, body=False, attachment_ids=[(6, 0, attachment.ids)]
+            template_id=template.id,
+            body=False,
+            attachment_ids=[Command.set(attachment.ids)],
         )
         broadcast.action_send()
         self._cron()

@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -13,7 +14,9 @@ class TestUi(HttpCase):
         company = env["res.company"].create(
             {"name": "Toko Tur", "currency_id": admin.company_id.currency_id.id}
         )
-        admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
+        admin.write(
+            {"company_ids": [Command.link(company.id)], "company_id": company.id}
+        )
         env = env(user=admin, context={"allowed_company_ids": company.ids})
         product = env["product.product"].create({"name": "Kopi Tur", "list_price": 5})
         partner = env["res.partner"].create(
@@ -24,7 +27,9 @@ class TestUi(HttpCase):
                 {
                     "partner_id": partner.id,
                     "order_line": [
-                        (0, 0, {"product_id": product.id, "tax_id": [(5,)]})
+                        Command.create(
+                            {"product_id": product.id, "tax_id": [Command.clear()]}
+                        )
                     ],
                 }
             )

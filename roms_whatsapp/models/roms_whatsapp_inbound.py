@@ -3,7 +3,7 @@ import json
 import logging
 import threading
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
@@ -275,7 +275,7 @@ class RomsWhatsappInbound(models.Model):
                 }
             )
         )
-        message.write({"attachment_ids": [(4, attachment.id)]})
+        message.write({"attachment_ids": [Command.link(attachment.id)]})
         self.write({"media_state": "done", "error": False})
 
     @api.autovacuum

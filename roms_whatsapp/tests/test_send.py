@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -180,7 +180,9 @@ class TestSend(WhatsappCase):
         attachment = self.env["ir.attachment"].create(
             {"name": "promo.png", "raw": png_bytes(), "mimetype": "image/png"}
         )
-        message = self.queue(kind="broadcast", attachment_ids=[(6, 0, attachment.ids)])
+        message = self.queue(
+            kind="broadcast", attachment_ids=[Command.set(attachment.ids)]
+        )
         self.send()
         self.assertEqual(message.state, "sent")
         upload, sent = self.meta.sent()

@@ -138,6 +138,17 @@ class ResPartner(models.Model):
         copy=False,
     )
 
+    # Indonesian address: province (state_id), city/regency (city_id of
+    # base_address_extended) and district (kecamatan), each list filtering the next.
+    roms_district_id = fields.Many2one(
+        "roms.district",
+        string="District",
+        domain="[('city_id', '=?', city_id), ('state_id', '=?', state_id)]",
+        index="btree_not_null",
+        help="Kecamatan of the address. Choosing it fills in the city/regency and "
+        "the province.",
+    )
+
     # ------------------------------------------------------------------
     # Phone identity
     # ------------------------------------------------------------------
@@ -522,17 +533,6 @@ UPDATE res_partner rp
 
     def action_roms_update_stats(self):
         self._roms_update_stats()
-
-    # Indonesian address: province (state_id), city/regency (city_id of
-    # base_address_extended) and district (kecamatan), each list filtering the next.
-    roms_district_id = fields.Many2one(
-        "roms.district",
-        string="District",
-        domain="[('city_id', '=?', city_id), ('state_id', '=?', state_id)]",
-        index="btree_not_null",
-        help="Kecamatan of the address. Choosing it fills in the city/regency and "
-        "the province.",
-    )
 
     @api.model
     def _address_fields(self):

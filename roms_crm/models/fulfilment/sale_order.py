@@ -105,6 +105,22 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    # abandoned carts (see their section below)
+    roms_is_abandoned = fields.Boolean(
+        string="Abandoned Cart",
+        compute="_compute_roms_abandoned",
+        search="_search_roms_is_abandoned",
+    )
+    roms_cart_age_hours = fields.Integer(
+        string="Age (hours)", compute="_compute_roms_abandoned"
+    )
+    roms_cart_summary = fields.Char(
+        string="Contents", compute="_compute_roms_cart_summary"
+    )
+    roms_partner_phone = fields.Char(
+        string="Phone", compute="_compute_roms_partner_phone"
+    )
+
     @api.depends("roms_refund_request_ids")
     def _compute_roms_refund_count(self):
         for order in self:
@@ -373,21 +389,6 @@ class SaleOrder(models.Model):
     # of hours (roms_crm.abandoned_cart_hours, 24 by default), counted from the
     # quotation date. Not stored: the list is right whenever it is opened.
     # ------------------------------------------------------------------
-
-    roms_is_abandoned = fields.Boolean(
-        string="Abandoned Cart",
-        compute="_compute_roms_abandoned",
-        search="_search_roms_is_abandoned",
-    )
-    roms_cart_age_hours = fields.Integer(
-        string="Age (hours)", compute="_compute_roms_abandoned"
-    )
-    roms_cart_summary = fields.Char(
-        string="Contents", compute="_compute_roms_cart_summary"
-    )
-    roms_partner_phone = fields.Char(
-        string="Phone", compute="_compute_roms_partner_phone"
-    )
 
     @api.model
     def _roms_abandoned_cutoff(self):

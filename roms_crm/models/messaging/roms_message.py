@@ -623,7 +623,7 @@ class RomsMessage(models.Model):
                     "email_to": self.recipient,
                     "email_from": self.env.company.email_formatted or False,
                     "auto_delete": False,
-                    "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+                    "attachment_ids": [Command.set(self.attachment_ids.ids)],
                     "headers": repr(
                         {
                             "List-Unsubscribe": (
