@@ -1,7 +1,6 @@
-from odoo import Command
-
 """Integrations of the order API: isolation, client address lists, invalid keys."""
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
