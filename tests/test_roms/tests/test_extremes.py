@@ -8,6 +8,7 @@ and the touched records are read and marshalled as XML-RPC and JSON-RPC would.
 
 import base64
 import json
+from contextlib import ExitStack
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -78,15 +79,9 @@ class TestExtremeValuesReadBack(TransactionCase):
         # the values go in at 03:00 UTC, when the window's last day is the same day
         # in the shop's time zone (Asia/Jakarta, UTC+7) the statistics' dates are
         # in; they are read back at the real time, as the records' own types
-        clock, frozen = freeze_time("2026-06-15 03:00:00"), [True]
-
-        def thaw():
-            if frozen:
-                frozen.clear()
-                clock.stop()
-
-        clock.start()
-        self.addCleanup(thaw)
+        frozen = ExitStack()
+        self.addCleanup(frozen.close)
+        frozen.enter_context(freeze_time("2026-06-15 03:00:00"))
         lower, upper = self.Bounds._date_window()
         max_qty, max_price = self.Bounds._max_quantity(), self.Bounds._max_price()
         latest = (upper - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -146,7 +141,7 @@ class TestExtremeValuesReadBack(TransactionCase):
         self.assertEqual(len(imported), 1, importer.error_ids.read())
         partners |= imported
         self.env.flush_all()
-        thaw()
+        frozen.close()
         # the records of the frozen day hold freezegun's date types: read them anew
         for model in (
             "res.partner",
