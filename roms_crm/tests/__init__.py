@@ -34,5 +34,6 @@ from . import test_stats_follow_edits
 from . import test_multi_company
 from . import test_odoo_users
 from . import test_portal_account
+from . import test_portal_header
 from . import test_region_resolution
 from . import test_downloads
