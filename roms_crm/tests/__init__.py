@@ -12,6 +12,7 @@ from . import test_ui
 from . import test_regions
 from . import test_reseller
 from . import test_refund_request
+from . import test_refund_photos
 from . import test_order_api
 from . import test_order_api_bounds
 from . import test_reviews
