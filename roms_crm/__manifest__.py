@@ -2,7 +2,7 @@
     "name": "ROMS CRM",
     "summary": "Repeat-order CRM for Indonesian online shops: customers, segments, "
     "orders, messaging and the reseller portal",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -58,6 +58,7 @@
         "views/messaging/res_config_settings_broadcast_views.xml",
         "data/roms_reminder_rule_data.xml",
         "views/portal/roms_reseller_portal_templates.xml",
+        "views/portal/sale_order_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -2,7 +2,7 @@
     "name": "ROMS Loyalty",
     "summary": "Loyalty programs for ROMS on Odoo's loyalty engine: spend and product "
     "earning, customer-category rules, reward tiers with gifts, points ledger",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",

@@ -45,6 +45,8 @@ SEED = 11
 ADDON_DIR = Path(__file__).resolve().parent.parent / "roms_crm"
 DEMO_DIR = ADDON_DIR / "demo"
 REGIONS_CSV = ADDON_DIR / "data" / "res.city.csv"
+# the pictures of setup/gen_demo_images.py, as a data file names them
+IMAGE_DIR = "roms_crm/static/img/demo"
 LINE_LENGTH = 100
 HISTORY_DAYS = 180  # orders go back six months
 INVENTORY_DAYS = HISTORY_DAYS + 10  # the opening stock predates the first order
@@ -925,6 +927,12 @@ def write_products(orders):
     xml.field("phone", COMPANY["phone"])
     xml.field("email", COMPANY["email"])
     xml.field("website", COMPANY["website"])
+    # drawn by setup/gen_demo_images.py, as the products' pictures
+    xml.tag(
+        "field",
+        [("name", "logo"), ("type", "base64"), ("file", f"{IMAGE_DIR}/company_logo.png")],
+        indent=2,
+    )
     xml.close("record")
 
     xml.blank()
@@ -953,6 +961,15 @@ def write_products(orders):
         xml.field("description_sale", product.description)
         xml.field("roms_cross_sell_text", product.cross_sell)
         xml.field("roms_low_stock_threshold", eval_=str(product.threshold))
+        xml.tag(
+            "field",
+            [
+                ("name", "image_1920"),
+                ("type", "base64"),
+                ("file", f"{IMAGE_DIR}/{product.key}.png"),
+            ],
+            indent=2,
+        )
         xml.close("record")
 
     # Opening stock: what the demo orders take, plus what is left.

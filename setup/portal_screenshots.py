@@ -1,25 +1,45 @@
-"""Screenshots of the reseller portal at phone width (375 px) for the README.
+"""Screenshots of the reseller portal, on a phone (375x812) and on a desktop
+(1440x900), in Indonesian, for the README and for checking every portal screen.
 
 Usage: .venv/bin/python setup/portal_screenshots.py http://127.0.0.1:8069 DB OUTDIR \
-           [LOYALTY_OUTDIR]
+           [LOYALTY_OUTDIR [SET_DIR]]
 
-Logs in as the demo reseller (reseller1), opens the catalogue and the reseller's last
-order (scrolled to its fulfilment stage) in headless Chromium emulating a 375 px wide
-phone, and saves ``portal_catalog.png`` and ``portal_order.png`` in OUTDIR. With
-LOYALTY_OUTDIR, it also puts a product in the cart and saves the cart's points block
-as ``portal_cart_points.png`` there.
+Logs in as the demo reseller (reseller1) and saves in OUTDIR the README's
+``portal_catalog.png`` (the catalogue with its product photos) and
+``portal_order.png`` (the reseller's last order at its fulfilment stage). With
+LOYALTY_OUTDIR, it also fills the cart and saves its points block as
+``portal_cart_points.png`` there, and the points page as ``portal_points.png``.
+With SET_DIR, it also takes the whole set, each page at both sizes
+(``<name>_phone.png``, ``<name>_desktop.png``):
+
+* ``home``: the portal home, the company's logo in the header;
+* ``catalog``: the catalogue with the products' photos;
+* ``cart``: the cart, its one-line delivery addresses and the points block;
+* ``order_placed``: the order just placed (with the note "Tolong kirim via J&T ya"),
+  the success message first; ``order_note``: the same order at its "Catatan";
+* ``points`` and ``points_ledger``: the points page, numbers in Indonesian, what a
+  point is worth, the ledger;
+* ``refund``: a delivered order's refund form with its photo field;
+* ``refund_backend`` (desktop only, as admin): a refund request sent from the portal
+  with a photo, as the shop sees it.
+
+Placing the order and sending the refund request write to DB: use a demo database.
 """
 
 import base64
+import io
 import json
 import re
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import requests
 import websocket
+from PIL import Image
 
 WIDTH, HEIGHT = 375, 812
 
@@ -35,10 +55,17 @@ def login(base, db, user="reseller1", password="reseller1"):
     return session
 
 
-def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
+def capture(
+    base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True, before=None
+):
     """Open each (name, url, anchor) of ``pages`` in headless Chromium logged in
-    with ``session``, scroll to ``anchor`` and save ``OUTDIR/<name>.png``."""
+    with ``session``, run the script ``before`` (if any), scroll to ``anchor``
+    (not for ``body``: the top of the page) and save ``OUTDIR/<name>.png``."""
     width, height = size
+    # a port of its own: other screenshot runs may be going on
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     # Chromium may still write to its profile while it quits
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         chrome = subprocess.Popen(
@@ -47,7 +74,7 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
                 "--headless=new",
                 "--no-sandbox",
                 "--disable-gpu",
-                "--remote-debugging-port=9333",
+                f"--remote-debugging-port={port}",
                 f"--user-data-dir={profile}",
                 f"--window-size={width},{height}",
                 "about:blank",
@@ -58,7 +85,7 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
         try:
             for _attempt in range(50):
                 try:
-                    targets = requests.get("http://127.0.0.1:9333/json").json()
+                    targets = requests.get(f"http://127.0.0.1:{port}/json").json()
                     break
                 except requests.ConnectionError:
                     time.sleep(0.2)
@@ -90,15 +117,28 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
                 path="/",
             )
             for name, url, anchor in pages:
-                # the first visit builds the asset bundles: load each page twice
+                # the first visit builds the asset bundles: load each page twice,
+                # then wait for the anchor (the web client renders late)
                 for _visit in range(2):
                     send("Page.navigate", url=base + url)
                     time.sleep(6 if mobile else 10)
-                send(
-                    "Runtime.evaluate",
-                    expression=f"document.querySelector('{anchor}')"
-                    ".scrollIntoView({block: 'start'})",
-                )
+                for _second in range(90):
+                    found = send(
+                        "Runtime.evaluate",
+                        expression=f"!!document.querySelector('{anchor}')",
+                        returnByValue=True,
+                    )
+                    if found.get("result", {}).get("value"):
+                        break
+                    time.sleep(1)
+                if before:
+                    send("Runtime.evaluate", expression=before)
+                if anchor != "body":
+                    send(
+                        "Runtime.evaluate",
+                        expression=f"document.querySelector('{anchor}')"
+                        ".scrollIntoView({block: 'start'})",
+                    )
                 time.sleep(1)
                 shot = send("Page.captureScreenshot", format="png")
                 with open(f"{outdir}/{name}.png", "wb") as image:
@@ -112,7 +152,7 @@ def capture(base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True):
 def fill_cart(base, session):
     """Put two of the first catalogue product in the reseller's cart."""
     catalog = session.get(f"{base}/my/catalog").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', catalog).group(1)
+    token = csrf(catalog)
     product = re.search(r'name="qty_(\d+)"', catalog).group(1)
     session.post(
         f"{base}/my/catalog/cart/add",
@@ -120,9 +160,152 @@ def fill_cart(base, session):
     )
 
 
-def main(base, db, outdir, loyalty_outdir=None):
+def csrf(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def place_order(base, session):
+    """Place the cart with the reseller's note; the order's portal URL."""
+    cart = session.get(f"{base}/my/catalog/cart").text
+    address = re.search(r'<option[^>]*value="(\d+)"', cart).group(1)
+    response = session.post(
+        f"{base}/my/catalog/cart/place",
+        data={
+            "csrf_token": csrf(cart),
+            "address_id": address,
+            "note": "Tolong kirim via J&T ya",
+        },
+    )
+    return response.url[len(base) :]
+
+
+def delivered_order(base, db):
+    """The id of a delivered order of reseller1's company that can still be
+    refunded (read as admin over JSON-RPC)."""
+    admin = login(base, db, "admin", "admin")
+    reply = admin.post(
+        f"{base}/web/dataset/call_kw",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "sale.order",
+                "method": "search_read",
+                "args": [
+                    [
+                        ("partner_id.user_ids.login", "=", "reseller1"),
+                        ("roms_stage", "=", "delivered"),
+                        ("roms_refund_request_ids", "=", False),
+                    ],
+                    ["id"],
+                ],
+                "kwargs": {"limit": 1, "order": "date_order desc"},
+            },
+        },
+    ).json()
+    return admin, reply["result"][0]["id"]
+
+
+def send_refund(base, session, order_id):
+    """Send a refund request of one unit of the order's first line, with a
+    photo of the goods; the id of the request (read back by the admin)."""
+    page = session.get(f"{base}/my/orders/{order_id}").text
+    line = re.search(r'name="qty_(\d+)"', page).group(1)
+    image = io.BytesIO()
+    # a demo product's picture stands for the photo of the goods
+    picture = Path(__file__).resolve().parent.parent / "roms_crm/static/img/demo"
+    with Image.open(picture / "gula_aren_cair_500ml.png") as photo:
+        photo.convert("RGB").save(image, "JPEG")
+    session.post(
+        f"{base}/my/orders/{order_id}/refund",
+        data={
+            "csrf_token": csrf(page),
+            f"qty_{line}": "1",
+            "reason": "Kemasan sobek saat diterima, biji kopi tumpah.",
+        },
+        files=[("photos", ("kemasan-sobek.jpg", image.getvalue(), "image/jpeg"))],
+    )
+
+
+def take_set(base, db, session, set_dir):
+    """Every portal screen of the set, at both sizes."""
+    admin, refundable = delivered_order(base, db)
+    fill_cart(base, session)
+    pages = [
+        ("home", "/my", "body"),
+        ("catalog", "/my/catalog", ".o_roms_catalog"),
+        ("cart", "/my/catalog/cart", ".o_roms_cart"),
+        ("points", "/my/points", "#roms_points_balance"),
+        ("points_ledger", "/my/points", "#roms_points_ledger"),
+        ("refund", f"/my/orders/{refundable}", "#roms_refund"),
+    ]
+    show_refund_form = (
+        "document.querySelector('#roms_refund_form')?.classList.add('show')"
+    )
+    for mobile, size, suffix in (
+        (True, (WIDTH, HEIGHT), "phone"),
+        (False, (1440, 900), "desktop"),
+    ):
+        capture(
+            base,
+            session,
+            [(f"{name}_{suffix}", url, anchor) for name, url, anchor in pages],
+            set_dir,
+            size=size,
+            mobile=mobile,
+            before=show_refund_form,
+        )
+    placed = place_order(base, session)
+    for mobile, size, suffix in (
+        (True, (WIDTH, HEIGHT), "phone"),
+        (False, (1440, 900), "desktop"),
+    ):
+        capture(
+            base,
+            session,
+            [
+                (f"order_placed_{suffix}", placed, "body"),
+                (f"order_note_{suffix}", placed, "#roms_customer_note"),
+            ],
+            set_dir,
+            size=size,
+            mobile=mobile,
+        )
+    send_refund(base, session, refundable)
+    reply = admin.post(
+        f"{base}/web/dataset/call_kw",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "roms.refund.request",
+                "method": "search_read",
+                "args": [[("order_id", "=", refundable)], ["id"]],
+                "kwargs": {"limit": 1},
+            },
+        },
+    ).json()
+    refund_id = reply["result"][0]["id"]
+    capture(
+        base,
+        admin,
+        [
+            (
+                "refund_backend_desktop",
+                f"/odoo/action-roms_crm.roms_refund_request_action/{refund_id}",
+                ".o-mail-Chatter .o-mail-Message",
+            )
+        ],
+        set_dir,
+        size=(1440, 900),
+        mobile=False,
+    )
+
+
+def main(base, db, outdir, loyalty_outdir=None, set_dir=None):
     """``loyalty_outdir``: also fill the cart and capture its points block there
-    (``portal_cart_points.png``, with roms_loyalty installed)."""
+    (``portal_cart_points.png``, with roms_loyalty installed); ``set_dir``: the
+    whole set."""
     session = login(base, db)
     orders = session.get(f"{base}/my/orders").text
     order_url = re.search(r'href="(/my/orders/\d+[^"]*)"', orders).group(1)
@@ -141,10 +324,15 @@ def main(base, db, outdir, loyalty_outdir=None):
         capture(
             base,
             session,
-            [("portal_cart_points", "/my/catalog/cart", "#roms_points")],
+            [
+                ("portal_cart_points", "/my/catalog/cart", "#roms_points"),
+                ("portal_points", "/my/points", "body"),
+            ],
             loyalty_outdir,
         )
+    if set_dir:
+        take_set(base, db, session, set_dir)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

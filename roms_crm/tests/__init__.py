@@ -12,6 +12,7 @@ from . import test_ui
 from . import test_regions
 from . import test_reseller
 from . import test_refund_request
+from . import test_refund_photos
 from . import test_order_api
 from . import test_order_api_bounds
 from . import test_reviews
@@ -34,5 +35,6 @@ from . import test_stats_follow_edits
 from . import test_multi_company
 from . import test_odoo_users
 from . import test_portal_account
+from . import test_portal_header
 from . import test_region_resolution
 from . import test_downloads

@@ -125,7 +125,7 @@ class TestResellerCart(ResellerCatalogCommon):
         self.assertEqual(self.cart.state, "sale")
         self.assertFalse(self.cart.roms_portal_cart)
         self.assertEqual(self.cart.partner_shipping_id, warehouse)
-        self.assertIn("Kirim pagi", self.cart.note)
+        self.assertIn("Kirim pagi", self.cart.roms_customer_note)
         self.assertFalse(self.cart.roms_over_stock)
         self.assertIn(self.reseller, self.cart.message_partner_ids)
         self.assertFalse(self.contact._roms_reseller_cart())

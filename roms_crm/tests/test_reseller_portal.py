@@ -360,7 +360,24 @@ class TestResellerOrdering(ResellerPortalCommon):
         self.assertEqual(cart.roms_stage, "processed")
         self.assertTrue(cart.roms_new_order_done)
         self.assertEqual(cart.partner_shipping_id, warehouse)
-        self.assertIn("Kirim pagi, ya", cart.note)
+        self.assertIn("Kirim pagi, ya", cart.roms_customer_note)
+        # the note has its own heading, not the terms and conditions'
+        page = html.fromstring(response.text)
+        self.assertIn(
+            "Kirim pagi, ya",
+            page.get_element_by_id("roms_customer_note").text_content(),
+        )
+        self.assertFalse(
+            page.xpath("//section[@id='terms'][contains(., 'Kirim pagi')]")
+        )
+        # on a phone the sidebar comes first: the message that the order was placed
+        # is above it
+        placed, sidebar = page.xpath(
+            "//*[contains(@class, 'o_roms_placed') or "
+            "contains(@class, 'o_portal_sale_sidebar')]"
+        )[:2]
+        self.assertIn("o_roms_placed", placed.get("class"))
+        self.assertIn("o_portal_sale_sidebar", sidebar.get("class"))
         self.assertEqual(cart.amount_total, 4 * 90000 + 2 * 45000)
         self.assertFalse(cart.roms_over_stock)
         # the next order starts a new cart

@@ -12,11 +12,15 @@ is lazily translated, whose ``field`` names the offending input and whose ``code
 the machine-readable reason the order API reports.
 """
 
+import io
 import json
 import math
 import re
 import unicodedata
+import warnings
 from datetime import date, datetime, time, timedelta, timezone
+
+from PIL import Image
 
 from odoo.tools import float_is_zero, float_round
 from odoo.tools.translate import LazyTranslate
@@ -33,6 +37,13 @@ EMAIL_LENGTH = 254  # RFC 5321's path limit
 PHONE_LENGTH = 32
 STREET_LENGTH = 256
 ZIP_LENGTH = 16
+# Photos sent with a form (a refund request's pictures of the damaged goods): how
+# many, how big each file, how many pixels, and the image formats taken (by their
+# content, never by the name or the type the browser gives).
+PHOTO_COUNT = 5
+PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_PIXELS = 40_000_000
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 # Nesting depth of a JSON document from outside (objects and arrays).
 JSON_DEPTH = 32
 
@@ -345,3 +356,58 @@ def parse_json(data, max_depth=JSON_DEPTH, field=None):
             )
         stack.extend((child, depth + 1) for child in children)
     return value
+
+
+# ---------------------------------------------------------------------------
+# Uploaded photos
+# ---------------------------------------------------------------------------
+
+
+def photo(data, field=None, *, max_bytes=PHOTO_BYTES, max_pixels=PHOTO_PIXELS):
+    """The mimetype of ``data`` (bytes of an uploaded file) when it is a JPEG, PNG
+    or WebP picture within the limits. The format is read from the content: a page
+    or a program named ``photo.jpg`` is refused.
+
+    :raises BoundsError: ``too_long`` for a file over ``max_bytes`` or a picture
+        over ``max_pixels``, ``invalid`` for anything that is not such a picture.
+    """
+    if len(data) > max_bytes:
+        raise BoundsError(
+            _lt(
+                "A photo is too big: at most %(size)s MB each.",
+                size=max_bytes // (1024 * 1024),
+            ),
+            field,
+            "too_long",
+        )
+    not_a_photo = BoundsError(
+        _lt("Only photos can be sent (JPEG, PNG or WebP pictures)."), field
+    )
+    too_many_pixels = BoundsError(
+        _lt(
+            "A photo is too big: at most %(pixels)s million pixels.",
+            pixels=max_pixels // 1_000_000,
+        ),
+        field,
+        "too_long",
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns of, then refuses, pictures that would take gigabytes
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                width, height = image.size
+                if kind not in PHOTO_FORMATS:
+                    raise not_a_photo
+                if width * height > max_pixels:
+                    raise too_many_pixels
+                # reads the file through: a picture cut short or forged fails here
+                image.verify()
+    except BoundsError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_many_pixels from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise not_a_photo from error
+    return PHOTO_FORMATS[kind]

@@ -44,8 +44,9 @@ class RomsLoyaltyPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "roms_loyalty_points" in counters:
-            values["roms_loyalty_points"] = int(
-                request.env.user.partner_id.sudo().roms_loyalty_points
+            # shown as it is, so in the user's language format ("1.500")
+            values["roms_loyalty_points"] = (
+                request.env.user.partner_id.sudo()._roms_format_loyalty_points()
             )
         return values
 
@@ -69,7 +70,10 @@ class RomsLoyaltyPortal(CustomerPortal):
             url="/my/points", total=total, page=page, step=LEDGER_PAGE_SIZE
         )
         lines = History.search(
-            domain, order="id desc", limit=LEDGER_PAGE_SIZE, offset=pager["offset"]
+            domain,
+            order="roms_date desc, id desc",
+            limit=LEDGER_PAGE_SIZE,
+            offset=pager["offset"],
         )
         cards = (
             request.env["loyalty.card"]

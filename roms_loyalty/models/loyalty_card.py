@@ -57,6 +57,15 @@ class LoyaltyCard(models.Model):
         return result
 
     @api.model
+    def _format_points(self, points):
+        # ROMS cards: in the user's language format, whole where the program
+        # gives whole points (Odoo writes "20.50 Poin" in every language)
+        self.ensure_one()
+        program = self.program_id
+        if not program.roms_managed or self.point_name == program.currency_id.symbol:
+            return super()._format_points(points)
+        return f"{program._roms_format_points(points)} {self.point_name or ''}".strip()
+
     def _roms_points_admin(self):
         """Users who may set a card's points directly: ROMS administrators and
         system administrators (and code running as superuser)."""

@@ -16,6 +16,8 @@ ROMS_REASONS = [
 # used + shortfall (not recovered)
 EARN_REASONS = ("earn", "backfill", "refund_undo")
 TAKE_BACK_REASONS = ("cancel", "refund")
+# lines dated by their order: the points it earned or spent
+ORDER_DATED_REASONS = ("earn", "backfill", "redeem")
 
 
 class LoyaltyHistory(models.Model):
@@ -38,6 +40,14 @@ class LoyaltyHistory(models.Model):
     roms_refund_id = fields.Many2one(
         "roms.refund.request", string="Refund Request", readonly=True, index=True
     )
+    roms_date = fields.Datetime(
+        string="Date",
+        compute="_compute_roms_date",
+        store=True,
+        help="When the points moved, as the customer sees it: the date of the "
+        "order for the points it earned or spent (a back-filled line carries its "
+        "old order's date), the date the line was written otherwise.",
+    )
     roms_sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
@@ -52,6 +62,34 @@ class LoyaltyHistory(models.Model):
                 if line.order_model == "sale.order" and line.order_id
                 else False
             )
+
+    @api.depends("order_model", "order_id", "roms_reason", "create_date")
+    def _compute_roms_date(self):
+        order_ids = {
+            line.order_id
+            for line in self
+            if line.order_model == "sale.order" and line.order_id
+        }
+        orders = self.env["sale.order"].sudo().browse(order_ids).exists()
+        date_of = {order.id: order.date_order for order in orders}
+        for line in self:
+            order_date = (
+                line.order_model == "sale.order"
+                and line.roms_reason in ORDER_DATED_REASONS
+                and date_of.get(line.order_id)
+            )
+            line.roms_date = order_date or line.create_date or fields.Datetime.now()
+
+    def _roms_portal_reason(self):
+        """What happened, in the words of the customer portal."""
+        self.ensure_one()
+        if self.roms_reason == "backfill":
+            return self.env._("Points earned on an earlier order")
+        if self.roms_reason:
+            return dict(self._fields["roms_reason"]._description_selection(self.env))[
+                self.roms_reason
+            ]
+        return self.description
 
     def _roms_check_ledger_access(self, cards):
         """The ledger of ROMS cards is written by the ledger code and Odoo's own

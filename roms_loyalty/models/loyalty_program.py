@@ -2,7 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_is_zero, float_round, format_date, formatLang
 
 # context key of ROMS's "Loyalty Programs" action: loyalty programs made there are
 # ROMS programs
@@ -121,6 +121,41 @@ class LoyaltyProgram(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    # ------------------------------------------------------------------
+    # Points as customers read them
+    # ------------------------------------------------------------------
+
+    def _roms_gives_whole_points(self):
+        """Whether every rule of these programs gives a whole number of points
+        (ROMS counts whole blocks, so whole points per block make whole points)."""
+        return all(
+            float(rule.reward_point_amount).is_integer() for rule in self.rule_ids
+        )
+
+    def _roms_format_points(self, points):
+        """``points`` in the user's language format ("1.500", "12,50" in
+        Indonesian): without decimals when these programs give whole points."""
+        whole = self._roms_gives_whole_points() and float_is_zero(
+            points - round(points), precision_digits=2
+        )
+        return formatLang(self.env, points or 0.0, digits=0 if whole else 2)
+
+    def _roms_points_expiry(self, card=None):
+        """One sentence telling a customer whether the points of this program (of
+        ``card``) expire."""
+        self.ensure_one()
+        if card and card.expiration_date:
+            return self.env._(
+                "Your points expire on %(date)s.",
+                date=format_date(self.env, card.expiration_date),
+            )
+        if self.date_to:
+            return self.env._(
+                "Your points can be spent until %(date)s, when the program ends.",
+                date=format_date(self.env, self.date_to),
+            )
+        return self.env._("Your points do not expire.")
+
     def _roms_program_domain(self, order, day):
         """ROMS programs that apply to ``order`` placed on ``day`` (a date)."""
         category = order.partner_id.commercial_partner_id.roms_category

@@ -30,6 +30,23 @@ class ResPartner(models.Model):
         for partner in self:
             partner.roms_loyalty_points = points.get(partner.id, 0.0)
 
+    def _roms_format_loyalty_points(self):
+        """The customer's points in the user's language format (see
+        ``loyalty.program._roms_format_points``)."""
+        self.ensure_one()
+        programs = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("program_id.roms_managed", "=", True),
+                ]
+            )
+            .program_id
+        )
+        return programs._roms_format_points(self.roms_loyalty_points)
+
     def action_roms_loyalty_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,3 +1,6 @@
+from freezegun import freeze_time
+from lxml import html
+
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -84,7 +87,7 @@ class TestPortal(HttpCase, RomsLoyaltyCase):
         counters = self.make_jsonrpc_request(
             "/my/counters", {"counters": ["roms_loyalty_points"]}
         )
-        self.assertEqual(counters["roms_loyalty_points"], 150)
+        self.assertEqual(counters["roms_loyalty_points"], "150")
 
     def test_cannot_redeem_on_someone_elses_quotation(self):
         self._setup_points()
@@ -341,3 +344,119 @@ class TestResellerCartRedemption(HttpCase, RomsLoyaltyCase):
         self.assertEqual(cart.state, "sale")
         self.assertEqual(cart.amount_total, 200000)
         self.assertLedgerMatches(self.partner)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPointsPage(HttpCase, RomsLoyaltyCase):
+    """The points page as an Indonesian reseller reads it on a phone: numbers in
+    the language's format, whole points, the dates of the orders, words a customer
+    understands, what points are worth and whether they expire."""
+
+    browser_size = "375x812"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("id_ID")
+        cls.env["ir.module.module"]._load_module_terms(["roms_loyalty"], ["id_ID"])
+        cls.portal_user = new_test_user(
+            cls.env,
+            "roms_points_page",
+            password="roms_points_page",
+            groups="base.group_portal",
+            name="Rina Poin",
+            lang="id_ID",
+        )
+        cls.partner = cls.portal_user.partner_id
+        cls.partner.property_product_pricelist = cls.pricelist
+
+    def _page(self):
+        self.authenticate("roms_points_page", "roms_points_page")
+        response = self.url_open("/my/points")
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.text)
+
+    def test_numbers_dates_and_words(self):
+        self.program.active = False
+        with freeze_time("2026-03-02 04:00:00"):
+            march = self._order(self.partner, 15000000)
+        with freeze_time("2026-11-20 04:00:00"):
+            self.program.active = True
+            self.env["roms.loyalty.backfill"].create({}).action_backfill()
+            november = self._order(self.partner, 300000)
+        self.assertEqual(self._points(self.partner), 1530)
+        page = self._page()
+        total = page.find_class("roms_points_total")[0].text_content()
+        # Indonesian thousands separator, no decimals for whole points
+        self.assertEqual(total, "1.530")
+        lines = page.find_class("roms_points_line")
+        self.assertEqual(len(lines), 2)
+        newest, oldest = lines
+        self.assertIn(november.name, newest.text_content())
+        self.assertEqual(
+            newest.find_class("roms_points_change")[0].text_content().strip(), "+30"
+        )
+        # the back-filled line carries its order's date, not the day it was written
+        self.assertIn(march.name, oldest.text_content())
+        self.assertEqual(
+            oldest.find_class("roms_points_date")[0].text_content().strip(),
+            "02/03/2026",
+        )
+        self.assertEqual(
+            oldest.find_class("roms_points_change")[0].text_content().strip(), "+1.500"
+        )
+        # Odoo's order page shows what the order earned, in the same format
+        order_page = html.fromstring(self.url_open(march.get_portal_url()).text)
+        earned = " ".join(order_page.xpath("//td[contains(., '+')]//text()"))
+        self.assertIn("1.500", earned)
+        self.assertNotIn("1500.0", earned)
+        text = page.text_content()
+        self.assertNotIn("pengisian", text)
+        self.assertNotIn("back-fill", text)
+        self.assertIn("Poin dari pesanan sebelumnya", oldest.text_content())
+        # what points are worth and whether they expire
+        worth = page.get_element_by_id("roms_points_worth").text_content()
+        self.assertIn("100 poin", worth)
+        self.assertIn(self.tier_5.description, worth)
+        self.assertIn(
+            "Poin Anda tidak kedaluwarsa.",
+            page.find_class("roms_points_expiry")[0].text_content(),
+        )
+
+    def test_expiry_of_a_card_and_of_the_program(self):
+        self._order(self.partner, 300000)
+        self.program.date_to = "2027-01-31"
+        expiry = self._page().find_class("roms_points_expiry")[0].text_content()
+        self.assertIn("31/01/2027", expiry)
+        self._card(self.partner).expiration_date = "2026-12-31"
+        expiry = self._page().find_class("roms_points_expiry")[0].text_content()
+        self.assertIn("31/12/2026", expiry)
+
+    def test_fractional_points_keep_their_decimals(self):
+        program = self._make_program(
+            name="Poin Pecahan",
+            rules=[
+                {
+                    "reward_point_mode": "money",
+                    "reward_point_amount": 2.5,
+                    "roms_per_amount": 100000,
+                    "minimum_qty": 0,
+                }
+            ],
+        )
+        self.assertFalse(program._roms_gives_whole_points())
+        self.assertTrue(self.program._roms_gives_whole_points())
+        fmt = program.with_context(lang="id_ID")._roms_format_points
+        self.assertEqual(fmt(1234.5), "1.234,50")
+        self.assertEqual(
+            self.program.with_context(lang="id_ID")._roms_format_points(1234), "1.234"
+        )
+
+    def test_ledger_fits_a_phone_without_sideways_scrolling(self):
+        # long order descriptions and big numbers: the ledger must still wrap
+        for amount in (99900000, 300000, 1200000):
+            self._order(self.partner, amount)
+        self._give_points(self.partner, 1234567)
+        self.start_tour(
+            "/my/points", "roms_loyalty_points_phone", login="roms_points_page"
+        )

@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
@@ -32,26 +34,68 @@ class RomsRefundPortal(CustomerPortal):
         if isinstance(error, str):
             return self._roms_refund_redirect(order_sudo, refund_error=error)
         quantities = error
+        photos = self._roms_refund_photos()
+        if isinstance(photos, str):
+            return self._roms_refund_redirect(order_sudo, refund_error=photos)
         reason = bounds.clean_text(reason, bounds.NOTE_LENGTH, multiline=True)
         try:
             with request.env.cr.savepoint():
-                request.env["roms.refund.request"].sudo().create(
-                    {
-                        "order_id": order_sudo.id,
-                        "reason": reason,
-                        "source": "portal",
-                        "requested_by_id": request.env.user.id,
-                        "line_ids": [
-                            Command.create(
-                                {"sale_line_id": line.id, "quantity": quantity}
-                            )
-                            for line, quantity in quantities.items()
-                        ],
-                    }
+                refund_sudo = (
+                    request.env["roms.refund.request"]
+                    .sudo()
+                    .create(
+                        {
+                            "order_id": order_sudo.id,
+                            "reason": reason,
+                            "source": "portal",
+                            "requested_by_id": request.env.user.id,
+                            "line_ids": [
+                                Command.create(
+                                    {"sale_line_id": line.id, "quantity": quantity}
+                                )
+                                for line, quantity in quantities.items()
+                            ],
+                        }
+                    )
                 )
+                if photos:
+                    refund_sudo._attach_customer_photos(
+                        photos, request.env.user.partner_id
+                    )
         except ValidationError:
             return self._roms_refund_redirect(order_sudo, refund_error="quantity")
         return self._roms_refund_redirect(order_sudo, refund_sent=1)
+
+    def _roms_refund_photos(self):
+        """The photos of the form (``photos``) as [(file name, bytes, mimetype)],
+        or an error code: ``photo_count`` for too many, ``photo_size`` for a file
+        or a picture too big, ``photo_type`` for anything but a JPEG, PNG or WebP
+        picture, whatever its name or the type the browser gave."""
+        files = [
+            upload
+            for upload in request.httprequest.files.getlist("photos")
+            if upload.filename or upload.content_length
+        ]
+        if len(files) > bounds.PHOTO_COUNT:
+            return "photo_count"
+        photos = []
+        for upload in files:
+            # never more than one byte over the limit in memory
+            data = upload.stream.read(bounds.PHOTO_BYTES + 1)
+            if not data:
+                continue
+            try:
+                mimetype = bounds.photo(data)
+            except bounds.BoundsError as error:
+                return "photo_size" if error.code == "too_long" else "photo_type"
+            # the file's own name, without any folder ("C:\\fotos\\a.jpg", "../a.jpg")
+            name = re.split(r"[\\/]", upload.filename or "")[-1]
+            try:
+                name = bounds.clean_text(name, bounds.NAME_LENGTH)
+            except bounds.BoundsError:
+                name = False
+            photos.append((name or "photo", data, mimetype))
+        return photos
 
     def _roms_refund_redirect(self, order_sudo, **params):
         return request.redirect(order_sudo._roms_portal_url("roms_refund", **params))

@@ -191,6 +191,28 @@ class RomsRefundRequest(models.Model):
                 self.env._("Only refund requests still requested can be deleted.")
             )
 
+    def _attach_customer_photos(self, photos, author):
+        """Post the customer's photos of the goods on the request, where the shop
+        reads it: ``photos`` are [(file name, bytes, mimetype)] already checked
+        (see ``bounds.photo``); each file is named after its real format."""
+        self.ensure_one()
+        extensions = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+        attachments = []
+        for name, data, mimetype in photos:
+            stem = name.rsplit(".", 1)[0] if "." in name else name
+            filename = f"{stem or 'photo'}.{extensions[mimetype]}"
+            attachments.append((filename, data, {"mimetype": mimetype}))
+        self.message_post(
+            body=self.env._(
+                "%(count)s photo(s) of the goods sent with the request.",
+                count=len(attachments),
+            ),
+            author_id=author.id,
+            attachments=attachments,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
     def _refresh_stats(self, extra_orders=None):
         """Refunded amounts are subtracted from the customers' statistics."""
         orders = self.order_id | (extra_orders or self.env["sale.order"])

@@ -3,3 +3,5 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import product_template
+from . import res_company
+from . import ir_http

@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -262,6 +264,15 @@ class ResPartner(models.Model):
             [("id", "child_of", reseller.id), ("type", "=", "delivery")]
         )
         return reseller | self.sudo() | addresses
+
+    def _roms_one_line_address(self):
+        """The address on one line, for a choice in a form: the lines of
+        ``_display_address`` (the country's address format) joined by commas,
+        without the empty parts a missing street2, city or zip leaves behind."""
+        self.ensure_one()
+        parts = re.split(r"[\n,]", self._display_address(without_company=False))
+        parts = [" ".join(part.split()) for part in parts]
+        return ", ".join(part for part in parts if part) or self.name or ""
 
     def _roms_reseller_reorder(self, order):
         """Put the products of ``order`` (one of the reseller's) in this contact's

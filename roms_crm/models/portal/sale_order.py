@@ -1,6 +1,5 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import plaintext2html
 
 from ...tools import bounds
 
@@ -42,6 +41,12 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
         help="Placed from the portal with quantities above the available stock.",
+    )
+    roms_customer_note = fields.Text(
+        string="Customer Note",
+        copy=False,
+        help="What the customer wrote to the shop when placing the order in the "
+        "portal. Kept apart from the terms and conditions.",
     )
 
     def init(self):
@@ -252,7 +257,7 @@ class SaleOrder(models.Model):
             "date_order": fields.Datetime.now(),
         }
         if note:
-            vals["note"] = plaintext2html(note)
+            vals["roms_customer_note"] = note
         with self.env.cr.savepoint():
             self.write(vals)
             self._roms_cart_reprice()

@@ -11,6 +11,12 @@ registry.category("web_tour.tours").add("roms_cs_menu", {
             run: "click",
         },
         {
+            // leaving the app's first screen while it still loads races with it
+            content: "The ROMS app's first screen is shown",
+            trigger:
+                ".o_action_manager:has(.o_roms_dashboard, .o_view_controller):not(:has(.o-mail-Discuss))",
+        },
+        {
             content: "Open the Customers section",
             trigger: ".o_menu_sections [data-menu-xmlid='roms_crm.roms_menu_customers']",
             run: "click",

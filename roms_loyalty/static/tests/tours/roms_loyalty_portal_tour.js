@@ -9,7 +9,7 @@ function seeBalanceAndLedger() {
         },
         {
             content: "The ledger shows the points earned on the confirmed order",
-            trigger: "#roms_points_ledger tr:contains('Points earned'):contains('150')",
+            trigger: "#roms_points_ledger .roms_points_line:contains('Points earned'):contains('+150')",
         },
     ];
 }
@@ -88,6 +88,51 @@ registry.category("web_tour.tours").add("roms_loyalty_reseller_cart", {
         {
             content: "The order is placed",
             trigger: ".o_roms_placed",
+        },
+    ],
+});
+
+/** The points ledger on a 375 px phone: no sideways scrolling, neither of the
+ * page nor of the ledger itself. */
+registry.category("web_tour.tours").add("roms_loyalty_points_phone", {
+    url: "/my/points",
+    steps: () => [
+        {
+            content: "The ledger is shown",
+            trigger: "#roms_points_ledger .roms_points_line",
+        },
+        {
+            content: "The ledger fits the phone's width",
+            trigger: "#roms_points_ledger",
+            run() {
+                const ledger = document.querySelector("#roms_points_ledger");
+                const page = document.documentElement.scrollWidth;
+                if (page > window.innerWidth) {
+                    throw new Error(
+                        `The points page is ${page}px wide on a ${window.innerWidth}px screen`
+                    );
+                }
+                for (const el of [ledger, ...ledger.querySelectorAll("*")]) {
+                    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth) {
+                        throw new Error(
+                            `The ledger scrolls sideways: ${el.className} is ${el.scrollWidth}px in ${el.clientWidth}px`
+                        );
+                    }
+                }
+                let box = ledger.parentElement;
+                while (box) {
+                    if (box.scrollWidth > box.clientWidth + 1) {
+                        throw new Error(
+                            `The ledger's container ${box.className} scrolls sideways`
+                        );
+                    }
+                    box = box.parentElement;
+                }
+                const right = ledger.getBoundingClientRect().right;
+                if (right > window.innerWidth) {
+                    throw new Error(`The ledger ends at ${right}px`);
+                }
+            },
         },
     ],
 });
