@@ -111,12 +111,14 @@ class TestOrderStage(TransactionCase):
         )
 
     def test_tracking_typed_on_order_shows_in_its_stage_row(self):
-        """A tracking number typed on the order (or sent by the API) before the
-        stage moves goes on the history row of that move, once."""
+        """A tracking number typed on the order goes on the history row of the
+        stage it was typed in, once; one sent with a stage change (the API) on
+        that change's row."""
         order = self._order()
         order.action_confirm()
-        order.roms_tracking_number = "J&T JP0012345"
         order._roms_set_stage("shipped")
+        order.roms_tracking_number = "J&T JP0012345"
+        order.roms_tracking_number = "J&T JP0012345"
         order._roms_set_stage("delivered")
         rows = order.roms_stage_history_ids.sorted("id")
         self.assertEqual(

@@ -186,7 +186,10 @@ class SaleOrder(models.Model):
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
         if "roms_stage" not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            if "roms_tracking_number" in vals:
+                self._roms_note_tracking()
+            return result
         previous = {order: order.roms_stage for order in self}
         if vals["roms_stage"] == "delivered" and "roms_delivered_date" not in vals:
             vals = dict(vals, roms_delivered_date=fields.Datetime.now())
@@ -199,7 +202,37 @@ class SaleOrder(models.Model):
             orders.filtered(lambda o, s=old_stage: o.roms_stage != s)._roms_log_stage(
                 old_stage
             )
+        if "roms_tracking_number" in vals:
+            self._roms_note_tracking()
         return result
+
+    def _roms_note_tracking(self):
+        """A tracking number set while the stage stays goes on the order's latest
+        history row (the stage it was set in), when that row has none and no
+        row holds it yet. A stage change that brings its own tracking number
+        (_roms_set_stage) puts it on its own row instead."""
+        if self.env.context.get("roms_stage_tracking_number"):
+            return
+        tracked = self.filtered("roms_tracking_number")
+        if not tracked:
+            return
+        rows = (
+            self.env["roms.order.stage.history"]
+            .sudo()
+            .search([("order_id", "in", tracked.ids)], order="id desc")
+        )
+        latest, recorded = {}, {}
+        for row in rows:
+            latest.setdefault(row.order_id.id, row)
+            recorded.setdefault(row.order_id.id, set()).add(row.tracking_number)
+        for order in tracked:
+            row = latest.get(order.id)
+            if (
+                row
+                and not row.tracking_number
+                and order.roms_tracking_number not in recorded[order.id]
+            ):
+                row.tracking_number = order.roms_tracking_number
 
     def _roms_log_stage(self, previous_stage):
         """Add a history line for the current stage of these orders. The comment,
