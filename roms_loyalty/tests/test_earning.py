@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import Form, tagged
 
+from odoo.addons.roms_loyalty.models.loyalty_card import add_points
+
 from .common import RomsLoyaltyCase
 
 
@@ -43,6 +45,15 @@ class TestEarning(RomsLoyaltyCase):
         # an order outside ROMS's programs keeps Odoo's block as it was
         plain = self._quote(self.customer, [(self.product_b, 1, 20000)])
         self.assertFalse(plain.loyalty_data)
+
+    def test_extreme_order_earns_points(self):
+        """An order of Rp 2,5 × 10³⁴ confirms and earns its (huge) points: the
+        ledger's decimal sums once raised InvalidOperation past 28 digits."""
+        self.assertEqual(add_points(0, 2.5e29), 2.5e29)
+        self.assertEqual(add_points(1.5e300, 1), 1.5e300)
+        order = self._order(self.customer, 2.5e34)
+        self.assertEqual(order.state, "sale")
+        self.assertAlmostEqual(self._points(self.customer) / 2.5e30, 1, places=9)
 
     def test_preview_sample_has_points(self):
         template = self.env["roms.message.template"].new(
