@@ -96,8 +96,8 @@ class SaleOrder(models.Model):
     def _compute_loyalty_data(self):
         """Odoo's block of points on the order form sums ``issued`` and ``used``
         of the ledger: ROMS's lines leave the side they do not move empty, and
-        the sum of nothing read "Used: false". Both are numbers here, whole when
-        the points are whole, under the program's own name for its points."""
+        the sum of nothing read "Used: false". Both are numbers here, under the
+        program's own name for its points."""
         result = super()._compute_loyalty_data()
         cards = defaultdict(lambda: self.env["loyalty.card"])
         ids = [order_id for order_id in self.ids if order_id]
@@ -116,8 +116,9 @@ class SaleOrder(models.Model):
                 continue
             values = dict(data)
             for key in ("issued", "cost"):
-                points = values.get(key) or 0
-                values[key] = int(points) if float(points).is_integer() else points
+                # a float, not an int: XML-RPC refuses ints past 2³¹ (the web
+                # client prints 20.0 as 20 all the same)
+                values[key] = float(values.get(key) or 0)
             roms_cards = cards[order.id].filtered("program_id.roms_managed")
             if roms_cards:
                 names = set(roms_cards.mapped("point_name")) - {False}

@@ -40,7 +40,7 @@ class TestEarning(RomsLoyaltyCase):
         # what the web client reads (False would print "false")
         self.assertEqual(
             json.dumps(order.loyalty_data, sort_keys=True),
-            '{"cost": 0, "issued": 20, "point_name": "Poin"}',
+            '{"cost": 0.0, "issued": 20.0, "point_name": "Poin"}',
         )
         # an order outside ROMS's programs keeps Odoo's block as it was
         plain = self._quote(self.customer, [(self.product_b, 1, 20000)])
