@@ -69,6 +69,9 @@
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "roms_crm/static/src/**/*",
+        ],
         "web.assets_tests": [
             "roms_crm/static/tests/tours/*.js",
         ],

@@ -2,7 +2,7 @@
     "name": "ROMS Reports",
     "summary": "The ROMS dashboard and reports: top customers, geography, sales, "
     "stock and retention, exportable to Excel",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -23,7 +23,11 @@
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_backend": [
+            "roms_reports/static/src/core/*",
             "roms_reports/static/src/dashboard/*",
+        ],
+        "web.assets_unit_tests": [
+            "roms_reports/static/tests/*.test.js",
         ],
         "web.assets_tests": [
             "roms_reports/static/tests/tours/*.js",

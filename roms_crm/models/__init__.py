@@ -1,8 +1,10 @@
-# Shared by every concern: the typed settings reader, the bounds on incoming data,
+# Shared by every concern: the typed settings reader, ROMS's wording of other
+# modules' terms on its screens (ir_module_module), the bounds on incoming data,
 # the date-range mixin of the reports, the download mixin of every file handed to
 # the browser and the settings page (res_config_settings, last: it names fields of
 # every concern).
 from . import ir_config_parameter
+from . import ir_module_module
 from . import roms_bounds
 from . import roms_date_range_mixin
 from . import roms_download_mixin

@@ -1,6 +1,7 @@
 import ast
 import json
 import os
+from html import escape
 
 import polib
 from lxml import etree
@@ -115,6 +116,50 @@ class TranslationCompletenessMixin:
             f"JavaScript terms of {module} translated otherwise by other modules "
             "(term, ours, module, theirs): use their translation or another term",
         )
+
+
+def foreign_entries(module, lang="id_ID"):
+    """The entries of ``module``'s ``i18n/<lang>.po`` that give ROMS's wording
+    to other modules' records: ``[(xmlid, field, msgid, msgstr)]``."""
+    po_path = os.path.join(get_module_path(module), "i18n", f"{lang.split('_')[0]}.po")
+    rows = []
+    for entry in polib.pofile(po_path):
+        if entry.obsolete or not entry.comment:
+            continue
+        if entry.comment.startswith(f"module: {module}"):
+            continue
+        for occurrence, _line in entry.occurrences:
+            model_field, xmlid = occurrence.split(":", 1)[1].split(":", 1)
+            rows.append((xmlid, model_field.split(",")[1], entry.msgid, entry.msgstr))
+    return rows
+
+
+class CoreTermsMixin:
+    """Terms of Odoo's own records that show on ROMS's screens read in ROMS's
+    Indonesian, whatever the modules' translations and their load order."""
+
+    def assertCoreTermsTranslated(self, module, expected, lang="id_ID"):
+        rows = foreign_entries(module, lang)
+        self.assertLessEqual(
+            set(expected), {(xmlid, msgid) for xmlid, _f, msgid, _s in rows}
+        )
+        self.env["res.lang"]._activate_lang(lang)
+        Module = self.env["ir.module.module"]
+        targets = sorted({xmlid.split(".", 1)[0] for xmlid, *_rest in rows})
+        # the other modules' own catalogues first, then again after ROMS's (as a
+        # language installed later loads every module, in name order)
+        Module._load_module_terms([*targets, module], [lang])
+        Module._load_module_terms([module, *targets], [lang])
+        for xmlid, field, msgid, msgstr in rows:
+            record = self.env.ref(xmlid, raise_if_not_found=False)
+            if not record:
+                continue  # that module is not installed: nothing to show
+            value = record.with_context(lang=lang)[field]
+            self.assertTrue(
+                msgstr in value or escape(msgstr, quote=False) in value,
+                f"{xmlid}.{field}: {msgid!r} should read {msgstr!r}",
+            )
+            self.assertNotIn(escape(msgid, quote=False), value.replace(msgstr, ""))
 
 
 def visible_menus(env):

@@ -1,10 +1,45 @@
 from odoo.tests import TransactionCase, tagged
 
-from .common import TranslationCompletenessMixin, untranslated_terms
+from .common import CoreTermsMixin, TranslationCompletenessMixin, untranslated_terms
 
 
 @tagged("post_install", "-at_install")
-class TestI18n(TranslationCompletenessMixin, TransactionCase):
+class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
+    def test_core_terms_on_roms_screens(self):
+        """Odoo's terms on ROMS's screens that Odoo's Indonesian leaves in
+        English, or reads oddly, read in ROMS's wording."""
+        self.assertCoreTermsTranslated(
+            "roms_crm",
+            [
+                ("sale.view_order_form", "Add a section"),
+                ("base.view_partner_form", "Sales & Purchase"),
+                (
+                    "sale_pdf_quote_builder.sale_order_form_inherit_sale_pdf_quote_builder",
+                    "Quote Builder",
+                ),
+                ("spreadsheet_dashboard.spreadsheet_dashboard_menu_root", "Dashboards"),
+                ("sale.field_sale_order__fiscal_position_id", "Fiscal Position"),
+            ],
+        )
+
+    def test_roms_labels_over_odd_core_wording(self):
+        """Core labels whose Indonesian reads oddly ("Kutipan Template") or
+        that count something else than ROMS's figures are relabelled in ROMS's
+        own views, so they are ROMS's terms (translated, checked above)."""
+        Order = self.env["sale.order"]
+        order_arch = Order.get_view(self.env.ref("sale.view_order_form").id)["arch"]
+        self.assertIn('string="Quotation Template"', order_arch)
+        Partner = self.env["res.partner"]
+        partner_arch = Partner.get_view(self.env.ref("base.view_partner_form").id)[
+            "arch"
+        ]
+        self.assertIn('string="Quotations &amp; Orders"', partner_arch)
+        self.assertIn('string="Confirmed Orders"', partner_arch)
+        # the chatter's first line: ROMS's own term, not mail's "%s created"
+        # around the model's name ("Sales Order dibuat")
+        order = Order.create({"partner_id": self.env.user.partner_id.id})
+        self.assertIn("Sales order created", str(order.message_ids[-1:].body))
+
     def test_indonesian_translation_complete(self):
         self.assertModuleTranslated("roms_crm")
 

@@ -141,7 +141,12 @@ class TestMessageTemplate(TransactionCase):
         form = Form(self.Template)
         form.name = "Konfirmasi"
         form.body = "Halo {customer_name}, total {order_total} untuk {product_name}."
-        self.assertEqual(form.preview, "Halo , total  untuk .")
+        # before a customer is chosen: a sample customer and order
+        self.assertEqual(
+            form.preview,
+            "Halo Budi Santoso, total Rp 250.000 untuk Kopi Arabika Gayo 250 g.",
+        )
+        self.assertTrue(form.preview_is_sample)
         form.preview_order_id = self.order
         self.assertEqual(
             form.preview, "Halo Siti Aminah, total Rp 1.250.000 untuk Kopi Gayo 250g."
@@ -151,6 +156,36 @@ class TestMessageTemplate(TransactionCase):
         form.body = "Hai {name}"
         template = form.save()
         self.assertEqual(template.body, "Hai {name}")
+
+    def test_preview_order_follows_customer(self):
+        """The order picker lists the chosen customer's orders; choosing another
+        customer takes that customer's last order."""
+        other = self.env["res.partner"].create(
+            {"name": "Rina Lain", "roms_category": "customer"}
+        )
+        form = Form(self.Template)
+        form.name = "Resi"
+        form.body = "Halo {name}, pesanan {order_number}: {tracking_number}"
+        form.preview_order_id = self.order
+        form.preview_partner_id = other
+        # no order of her own: the order's values stay samples
+        self.assertFalse(form.preview_order_id)
+        self.assertEqual(
+            form.preview, "Halo Rina Lain, pesanan S00123: JNE CGK1234567890"
+        )
+        self.assertTrue(form.preview_is_sample)
+        form.preview_partner_id = self.customer
+        self.assertEqual(form.preview_order_id, self.order)
+        self.assertEqual(
+            form.preview, f"Halo Siti Aminah, pesanan {self.order.name}: JNE0012345"
+        )
+        view = self.env.ref("roms_crm.roms_message_template_view_form")
+        arch = self.Template.get_view(view.id)["arch"]
+        self.assertIn(
+            "[('partner_id', 'child_of', preview_partner_id)] if preview_partner_id",
+            arch,
+        )
+        self.assertIn('widget="roms_template_body"', arch)
 
     def test_seeded_templates(self):
         confirmation = self.env.ref("roms_crm.roms_message_template_order_confirmation")

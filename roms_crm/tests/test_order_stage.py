@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, http
 from odoo.exceptions import UserError
@@ -108,6 +109,70 @@ class TestOrderStage(TransactionCase):
         self.assertFalse(
             order.roms_stage_history_ids.sorted("id")[-1].customer_notified
         )
+
+    def test_tracking_typed_on_order_shows_in_its_stage_row(self):
+        """A tracking number typed on the order goes on the history row of the
+        stage it was typed in, once; one sent with a stage change (the API) on
+        that change's row."""
+        order = self._order()
+        order.action_confirm()
+        order._roms_set_stage("shipped")
+        order.roms_tracking_number = "J&T JP0012345"
+        order.roms_tracking_number = "J&T JP0012345"
+        order._roms_set_stage("delivered")
+        rows = order.roms_stage_history_ids.sorted("id")
+        self.assertEqual(
+            [(row.stage, row.tracking_number) for row in rows],
+            [
+                ("pending", False),
+                ("processed", False),
+                ("shipped", "J&T JP0012345"),
+                ("delivered", False),
+            ],
+        )
+        # the API writes both at once
+        other = self._order()
+        other.action_confirm()
+        other.write({"roms_tracking_number": "SICEPAT 000777", "roms_stage": "shipped"})
+        self.assertEqual(
+            other.roms_stage_history_ids.sorted("id")[-1].tracking_number,
+            "SICEPAT 000777",
+        )
+
+    def test_order_source_reads_as_a_name(self):
+        order = self._order()
+        labels = {}
+        for source in ("whatsapp", "portal", "WooCommerce", "toko_sebelah", False):
+            order.sudo().roms_source = source
+            labels[source] = order.roms_source_label
+        self.assertEqual(
+            labels,
+            {
+                "whatsapp": "WhatsApp",
+                "portal": "Reseller portal",
+                "WooCommerce": "WooCommerce",
+                "toko_sebelah": "toko_sebelah",
+                False: False,
+            },
+        )
+
+    def test_fulfilment_stage_is_the_status_bar_once_confirmed(self):
+        """Once confirmed, the order form's status bar is the fulfilment stage
+        (what a person acts on); Odoo's status is a badge in the details."""
+        arch = self.env["sale.order"].get_view(self.env.ref("sale.view_order_form").id)[
+            "arch"
+        ]
+        tree = etree.fromstring(arch)
+        [odoo_bar] = tree.xpath("//header/field[@name='state']")
+        self.assertEqual(odoo_bar.get("invisible"), "state == 'sale'")
+        [roms_bar] = tree.xpath("//header/field[@name='roms_stage']")
+        self.assertEqual(
+            (roms_bar.get("widget"), roms_bar.get("invisible")),
+            ("statusbar", "state != 'sale'"),
+        )
+        [badge] = tree.xpath("//group[@name='order_details']/field[@name='state']")
+        self.assertEqual(badge.get("widget"), "badge")
+        self.assertTrue(tree.xpath("//field[@name='roms_source_label']"))
 
     def test_moving_a_quotation_forward_confirms_it(self):
         order = self._order()

@@ -1,6 +1,6 @@
 import contextvars
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from odoo import api, models
 from odoo.exceptions import AccessError
@@ -29,11 +29,17 @@ def points_flow():
 
 
 def add_points(balance, delta):
-    """``balance + delta`` in decimal, rounded to ``POINTS_DIGITS``."""
-    total = Decimal(repr(float(balance or 0.0))) + Decimal(repr(float(delta or 0.0)))
-    return float(
-        total.quantize(Decimal(1).scaleb(-POINTS_DIGITS), rounding=ROUND_HALF_UP)
-    )
+    """``balance + delta`` in decimal, rounded to ``POINTS_DIGITS``. The
+    precision holds any float's digits (the default 28 raised InvalidOperation
+    on the points of an order of Rp 10³⁰ and more)."""
+    with localcontext() as context:
+        context.prec = 400
+        total = Decimal(repr(float(balance or 0.0))) + Decimal(
+            repr(float(delta or 0.0))
+        )
+        return float(
+            total.quantize(Decimal(1).scaleb(-POINTS_DIGITS), rounding=ROUND_HALF_UP)
+        )
 
 
 class LoyaltyCard(models.Model):

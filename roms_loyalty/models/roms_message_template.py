@@ -15,6 +15,10 @@ class RomsMessageTemplate(models.Model):
         return super()._allowed_variables() | {"points"}
 
     @api.model
+    def _preview_sample_values(self):
+        return dict(super()._preview_sample_values(), points=format_points(120))
+
+    @api.model
     def _render_values(self, partner, order, product):
         values = super()._render_values(partner, order, product)
         customer = partner or (order.partner_id if order else partner)

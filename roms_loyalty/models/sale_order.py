@@ -122,6 +122,44 @@ class SaleOrder(models.Model):
             SaleOrder, self.with_context(roms_history_reason="redeem")
         )._add_loyalty_history_lines()
 
+    def _compute_loyalty_data(self):
+        """Odoo's block of points on the order form sums ``issued`` and ``used``
+        of the ledger: ROMS's lines leave the side they do not move empty, and
+        the sum of nothing read "Used: false". Both are numbers here, under the
+        program's own name for its points."""
+        result = super()._compute_loyalty_data()
+        cards = defaultdict(lambda: self.env["loyalty.card"])
+        ids = [order_id for order_id in self.ids if order_id]
+        for line in (
+            self.env["loyalty.history"]
+            .sudo()
+            .search_fetch(
+                [("order_model", "=", "sale.order"), ("order_id", "in", ids)],
+                ["order_id", "card_id"],
+            )
+        ):
+            cards[line.order_id] |= line.card_id
+        for order in self:
+            data = order.loyalty_data
+            if not data:
+                continue
+            values = dict(data)
+            for key in ("issued", "cost"):
+                # a float, not an int: XML-RPC refuses ints past 2³¹ (the web
+                # client prints 20.0 as 20 all the same)
+                values[key] = float(values.get(key) or 0)
+            roms_cards = cards[order.id].filtered("program_id.roms_managed")
+            if roms_cards:
+                names = set(roms_cards.mapped("point_name")) - {False}
+                values["point_name"] = (
+                    names.pop() if len(names) == 1 else self.env._("Points")
+                )
+            # {"cost": 0} == {"cost": False} for Python: the field would keep the
+            # old value as unchanged, so it is emptied first
+            order.loyalty_data = {}
+            order.loyalty_data = values
+        return result
+
     def _roms_loyalty_cards(self):
         """The ROMS cards these orders earn on or spend from."""
         return (

@@ -1,7 +1,11 @@
+import json
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import Form, tagged
+
+from odoo.addons.roms_loyalty.models.loyalty_card import add_points
 
 from .common import RomsLoyaltyCase
 
@@ -23,6 +27,41 @@ class TestEarning(RomsLoyaltyCase):
                 self.assertEqual(earned.create_uid, self.env.user)
             self.assertEqual(partner.roms_loyalty_points, points)
         self.assertLedgerMatches()
+
+    def test_order_form_points_are_numbers(self):
+        """The order form's points block (sale_loyalty's loyalty_data) read
+        "Used: false": ROMS's earning lines leave ``used`` empty."""
+        self.program.portal_point_name = "Poin"
+        order = self._order(self.customer, 250000)
+        order.invalidate_recordset(["loyalty_data"])
+        self.assertEqual(
+            order.loyalty_data, {"point_name": "Poin", "issued": 20, "cost": 0}
+        )
+        # what the web client reads (False would print "false")
+        self.assertEqual(
+            json.dumps(order.loyalty_data, sort_keys=True),
+            '{"cost": 0.0, "issued": 20.0, "point_name": "Poin"}',
+        )
+        # an order outside ROMS's programs keeps Odoo's block as it was
+        plain = self._quote(self.customer, [(self.product_b, 1, 20000)])
+        self.assertFalse(plain.loyalty_data)
+
+    def test_extreme_order_earns_points(self):
+        """An order of Rp 2,5 × 10³⁴ confirms and earns its (huge) points: the
+        ledger's decimal sums once raised InvalidOperation past 28 digits."""
+        self.assertEqual(add_points(0, 2.5e29), 2.5e29)
+        self.assertEqual(add_points(1.5e300, 1), 1.5e300)
+        order = self._order(self.customer, 2.5e34)
+        self.assertEqual(order.state, "sale")
+        self.assertAlmostEqual(self._points(self.customer) / 2.5e30, 1, places=9)
+
+    def test_preview_sample_has_points(self):
+        template = self.env["roms.message.template"].new(
+            {"name": "Saldo", "body": "Poin {customer_name}: {points}"}
+        )
+        self.assertEqual(template.preview, "Poin Budi Santoso: 120")
+        template.preview_partner_id = self.customer
+        self.assertEqual(template.preview, "Poin Budi Loyal: 0")
 
     def test_odoo_gives_no_points_of_its_own(self):
         """Odoo's engine would give 25 points for Rp 250,000 (proportional): the

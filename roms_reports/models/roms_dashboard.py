@@ -88,8 +88,11 @@ class RomsDashboard(models.AbstractModel):
         self.env["res.partner"].flush_model()
         orders = self._fig_orders_today(bounds)
         daily = self._fig_daily(bounds)
-        if not self.env.user.has_group("roms_crm.group_roms_admin"):
-            # company-wide sales are for the owner, not for customer service
+        show_sales = self.env.user.has_group("roms_crm.group_roms_admin")
+        orders["show_sales"] = show_sales
+        if not show_sales:
+            # company-wide sales are for the owner, not for customer service: the
+            # dashboard then shows neither the sales tile nor the chart's sales axis
             orders.update(sales=None, sales_last_week=None, sales_change=None)
             for day in daily:
                 day["sales"] = None

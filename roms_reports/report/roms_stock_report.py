@@ -8,7 +8,8 @@ SALES_DAYS = 30
 
 class RomsStockReport(models.Model):
     """Stock per product with the days it lasts at the last 30 days' sales rate;
-    the products under their low-stock threshold first."""
+    the products under their low-stock threshold first. A product that still has
+    stock and did not sell is not low: nothing is running it down."""
 
     _name = "roms.stock.report"
     _description = "Stock Report"
@@ -40,9 +41,13 @@ class RomsStockReport(models.Model):
         digits=(16, 1),
         aggregator="min",
         help="How many days the stock on hand lasts at the last 30 days' sales "
-        "rate; empty when nothing was sold.",
+        "rate; “—” when nothing was sold.",
     )
-    is_low = fields.Boolean(string="Low Stock", readonly=True)
+    is_low = fields.Boolean(
+        string="Low Stock",
+        readonly=True,
+        help="Under its low-stock threshold and selling (or out of stock).",
+    )
 
     @api.model
     def _since(self):
@@ -98,7 +103,8 @@ class RomsStockReport(models.Model):
                         THEN GREATEST(COALESCE(q.qty, 0), 0) / (s.qty / %(days)s)
                    END AS days_of_cover,
                    COALESCE(t.roms_low_stock_threshold > 0
-                            AND COALESCE(q.qty, 0) < t.roms_low_stock_threshold,
+                            AND COALESCE(q.qty, 0) < t.roms_low_stock_threshold
+                            AND (s.qty > 0 OR COALESCE(q.qty, 0) <= 0),
                             FALSE) AS is_low
               FROM product_product p
               JOIN product_template t ON t.id = p.product_tmpl_id

@@ -164,7 +164,11 @@ class TestDashboard(RomsReportsCase):
             data = self.env["roms.dashboard"].with_user(cs).get_dashboard_data()
         self.assertEqual(data["orders"]["count"], 2)
         self.assertIsNone(data["orders"]["sales"])
+        self.assertIsNone(data["orders"]["sales_change"])
         self.assertTrue(all(d["sales"] is None for d in data["daily"]))
+        # the dashboard then draws neither the sales tile nor the sales axis
+        self.assertIs(data["orders"]["show_sales"], False)
+        self.assertIs(self.data()["orders"]["show_sales"], True)
 
     def test_query_count_does_not_grow(self):
         self.data()  # warm up

@@ -65,16 +65,32 @@ class TestReminderFunnel(RomsReportsCase):
             # sugar: one reminder sent and one that failed (not sent: not counted)
             reminder(cls.sugar, customers[4], "2026-03-01 03:00:00")
             reminder(cls.sugar, customers[3], "2026-03-01 03:00:00", state="failed")
+            # a rule whose reminders all wait in the queue still shows its funnel;
+            # a cancelled reminder does not count at all
+            cls.juice = Rule.create(
+                {
+                    "name": "Jus Uji",
+                    "days_after_delivery": 10,
+                    "template_id": template.id,
+                }
+            )
+            for partner in customers[:3]:
+                reminder(cls.juice, partner, False, state="queued")
+            reminder(cls.juice, customers[3], False, state="cancelled")
+            # an order after a queued reminder is no re-order of it
+            cls.order(customers[4], 30000, "2026-03-18 04:00:00")
 
     def test_funnel_per_rule(self):
         self.env.flush_all()
         rows = self.env["roms.reminder.funnel.report"].search(
-            [("rule_id", "in", (self.coffee | self.sugar).ids)]
+            [("rule_id", "in", (self.coffee | self.sugar | self.juice).ids)]
         )
         self.assertEqual(
             [
                 (
                     r.rule_id.name,
+                    r.queued_count,
+                    r.failed_count,
                     r.sent_count,
                     r.reorder_count,
                     r.conversion,
@@ -82,5 +98,17 @@ class TestReminderFunnel(RomsReportsCase):
                 )
                 for r in rows
             ],
-            [("Kopi Uji", 4, 2, 50.0, 140000), ("Gula Uji", 1, 0, 0.0, 0)],
+            [
+                ("Kopi Uji", 0, 0, 4, 2, 50.0, 140000),
+                ("Gula Uji", 0, 1, 1, 0, 0.0, 0),
+                ("Jus Uji", 3, 0, 0, 0, 0.0, 0),
+            ],
         )
+
+    def test_empty_state_explains_the_funnel(self):
+        """With no reminder at all, the report says what will appear and when."""
+        action = self.env.ref("roms_reports.roms_reminder_funnel_report_action").sudo()
+        help_text = action.with_context(lang="en_US").help
+        self.assertIn("No reminder yet", help_text)
+        self.assertIn("Every hour", help_text)
+        self.assertIn("14 days", help_text)

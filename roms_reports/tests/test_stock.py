@@ -39,9 +39,10 @@ class TestStockReport(RomsReportsCase):
         rows = self.env["roms.stock.report"].search(
             [("product_id", "in", (self.s1 | self.s2 | self.s3).ids)]
         )
-        self.assertEqual(rows.product_id, self.s2 | self.s3 | self.s1)
-        self.assertEqual(rows.product_id.ids, [self.s2.id, self.s3.id, self.s1.id])
-        s2, s3, s1 = rows
+        # S2 is under its threshold but sold nothing: not low, and no days of
+        # cover (the list shows "—"), so it comes last
+        self.assertEqual(rows.product_id.ids, [self.s3.id, self.s1.id, self.s2.id])
+        s3, s1, s2 = rows
         self.assertEqual(
             (s1.qty_on_hand, s1.qty_forecast, s1.threshold, s1.qty_sold),
             (30, 12, 10, 12),
@@ -49,7 +50,29 @@ class TestStockReport(RomsReportsCase):
         self.assertAlmostEqual(s1.daily_rate, 0.4)
         self.assertAlmostEqual(s1.days_of_cover, 75)
         self.assertFalse(s1.is_low)
-        self.assertTrue(s2.is_low)
+        self.assertFalse(s2.is_low)
         self.assertEqual((s2.qty_on_hand, s2.qty_sold, s2.days_of_cover), (20, 0, 0))
         self.assertAlmostEqual(s3.days_of_cover, 50)
         self.assertEqual(s3.qty_forecast, 2)
+
+    def test_low_when_selling_or_out_of_stock(self):
+        """Under the threshold and selling, or out of stock: low."""
+        Product = self.env["product.product"]
+        selling, empty = Product.create(
+            [
+                {"name": "S4", "is_storable": True, "roms_low_stock_threshold": 10},
+                {"name": "S5", "is_storable": True, "roms_low_stock_threshold": 10},
+            ]
+        )
+        self.env["stock.quant"].sudo()._update_available_quantity(
+            selling, self.warehouse.lot_stock_id, 4
+        )
+        with freeze_time("2026-03-18 05:00:00"):
+            self.order(
+                self.customer("S4 Buyer"), 100, "2026-03-10 03:00:00", product=selling
+            )
+            self.env.flush_all()
+            rows = self.env["roms.stock.report"].search(
+                [("product_id", "in", (selling | empty).ids)]
+            )
+            self.assertEqual(rows.mapped("is_low"), [True, True])

@@ -1,6 +1,7 @@
 import base64
 import logging
 import secrets
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -42,7 +43,8 @@ class RomsWhatsappAccount(models.Model):
         "default connected account.",
     )
     state = fields.Selection(
-        [("connected", "Connected"), ("disconnected", "Disconnected")],
+        # the status bar reads from not yet connected to connected
+        [("disconnected", "Disconnected"), ("connected", "Connected")],
         default="disconnected",
         required=True,
         readonly=True,
@@ -63,6 +65,13 @@ class RomsWhatsappAccount(models.Model):
     )
     state_since = fields.Datetime(
         string="Status Since", default=fields.Datetime.now, readonly=True
+    )
+    state_checked_at = fields.Datetime(
+        string="Last Checked",
+        readonly=True,
+        copy=False,
+        help="When ROMS last asked the provider for the status (on opening the "
+        "account, with Check now, and every 15 minutes).",
     )
     webhook_url = fields.Char(
         compute="_compute_webhook_url",
@@ -236,9 +245,23 @@ class RomsWhatsappAccount(models.Model):
         for account in self:
             if not account._is_configured():
                 account._set_state("disconnected", "not_configured")
-                continue
-            state, reason = account._client().status()
-            account._set_state(state, reason)
+            else:
+                state, reason = account._client().status()
+                account._set_state(state, reason)
+            account.state_checked_at = fields.Datetime.now()
+
+    def action_check_status_on_open(self):
+        """The account form asks for a fresh status when it opens (roms_whatsapp
+        ``roms_whatsapp_account_form``), at most once a minute per account: a
+        gateway that stopped listening sends no webhook to say so."""
+        recent = fields.Datetime.now() - timedelta(minutes=1)
+        stale = self.filtered(
+            lambda a: not a.state_checked_at or a.state_checked_at < recent
+        )
+        # customer service reads the account without the right to write it: the
+        # check writes nothing but the status
+        stale.sudo()._check_status()
+        return bool(stale)
 
     def _is_configured(self):
         self.ensure_one()
@@ -256,13 +279,9 @@ class RomsWhatsappAccount(models.Model):
 
     @api.model
     def _cron_check_status(self):
-        """Accounts whose provider does not push its status (WAHA pushes
-        ``session.status`` webhooks) are checked by this cron."""
-        accounts = self.search([("provider", "!=", "waha")])
-        accounts |= self.search(
-            [("provider", "=", "waha"), ("state", "=", "disconnected")]
-        )
-        for account in accounts:
+        """Every account is checked: WAHA pushes ``session.status`` webhooks,
+        but a gateway that stopped listening pushes nothing at all."""
+        for account in self.search([]):  # pylint: disable=no-search-all
             try:
                 account._check_status()
             except Exception:

@@ -59,9 +59,15 @@ class SaleOrder(models.Model):
         help="The order's id in the web shop or marketplace it came from.",
     )
     roms_source = fields.Char(
-        string="Order Source",
+        string="Order Source Code",
         copy=False,
         help="Where the order came from: backend, portal, woocommerce, shopify…",
+    )
+    roms_source_label = fields.Char(
+        string="Order Source",
+        compute="_compute_roms_source_label",
+        help="Where the order came from, in words: the source's name when ROMS "
+        "knows it, else the code the integration sent.",
     )
     roms_tracking_number = fields.Char(
         string="Tracking Number",
@@ -122,6 +128,37 @@ class SaleOrder(models.Model):
     )
 
     @api.depends("roms_refund_request_ids")
+    def _creation_message(self):
+        """The chatter's first line in the reader's words: mail's "%s created"
+        with the model's name read "Sales Order dibuat" in Indonesian."""
+        self.ensure_one()
+        return self.env._("Sales order created")
+
+    @api.depends("roms_source")
+    def _compute_roms_source_label(self):
+        labels = self._roms_source_labels()
+        for order in self:
+            source = order.roms_source
+            order.roms_source_label = source and labels.get(source.lower(), source)
+
+    @api.model
+    def _roms_source_labels(self):
+        """The names of the order sources ROMS knows, by code (lower case)."""
+        return {
+            "backend": self.env._("Back office"),
+            "portal": self.env._("Reseller portal"),
+            "whatsapp": "WhatsApp",
+            "api": "API",
+            "woocommerce": "WooCommerce",
+            "shopify": "Shopify",
+            "shopee": "Shopee",
+            "tokopedia": "Tokopedia",
+            "tiktok": "TikTok Shop",
+            "lazada": "Lazada",
+            "instagram": "Instagram",
+            "website": self.env._("Website"),
+        }
+
     def _compute_roms_refund_count(self):
         for order in self:
             order.roms_refund_count = len(order.roms_refund_request_ids)
@@ -149,7 +186,10 @@ class SaleOrder(models.Model):
         if "roms_tracking_number" in vals:
             self._roms_check_tracking_change(vals["roms_tracking_number"])
         if "roms_stage" not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            if "roms_tracking_number" in vals:
+                self._roms_note_tracking()
+            return result
         previous = {order: order.roms_stage for order in self}
         if vals["roms_stage"] == "delivered" and "roms_delivered_date" not in vals:
             vals = dict(vals, roms_delivered_date=fields.Datetime.now())
@@ -162,26 +202,82 @@ class SaleOrder(models.Model):
             orders.filtered(lambda o, s=old_stage: o.roms_stage != s)._roms_log_stage(
                 old_stage
             )
+        if "roms_tracking_number" in vals:
+            self._roms_note_tracking()
         return result
+
+    def _roms_note_tracking(self):
+        """A tracking number set while the stage stays goes on the order's latest
+        history row (the stage it was set in), when that row has none and no
+        row holds it yet. A stage change that brings its own tracking number
+        (_roms_set_stage) puts it on its own row instead."""
+        if self.env.context.get("roms_stage_tracking_number"):
+            return
+        tracked = self.filtered("roms_tracking_number")
+        if not tracked:
+            return
+        rows = (
+            self.env["roms.order.stage.history"]
+            .sudo()
+            .search([("order_id", "in", tracked.ids)], order="id desc")
+        )
+        latest, recorded = {}, {}
+        for row in rows:
+            latest.setdefault(row.order_id.id, row)
+            recorded.setdefault(row.order_id.id, set()).add(row.tracking_number)
+        for order in tracked:
+            row = latest.get(order.id)
+            if (
+                row
+                and not row.tracking_number
+                and order.roms_tracking_number not in recorded[order.id]
+            ):
+                row.tracking_number = order.roms_tracking_number
 
     def _roms_log_stage(self, previous_stage):
         """Add a history line for the current stage of these orders. The comment,
-        tracking number and notification come from the context of the change."""
+        tracking number and notification come from the context of the change; a
+        tracking number the order got by another way (typed on the order, sent
+        by the API with the stage) goes on the first line after it was set."""
         context = self.env.context
-        self.env["roms.order.stage.history"].sudo().create(
-            [
+        tracked = (
+            self.browse()
+            if context.get("roms_stage_tracking_number")
+            else self.filtered("roms_tracking_number")
+        )
+        recorded = (
+            {
+                order.id: set(numbers)
+                for order, numbers in self.env["roms.order.stage.history"]
+                .sudo()
+                ._read_group(
+                    [("order_id", "in", tracked.ids), ("tracking_number", "!=", False)],
+                    ["order_id"],
+                    ["tracking_number:array_agg"],
+                )
+            }
+            if tracked
+            else {}
+        )
+        vals_list = []
+        for order in self:
+            tracking = context.get("roms_stage_tracking_number")
+            if not tracking and order.roms_tracking_number not in recorded.get(
+                order.id, ()
+            ):
+                tracking = order.roms_tracking_number
+            vals_list.append(
                 {
                     "order_id": order.id,
                     "stage": order.roms_stage,
                     "previous_stage": previous_stage,
                     "comment": context.get("roms_stage_comment"),
-                    "tracking_number": context.get("roms_stage_tracking_number"),
+                    "tracking_number": tracking or False,
                     "customer_notified": bool(context.get("roms_stage_notify")),
                     "is_correction": bool(context.get("roms_stage_correction")),
                 }
-                for order in self
-            ]
-        )
+            )
+        self.env["roms.order.stage.history"].sudo().create(vals_list)
 
     def _roms_check_tracking_change(self, tracking_number):
         """Tracking numbers change only on open orders (not delivered, not

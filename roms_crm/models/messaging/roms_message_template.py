@@ -82,6 +82,7 @@ class RomsMessageTemplate(models.Model):
         store=False,
     )
     preview = fields.Text(compute="_compute_preview")
+    preview_is_sample = fields.Boolean(compute="_compute_preview")
 
     # --------------------------------------------------------------- hooks
 
@@ -208,15 +209,53 @@ class RomsMessageTemplate(models.Model):
             template.preview_partner_id = template.preview_partner_id or False
             template.preview_order_id = template.preview_order_id or False
 
+    @api.onchange("preview_partner_id")
+    def _onchange_preview_partner_id(self):
+        """The order of the preview belongs to its customer: the customer's last
+        order when another customer's order was chosen."""
+        for template in self:
+            partner = template.preview_partner_id.commercial_partner_id
+            order = template.preview_order_id
+            if partner and order.partner_id.commercial_partner_id != partner:
+                template.preview_order_id = self.env["sale.order"].search(
+                    [("partner_id", "child_of", partner.id)],
+                    order="date_order desc, id desc",
+                    limit=1,
+                )
+
+    @api.model
+    def _preview_sample_values(self):
+        """The values of a sample customer and order: the preview reads as the
+        message will before a customer is chosen. Extend with ``super()`` along
+        with :meth:`_allowed_variables`."""
+        return {
+            "customer_name": "Budi Santoso",
+            "name": "Budi Santoso",
+            "product_name": "Kopi Arabika Gayo 250 g",
+            "recommendation": self.env._("Try it with our V60 paper filters."),
+            "order_number": "S00123",
+            "order_total": format_rupiah(250000),
+            "tracking_number": "JNE CGK1234567890",
+        }
+
     @api.depends("body", "preview_partner_id", "preview_order_id")
     def _compute_preview(self):
         for template in self:
+            template.preview_is_sample = True
             if template._template_errors(template.body):
                 template.preview = False
                 continue
+            values = template._preview_sample_values()
             order = template.preview_order_id
             partner = template.preview_partner_id or order.partner_id
-            product = order.order_line[:1].product_id if order else False
-            template.preview = template._render(
-                partner=partner, order=order, product=product
-            )
+            if partner or order:
+                product = order.order_line[:1].product_id if order else False
+                real = template._render_values(
+                    partner or self.env["res.partner"],
+                    order or self.env["sale.order"],
+                    product or self.env["product.product"],
+                )
+                # what the chosen records lack (no order yet) keeps its sample
+                values.update({key: value for key, value in real.items() if value})
+                template.preview_is_sample = any(not value for value in real.values())
+            template.preview = template._substitute(template.body, values)

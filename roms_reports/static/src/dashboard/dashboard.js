@@ -5,10 +5,20 @@ import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
-import { formatFloat } from "@web/core/utils/numbers";
+import { formatAmount, formatCompact, formatCount, formatPercentChange } from "../core/format";
 import { deserializeDate, deserializeDateTime, formatDate, formatDateTime } from "@web/core/l10n/dates";
 
 const REFRESH_MS = 60000;
+
+export const SEGMENT_COLORS = [
+    "#017e84",
+    "#714b67",
+    "#e99d00",
+    "#d44c59",
+    "#6c757d",
+    "#3f8f29",
+    "#2f6fb5",
+];
 
 export class RomsDashboard extends Component {
     static template = "roms_reports.Dashboard";
@@ -54,19 +64,18 @@ export class RomsDashboard extends Component {
 
     // formatting ------------------------------------------------------------
 
-    money(value) {
-        if (value === null || value === undefined) {
-            return "—";
-        }
-        const currency = this.state.data.currency;
-        const amount = formatFloat(value, { digits: [false, currency.digits] });
-        return currency.position === "after"
-            ? `${amount} ${currency.symbol}`
-            : `${currency.symbol} ${amount}`;
+    /** A tile's amount: full while it fits, compact from a milliard on. */
+    money(value, options) {
+        return formatAmount(value, this.state.data.currency, options);
+    }
+
+    /** The full amount, for a tile's tooltip when it shows the compact one. */
+    moneyTitle(value) {
+        return this.money(value, { compact: false });
     }
 
     number(value) {
-        return value === null || value === undefined ? "—" : formatFloat(value, { digits: [false, 0] });
+        return formatCount(value);
     }
 
     change(value, kind = "orders") {
@@ -75,8 +84,15 @@ export class RomsDashboard extends Component {
                 ? _t("no chats last week to compare")
                 : _t("no orders last week to compare");
         }
-        const sign = value > 0 ? "+" : "";
-        return _t("%(change)s vs last week", { change: `${sign}${value}%` });
+        return _t("%(change)s vs last week", { change: formatPercentChange(value) });
+    }
+
+    get showSales() {
+        return Boolean(this.state.data && this.state.data.orders.show_sales);
+    }
+
+    segmentColor(index) {
+        return SEGMENT_COLORS[index % SEGMENT_COLORS.length];
     }
 
     changeClass(value) {
@@ -88,6 +104,11 @@ export class RomsDashboard extends Component {
 
     since(value) {
         return value ? formatDateTime(deserializeDateTime(value)) : "";
+    }
+
+    /** "04 Des 12:07": a waiting list's dates fit their line. */
+    shortSince(value) {
+        return value ? formatDateTime(deserializeDateTime(value), { format: "dd MMM HH:mm" }) : "";
     }
 
     day(value) {
@@ -127,47 +148,53 @@ export class RomsDashboard extends Component {
         }
         this.destroyCharts();
         const labels = data.daily.map((d) => this.day(d.date));
+        const showSales = this.showSales;
+        const datasets = [
+            {
+                type: "line",
+                label: _t("Number of orders"),
+                data: data.daily.map((d) => d.orders),
+                yAxisID: "orders",
+                borderColor: "#017e84",
+                backgroundColor: "#017e84",
+            },
+        ];
+        const scales = {
+            orders: {
+                position: showSales ? "right" : "left",
+                beginAtZero: true,
+                ticks: { precision: 0, callback: (value) => formatCompact(value) },
+            },
+        };
+        if (showSales) {
+            datasets.push({
+                label: _t("Sales"),
+                data: data.daily.map((d) => d.sales),
+                yAxisID: "sales",
+                backgroundColor: "#9fd3d5",
+            });
+            // compact labels on the axis ("Rp 3,4 jt"), full amounts in the tooltip
+            scales.sales = {
+                position: "left",
+                beginAtZero: true,
+                ticks: { callback: (value) => this.money(value, { compact: true }) },
+            };
+        }
         this.charts.push(
             new Chart(this.salesChart.el, {
                 type: "bar",
-                data: {
-                    labels,
-                    datasets: [
-                        {
-                            type: "line",
-                            label: _t("Number of orders"),
-                            data: data.daily.map((d) => d.orders),
-                            yAxisID: "orders",
-                            borderColor: "#017e84",
-                            backgroundColor: "#017e84",
-                        },
-                        {
-                            label: _t("Sales"),
-                            data: data.daily.map((d) => d.sales),
-                            yAxisID: "sales",
-                            backgroundColor: "#9fd3d5",
-                        },
-                    ],
-                },
+                data: { labels, datasets },
                 options: {
                     maintainAspectRatio: false,
                     animation: false,
-                    scales: {
-                        orders: { position: "right", beginAtZero: true, ticks: { precision: 0 } },
-                        // amounts in the user's number format, Rupiah whole
-                        sales: {
-                            position: "left",
-                            beginAtZero: true,
-                            ticks: { callback: (value) => this.number(value) },
-                        },
-                    },
+                    scales,
                     plugins: {
                         tooltip: {
                             callbacks: {
                                 label: (context) =>
                                     `${context.dataset.label}: ${
                                         context.dataset.yAxisID === "sales"
-                                            ? this.money(context.parsed.y)
+                                            ? this.money(context.parsed.y, { compact: false })
                                             : this.number(context.parsed.y)
                                     }`,
                             },
@@ -199,7 +226,11 @@ export class RomsDashboard extends Component {
                     animation: false,
                     scales: {
                         x: { stacked: true },
-                        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+                        y: {
+                            stacked: true,
+                            beginAtZero: true,
+                            ticks: { precision: 0, callback: (value) => formatCompact(value) },
+                        },
                     },
                 },
             })
@@ -212,13 +243,23 @@ export class RomsDashboard extends Component {
                     datasets: [
                         {
                             data: data.segments.map((s) => s.count),
-                            backgroundColor: ["#017e84", "#714b67", "#e99d00", "#d44c59", "#6c757d", "#3f8f29", "#2f6fb5"],
+                            backgroundColor: data.segments.map((_s, index) => this.segmentColor(index)),
                         },
                     ],
                 },
                 options: {
                     maintainAspectRatio: false,
                     animation: false,
+                    // the list under the chart is the legend: Chart.js drops the
+                    // entries that do not fit its narrow canvas
+                    plugins: {
+                        legend: { display: false },
+                        tooltip: {
+                            callbacks: {
+                                label: (context) => `${context.label}: ${this.number(context.parsed)}`,
+                            },
+                        },
+                    },
                     onClick: (event, elements) => {
                         if (elements.length) {
                             this.open(data.segments[elements[0].index].action);
