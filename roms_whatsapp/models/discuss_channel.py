@@ -2,7 +2,7 @@ from datetime import timedelta, timezone
 
 from markupsafe import Markup, escape
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
@@ -11,6 +11,7 @@ from odoo.addons.mail.tools.discuss import Store
 IDLE_MINUTES_PARAM = "roms_whatsapp.idle_minutes"
 DEFAULT_IDLE_MINUTES = 30
 PANEL_ORDER_COUNT = 5
+SERVICE_WINDOW = timedelta(hours=24)
 
 
 class DiscussChannel(models.Model):
@@ -126,6 +127,9 @@ class DiscussChannel(models.Model):
             roms_wa_direction="in",
         )
         channel.roms_last_inbound_at = max(when, channel.roms_last_inbound_at or when)
+        if account.provider == "meta":
+            # the 24-hour window shown in the composer starts again
+            channel._roms_wa_push_store()
         if is_new or idle or not channel.roms_agent_id:
             channel._roms_wa_assign(reassign=idle, notify=is_new or idle)
         return message
@@ -146,6 +150,9 @@ class DiscussChannel(models.Model):
                     "roms_category": "lead",
                 }
             )
+            # a first-time customer shows "New Member" at once, not after the
+            # nightly recomputation
+            self.env["roms.segment"].sudo()._assign(partner)
         return partner
 
     @api.model
@@ -237,8 +244,10 @@ class DiscussChannel(models.Model):
 
     def _roms_wa_set_agent(self, agent):
         """Make ``agent`` the agent of these conversations: they join them, the
-        previous agent leaves."""
-        for channel in self.sudo():
+        previous agent leaves. Only the new agent is told, once per conversation
+        (``roms_whatsapp/assigned`` on the bus); the agents' waiting count follows."""
+        lang = self._roms_wa_shop_lang()
+        for channel in self.sudo().with_context(lang=lang):
             previous = channel.roms_agent_id
             channel.with_context(roms_wa_assigning=True).roms_agent_id = agent
             if agent:
@@ -247,43 +256,58 @@ class DiscussChannel(models.Model):
                 )
             if previous and previous != agent:
                 channel._action_unfollow(partner=previous.partner_id)
+            if agent and agent != previous:
+                agent.partner_id._bus_send(
+                    "roms_whatsapp/assigned",
+                    {"id": channel.id, "name": channel.name},
+                )
+        if self:
+            self._roms_wa_push_waiting()
 
-    def _roms_wa_admins(self):
-        group = self.env.ref("roms_crm.group_roms_admin")
-        return (
+    @api.model
+    def _roms_wa_shop_lang(self):
+        """The shop's language, in which ROMS and Discuss write the system messages
+        of WhatsApp conversations (never the language of whoever triggered them)."""
+        lang = self.env["ir.default"].sudo()._get("res.partner", "lang")
+        lang = lang or self.env.company.partner_id.lang
+        return lang if lang and self.env["res.lang"]._lang_get(lang) else "en_US"
+
+    @api.model
+    def _roms_wa_waiting_count(self):
+        """How many WhatsApp conversations wait for an agent."""
+        return self.sudo().search_count(
+            [("channel_type", "=", "roms_whatsapp"), ("roms_agent_id", "=", False)]
+        )
+
+    @api.model
+    def _roms_wa_push_waiting(self):
+        """Tell the CS agents' top bars and banners how many chats wait."""
+        count = self._roms_wa_waiting_count()
+        group = self.env.ref("roms_crm.group_roms_cs")
+        users = (
             self.env["res.users"]
             .sudo()
-            .search(
-                [
-                    ("groups_id", "in", group.ids),
-                    ("share", "=", False),
-                    ("id", "!=", SUPERUSER_ID),
-                ]
-            )
+            .search([("groups_id", "in", group.ids), ("share", "=", False)])
         )
+        users.partner_id._bus_send("roms_whatsapp/waiting", {"count": count})
 
     def _roms_wa_notify_admins(self):
-        """Nobody is online: the ROMS admins join the conversation and get a
-        notification in their Discuss inbox."""
+        """Nobody is online: a system line in the conversation, in the shop's
+        language, says it waits. Nobody joins and nothing pops up: the admins see
+        the waiting conversations in the inbox and the agents' waiting count."""
         self.ensure_one()
-        admins = self._roms_wa_admins()
-        if not admins:
-            return
-        channel = self.sudo()
-        channel.add_members(
-            partner_ids=admins.partner_id.ids, post_joined_message=False
-        )
-        body = Markup("<p>%s</p>") % self.env._(
+        channel = self.sudo().with_context(lang=self._roms_wa_shop_lang())
+        body = Markup('<div class="o_mail_notification">%s</div>') % channel.env._(
             "No customer service agent is online: this conversation waits for the "
             "next agent who goes online."
         )
         channel.with_context(roms_wa_internal=True).message_post(
             body=body,
             author_id=self.env.ref("base.partner_root").id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=admins.partner_id.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
         )
+        self._roms_wa_push_waiting()
 
     @api.model
     def _roms_wa_assign_waiting(self, agent):
@@ -440,14 +464,34 @@ class DiscussChannel(models.Model):
     def _to_store(self, store: Store):
         result = super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "roms_whatsapp"):
-            store.add(
-                channel,
-                {
-                    "roms_wa_number": channel.roms_wa_number,
-                    "roms_agent_id": channel.roms_agent_id.id,
-                },
-            )
+            store.add(channel, channel._roms_wa_store_values())
         return result
+
+    def _roms_wa_push_store(self):
+        """Send the conversations' ROMS values to their members' clients."""
+        for channel in self:
+            channel._bus_send_store(channel, channel._roms_wa_store_values())
+
+    def _roms_wa_store_values(self):
+        """What the Discuss client knows of a conversation: its agent, ROMS's
+        presence of its members (the one "online" shown), its account's connection
+        and the end of the Cloud API's 24-hour window."""
+        self.ensure_one()
+        channel = self.sudo()
+        account = channel.roms_account_id
+        window_end = False
+        if account.provider == "meta" and channel.roms_last_inbound_at:
+            window_end = channel.roms_last_inbound_at + SERVICE_WINDOW
+        members = channel.channel_member_ids.partner_id.user_ids
+        return {
+            "roms_wa_number": channel.roms_wa_number,
+            "roms_agent_id": channel.roms_agent_id.id,
+            "roms_partner_id": channel.roms_partner_id.id,
+            "roms_online_partner_ids": members.filtered("roms_online").partner_id.ids,
+            "roms_wa_account_state": account.state or False,
+            "roms_wa_account_name": account.name or False,
+            "roms_wa_window_end": window_end and fields.Datetime.to_string(window_end),
+        }
 
     def roms_wa_panel_data(self):
         """Everything the customer panel of a conversation shows, in one call."""
@@ -484,6 +528,8 @@ class DiscussChannel(models.Model):
                 for order in orders
             ],
             "agent": self.sudo().roms_agent_id.name or "",
+            # ROMS's presence, the one "online" of the live chat
+            "agent_online": self.sudo().roms_agent_id.roms_online,
         }
         return data
 

@@ -7,13 +7,25 @@ const PIXEL =
 registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
     steps: () => [
         {
-            content: "The agent is offline",
-            trigger: ".o-roms-OnlineToggle button[data-roms-online='0']",
+            content: "The agent is offline: the top bar counts the waiting chat",
+            trigger:
+                ".o-roms-OnlineToggle button[data-roms-online='0'] .o-roms-OnlineToggle-waiting:contains('1')",
+        },
+        {
+            content: "Discuss says so in a banner, with one click to go online",
+            trigger: ".o-roms-OfflineBanner-text:contains('You are offline — 1 chat waiting')",
+        },
+        {
+            content: "Go online from the banner",
+            trigger: ".o-roms-OfflineBanner-goOnline",
             run: "click",
         },
         {
-            content: "The agent is online",
+            content: "The agent is online and the banner is gone",
             trigger: ".o-roms-OnlineToggle button[data-roms-online='1']",
+        },
+        {
+            trigger: "body:not(:has(.o-roms-OfflineBanner))",
         },
         {
             content: "The waiting chat was assigned: open it from the WhatsApp category",
@@ -33,6 +45,23 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
         {
             content: "The customer panel shows the customer",
             trigger: ".o-roms-CustomerPanel-phone:contains('+6281277776543')",
+        },
+        {
+            content: "…and its agent online by ROMS's toggle",
+            trigger: ".o-roms-CustomerPanel-agentPresence[data-roms-online='1']",
+        },
+        {
+            content: "Open the members: ROMS's presence, not Discuss's",
+            trigger: ".o-mail-Discuss-header button[name='member-list']",
+            run: "click",
+        },
+        {
+            content: "The agent is listed online for WhatsApp, the customer apart",
+            trigger:
+                ".o-discuss-ChannelMemberList h6[data-roms-section='online'] + div .o-roms-MemberPresence[data-roms-online='1']",
+        },
+        {
+            trigger: ".o-discuss-ChannelMemberList h6[data-roms-section='customer']",
         },
         {
             content: "Type the quick-reply shortcut",
