@@ -31,6 +31,7 @@ class TestLivechatTour(LivechatCase, HttpCase):
                 "body": "Stok ready kak {customer_name}, silakan diorder",
             }
         )
+        self.env["roms.whatsapp.label"].create({"name": "Komplain"})
         message = self.receive("081277776543", body="Halo kak, kopi gayo ready?")
         channel = self.conversation(message)
         self.assertFalse(channel.roms_agent_id, "nobody is online yet")
@@ -42,6 +43,9 @@ class TestLivechatTour(LivechatCase, HttpCase):
 
         self.assertTrue(cs1.roms_online)
         self.assertEqual(channel.roms_agent_id, cs1)
+        self.assertEqual(channel.roms_label_ids.mapped("name"), ["Komplain"])
+        self.assertEqual(channel.roms_note, "Minta foto paket")
+        self.assertTrue(channel.roms_resolved_at, "it was resolved, then reopened")
         replies = self.env["mail.message"].search(
             [
                 ("model", "=", "discuss.channel"),

@@ -55,6 +55,16 @@ export const romsPresenceService = {
                 ],
             });
         });
+        // to the admins: a chat went back to Unassigned, nobody answered it
+        bus.subscribe("roms_whatsapp/unanswered", ({ name, minutes }) => {
+            notification.add(
+                _t("%(name)s: no reply within %(minutes)s minutes, it waits unassigned.", {
+                    name,
+                    minutes,
+                }),
+                { type: "warning" }
+            );
+        });
         bus.start();
 
         return {

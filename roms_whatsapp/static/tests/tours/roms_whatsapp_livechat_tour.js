@@ -51,6 +51,42 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: ".o-roms-CustomerPanel-agentPresence[data-roms-online='1']",
         },
         {
+            content: "Label the conversation",
+            trigger: ".o-roms-CustomerPanel-labels button[data-roms-label='Komplain']",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-labels button[data-roms-label='Komplain'][aria-pressed='true']",
+        },
+        {
+            content: "Write an internal note",
+            trigger: ".o-roms-CustomerPanel-note",
+            run: "edit Minta foto paket",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-saveNote",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel:not(:has(.o-roms-CustomerPanel-saveNote))",
+        },
+        {
+            content: "Resolve it",
+            trigger: ".o-roms-CustomerPanel-resolve",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-status[data-roms-status='resolved']",
+        },
+        {
+            content: "Reopen it",
+            trigger: ".o-roms-CustomerPanel-reopen",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-status[data-roms-status='open']",
+        },
+        {
             content: "Open the members: ROMS's presence, not Discuss's",
             trigger: ".o-mail-Discuss-header button[name='member-list']",
             run: "click",
