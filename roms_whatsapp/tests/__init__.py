@@ -4,6 +4,7 @@ from . import test_livechat_assign
 from . import test_livechat_quiet
 from . import test_livechat_status
 from . import test_livechat_reassign
+from . import test_livechat_metrics
 from . import test_livechat_concurrency
 from . import test_livechat_tour
 from . import test_webhook
