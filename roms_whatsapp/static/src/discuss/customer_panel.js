@@ -114,6 +114,15 @@ export class RomsCustomerPanel extends Component {
         });
     }
 
+    newQuotation() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "sale.order",
+            views: [[false, "form"]],
+            context: { default_partner_id: this.state.data.partner.id },
+        });
+    }
+
     openOrder(order) {
         this.action.doAction({
             type: "ir.actions.act_window",

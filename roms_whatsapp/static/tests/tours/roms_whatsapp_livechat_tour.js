@@ -38,9 +38,8 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: ".o-mail-Message:contains('Halo kak, kopi gayo ready?')",
         },
         {
-            content: "Open the customer panel",
-            trigger: ".o-mail-Discuss-header button[name='roms-customer']",
-            run: "click",
+            content: "The customer panel is open by default (not the members)",
+            trigger: ".o-mail-Discuss-header button[name='roms-customer'].active, .o-roms-CustomerPanel",
         },
         {
             content: "The customer panel shows the customer",
@@ -144,6 +143,20 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
         {
             content: "The image is posted",
             trigger: ".o-mail-Message .o-mail-AttachmentImage[title='foto-produk.png']",
+        },
+        {
+            content: "Back to the customer panel",
+            trigger: ".o-mail-Discuss-header button[name='roms-customer']",
+            run: "click",
+        },
+        {
+            content: "Create a quotation for the customer from the panel",
+            trigger: ".o-roms-CustomerPanel-newQuotation",
+            run: "click",
+        },
+        {
+            content: "The order form opens with the customer filled in",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value(Budi123)",
         },
     ],
 });
