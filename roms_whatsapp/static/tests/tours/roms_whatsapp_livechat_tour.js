@@ -158,5 +158,14 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             content: "The order form opens with the customer filled in",
             trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value(Budi123)",
         },
+        {
+            content: "Leave it unsaved",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "Back in Discuss",
+            trigger: ".o-mail-Discuss",
+        },
     ],
 });
