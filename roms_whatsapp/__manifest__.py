@@ -20,6 +20,7 @@
         "views/roms_message_template_views.xml",
         "views/discuss_channel_views.xml",
         "views/res_users_views.xml",
+        "views/roms_whatsapp_agent_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/roms_whatsapp_menus.xml",
     ],

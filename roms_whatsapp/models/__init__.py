@@ -1,6 +1,7 @@
 from . import roms_whatsapp_account
 from . import roms_whatsapp_inbound
 from . import roms_whatsapp_rotation
+from . import roms_whatsapp_label
 from . import discuss_channel
 from . import mail_message
 from . import res_users

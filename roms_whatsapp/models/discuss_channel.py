@@ -2,15 +2,20 @@ from datetime import timedelta, timezone
 
 from markupsafe import Markup, escape
 
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
+from odoo.addons.roms_crm.tools.bounds import NOTE_LENGTH, BoundsError, clean_text
 
 IDLE_MINUTES_PARAM = "roms_whatsapp.idle_minutes"
 DEFAULT_IDLE_MINUTES = 30
+REASSIGN_MINUTES_PARAM = "roms_whatsapp.reassign_minutes"
+DEFAULT_REASSIGN_MINUTES = 0  # off
+REASSIGN_BATCH = 200
 PANEL_ORDER_COUNT = 5
+SERVICE_WINDOW = timedelta(hours=24)
 
 
 class DiscussChannel(models.Model):
@@ -49,6 +54,38 @@ class DiscussChannel(models.Model):
         string="WhatsApp Account",
         index="btree_not_null",
         ondelete="restrict",
+    )
+    roms_status = fields.Selection(
+        [("open", "Open"), ("pending", "Pending"), ("resolved", "Resolved")],
+        string="Status",
+        default="open",
+        index=True,
+        readonly=True,
+        help="Open: the customer waits for us. Pending: an agent replied, we wait "
+        "for the customer. Resolved: done; a new message of the customer opens it "
+        "again.",
+    )
+    roms_resolved_at = fields.Datetime(string="Resolved On", readonly=True)
+    roms_last_reply_at = fields.Datetime(
+        string="Last Agent Reply",
+        readonly=True,
+        help="When an agent last replied to the customer.",
+    )
+    roms_assigned_at = fields.Datetime(
+        string="Assigned On",
+        readonly=True,
+        help="When the current agent got the conversation: the time to answer "
+        "before it goes to another agent counts from here or from the customer's "
+        "last message, whichever is later.",
+    )
+    roms_label_ids = fields.Many2many(
+        "roms.whatsapp.label",
+        string="Labels",
+        help="Labels the agents give the conversation to sort and find it.",
+    )
+    roms_note = fields.Text(
+        string="Internal Note",
+        help="Seen by the shop's agents only, never sent to the customer.",
     )
     roms_last_inbound_at = fields.Datetime(
         string="Last Customer Message",
@@ -126,6 +163,12 @@ class DiscussChannel(models.Model):
             roms_wa_direction="in",
         )
         channel.roms_last_inbound_at = max(when, channel.roms_last_inbound_at or when)
+        if channel.roms_status != "open":
+            # the customer writes again: the conversation needs us
+            channel._roms_wa_set_status("open")
+        if account.provider == "meta":
+            # the 24-hour window shown in the composer starts again
+            channel._roms_wa_push_store()
         if is_new or idle or not channel.roms_agent_id:
             channel._roms_wa_assign(reassign=idle, notify=is_new or idle)
         return message
@@ -146,6 +189,9 @@ class DiscussChannel(models.Model):
                     "roms_category": "lead",
                 }
             )
+            # a first-time customer shows "New Member" at once, not after the
+            # nightly recomputation
+            self.env["roms.segment"].sudo()._assign(partner)
         return partner
 
     @api.model
@@ -237,53 +283,150 @@ class DiscussChannel(models.Model):
 
     def _roms_wa_set_agent(self, agent):
         """Make ``agent`` the agent of these conversations: they join them, the
-        previous agent leaves."""
-        for channel in self.sudo():
+        previous agent leaves. Only the new agent is told, once per conversation
+        (``roms_whatsapp/assigned`` on the bus); the agents' waiting count follows."""
+        lang = self._roms_wa_shop_lang()
+        for channel in self.sudo().with_context(lang=lang):
             previous = channel.roms_agent_id
-            channel.with_context(roms_wa_assigning=True).roms_agent_id = agent
+            channel.with_context(roms_wa_assigning=True).write(
+                {
+                    "roms_agent_id": agent.id,
+                    "roms_assigned_at": fields.Datetime.now() if agent else False,
+                }
+            )
             if agent:
                 channel.add_members(
                     partner_ids=agent.partner_id.ids, post_joined_message=False
                 )
             if previous and previous != agent:
                 channel._action_unfollow(partner=previous.partner_id)
+            if agent and agent != previous:
+                agent.partner_id._bus_send(
+                    "roms_whatsapp/assigned",
+                    {"id": channel.id, "name": channel.name},
+                )
+        if self:
+            self._roms_wa_push_waiting()
 
-    def _roms_wa_admins(self):
-        group = self.env.ref("roms_crm.group_roms_admin")
-        return (
+    @api.model
+    def _roms_wa_shop_lang(self):
+        """The shop's language, in which ROMS and Discuss write the system messages
+        of WhatsApp conversations (never the language of whoever triggered them)."""
+        lang = self.env["ir.default"].sudo()._get("res.partner", "lang")
+        lang = lang or self.env.company.partner_id.lang
+        return lang if lang and self.env["res.lang"]._lang_get(lang) else "en_US"
+
+    @api.model
+    def _roms_wa_waiting_count(self):
+        """How many WhatsApp conversations wait for an agent."""
+        return self.sudo().search_count(
+            [("channel_type", "=", "roms_whatsapp"), ("roms_agent_id", "=", False)]
+        )
+
+    @api.model
+    def _roms_wa_push_waiting(self):
+        """Tell the CS agents' top bars and banners how many chats wait."""
+        count = self._roms_wa_waiting_count()
+        group = self.env.ref("roms_crm.group_roms_cs")
+        users = (
             self.env["res.users"]
             .sudo()
-            .search(
-                [
-                    ("groups_id", "in", group.ids),
-                    ("share", "=", False),
-                    ("id", "!=", SUPERUSER_ID),
-                ]
-            )
+            .search([("groups_id", "in", group.ids), ("share", "=", False)])
         )
+        users.partner_id._bus_send("roms_whatsapp/waiting", {"count": count})
 
     def _roms_wa_notify_admins(self):
-        """Nobody is online: the ROMS admins join the conversation and get a
-        notification in their Discuss inbox."""
+        """Nobody is online: a system line in the conversation, in the shop's
+        language, says it waits. Nobody joins and nothing pops up: the admins see
+        the waiting conversations in the inbox and the agents' waiting count."""
         self.ensure_one()
-        admins = self._roms_wa_admins()
-        if not admins:
-            return
-        channel = self.sudo()
-        channel.add_members(
-            partner_ids=admins.partner_id.ids, post_joined_message=False
-        )
-        body = Markup("<p>%s</p>") % self.env._(
+        channel = self.sudo().with_context(lang=self._roms_wa_shop_lang())
+        body = Markup('<div class="o_mail_notification">%s</div>') % channel.env._(
             "No customer service agent is online: this conversation waits for the "
             "next agent who goes online."
         )
         channel.with_context(roms_wa_internal=True).message_post(
             body=body,
             author_id=self.env.ref("base.partner_root").id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=admins.partner_id.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
         )
+        self._roms_wa_push_waiting()
+
+    @api.model
+    def _roms_wa_cron_reassign(self):
+        """Nobody waits forever: an open conversation whose customer's message got
+        no reply from its agent within the setting ``roms_whatsapp.reassign_minutes``
+        (0: off) goes to the next online agent, or back to Unassigned with a notice
+        to the admins. Rows are claimed with SKIP LOCKED: safe in several workers."""
+        minutes = self.env["ir.config_parameter"]._roms_param(
+            REASSIGN_MINUTES_PARAM, DEFAULT_REASSIGN_MINUTES
+        )
+        if minutes <= 0:
+            return 0
+        deadline = fields.Datetime.now() - timedelta(minutes=minutes)
+        self.env["discuss.channel"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM discuss_channel
+                    WHERE channel_type = 'roms_whatsapp'
+                      AND roms_status = 'open'
+                      AND roms_agent_id IS NOT NULL
+                      AND roms_last_inbound_at < %(deadline)s
+                      AND COALESCE(roms_assigned_at, roms_last_inbound_at)
+                          < %(deadline)s
+                      AND (roms_last_reply_at IS NULL
+                           OR roms_last_reply_at < roms_last_inbound_at)
+                 ORDER BY roms_last_inbound_at, id
+                    LIMIT %(limit)s
+               FOR UPDATE SKIP LOCKED""",
+                deadline=deadline,
+                limit=REASSIGN_BATCH,
+            )
+        )
+        channels = self.sudo().browse([row[0] for row in rows])
+        for channel in channels:
+            channel._roms_wa_reassign_unanswered(minutes)
+        return len(channels)
+
+    def _roms_wa_reassign_unanswered(self, minutes):
+        self.ensure_one()
+        previous = self.roms_agent_id
+        agent = self.env["roms.whatsapp.rotation"]._next_agent(exclude=previous)
+        channel = self.sudo().with_context(lang=self._roms_wa_shop_lang())
+        if agent:
+            text = channel.env._(
+                "No reply within %(minutes)s minutes: the conversation goes from "
+                "%(previous)s to %(agent)s.",
+                minutes=minutes,
+                previous=previous.name,
+                agent=agent.name,
+            )
+        else:
+            text = channel.env._(
+                "No reply within %(minutes)s minutes and no other agent is online: "
+                "the conversation waits unassigned.",
+                minutes=minutes,
+            )
+        self._roms_wa_set_agent(agent)
+        channel.with_context(roms_wa_internal=True).message_post(
+            body=Markup('<div class="o_mail_notification">%s</div>') % text,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
+        if not agent:
+            group = self.env.ref("roms_crm.group_roms_admin")
+            admins = (
+                self.env["res.users"]
+                .sudo()
+                .search([("groups_id", "in", group.ids), ("share", "=", False)])
+            )
+            admins.partner_id._bus_send(
+                "roms_whatsapp/unanswered",
+                {"id": self.id, "name": self.name, "minutes": minutes},
+            )
+        return agent
 
     @api.model
     def _roms_wa_assign_waiting(self, agent):
@@ -344,6 +487,79 @@ class DiscussChannel(models.Model):
         chats._roms_wa_set_agent(self.env.user)
         return True
 
+    # ------------------------------------------------------------------
+    # Status: open → pending (waiting on the customer) → resolved
+    # ------------------------------------------------------------------
+
+    def _roms_wa_set_status(self, status):
+        """Move these conversations to ``status`` and tell their members' clients."""
+        for channel in self.sudo():
+            vals = {"roms_status": status}
+            if status == "resolved":
+                vals["roms_resolved_at"] = fields.Datetime.now()
+            channel.write(vals)
+            channel._roms_wa_push_store()
+
+    def _roms_wa_check_agent(self):
+        """Only the conversation's agent or a ROMS administrator changes it."""
+        user = self.env.user
+        if user.has_group("roms_crm.group_roms_admin"):
+            return
+        if not user.has_group("roms_crm.group_roms_cs") or any(
+            chat.sudo().roms_agent_id != user for chat in self
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the conversation's agent or an administrator can do this."
+                )
+            )
+
+    def action_roms_resolve(self):
+        """The agent marks these conversations resolved."""
+        chats = self.filtered(lambda c: c.channel_type == "roms_whatsapp")
+        chats.check_access("read")
+        chats._roms_wa_check_agent()
+        chats.filtered(lambda c: c.roms_status != "resolved")._roms_wa_set_status(
+            "resolved"
+        )
+        return True
+
+    def action_roms_reopen(self):
+        """The agent opens resolved conversations again."""
+        chats = self.filtered(lambda c: c.channel_type == "roms_whatsapp")
+        chats.check_access("read")
+        chats._roms_wa_check_agent()
+        chats.filtered(lambda c: c.roms_status != "open")._roms_wa_set_status("open")
+        return True
+
+    def roms_wa_set_note(self, note):
+        """The agent writes the conversation's internal note from the panel."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group("roms_crm.group_roms_cs"):
+            raise AccessError(self.env._("Only customer service agents can do this."))
+        try:
+            note = clean_text(note, NOTE_LENGTH, multiline=True)
+        except BoundsError as error:
+            raise UserError(str(error.message)) from error
+        self.sudo().roms_note = note or False
+        return self.roms_wa_panel_data()
+
+    def roms_wa_set_labels(self, label_ids):
+        """The agent sets the conversation's labels from the panel."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group("roms_crm.group_roms_cs"):
+            raise AccessError(self.env._("Only customer service agents can do this."))
+        if not isinstance(label_ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31
+            for i in label_ids
+        ):
+            raise UserError(self.env._("The labels are not valid."))
+        labels = self.env["roms.whatsapp.label"].browse(label_ids).exists()
+        self.sudo().roms_label_ids = [Command.set(labels.ids)]
+        return self.roms_wa_panel_data()
+
     def action_roms_open_discuss(self):
         """Open the conversation in Discuss."""
         self.ensure_one()
@@ -377,6 +593,10 @@ class DiscussChannel(models.Model):
         message = super().message_post(message_type=message_type, **kwargs)
         if reply:
             self._roms_wa_send_reply(message)
+            self.sudo().roms_last_reply_at = fields.Datetime.now()
+            if self.roms_status == "open":
+                # answered: now the customer's turn
+                self._roms_wa_set_status("pending")
         return message
 
     def _roms_wa_fill_variables(self, body):
@@ -440,14 +660,35 @@ class DiscussChannel(models.Model):
     def _to_store(self, store: Store):
         result = super()._to_store(store)
         for channel in self.filtered(lambda c: c.channel_type == "roms_whatsapp"):
-            store.add(
-                channel,
-                {
-                    "roms_wa_number": channel.roms_wa_number,
-                    "roms_agent_id": channel.roms_agent_id.id,
-                },
-            )
+            store.add(channel, channel._roms_wa_store_values())
         return result
+
+    def _roms_wa_push_store(self):
+        """Send the conversations' ROMS values to their members' clients."""
+        for channel in self:
+            channel._bus_send_store(channel, channel._roms_wa_store_values())
+
+    def _roms_wa_store_values(self):
+        """What the Discuss client knows of a conversation: its agent, ROMS's
+        presence of its members (the one "online" shown), its account's connection
+        and the end of the Cloud API's 24-hour window."""
+        self.ensure_one()
+        channel = self.sudo()
+        account = channel.roms_account_id
+        window_end = False
+        if account.provider == "meta" and channel.roms_last_inbound_at:
+            window_end = channel.roms_last_inbound_at + SERVICE_WINDOW
+        members = channel.channel_member_ids.partner_id.user_ids
+        return {
+            "roms_wa_number": channel.roms_wa_number,
+            "roms_agent_id": channel.roms_agent_id.id,
+            "roms_status": channel.roms_status,
+            "roms_partner_id": channel.roms_partner_id.id,
+            "roms_online_partner_ids": members.filtered("roms_online").partner_id.ids,
+            "roms_wa_account_state": account.state or False,
+            "roms_wa_account_name": account.name or False,
+            "roms_wa_window_end": window_end and fields.Datetime.to_string(window_end),
+        }
 
     def roms_wa_panel_data(self):
         """Everything the customer panel of a conversation shows, in one call."""
@@ -483,7 +724,24 @@ class DiscussChannel(models.Model):
                 }
                 for order in orders
             ],
+            "status": self.roms_status,
+            "status_label": dict(
+                self._fields["roms_status"]._description_selection(self.env)
+            ).get(self.roms_status),
+            "labels": [
+                {"id": label.id, "name": label.name, "color": label.color}
+                for label in self.sudo().roms_label_ids
+            ],
+            "all_labels": [
+                {"id": label.id, "name": label.name, "color": label.color}
+                for label in self.env["roms.whatsapp.label"].search([])
+            ],
+            "note": self.sudo().roms_note or "",
+            "can_resolve": self.env.user.has_group("roms_crm.group_roms_admin")
+            or self.sudo().roms_agent_id == self.env.user,
             "agent": self.sudo().roms_agent_id.name or "",
+            # ROMS's presence, the one "online" of the live chat
+            "agent_online": self.sudo().roms_agent_id.roms_online,
         }
         return data
 

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.mail.tools.discuss import Store
 
@@ -31,7 +32,37 @@ class MailMessage(models.Model):
             "roms_wa_direction": self.roms_wa_direction,
             "roms_wa_state": roms_message.state or False,
             "roms_wa_error": roms_message.error_message or False,
+            "roms_wa_error_code": roms_message.error_code or False,
         }
+
+    def roms_wa_retry(self):
+        """The conversation's agent (or the reply's author, or an administrator)
+        sends a failed reply again: the Retry button under it."""
+        self.ensure_one()
+        if not self.env.user.has_group("roms_crm.group_roms_cs"):
+            raise AccessError(self.env._("Only customer service agents can retry."))
+        channel = self.env["discuss.channel"].browse(self.res_id)
+        if self.model != "discuss.channel" or self.roms_wa_direction != "out":
+            raise UserError(self.env._("This is not a WhatsApp reply."))
+        channel.check_access("read")
+        user = self.env.user
+        if not (
+            user.has_group("roms_crm.group_roms_admin")
+            or user in channel.sudo().roms_agent_id
+            or user.partner_id == self.author_id
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the conversation's agent or an administrator can retry."
+                )
+            )
+        # sudo: roms.message - the agent retries their conversation's reply
+        roms_message = self.sudo().roms_message_id
+        if roms_message.state != "failed":
+            raise UserError(self.env._("Only a failed message can be sent again."))
+        roms_message.action_roms_retry()
+        roms_message._send_now()
+        return self._roms_wa_ticks_values()
 
     def _extras_to_store(self, store: Store, format_reply):
         result = super()._extras_to_store(store, format_reply=format_reply)

@@ -1,7 +1,13 @@
 from odoo import fields, models
 
 from ..controllers.main import DEFAULT_MAX_BODY, MAX_BODY_PARAM
-from .discuss_channel import DEFAULT_IDLE_MINUTES, IDLE_MINUTES_PARAM
+from .discuss_channel import (
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_REASSIGN_MINUTES,
+    IDLE_MINUTES_PARAM,
+    REASSIGN_MINUTES_PARAM,
+)
+from .roms_message import DEFAULT_DISCONNECTED, DISCONNECTED_PARAM
 from .roms_whatsapp_inbound import DEFAULT_MEDIA_MAX_MB, MEDIA_MAX_MB_PARAM
 
 
@@ -28,4 +34,25 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_MAX_BODY,
         help="Webhook requests from the WhatsApp providers larger than this are "
         "refused (HTTP 413) before their signature is checked. At least 1,024.",
+    )
+    roms_wa_disconnected_replies = fields.Selection(
+        [
+            ("fail", "Mark them failed at once"),
+            ("queue", "Queue them until the account reconnects"),
+        ],
+        string="Replies While Disconnected",
+        config_parameter=DISCONNECTED_PARAM,
+        default=DEFAULT_DISCONNECTED,
+        help="What happens to an agent's chat reply while its WhatsApp account is "
+        "disconnected: it fails at once (the agent sees it and can retry), or it "
+        "waits, shown as waiting for the connection, and leaves when the account "
+        "reconnects.",
+    )
+    roms_wa_reassign_minutes = fields.Integer(
+        string="Reassign Unanswered Chats After (minutes)",
+        config_parameter=REASSIGN_MINUTES_PARAM,
+        default=DEFAULT_REASSIGN_MINUTES,
+        help="A customer's message its agent has not answered within this time "
+        "moves the conversation to the next online agent, or back to Unassigned "
+        "with a notice to the administrators. 0 turns it off.",
     )

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -9,10 +7,12 @@ from odoo.addons.roms_crm.models.messaging.roms_message_template import (
 )
 
 from ..tools import WhatsAppProviderError
+from .discuss_channel import SERVICE_WINDOW
 
-SERVICE_WINDOW = timedelta(hours=24)
 # Meta sends images as JPEG or PNG; anything else goes as a document
 IMAGE_MIMETYPES = ("image/jpeg", "image/png")
+DISCONNECTED_PARAM = "roms_whatsapp.disconnected_replies"
+DEFAULT_DISCONNECTED = "fail"
 
 
 class RomsMessage(models.Model):
@@ -85,6 +85,19 @@ class RomsMessage(models.Model):
 
     # Sending
     # ------------------------------------------------------------------
+
+    def _wa_wait_for_connection(self):
+        """Whether this message waits for its account to reconnect (queued, retried
+        by the cron) rather than failing at once. An agent's chat reply fails at
+        once unless the setting ``roms_whatsapp.disconnected_replies`` is
+        ``queue``: the agent must not believe the customer got it."""
+        self.ensure_one()
+        if self.kind != "chat":
+            return True
+        policy = self.env["ir.config_parameter"]._roms_param(
+            DISCONNECTED_PARAM, DEFAULT_DISCONNECTED
+        )
+        return policy == "queue"
 
     def _wa_conversation(self):
         """The conversation (``discuss.channel``) this message belongs to: the one
@@ -162,7 +175,7 @@ class RomsMessage(models.Model):
                     account=account.name,
                 ),
                 code="disconnected",
-                temporary=True,
+                temporary=self._wa_wait_for_connection(),
             )
         to = self.recipient or self._recipient(self.partner_id, "whatsapp")
         if not to:

@@ -172,6 +172,15 @@ class RomsWhatsappAccount(models.Model):
         result = super().write(vals)
         if vals.get("is_default"):
             self[-1:]._unset_other_defaults()
+        if "state" in vals:
+            # the composers of the conversations with an agent warn at once
+            self.env["discuss.channel"].sudo().search(
+                [
+                    ("channel_type", "=", "roms_whatsapp"),
+                    ("roms_account_id", "in", self.ids),
+                    ("roms_agent_id", "!=", False),
+                ]
+            )._roms_wa_push_store()
         return result
 
     def _unset_other_defaults(self):

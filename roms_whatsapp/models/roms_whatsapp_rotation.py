@@ -59,12 +59,12 @@ class RomsWhatsappRotation(models.Model):
         )
 
     @api.model
-    def _next_agent(self):
+    def _next_agent(self, exclude=None):
         """Take the next online agent's turn (the caller holds nothing; the row lock is
-        taken here and held until commit). Return an empty recordset when nobody is
-        online."""
+        taken here and held until commit), skipping ``exclude`` (users). Return an
+        empty recordset when nobody is online."""
         rotation = self._roms_lock()
-        agents = self._online_agents()
+        agents = self._online_agents() - (exclude or self.env["res.users"])
         if not agents:
             return agents
         last_id = rotation.last_agent_id.id or 0

@@ -1,5 +1,8 @@
 import base64
+from datetime import timedelta
 
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common_livechat import LivechatCase
@@ -86,6 +89,76 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         ticks = reply._roms_wa_ticks_values()
         self.assertEqual(ticks["roms_wa_state"], "failed")
         self.assertTrue(ticks["roms_wa_error"])
+
+    def test_reply_while_disconnected_fails_at_once_then_retry(self):
+        channel = self.conversation(self.receive("081277771004"))
+        agent = channel.roms_agent_id
+        self.account._set_state("disconnected", "token_expired")
+        # the composer knows, through the conversation's values
+        self.assertEqual(
+            channel._roms_wa_store_values()["roms_wa_account_state"], "disconnected"
+        )
+        reply = channel.with_user(agent).message_post(
+            body="Pesanan sudah dikirim", message_type="comment"
+        )
+        self.assertFalse(self.meta.sent("/messages"))
+        ticks = reply._roms_wa_ticks_values()
+        self.assertEqual(ticks["roms_wa_state"], "failed", "not a clock: failed")
+        self.assertEqual(ticks["roms_wa_error_code"], "disconnected")
+        self.assertIn("Meta live chat", ticks["roms_wa_error"])
+        # the account comes back: the agent retries, the customer gets it once
+        self.account._set_state("connected")
+        ticks = reply.with_user(agent).roms_wa_retry()
+        self.assertEqual(ticks["roms_wa_state"], "sent")
+        self.assertFalse(ticks["roms_wa_error"])
+        self.assertEqual(len(self.meta.sent("/messages")), 1)
+        with self.assertRaises(UserError):
+            reply.with_user(agent).roms_wa_retry()
+        self.assertEqual(len(self.meta.sent("/messages")), 1)
+
+    def test_reply_while_disconnected_may_wait_for_the_connection(self):
+        self.env["ir.config_parameter"].set_param(
+            "roms_whatsapp.disconnected_replies", "queue"
+        )
+        channel = self.conversation(self.receive("081277771005"))
+        self.account._set_state("disconnected", "token_expired")
+        reply = channel.with_user(channel.roms_agent_id).message_post(
+            body="Sebentar kak", message_type="comment"
+        )
+        ticks = reply._roms_wa_ticks_values()
+        self.assertEqual(ticks["roms_wa_state"], "queued")
+        self.assertEqual(ticks["roms_wa_error_code"], "disconnected")
+        self.assertFalse(self.meta.sent("/messages"))
+
+    def test_provider_refusal_shows_its_reason_and_retry_is_guarded(self):
+        channel = self.conversation(self.receive("081277771006"))
+        agent = channel.roms_agent_id
+        self.meta.fail_next(*self.meta.invalid_number()[:2], path_contains="/messages")
+        reply = channel.with_user(agent).message_post(
+            body="Halo kak", message_type="comment"
+        )
+        ticks = reply._roms_wa_ticks_values()
+        self.assertEqual(ticks["roms_wa_state"], "failed")
+        self.assertIn("131026", ticks["roms_wa_error"])
+        # another agent's conversation, or a user who is not CS: no retry
+        other = self.agent_c if agent != self.agent_c else self.agent_b
+        with self.assertRaises(AccessError):
+            reply.with_user(other).roms_wa_retry()
+        clerk = self.env["res.users"].create(
+            {"name": "Clerk", "login": "roms_reply_clerk"}
+        )
+        with self.assertRaises(AccessError):
+            reply.with_user(clerk).roms_wa_retry()
+        self.assertEqual(len(self.meta.sent("/messages")), 1)
+        self.assertEqual(reply.roms_message_id.state, "failed")
+
+    def test_store_gives_the_24_hour_window(self):
+        channel = self.conversation(self.receive("081277771007"))
+        inbound = channel.roms_last_inbound_at
+        self.assertEqual(
+            channel._roms_wa_store_values()["roms_wa_window_end"],
+            fields.Datetime.to_string(inbound + timedelta(hours=24)),
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -31,14 +31,21 @@ class TestLivechatTour(LivechatCase, HttpCase):
                 "body": "Stok ready kak {customer_name}, silakan diorder",
             }
         )
+        self.env["roms.whatsapp.label"].create({"name": "Komplain"})
         message = self.receive("081277776543", body="Halo kak, kopi gayo ready?")
         channel = self.conversation(message)
         self.assertFalse(channel.roms_agent_id, "nobody is online yet")
 
         self.start_tour("/odoo/discuss", "roms_whatsapp_livechat", login=cs1.login)
+        self.assertFalse(
+            self.env["discuss.channel"]._roms_wa_waiting_count(), "nothing waits"
+        )
 
         self.assertTrue(cs1.roms_online)
         self.assertEqual(channel.roms_agent_id, cs1)
+        self.assertEqual(channel.roms_label_ids.mapped("name"), ["Komplain"])
+        self.assertEqual(channel.roms_note, "Minta foto paket")
+        self.assertTrue(channel.roms_resolved_at, "it was resolved, then reopened")
         replies = self.env["mail.message"].search(
             [
                 ("model", "=", "discuss.channel"),
@@ -57,3 +64,57 @@ class TestLivechatTour(LivechatCase, HttpCase):
         self.assertEqual([p["type"] for p in sent], ["text", "image"])
         self.assertEqual(sent[0]["to"], "6281277776543")
         self.assertIn("Stok ready kak Budi123", sent[0]["text"]["body"])
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryTour(LivechatCase, HttpCase):
+    """Honest delivery at 1440×900: a refusal of the (fake) Cloud API shows as
+    failed with its reason and Retry sends it; a disconnected account is said in
+    the composer and its reply fails at once."""
+
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.meta = FakeMetaCloud()
+        cls.addClassCleanup(cls.meta.stop)
+        cls.meta_down = FakeMetaCloud(phone_number_id="5550001")
+        cls.addClassCleanup(cls.meta_down.stop)
+
+    def test_failed_reply_then_retry_and_disconnected_account(self):
+        self.env["res.users"].search([("roms_online", "=", True)]).roms_online = False
+        cs1 = new_test_user(
+            self.env, "roms_tour_cs2", groups="base.group_user,roms_crm.group_roms_cs"
+        )
+        cs1.roms_online = True
+        Account = self.env["roms.whatsapp.account"]
+        Account.search([]).write({"active": False})
+        up = Account.create(self.meta.account_values("Meta up"))
+        up._set_state("connected")
+        down = Account.create(
+            self.meta_down.account_values("Meta down", is_default=False)
+        )
+        down._set_state("connected")
+        refused = self.conversation(
+            self.receive("081277775001", "Halo, pesanan saya?", "Rina", account=up)
+        )
+        waiting = self.conversation(
+            self.receive("081277775002", "Kapan dikirim?", "Joko", account=down)
+        )
+        self.assertEqual((refused | waiting).roms_agent_id, cs1)
+        down._set_state("disconnected", "token_expired")
+        self.meta.fail_next(*self.meta.invalid_number()[:2], path_contains="/messages")
+
+        self.start_tour("/odoo/discuss", "roms_whatsapp_delivery", login=cs1.login)
+
+        replies = self.env["mail.message"].search(
+            [("roms_wa_direction", "=", "out"), ("author_id", "=", cs1.partner_id.id)],
+            order="id",
+        )
+        self.assertEqual(replies.mapped("res_id"), [refused.id, waiting.id])
+        self.assertEqual(replies.roms_message_id.mapped("state"), ["sent", "failed"])
+        self.assertEqual(replies[1].roms_message_id.error_code, "disconnected")
+        # the refused one went out twice (refusal, retry), the other never
+        self.assertEqual(len(self.meta.sent("/messages")), 2)
+        self.assertFalse(self.meta_down.sent("/messages"))

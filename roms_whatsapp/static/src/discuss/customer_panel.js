@@ -22,7 +22,7 @@ export class RomsCustomerPanel extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        this.state = useState({ data: null, editing: false, name: "" });
+        this.state = useState({ data: null, editing: false, name: "", note: "" });
         onWillStart(() => this.load(this.props.thread));
         onWillUpdateProps((nextProps) => {
             if (nextProps.thread.notEq(this.props.thread)) {
@@ -36,10 +36,45 @@ export class RomsCustomerPanel extends Component {
     }
 
     async load(thread) {
-        this.state.data = await this.orm.call("discuss.channel", "roms_wa_panel_data", [
-            [thread.id],
-        ]);
+        this.setData(
+            await this.orm.call("discuss.channel", "roms_wa_panel_data", [[thread.id]])
+        );
         this.state.editing = false;
+    }
+
+    setData(data) {
+        this.state.data = data;
+        this.state.note = data.note || "";
+    }
+
+    async setStatus(method) {
+        await this.orm.call("discuss.channel", method, [[this.props.thread.id]]);
+        await this.load(this.props.thread);
+    }
+
+    hasLabel(label) {
+        return this.state.data.labels.some((l) => l.id === label.id);
+    }
+
+    async toggleLabel(label) {
+        const ids = this.state.data.labels.map((l) => l.id);
+        const next = this.hasLabel(label) ? ids.filter((id) => id !== label.id) : [...ids, label.id];
+        this.setData(
+            await this.orm.call("discuss.channel", "roms_wa_set_labels", [
+                [this.props.thread.id],
+                next,
+            ])
+        );
+    }
+
+    async saveNote() {
+        this.setData(
+            await this.orm.call("discuss.channel", "roms_wa_set_note", [
+                [this.props.thread.id],
+                this.state.note,
+            ])
+        );
+        this.notification.add(_t("Note saved."), { type: "success" });
     }
 
     startRename() {
@@ -52,10 +87,12 @@ export class RomsCustomerPanel extends Component {
         if (!name) {
             return;
         }
-        this.state.data = await this.orm.call("discuss.channel", "roms_wa_rename_customer", [
-            [this.props.thread.id],
-            name,
-        ]);
+        this.setData(
+            await this.orm.call("discuss.channel", "roms_wa_rename_customer", [
+                [this.props.thread.id],
+                name,
+            ])
+        );
         this.state.editing = false;
         this.notification.add(_t("Customer renamed."), { type: "success" });
     }
@@ -74,6 +111,15 @@ export class RomsCustomerPanel extends Component {
             res_model: "res.partner",
             res_id: this.state.data.partner.id,
             views: [[false, "form"]],
+        });
+    }
+
+    newQuotation() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "sale.order",
+            views: [[false, "form"]],
+            context: { default_partner_id: this.state.data.partner.id },
         });
     }
 

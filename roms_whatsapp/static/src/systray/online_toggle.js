@@ -1,22 +1,18 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, useState } from "@odoo/owl";
 
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
-/** Online/Offline availability of a CS agent for WhatsApp chats (top bar). */
+/** Online/Offline availability of a CS agent for WhatsApp chats (top bar), with
+ * the number of chats waiting for an agent while offline. */
 export class RomsOnlineToggle extends Component {
     static template = "roms_whatsapp.OnlineToggle";
     static props = {};
 
     setup() {
-        this.orm = useService("orm");
-        this.store = useService("mail.store");
-        this.state = useState({ isAgent: false, online: false, busy: false });
-        onWillStart(async () => {
-            const status = await this.orm.silent.call("res.users", "roms_get_online", []);
-            Object.assign(this.state, status);
-        });
+        this.presence = useService("roms_whatsapp.presence");
+        this.state = useState(this.presence.state);
     }
 
     get label() {
@@ -29,22 +25,8 @@ export class RomsOnlineToggle extends Component {
             : _t("You receive no new WhatsApp chats. Click to go online.");
     }
 
-    async toggle() {
-        if (this.state.busy) {
-            return;
-        }
-        this.state.busy = true;
-        try {
-            this.state.online = await this.orm.call("res.users", "roms_set_online", [
-                !this.state.online,
-            ]);
-            if (this.state.online) {
-                // the chats that waited for an agent may now be ours
-                await this.store.fetchData({ channels_as_member: true });
-            }
-        } finally {
-            this.state.busy = false;
-        }
+    toggle() {
+        return this.presence.setOnline(!this.state.online);
     }
 }
 

@@ -7,13 +7,25 @@ const PIXEL =
 registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
     steps: () => [
         {
-            content: "The agent is offline",
-            trigger: ".o-roms-OnlineToggle button[data-roms-online='0']",
+            content: "The agent is offline: the top bar counts the waiting chat",
+            trigger:
+                ".o-roms-OnlineToggle button[data-roms-online='0'] .o-roms-OnlineToggle-waiting:contains('1')",
+        },
+        {
+            content: "Discuss says so in a banner, with one click to go online",
+            trigger: ".o-roms-OfflineBanner-text:contains('You are offline — 1 chat waiting')",
+        },
+        {
+            content: "Go online from the banner",
+            trigger: ".o-roms-OfflineBanner-goOnline",
             run: "click",
         },
         {
-            content: "The agent is online",
+            content: "The agent is online and the banner is gone",
             trigger: ".o-roms-OnlineToggle button[data-roms-online='1']",
+        },
+        {
+            trigger: "body:not(:has(.o-roms-OfflineBanner))",
         },
         {
             content: "The waiting chat was assigned: open it from the WhatsApp category",
@@ -26,13 +38,65 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: ".o-mail-Message:contains('Halo kak, kopi gayo ready?')",
         },
         {
-            content: "Open the customer panel",
-            trigger: ".o-mail-Discuss-header button[name='roms-customer']",
-            run: "click",
+            content: "The customer panel is open by default (not the members)",
+            trigger: ".o-mail-Discuss-header button[name='roms-customer'].active, .o-roms-CustomerPanel",
         },
         {
             content: "The customer panel shows the customer",
             trigger: ".o-roms-CustomerPanel-phone:contains('+6281277776543')",
+        },
+        {
+            content: "…and its agent online by ROMS's toggle",
+            trigger: ".o-roms-CustomerPanel-agentPresence[data-roms-online='1']",
+        },
+        {
+            content: "Label the conversation",
+            trigger: ".o-roms-CustomerPanel-labels button[data-roms-label='Komplain']",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-labels button[data-roms-label='Komplain'][aria-pressed='true']",
+        },
+        {
+            content: "Write an internal note",
+            trigger: ".o-roms-CustomerPanel-note",
+            run: "edit Minta foto paket",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-saveNote",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel:not(:has(.o-roms-CustomerPanel-saveNote))",
+        },
+        {
+            content: "Resolve it",
+            trigger: ".o-roms-CustomerPanel-resolve",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-status[data-roms-status='resolved']",
+        },
+        {
+            content: "Reopen it",
+            trigger: ".o-roms-CustomerPanel-reopen",
+            run: "click",
+        },
+        {
+            trigger: ".o-roms-CustomerPanel-status[data-roms-status='open']",
+        },
+        {
+            content: "Open the members: ROMS's presence, not Discuss's",
+            trigger: ".o-mail-Discuss-header button[name='member-list']",
+            run: "click",
+        },
+        {
+            content: "The agent is listed online for WhatsApp, the customer apart",
+            trigger:
+                ".o-discuss-ChannelMemberList h6[data-roms-section='online'] + div .o-roms-MemberPresence[data-roms-online='1']",
+        },
+        {
+            trigger: ".o-discuss-ChannelMemberList h6[data-roms-section='customer']",
         },
         {
             content: "Type the quick-reply shortcut",
@@ -79,6 +143,29 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
         {
             content: "The image is posted",
             trigger: ".o-mail-Message .o-mail-AttachmentImage[title='foto-produk.png']",
+        },
+        {
+            content: "Back to the customer panel",
+            trigger: ".o-mail-Discuss-header button[name='roms-customer']",
+            run: "click",
+        },
+        {
+            content: "Create a quotation for the customer from the panel",
+            trigger: ".o-roms-CustomerPanel-newQuotation",
+            run: "click",
+        },
+        {
+            content: "The order form opens with the customer filled in",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value(Budi123)",
+        },
+        {
+            content: "Leave it unsaved",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "Back in Discuss",
+            trigger: ".o-mail-Discuss",
         },
     ],
 });

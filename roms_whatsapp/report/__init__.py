@@ -1,0 +1,1 @@
+from . import roms_whatsapp_agent_report

@@ -1,0 +1,76 @@
+"""Demo conversations for the screenshots of the WhatsApp inbox (README).
+
+Usage: .venv/bin/python $ODOO_PATH/odoo-bin shell -c .odoo.conf -d DB \\
+           < setup/inbox_screenshot_data.py
+
+Ten customers write to a Cloud API account of the demo shop: seven while the agent
+cs1 is online (they are hers), three once she went offline (they wait). One of hers
+is labelled, carries a note and a reply that failed while the account was
+disconnected. Nothing leaves the machine: the account points at a closed port.
+"""
+
+from datetime import datetime, timedelta
+
+env = env  # noqa: F821  (odoo shell)
+cs1 = env.ref("roms_crm.res_users_cs1_demo")
+Account = env["roms.whatsapp.account"]
+account = Account.search([("name", "=", "Toko Kopi Nusantara (Cloud API)")])
+if not account:
+    account = Account.create(
+        {
+            "name": "Toko Kopi Nusantara (Cloud API)",
+            "provider": "meta",
+            "meta_phone_number_id": "1098765432",
+            "meta_business_account_id": "102290129340398",
+            "meta_access_token": "demo-token",
+            "meta_app_secret": "demo-secret",
+            "meta_verify_token": "demo-verify",
+            "meta_base_url": "http://127.0.0.1:9",
+        }
+    )
+account._set_state("connected")
+env["res.users"].search([("roms_online", "=", True)]).roms_online = False
+cs1.roms_online = True
+Channel = env["discuss.channel"]
+people = [
+    ("081311110001", "Rina Wulandari", "Kak, kopi gayo 250 gr masih ready?"),
+    ("081311110002", "Agus Setiawan", "Paket saya sudah dikirim belum ya?"),
+    ("081311110003", "Dewi Lestari", "Mau pesan 10 drip bag untuk kantor"),
+    ("081311110004", "Bayu Pratama", "Ongkir ke Malang berapa kak?"),
+    ("081311110005", "Sari Indah", "Terima kasih, kopinya enak!"),
+    ("081311110006", "Hendra Gunawan", "Bisa COD?"),
+    ("081311110007", "Putri Maharani", "Kemasannya penyok kak 🙁"),
+    ("081311110008", "Joko Susilo", "Halo, ada promo bulan ini?"),
+    ("081311110009", "Nur Aini", "Mau jadi reseller, syaratnya apa?"),
+    ("081311110010", "Wahyu Hidayat", "Pesanan SO kemarin bisa diubah?"),
+]
+now = datetime.now()
+for index, (number, name, body) in enumerate(people):
+    if index == 7:
+        cs1.roms_online = False
+    Channel._roms_wa_receive(
+        account,
+        {
+            "number": number,
+            "profile_name": name,
+            "body": body,
+            "provider_message_id": f"wamid.demo.{number}",
+            "timestamp": now - timedelta(minutes=40 - index * 4),
+            "attachment_ids": [],
+        },
+    )
+complaint = Channel.search([("roms_wa_number", "=", "+6281311110007")])
+label = env["roms.whatsapp.label"].search([("name", "=", "Komplain")]) or env[
+    "roms.whatsapp.label"
+].create({"name": "Komplain", "color": 1})
+env["roms.whatsapp.label"].search([("name", "=", "Reseller baru")]) or env[
+    "roms.whatsapp.label"
+].create({"name": "Reseller baru", "color": 10})
+complaint.with_user(cs1).roms_wa_set_labels(label.ids)
+complaint.with_user(cs1).roms_wa_set_note("Minta foto paket, kirim ulang 1 pcs.")
+account._set_state("disconnected", "token_expired")
+complaint.with_user(cs1).with_context(lang="id_ID").message_post(
+    body="Mohon maaf kak, boleh kirim foto paketnya?", message_type="comment"
+)
+env.cr.commit()
+print("conversation", complaint.id)
