@@ -129,6 +129,12 @@ class FakeBiteship:
 
     # -- scripting -------------------------------------------------------------
 
+    def reset(self):
+        """Forget the requests and scripted failures (between tests)."""
+        with self._lock:
+            self.requests.clear()
+            self._failures.clear()
+
     def fail_next(self, status, payload, path_contains="", times=1, headers=None):
         with self._lock:
             self._failures.append([path_contains, times, status, payload, headers])

@@ -72,7 +72,7 @@ class TestBiteship(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.biteship.requests.clear()
+        self.biteship.reset()
 
     # -- helpers ---------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class TestBiteship(HttpCase):
         )
         self.assertEqual(rates.mapped("price"), [16000, 18000, 24000])
         self.assertEqual(rates.filtered("is_chosen"), rates[0])
-        self.assertEqual(rates[0].duration, "2 - 3 days")
+        self.assertEqual(rates[0].duration, "2-3 days")
         self.assertEqual(wizard.delivery_price, 16000)
         self.assertIn("Stiker Toko", wizard.delivery_message, "no weight: warned")
         request = self.biteship.calls("POST", "/v1/rates/couriers")[-1]

@@ -1,1 +1,2 @@
 from . import biteship
+from . import reseller_cart

@@ -25,6 +25,11 @@ class DeliveryCarrier(models.Model):
         selection_add=[("biteship", "Biteship")],
         ondelete={"biteship": "set default"},
     )
+    roms_portal = fields.Boolean(
+        string="Offered on the Portal",
+        help="Resellers choose among the shipping methods offered on the portal "
+        "when they place a cart (with Biteship, among its courier services).",
+    )
     roms_biteship_api_key = fields.Char(
         string="Biteship API Key",
         groups="base.group_system",
@@ -201,6 +206,9 @@ class DeliveryCarrier(models.Model):
         for entry in pricing:
             option = _rate_option(entry)
             if option:
+                option["duration"] = self._roms_duration(
+                    option.pop("duration_range"), option.pop("duration_unit")
+                )
                 options.append(option)
         if not options:
             raise UserError(
@@ -212,6 +220,15 @@ class DeliveryCarrier(models.Model):
             )
         options.sort(key=lambda o: (o["price"], o["courier_name"], o["service_name"]))
         return options, self._roms_weight_warning(no_weight)
+
+    def _roms_duration(self, span, unit):
+        """Biteship's estimate ("2 - 3", "days") in the user's words."""
+        if not span:
+            return ""
+        span = span.replace(" ", "")
+        if unit.startswith("hour"):
+            return self.env._("%(span)s hours", span=span)
+        return self.env._("%(span)s days", span=span)
 
     def biteship_rate_shipment(self, order):
         """The framework's rate hook: the price of the service chosen on the order
@@ -406,8 +423,7 @@ def _rate_option(entry):
         "service_code": service_code,
         "service_name": _text(entry.get("courier_service_name")) or service_code,
         "price": price,
-        "duration": _text(
-            entry.get("duration") or entry.get("shipment_duration_range"), 64
-        ),
+        "duration_range": _text(entry.get("shipment_duration_range"), 16),
+        "duration_unit": _text(entry.get("shipment_duration_unit"), 16).lower(),
         "description": _text(entry.get("description"), 256),
     }

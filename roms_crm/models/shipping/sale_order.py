@@ -1,8 +1,14 @@
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
+from ..portal.sale_order import RomsCartError
 from .stock_picking import EXCEPTION_STATUSES
+
+_logger = logging.getLogger(__name__)
 
 
 class SaleOrder(models.Model):
@@ -47,6 +53,134 @@ class SaleOrder(models.Model):
         # the shipping cost is no product the customer chose: a cart, a reorder
         # and the catalogue checks leave it out
         return super()._roms_product_lines().filtered(lambda line: not line.is_delivery)
+
+    # ------------------------------------------------------------------
+    # The reseller chooses the shipping in the portal cart
+    # ------------------------------------------------------------------
+
+    def _roms_cart_shipping_options(self):
+        """The shipping a reseller may choose for this cart, to its current
+        delivery address: ``(options, unavailable)``; each option a dict with
+        ``key`` (what the form posts), ``carrier``, ``label``, ``duration``,
+        ``price`` and, for Biteship, ``courier_code`` / ``service_code`` /
+        ``service_name``. ``unavailable`` tells that a courier's rates could not
+        be had (the page says so)."""
+        self.ensure_one()
+        order = self.sudo()
+        carriers = (
+            self.env["delivery.carrier"]
+            .sudo()
+            .search(
+                [
+                    ("roms_portal", "=", True),
+                    *self.env["delivery.carrier"]._check_company_domain(
+                        order.company_id
+                    ),
+                ]
+            )
+            .available_carriers(order.partner_shipping_id, order)
+        )
+        options, unavailable = [], False
+        for carrier in carriers:
+            if carrier.delivery_type == "biteship":
+                try:
+                    rates, _warning = carrier._roms_biteship_rates(order)
+                except UserError as error:
+                    _logger.info("No Biteship rates for %s: %s", order.name, error)
+                    unavailable = True
+                    continue
+                for rate in rates:
+                    options.append(
+                        {
+                            "key": f"{carrier.id}:{rate['courier_code']}:"
+                            f"{rate['service_code']}",
+                            "carrier": carrier,
+                            "label": f"{rate['courier_name']} {rate['service_name']}",
+                            "duration": rate["duration"],
+                            "price": carrier.with_context(order=order)._apply_margins(
+                                rate["price"]
+                            ),
+                            "courier_code": rate["courier_code"],
+                            "service_code": rate["service_code"],
+                            "service_name": rate["service_name"],
+                        }
+                    )
+                continue
+            result = carrier.rate_shipment(order)
+            if result.get("success"):
+                options.append(
+                    {
+                        "key": str(carrier.id),
+                        "carrier": carrier,
+                        "label": carrier.name,
+                        "duration": "",
+                        "price": result["price"],
+                    }
+                )
+        return options, unavailable
+
+    def _roms_cart_set_shipping(self, key):
+        """Put the shipping option ``key`` (as posted by the cart form) on this
+        cart, at the price the server computes now.
+
+        :raise RomsCartError: ``shipping`` when an option must be chosen and
+            ``key`` is none of them (tampered, or no longer offered)."""
+        self.ensure_one()
+        options, _unavailable = self._roms_cart_shipping_options()
+        if not options:
+            return False
+        option = next((o for o in options if o["key"] == key), None)
+        if not option:
+            raise RomsCartError(
+                self.env._("Choose how your order is shipped."), "shipping"
+            )
+        order = self.sudo()
+        values = {
+            "roms_courier_id": False,
+            "roms_courier_service": False,
+            "roms_courier_service_name": False,
+        }
+        if option.get("courier_code"):
+            courier = self.env["roms.courier"].sudo()._by_code(option["courier_code"])
+            values.update(
+                roms_courier_id=courier.id,
+                roms_courier_service=option["service_code"],
+                roms_courier_service_name=option["service_name"],
+            )
+        order.write(values)
+        order.set_delivery_line(option["carrier"], option["price"])
+        if option.get("courier_code"):
+            order.order_line.filtered("is_delivery")[-1:].name = (
+                f"{option['carrier'].name}: {option['label']}"
+                + (f" ({option['duration']})" if option["duration"] else "")
+            )
+        return True
+
+    def _roms_cart_place(self, address, note=None):
+        # the shipping chosen in the cart form (context key set by the portal),
+        # priced for the address the cart is placed to
+        key = self.env.context.get("roms_cart_shipping")
+        if (
+            key
+            and address != self.partner_shipping_id
+            and address in self.partner_id._roms_delivery_addresses()
+        ):
+            # another address than the one the costs were shown for: show the
+            # costs for it before anything is ordered
+            self.sudo().partner_shipping_id = address
+            if self._roms_cart_shipping_options()[0]:
+                raise RomsCartError(
+                    self.env._(
+                        "The shipping costs were updated for the new address: "
+                        "check them and place your order again."
+                    ),
+                    "shipping_address",
+                )
+        with self.env.cr.savepoint():
+            if address in self.partner_id._roms_delivery_addresses():
+                self.sudo().partner_shipping_id = address
+            self._roms_cart_set_shipping(key)
+            return super()._roms_cart_place(address, note=note)
 
     def _roms_tracking_or_order_link(self):
         """Where the customer follows this order: the courier's tracking page, or
