@@ -44,8 +44,11 @@ class ShippingWebhook(bench_whatsapp.WhatsappWebhook):
         )
         self.product_id = product[0] if isinstance(product, list) else product
         location = self._call(
-            "ir.model.data", "_xmlid_to_res_id", ["stock.stock_location_stock"]
-        )
+            "ir.model.data",
+            "search_read",
+            [[("module", "=", "stock"), ("name", "=", "stock_location_stock")]],
+            {"fields": ["res_id"]},
+        )[0]["res_id"]
         self._call(
             "stock.quant",
             "create",

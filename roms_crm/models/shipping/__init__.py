@@ -5,3 +5,4 @@ from . import delivery_carrier
 from . import stock_picking
 from . import sale_order
 from . import roms_message_template
+from . import res_config_settings

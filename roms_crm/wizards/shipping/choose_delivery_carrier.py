@@ -44,6 +44,12 @@ class ChooseDeliveryCarrier(models.TransientModel):
         "roms.shipping.rate", "wizard_id", string="Courier Services"
     )
 
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Add shipping: %(order)s", order=wizard.order_id.name or ""
+            )
+
     def _get_delivery_rate(self):
         if self.delivery_type != "biteship":
             return super()._get_delivery_rate()
