@@ -11,6 +11,7 @@ shipment's life — picked, dropping off, delivered — so every webhook moves a
 or its shipment forward.
 """
 
+import contextlib
 import time
 import uuid
 import xmlrpc.client
@@ -37,37 +38,11 @@ class ShippingWebhook(bench_whatsapp.WhatsappWebhook):
         self.uid = common.authenticate(self.db, "admin", "admin", {})
         if not self.uid:
             raise RuntimeError("admin/admin cannot log in to the bench database")
-        product = self._call(
+        # goods (not tracked in stock): every confirmed order gets its delivery
+        self.product_id = self._call(
             "product.product",
             "create",
-            [{"name": "Bench Kopi", "is_storable": True, "list_price": 50000}],
-        )
-        self.product_id = product[0] if isinstance(product, list) else product
-        location = self._call(
-            "ir.model.data",
-            "search_read",
-            [[("module", "=", "stock"), ("name", "=", "stock_location_stock")]],
-            {"fields": ["res_id"]},
-        )[0]["res_id"]
-        self._call(
-            "stock.quant",
-            "create",
-            [
-                {
-                    "product_id": self.product_id,
-                    "location_id": location,
-                    "inventory_quantity": 1_000_000,
-                }
-            ],
-        )
-        self._call(
-            "stock.quant",
-            "action_apply_inventory",
-            [
-                self._call(
-                    "stock.quant", "search", [[("product_id", "=", self.product_id)]]
-                )
-            ],
+            [{"name": "Bench Kopi", "type": "consu", "list_price": 50000}],
         )
         delivery_product = self._call(
             "product.product", "create", [{"name": "Bench Ongkir", "type": "service"}]
@@ -159,12 +134,11 @@ class ShippingWebhook(bench_whatsapp.WhatsappWebhook):
         return len(bodies) / (time.perf_counter() - started)
 
     def finish(self):
-        try:
+        # the bench's shipping method stays in its database, archived
+        with contextlib.suppress(OSError, xmlrpc.client.Error):
             self._call(
                 "delivery.carrier", "write", [[self.carrier_id], {"active": False}]
             )
-        except Exception:  # noqa: BLE001 - the server may be gone already
-            pass
         super().finish()
 
 

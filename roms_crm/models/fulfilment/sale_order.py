@@ -295,7 +295,9 @@ class SaleOrder(models.Model):
         }
         orders = self.with_context(**context)
         if tracking_number:
-            orders.write({"roms_tracking_number": tracking_number})
+            orders.filtered(lambda o: o.roms_tracking_number != tracking_number).write(
+                {"roms_tracking_number": tracking_number}
+            )
         if stage == "cancelled":
             orders.filtered(lambda o: o.state != "cancel")._action_cancel()
         else:
