@@ -2,7 +2,7 @@
     "name": "ROMS CRM",
     "summary": "Repeat-order CRM for Indonesian online shops: customers, segments, "
     "orders, messaging and the reseller portal",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -13,6 +13,7 @@
     "depends": [
         "sale_management",
         "sale_stock",
+        "stock_delivery",
         "contacts",
         "portal",
         "phone_validation",
@@ -29,6 +30,7 @@
         "data/roms.district.csv",
         "data/roms_segment_data.xml",
         "data/ir_cron_data.xml",
+        "data/roms_shipping_data.xml",
         "views/customer/res_partner_views.xml",
         "views/fulfilment/product_template_views.xml",
         "views/fulfilment/sale_order_views.xml",
@@ -59,6 +61,8 @@
         "data/roms_reminder_rule_data.xml",
         "views/portal/roms_reseller_portal_templates.xml",
         "views/portal/sale_order_views.xml",
+        "views/shipping/roms_shipping_views.xml",
+        "views/shipping/roms_shipping_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -66,6 +70,7 @@
         "demo/res_partner_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/product_reseller_demo.xml",
+        "demo/delivery_carrier_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {

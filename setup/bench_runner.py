@@ -325,6 +325,10 @@ import bench_whatsapp  # noqa: E402
 
 bench_whatsapp.register(case, Case)
 
+import bench_shipping  # noqa: E402
+
+bench_shipping.register(case, Case)
+
 
 # ----------------------------------------------------------------------------
 # Runner
@@ -413,7 +417,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("cases", nargs="*", metavar="case",
                         help="cases or groups (customers, api, order, messaging, "
-                        "whatsapp, reports) to run (default all): "
+                        "whatsapp, shipping, reports) to run (default all): "
                         + ", ".join(CASES))
     args = parser.parse_args()
     # a group name runs every case whose name starts with it: `customers` runs the

@@ -30,6 +30,8 @@ def main():
         "minimum": 1,
         "maximum": line["quantity"]["maximum"],
     }
+    shipping = create["shipping"]["properties"]
+    shipping["courier"] = {"enum": ["jne", "sicepat", "JNT"]}
     customer = schemas["Customer"]
     customer["properties"]["phone"] = {"enum": phones}
     customer["properties"].pop("email", None)

@@ -18,5 +18,6 @@ from . import customer
 from . import messaging
 from . import order_api
 from . import portal
+from . import shipping
 from . import customer_import
 from . import res_config_settings

@@ -38,3 +38,6 @@ from . import test_portal_account
 from . import test_portal_header
 from . import test_region_resolution
 from . import test_downloads
+from . import test_shipping_biteship
+from . import test_order_api_shipping
+from . import test_shipping_portal

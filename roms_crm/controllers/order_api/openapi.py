@@ -33,7 +33,7 @@ _ERROR_CODES = {
     "(default 1 MB; code `payload_too_large`).",
     "422": "A field is missing or invalid; `field` names it, e.g. `lines[2].sku`, "
     "`customer.phone` (codes `required`, `invalid`, `too_long`, `out_of_range`, "
-    "`unknown_sku`, `unknown_field`).",
+    "`unknown_sku`, `unknown_courier`, `no_shipping_method`, `unknown_field`).",
     "429": "More requests a minute for this key than the "
     "`roms_crm.api_rate_per_minute` system parameter (default 120; code "
     "`rate_limited`; see Retry-After).",
@@ -243,6 +243,16 @@ _DOCUMENT = {
                         "format": "date-time",
                     },
                     "tracking_number": {"type": ["string", "null"]},
+                    "shipping": {
+                        "type": ["object", "null"],
+                        "description": "The courier the order ships with.",
+                        "properties": {
+                            "courier": {"type": "string"},
+                            "service": {"type": ["string", "null"]},
+                            "cost": {"type": "number"},
+                            "tracking_link": {"type": ["string", "null"]},
+                        },
+                    },
                     "currency": {"type": "string"},
                     "amount_untaxed": {"type": "number"},
                     "amount_tax": {"type": "number"},
@@ -381,6 +391,28 @@ def _order_create_schema(max_quantity, max_price, date_min, date_days):
             "payment_status": _choice([key for key, _label in PAYMENT_STATUSES]),
             "payment_method": _choice([key for key, _label in PAYMENT_METHODS]),
             "note": _text(bounds.NOTE_LENGTH),
+            "shipping": {
+                "type": ["object", "null"],
+                "additionalProperties": False,
+                "required": ["courier", "cost"],
+                "description": "The courier and the shipping cost the customer "
+                "paid: the order gets a delivery line of the shop's Biteship "
+                "shipping method (422 `no_shipping_method` without one).",
+                "properties": {
+                    "courier": _identifier(
+                        maxLength=32,
+                        description="A courier code of the shop's couriers (jne, "
+                        "jnt, sicepat, anteraja, pos…); 422 `unknown_courier` "
+                        "otherwise.",
+                    ),
+                    "service": _text(32, description="The courier's service code."),
+                    "cost": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": max_price,
+                    },
+                },
+            },
         },
     }
 

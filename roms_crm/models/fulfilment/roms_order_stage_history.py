@@ -31,3 +31,7 @@ class RomsOrderStageHistory(models.Model):
         help="A ROMS administrator corrected the stage outside the fulfilment "
         "chain; the comment gives the reason.",
     )
+    by_courier = fields.Boolean(
+        string="By the Courier",
+        help="The courier's tracking (Biteship) moved the order, not a person.",
+    )

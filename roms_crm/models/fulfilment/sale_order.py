@@ -275,6 +275,7 @@ class SaleOrder(models.Model):
                     "tracking_number": tracking or False,
                     "customer_notified": bool(context.get("roms_stage_notify")),
                     "is_correction": bool(context.get("roms_stage_correction")),
+                    "by_courier": bool(context.get("roms_stage_courier")),
                 }
             )
         self.env["roms.order.stage.history"].sudo().create(vals_list)
@@ -354,6 +355,8 @@ class SaleOrder(models.Model):
         notify=False,
         skip=True,
         correction=False,
+        courier=False,
+        delivered_date=None,
     ):
         """Move these orders to a fulfilment stage, the one way to do it by hand,
         from the portal or from the API.
@@ -364,7 +367,9 @@ class SaleOrder(models.Model):
         any other move, and the comment (the reason) is required. Confirms pending
         quotations moved forward and cancels through Odoo for "cancelled", so
         Odoo's state stays consistent. Records the change in the history with
-        the comment, and notifies the customer when asked.
+        the comment (``courier``: the courier's tracking moved it), and notifies
+        the customer when asked. ``delivered_date`` is when a delivered order
+        reached the customer (now by default).
         """
         if stage not in dict(ROMS_STAGES):
             raise UserError(
@@ -382,10 +387,13 @@ class SaleOrder(models.Model):
             "roms_stage_tracking_number": tracking_number or False,
             "roms_stage_notify": notify,
             "roms_stage_correction": bool(correction),
+            "roms_stage_courier": bool(courier),
         }
         orders = self.with_context(**context)
         if tracking_number:
-            orders.write({"roms_tracking_number": tracking_number})
+            orders.filtered(lambda o: o.roms_tracking_number != tracking_number).write(
+                {"roms_tracking_number": tracking_number}
+            )
         if stage == "cancelled":
             orders.filtered(lambda o: o.state != "cancel")._action_cancel()
         else:
@@ -398,8 +406,12 @@ class SaleOrder(models.Model):
                     roms_stage_tracking_number=False,
                     roms_stage_notify=False,
                     roms_stage_correction=False,
+                    roms_stage_courier=False,
                 ).action_confirm()
-        orders.filtered(lambda o: o.roms_stage != stage).write({"roms_stage": stage})
+        vals = {"roms_stage": stage}
+        if stage == "delivered" and delivered_date:
+            vals["roms_delivered_date"] = delivered_date
+        orders.filtered(lambda o: o.roms_stage != stage).write(vals)
         if notify:
             orders._roms_notify_stage(stage, comment)
         return True

@@ -194,6 +194,8 @@ class RomsReminderRule(models.Model):
                   JOIN sale_order_line l
                     ON l.order_id = o.id AND l.display_type IS NULL
                    AND l.product_id IS NOT NULL
+                   -- the shipping cost is no product to order again
+                   AND l.is_delivery IS NOT TRUE
                    AND (rule.products IS NULL OR l.product_id = ANY(rule.products))
             ), learned AS (
                 SELECT pair.partner_id, pair.product_id,
@@ -268,7 +270,10 @@ class RomsReminderRule(models.Model):
                 "sale.order",
                 ["roms_stage", "state", "roms_delivered_date", "date_order"],
             ),
-            ("sale.order.line", ["order_partner_id", "product_id", "display_type"]),
+            (
+                "sale.order.line",
+                ["order_partner_id", "product_id", "display_type", "is_delivery"],
+            ),
             ("roms.refund.request", ["order_id", "state"]),
             ("roms.message", ["reminder_rule_id", "sale_order_line_id"]),
         ):

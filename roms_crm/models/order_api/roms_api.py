@@ -45,7 +45,11 @@ ORDER_KEYS = (
     "payment_status",
     "payment_method",
     "note",
+    "shipping",
 )
+SHIPPING_KEYS = ("courier", "service", "cost")
+#: a courier's service code (reg, yes, best…)
+SERVICE_LENGTH = 32
 CUSTOMER_TEXT_LIMITS = {
     "name": bounds.NAME_LENGTH,
     "phone": bounds.PHONE_LENGTH,
@@ -381,8 +385,17 @@ class RomsApi(models.AbstractModel):
             order_vals["roms_payment_method"] = values["payment_method"]
         if values["note"]:
             order_vals["note"] = plaintext2html(values["note"])
+        shipping = values["shipping"]
+        if shipping:
+            order_vals.update(
+                roms_courier_id=shipping["courier"].id,
+                roms_courier_service=shipping["service"] or False,
+                roms_courier_service_name=shipping["service"] or False,
+            )
         try:
             order = self.env["sale.order"].create(order_vals)
+            if shipping:
+                order._roms_api_shipping_line(shipping["carrier"], shipping["cost"])
         except AccessError:
             raise
         except UserError as error:
@@ -536,9 +549,80 @@ class RomsApi(models.AbstractModel):
                 [key for key, _label in PAYMENT_METHODS],
             ),
             "note": note,
+            "shipping": self._api_shipping(payload.get("shipping")),
             "date_order": self._api_date(payload.get("date_order")),
             "customer": self._api_customer_values(payload.get("customer")),
             "lines": self._api_lines(payload.get("lines")),
+        }
+
+    @api.model
+    def _api_shipping(self, shipping):
+        """``shipping``: the courier (a code of ROMS's couriers), its service and
+        the cost the customer paid; the order gets a delivery line of the shop's
+        Biteship shipping method."""
+        if shipping is None:
+            return False
+        if not isinstance(shipping, dict):
+            raise _invalid("shipping", self.env._("shipping must be an object."))
+        self._api_known_keys(shipping, SHIPPING_KEYS, "shipping")
+        code = self._api_check(
+            bounds.clean_text,
+            shipping.get("courier"),
+            SERVICE_LENGTH,
+            "shipping.courier",
+            required=True,
+        )
+        courier = self.env["roms.courier"].sudo()._by_code(code)
+        if not courier:
+            raise _invalid(
+                "shipping.courier",
+                self.env._(
+                    "Unknown courier %(courier)s: the couriers are %(couriers)s.",
+                    courier=repr(code),
+                    couriers=", ".join(
+                        self.env["roms.courier"]
+                        .sudo()
+                        .search([("active", "=", True)], limit=50)
+                        .mapped("code")
+                    ),
+                ),
+                "unknown_courier",
+            )
+        service = self._api_check(
+            bounds.clean_text,
+            shipping.get("service"),
+            SERVICE_LENGTH,
+            "shipping.service",
+        )
+        cost = shipping.get("cost")
+        if cost is None:
+            raise _invalid(
+                "shipping.cost",
+                self.env._("shipping.cost is required."),
+                code="required",
+            )
+        cost = self._api_check(
+            self.env["roms.bounds"]._check_price, cost, "shipping.cost"
+        )
+        carrier = (
+            self.env["delivery.carrier"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("delivery_type", "=", "biteship")], order="active desc", limit=1)
+        )
+        if not carrier:
+            raise _invalid(
+                "shipping",
+                self.env._(
+                    "This shop has no Biteship shipping method to put the courier on."
+                ),
+                "no_shipping_method",
+            )
+        return {
+            "courier": courier,
+            "service": service,
+            "cost": cost,
+            "carrier": carrier,
         }
 
     @api.model

@@ -61,6 +61,16 @@ class SaleOrder(models.Model):
             "date_order": when(self.date_order),
             "delivered_date": when(self.roms_delivered_date),
             "tracking_number": self.roms_tracking_number or None,
+            "shipping": {
+                "courier": self.roms_courier_id.code,
+                "service": self.roms_courier_service or None,
+                "cost": sum(
+                    self.order_line.filtered("is_delivery").mapped("price_unit")
+                ),
+                "tracking_link": self.roms_tracking_link or None,
+            }
+            if self.roms_courier_id
+            else None,
             "currency": self.currency_id.name,
             "amount_untaxed": self.amount_untaxed,
             "amount_tax": self.amount_tax,
@@ -89,3 +99,9 @@ class SaleOrder(models.Model):
                 for entry in self.roms_stage_history_ids.sorted("id")
             ],
         }
+
+    def _roms_api_shipping_line(self, carrier, cost):
+        """The delivery line of an order the API created with a courier: the
+        carrier's product at the cost the customer paid."""
+        self.ensure_one()
+        self.sudo().set_delivery_line(carrier, cost)

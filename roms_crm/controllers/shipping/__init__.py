@@ -1,0 +1,2 @@
+from . import biteship
+from . import reseller_cart

@@ -1,0 +1,8 @@
+# Shipping: couriers and their tracking pages, the Biteship carrier of Odoo's delivery
+# framework, and the courier's tracking moving the fulfilment stages.
+from . import roms_courier
+from . import delivery_carrier
+from . import stock_picking
+from . import sale_order
+from . import roms_message_template
+from . import res_config_settings
