@@ -2,7 +2,7 @@
     "name": "ROMS CRM",
     "summary": "Repeat-order CRM for Indonesian online shops: customers, segments, "
     "orders, messaging and the reseller portal",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
