@@ -98,6 +98,14 @@ class ResConfigSettings(models.TransientModel):
         help="Reminders that fell due up to this many days ago are still sent (the "
         "server was down, a rule was just created); older ones are not.",
     )
+    roms_marketing_cap_per_week = fields.Integer(
+        string="Frequency Cap (per 7 days)",
+        config_parameter=roms_message.CAP_PARAM,
+        default=roms_message.DEFAULT_CAP,
+        help="At most this many marketing messages (reminders, broadcasts) per "
+        "customer in 7 days; the others are skipped with the reason. 0: no cap. "
+        "Order confirmations, shipping and payment messages are never capped.",
+    )
     roms_portal_show_stock_qty = fields.Boolean(
         string="Show Exact Stock in the Reseller Catalogue",
         config_parameter=reseller_portal.SHOW_QTY_PARAM,
