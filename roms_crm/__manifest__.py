@@ -58,6 +58,7 @@
         "views/messaging/res_config_settings_broadcast_views.xml",
         "data/roms_reminder_rule_data.xml",
         "views/portal/roms_reseller_portal_templates.xml",
+        "views/portal/roms_reorder_link_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -68,6 +69,9 @@
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {
+        "web.assets_frontend": [
+            "roms_crm/static/src/js/reorder_link.js",
+        ],
         "web.assets_tests": [
             "roms_crm/static/tests/tours/*.js",
         ],

@@ -36,5 +36,6 @@ from . import test_odoo_users
 from . import test_portal_account
 from . import test_region_resolution
 from . import test_downloads
+from . import test_reorder_link
 from . import test_no_returns
 from . import test_frequency_cap

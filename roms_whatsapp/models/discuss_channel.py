@@ -402,8 +402,11 @@ class DiscussChannel(models.Model):
         )
         text = str(body)
         for name, value in values.items():
-            if value:
-                text = text.replace(f"{{{name}}}", str(escape(value)))
+            # a value is computed only for a variable the reply uses (a link is
+            # made only when the reply carries it)
+            placeholder = f"{{{name}}}"
+            if placeholder in text and value:
+                text = text.replace(placeholder, str(escape(value)))
         return Markup(text) if isinstance(body, Markup) else text
 
     def _roms_wa_send_reply(self, message):

@@ -41,6 +41,7 @@ STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 MESSAGE_KINDS = [
     ("order_confirmation", "Order Confirmation"),
     ("shipping", "Shipping"),
+    ("payment", "Payment"),
     ("reminder", "Reminder"),
     ("broadcast", "Broadcast"),
     ("chat", "Chat"),
