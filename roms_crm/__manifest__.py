@@ -33,6 +33,7 @@
         "views/fulfilment/product_template_views.xml",
         "views/fulfilment/sale_order_views.xml",
         "views/roms_menus.xml",
+        "views/payment/roms_payment_confirmation_views.xml",
         "views/order_api/roms_api_views.xml",
         "views/fulfilment/roms_order_stage_views.xml",
         "views/fulfilment/roms_order_stage_portal_templates.xml",
@@ -59,6 +60,7 @@
         "data/roms_reminder_rule_data.xml",
         "views/portal/roms_reseller_portal_templates.xml",
         "views/portal/roms_reorder_link_templates.xml",
+        "views/payment/roms_payment_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

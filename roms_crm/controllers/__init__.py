@@ -2,3 +2,4 @@ from . import fulfilment
 from . import messaging
 from . import order_api
 from . import portal
+from . import payment

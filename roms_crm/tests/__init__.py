@@ -38,4 +38,5 @@ from . import test_region_resolution
 from . import test_downloads
 from . import test_reorder_link
 from . import test_no_returns
+from . import test_payment_confirmation
 from . import test_frequency_cap

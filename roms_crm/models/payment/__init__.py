@@ -2,3 +2,4 @@
 # transaction changes on the order (payment status, stage, the customer told).
 from . import sale_order
 from . import payment_transaction
+from . import roms_payment_confirmation

@@ -1,11 +1,15 @@
 from werkzeug.urls import url_encode
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools.misc import hmac
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    roms_payment_confirmation_ids = fields.One2many(
+        "roms.payment.confirmation", "order_id", string="Payment Confirmations"
+    )
 
     # ------------------------------------------------------------------
     # Payments with Odoo's payment app (providers enabled by the shop)
