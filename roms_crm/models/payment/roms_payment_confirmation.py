@@ -48,12 +48,10 @@ class RomsPaymentConfirmation(models.Model):
     order_amount = fields.Monetary(
         related="order_id.amount_total", string="Order Total"
     )
-    bank = fields.Char(
-        string="Bank", help="The bank (and account holder) the customer paid from."
-    )
+    bank = fields.Char(help="The bank (and account holder) the customer paid from.")
     amount = fields.Monetary(string="Amount Transferred")
     paid_on = fields.Date(string="Transfer Date")
-    proof = fields.Binary(string="Proof", attachment=True)
+    proof = fields.Binary(attachment=True)
     proof_name = fields.Char(string="Proof File Name")
     proof_mimetype = fields.Char(string="Proof Type")
     proof_is_image = fields.Boolean(compute="_compute_proof_is_image")
@@ -78,7 +76,7 @@ class RomsPaymentConfirmation(models.Model):
     reject_reason = fields.Text(
         help="Told to the customer, who is asked to confirm the payment again."
     )
-    checked_by_id = fields.Many2one("res.users", string="Checked By", readonly=True)
+    checked_by_id = fields.Many2one("res.users", readonly=True)
     checked_at = fields.Datetime(string="Checked On", readonly=True)
 
     @api.constrains("bank", "reject_reason")
