@@ -7,8 +7,13 @@ from odoo.tools.misc import hmac
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # read through sudo by the order's portal page and the chat; only ROMS users
+    # see the records, so Odoo's own sales users can still read whole orders
     roms_payment_confirmation_ids = fields.One2many(
-        "roms.payment.confirmation", "order_id", string="Payment Confirmations"
+        "roms.payment.confirmation",
+        "order_id",
+        string="Payment Confirmations",
+        groups="roms_crm.group_roms_cs",
     )
 
     # ------------------------------------------------------------------
