@@ -2,7 +2,7 @@
     "name": "ROMS CRM",
     "summary": "Repeat-order CRM for Indonesian online shops: customers, segments, "
     "orders, messaging and the reseller portal",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -35,6 +35,7 @@
         "views/fulfilment/product_template_views.xml",
         "views/fulfilment/sale_order_views.xml",
         "views/roms_menus.xml",
+        "views/payment/roms_payment_confirmation_views.xml",
         "views/order_api/roms_api_views.xml",
         "views/fulfilment/roms_order_stage_views.xml",
         "views/fulfilment/roms_order_stage_portal_templates.xml",
@@ -63,6 +64,8 @@
         "views/portal/sale_order_views.xml",
         "views/shipping/roms_shipping_views.xml",
         "views/shipping/roms_shipping_portal_templates.xml",
+        "views/portal/roms_reorder_link_templates.xml",
+        "views/payment/roms_payment_portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -75,7 +78,10 @@
     "pre_init_hook": "pre_init_hook",
     "assets": {
         "web.assets_backend": [
-            "roms_crm/static/src/**/*",
+            "roms_crm/static/src/messaging/**/*",
+        ],
+        "web.assets_frontend": [
+            "roms_crm/static/src/js/reorder_link.js",
         ],
         "web.assets_tests": [
             "roms_crm/static/tests/tours/*.js",

@@ -3,3 +3,4 @@ from . import messaging
 from . import order_api
 from . import portal
 from . import shipping
+from . import payment

@@ -15,6 +15,9 @@ from . import roms_download_mixin
 # customer's figures are refreshed.
 from . import fulfilment
 from . import customer
+
+# payment declares the payment hook messaging extends
+from . import payment
 from . import messaging
 from . import order_api
 from . import portal

@@ -6,7 +6,9 @@ from .customer import res_partner as customer
 from .fulfilment import sale_order as fulfilment
 from .messaging import res_partner as opt_out
 from .messaging import roms_broadcast, roms_message, roms_reminder_rule
+from .messaging import sale_order as order_messages
 from .order_api import roms_api
+from .portal import roms_reorder_link
 from .portal import sale_order as reseller_portal
 
 # Each setting's key and default are declared where the setting is read; the form
@@ -37,6 +39,11 @@ class ResConfigSettings(models.TransientModel):
         string="Send Order Confirmations",
         help="Queue the Order Confirmation template for the customer when an order "
         "is confirmed for the first time.",
+    )
+    roms_send_payment_received = fields.Boolean(
+        string="Send Payment Received",
+        help="Queue the Payment Received template for the customer when an online "
+        "payment of an order is done.",
     )
     roms_rate_limit_email = fields.Integer(
         string="E-mails per Minute",
@@ -97,6 +104,21 @@ class ResConfigSettings(models.TransientModel):
         default=roms_reminder_rule.DEFAULT_LOOKBACK_DAYS,
         help="Reminders that fell due up to this many days ago are still sent (the "
         "server was down, a rule was just created); older ones are not.",
+    )
+    roms_marketing_cap_per_week = fields.Integer(
+        string="Frequency Cap (per 7 days)",
+        config_parameter=roms_message.CAP_PARAM,
+        default=roms_message.DEFAULT_CAP,
+        help="At most this many marketing messages (reminders, broadcasts) per "
+        "customer in 7 days; the others are skipped with the reason. 0: no cap. "
+        "Order confirmations, shipping and payment messages are never capped.",
+    )
+    roms_reorder_link_days = fields.Integer(
+        string="Reorder Links Valid (days)",
+        config_parameter=roms_reorder_link.DAYS_PARAM,
+        default=roms_reorder_link.DEFAULT_DAYS,
+        help="A reminder's personal reorder link ({reorder_link}) works this many "
+        "days (1 to 365), once.",
     )
     roms_portal_show_stock_qty = fields.Boolean(
         string="Show Exact Stock in the Reseller Catalogue",
@@ -216,12 +238,19 @@ class ResConfigSettings(models.TransientModel):
     def get_values(self):
         res = super().get_values()
         res["roms_send_order_confirmation"] = self._roms_order_confirmation_enabled()
+        res["roms_send_payment_received"] = self.env["ir.config_parameter"]._roms_param(
+            order_messages.PAYMENT_RECEIVED_PARAM, True
+        )
         return res
 
     def set_values(self):
         result = super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             ORDER_CONFIRMATION_PARAM, "1" if self.roms_send_order_confirmation else "0"
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            order_messages.PAYMENT_RECEIVED_PARAM,
+            "1" if self.roms_send_payment_received else "0",
         )
         return result
 

@@ -8,3 +8,4 @@ from . import res_users
 from . import res_config_settings
 from . import roms_message
 from . import roms_message_template
+from . import roms_reorder_link

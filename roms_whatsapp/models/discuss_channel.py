@@ -7,7 +7,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
+from odoo.addons.roms_crm.models.payment.roms_payment_confirmation import PROOF_TYPES
 from odoo.addons.roms_crm.tools.bounds import NOTE_LENGTH, BoundsError, clean_text
+
+PAYMENT_PROOF_TYPES = tuple(PROOF_TYPES)
 
 IDLE_MINUTES_PARAM = "roms_whatsapp.idle_minutes"
 DEFAULT_IDLE_MINUTES = 30
@@ -622,8 +625,11 @@ class DiscussChannel(models.Model):
         )
         text = str(body)
         for name, value in values.items():
-            if value:
-                text = text.replace(f"{{{name}}}", str(escape(value)))
+            # a value is computed only for a variable the reply uses (a link is
+            # made only when the reply carries it)
+            placeholder = f"{{{name}}}"
+            if placeholder in text and value:
+                text = text.replace(placeholder, str(escape(value)))
         return Markup(text) if isinstance(body, Markup) else text
 
     def _roms_wa_send_reply(self, message):
@@ -721,6 +727,7 @@ class DiscussChannel(models.Model):
                     "state": dict(
                         order._fields["state"]._description_selection(self.env)
                     ).get(order.state),
+                    "awaits_payment": order._roms_awaits_payment(),
                 }
                 for order in orders
             ],
@@ -742,8 +749,91 @@ class DiscussChannel(models.Model):
             "agent": self.sudo().roms_agent_id.name or "",
             # ROMS's presence, the one "online" of the live chat
             "agent_online": self.sudo().roms_agent_id.roms_online,
+            "has_proof": bool(self._roms_wa_last_proof()),
         }
         return data
+
+    def _roms_wa_last_proof(self):
+        """The customer's last picture or PDF in this conversation (sudo)."""
+        self.ensure_one()
+        partner = self.sudo().roms_partner_id
+        if not partner:
+            return self.env["ir.attachment"]
+        message = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", self.id),
+                    ("author_id", "=", partner.id),
+                    ("attachment_ids.mimetype", "in", list(PAYMENT_PROOF_TYPES)),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        return message.attachment_ids.filtered(
+            lambda a: a.mimetype in PAYMENT_PROOF_TYPES
+        )[-1:]
+
+    def roms_wa_attach_payment_proof(self, order_id):
+        """The agent attaches the customer's last picture (or PDF) of this chat to
+        one of the customer's orders awaiting payment, as a bank transfer
+        confirmation to verify."""
+        self.ensure_one()
+        self.check_access("read")
+        partner = self.sudo().roms_partner_id
+        if self.channel_type != "roms_whatsapp" or not partner:
+            raise UserError(self.env._("This is not a WhatsApp conversation."))
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", int(order_id)),
+                    ("partner_id", "child_of", partner.commercial_partner_id.id),
+                ]
+            )
+        )
+        if not order or not order._roms_awaits_payment():
+            raise UserError(
+                self.env._("This order of the customer does not wait for a payment.")
+            )
+        attachment = self._roms_wa_last_proof()
+        if not attachment:
+            raise UserError(
+                self.env._("The customer has sent no picture or PDF in this chat.")
+            )
+        self.env["roms.payment.confirmation"].check_access("create")
+        data, name, mimetype = self.env["roms.payment.confirmation"]._check_proof(
+            attachment.raw, attachment.name
+        )
+        confirmation = (
+            self.env["roms.payment.confirmation"]
+            .sudo()
+            .create(
+                {
+                    "order_id": order.id,
+                    "amount": order._roms_amount_due(),
+                    "paid_on": fields.Date.context_today(self),
+                    "proof": data,
+                    "proof_name": name,
+                    "proof_mimetype": mimetype,
+                    "source": "whatsapp",
+                }
+            )
+        )
+        order.message_post(
+            body=self.env._(
+                "Payment proof from the WhatsApp chat attached by %(agent)s, to "
+                "verify.",
+                agent=self.env.user.name,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return confirmation.id
 
     def roms_wa_rename_customer(self, name):
         """The agent renames the customer from the chat ("Budi123" → "Budi Santoso")."""

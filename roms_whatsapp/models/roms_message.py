@@ -154,7 +154,7 @@ class RomsMessage(models.Model):
         elif self.res_model == "sale.order" and self.res_id:
             order = order.browse(self.res_id).exists()
         values = template._render_values(self.partner_id, order, product)
-        return [values.get(name, "") or "-" for name in names]
+        return [str(values.get(name, "")) or "-" for name in names]
 
     def _send_whatsapp(self):
         """Send this message through its conversation's account, else the default

@@ -104,6 +104,8 @@ class RomsRefundPortal(CustomerPortal):
         """Return an error code, or {sale line: quantity} when the form is valid."""
         if not order_sudo._roms_delivered_to(request.env.user):
             return "order"
+        if order_sudo.roms_no_returns:
+            return "no_returns"
         try:
             if not bounds.clean_text(reason, bounds.NOTE_LENGTH, multiline=True):
                 return "reason"

@@ -1,2 +1,3 @@
 from . import account
 from . import reseller_portal
+from . import reorder_link

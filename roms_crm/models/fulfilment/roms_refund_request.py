@@ -110,6 +110,14 @@ class RomsRefundRequest(models.Model):
     @api.constrains("order_id")
     def _check_order(self):
         for request in self:
+            if request.order_id.roms_no_returns:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s was sold without returns: it cannot be "
+                        "refunded.",
+                        order=request.order_id.name,
+                    )
+                )
             if request.order_id.state != "sale":
                 raise ValidationError(
                     self.env._(

@@ -74,6 +74,13 @@ class SaleOrder(models.Model):
         copy=False,
         tracking=True,
     )
+    roms_no_returns = fields.Boolean(
+        string="No Returns",
+        copy=False,
+        tracking=True,
+        help="The shop does not take this order back: refund requests for it are "
+        "refused (the override of the order's history).",
+    )
 
     roms_stage_history_ids = fields.One2many(
         "roms.order.stage.history",

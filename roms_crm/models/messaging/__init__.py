@@ -9,3 +9,4 @@ from . import sale_order
 from . import product_template
 from . import roms_reminder_rule
 from . import roms_broadcast
+from . import roms_payment_confirmation

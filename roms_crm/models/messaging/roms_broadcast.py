@@ -142,6 +142,13 @@ class RomsBroadcast(models.Model):
         copy=False,
         help="Customers without a valid number or e-mail address for the channel.",
     )
+    skipped_capped_count = fields.Integer(
+        string="Skipped: Frequency Cap",
+        readonly=True,
+        copy=False,
+        help="Customers who already got the most marketing messages the shop sends "
+        "in 7 days (Settings › Frequency Cap).",
+    )
     skipped_duplicate_count = fields.Integer(
         string="Skipped: Duplicates",
         readonly=True,
@@ -548,9 +555,11 @@ class RomsBroadcast(models.Model):
         Partner.flush_model()
         Message.flush_model()
         self.flush_recordset()
-        [(last_id, opt_out, invalid, duplicate, ok, inserted)] = self.env.execute_query(
-            SQL(
-                """
+        cap = Message._frequency_cap()
+        [(last_id, opt_out, invalid, duplicate, capped, ok, inserted)] = (
+            self.env.execute_query(
+                SQL(
+                    """
                 WITH audience AS (%(audience)s),
                 candidate AS (
                     SELECT p.id AS partner_id, %(body)s AS body,
@@ -571,6 +580,7 @@ class RomsBroadcast(models.Model):
                                      WHERE m.broadcast_id = %(broadcast)s
                                        AND m.recipient = r.recipient)
                                 THEN 'duplicate'
+                                %(capped)s
                                 ELSE 'ok' END AS status
                       FROM ranked r
                 ), inserted AS (
@@ -598,29 +608,38 @@ class RomsBroadcast(models.Model):
                        count(*) FILTER (WHERE status = 'opt_out'),
                        count(*) FILTER (WHERE status = 'invalid'),
                        count(*) FILTER (WHERE status = 'duplicate'),
+                       count(*) FILTER (WHERE status = 'capped'),
                        count(*) FILTER (WHERE status = 'ok'),
                        (SELECT count(*) FROM inserted)
                   FROM classified
                 """,
-                audience=audience.select(SQL.identifier(audience.table, "id")),
-                body=self._body_sql("p"),
-                recipient=Message._recipient_sql(self.channel, "p"),
-                opted_out=Message._opted_out_sql("p"),
-                broadcast=self.id,
-                channel=self.channel,
-                template=self.template_id.id or None,
-                now=fields.Datetime.now(),
-                jitter=jitter,
-                uid=self.env.uid,
-                rel=SQL.identifier(relation.relation),
-                rel_message=SQL.identifier(relation.column1),
-                rel_attachment=SQL.identifier(relation.column2),
-                attachments=attachments.ids,
+                    audience=audience.select(SQL.identifier(audience.table, "id")),
+                    body=self._body_sql("p"),
+                    recipient=Message._recipient_sql(self.channel, "p"),
+                    opted_out=Message._opted_out_sql("p"),
+                    capped=SQL(
+                        "WHEN %s THEN 'capped'",
+                        Message._capped_sql(SQL.identifier("r", "partner_id"), cap),
+                    )
+                    if cap
+                    else SQL(),
+                    broadcast=self.id,
+                    channel=self.channel,
+                    template=self.template_id.id or None,
+                    now=fields.Datetime.now(),
+                    jitter=jitter,
+                    uid=self.env.uid,
+                    rel=SQL.identifier(relation.relation),
+                    rel_message=SQL.identifier(relation.column1),
+                    rel_attachment=SQL.identifier(relation.column2),
+                    attachments=attachments.ids,
+                )
             )
         )
         values = {
             "skipped_opt_out_count": self.skipped_opt_out_count + opt_out,
             "skipped_invalid_count": self.skipped_invalid_count + invalid,
+            "skipped_capped_count": self.skipped_capped_count + capped,
             # rows another worker queued meanwhile count as duplicates too
             "skipped_duplicate_count": self.skipped_duplicate_count
             + duplicate
@@ -628,7 +647,7 @@ class RomsBroadcast(models.Model):
         }
         if last_id:
             values["last_partner_id"] = last_id
-        if not last_id or opt_out + invalid + duplicate + ok < batch_size:
+        if not last_id or opt_out + invalid + duplicate + capped + ok < batch_size:
             values["materialised"] = True
         self.write(values)
         Message.invalidate_model()

@@ -41,11 +41,20 @@ STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 MESSAGE_KINDS = [
     ("order_confirmation", "Order Confirmation"),
     ("shipping", "Shipping"),
+    ("payment", "Payment"),
     ("reminder", "Reminder"),
     ("broadcast", "Broadcast"),
     ("chat", "Chat"),
     ("manual", "Manual"),
 ]
+# The frequency cap: at most this many marketing messages per customer per 7 days
+# (0: no cap). Transactional messages are never capped.
+CAP_PARAM = "roms_crm.marketing_cap_per_week"
+DEFAULT_CAP = 0
+CAP_DAYS = 7
+# the messages that count towards the cap: those not cancelled or failed
+CAP_STATES = ("queued", "sent", "delivered", "read")
+
 MESSAGE_STATES = [
     ("queued", "Queued"),
     ("sent", "Sent"),
@@ -224,6 +233,74 @@ class RomsMessage(models.Model):
     def _default_channel(self, partner):
         """The channel a message to ``partner`` goes through by default."""
         return "email"
+
+    @api.model
+    def _marketing_kinds(self):
+        """The kinds of message the frequency cap counts and limits; every other
+        kind (order confirmation, shipping, payment, chat) is transactional."""
+        return ("reminder", "broadcast")
+
+    @api.model
+    def _frequency_cap(self):
+        """The frequency cap (marketing messages per customer per 7 days), 0 when
+        there is none."""
+        return max(
+            self.env["ir.config_parameter"]._roms_param(CAP_PARAM, DEFAULT_CAP), 0
+        )
+
+    @api.model
+    def _cap_window_start(self, now=None):
+        return (now or fields.Datetime.now()) - timedelta(days=CAP_DAYS)
+
+    @api.model
+    def _marketing_counts(self, partners, now=None):
+        """{partner id: marketing messages of the last 7 days} for ``partners``,
+        in one query."""
+        if not partners:
+            return {}
+        groups = self.sudo()._read_group(
+            [
+                ("partner_id", "in", partners.ids),
+                ("kind", "in", self._marketing_kinds()),
+                ("state", "in", CAP_STATES),
+                ("create_date", ">", self._cap_window_start(now)),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        return {partner.id: count for partner, count in groups}
+
+    @api.model
+    def _capped_sql(self, partner_id, cap, now=None):
+        """SQL condition: the customer whose id is the SQL ``partner_id`` got
+        ``cap`` marketing messages or more in the last 7 days (the set-based twin
+        of :meth:`_marketing_counts`, for broadcasts)."""
+        return SQL(
+            """(SELECT count(*) FROM roms_message cm
+                 WHERE cm.partner_id = %(partner)s
+                   AND cm.kind = ANY(%(kinds)s)
+                   AND cm.state = ANY(%(states)s)
+                   AND cm.create_date > %(since)s) >= %(cap)s""",
+            partner=partner_id,
+            kinds=list(self._marketing_kinds()),
+            states=list(CAP_STATES),
+            since=self._cap_window_start(now),
+            cap=cap,
+        )
+
+    @api.model
+    def _capped_vals(self, count, cap):
+        """What a message skipped by the frequency cap keeps: its reason."""
+        return {
+            "state": "cancelled",
+            "error_code": "frequency_cap",
+            "error_message": self.env._(
+                "Skipped by the frequency cap: the customer already got %(count)s "
+                "marketing messages in the last 7 days (at most %(cap)s).",
+                count=count,
+                cap=cap,
+            ),
+        }
 
     @api.model
     def _opted_out_sql(self, partner):

@@ -17,6 +17,7 @@ TEMPLATE_TYPES = [
     ("quick_reply", "Quick Reply"),
     ("greeting", "Greeting"),
     ("payment_info", "Payment Info"),
+    ("payment_received", "Payment Received"),
     ("shipping", "Shipping Confirmation"),
     ("other", "Other"),
 ]
@@ -47,6 +48,23 @@ def format_rupiah(amount):
     return f"{sign}Rp {abs(value):,}".replace(",", ".")
 
 
+class LazyValue:
+    """A variable's value computed only when a body uses it (``str()``): a
+    personal link is made for the messages that carry it, not for every render."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._value = None
+
+    def __str__(self):
+        if self._value is None:
+            self._value = self._compute() or ""
+        return self._value
+
+    def __bool__(self):
+        return bool(str(self))
+
+
 class RomsMessageTemplate(models.Model):
     _name = "roms.message.template"
     _description = "ROMS Message Template"
@@ -62,7 +80,8 @@ class RomsMessageTemplate(models.Model):
         required=True,
         translate=True,
         help="Plain text. Variables: {customer_name} (or {name}), {product_name}, "
-        "{recommendation}, {order_number}, {order_total}, {tracking_number}.",
+        "{recommendation}, {order_number}, {order_total}, {tracking_number}, "
+        "{reorder_link}, {payment_link}.",
     )
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     variables_help = fields.Char(
@@ -97,6 +116,8 @@ class RomsMessageTemplate(models.Model):
             "order_number",
             "order_total",
             "tracking_number",
+            "reorder_link",
+            "payment_link",
         }
 
     @api.model
@@ -117,7 +138,40 @@ class RomsMessageTemplate(models.Model):
             "order_number": order.name if order else "",
             "order_total": self._format_amount(order) if order else "",
             "tracking_number": (order.roms_tracking_number or "") if order else "",
+            "reorder_link": LazyValue(
+                lambda: self._reorder_link_url(partner, order, product)
+            ),
+            "payment_link": LazyValue(lambda: self._payment_link_url(order)),
         }
+
+    @api.model
+    def _payment_link_url(self, order):
+        """``{payment_link}``: Odoo's payment page of what remains to pay on
+        ``order``; empty when nothing is due."""
+        if not order:
+            return ""
+        if self.env.context.get("roms_template_preview"):
+            return f"{order.get_base_url()}/payment/pay?…"
+        return order.sudo()._roms_payment_link()
+
+    @api.model
+    def _reorder_link_url(self, partner, order, product):
+        """``{reorder_link}``: the customer's personal link ordering again the
+        lines of ``order`` (those of ``product`` when given); a sample in the
+        template's preview, where no link is made."""
+        if not order:
+            return ""
+        if self.env.context.get("roms_template_preview"):
+            return f"{order.get_base_url()}/roms/reorder/…"
+        lines = order._roms_product_lines()
+        if product:
+            lines = lines.filtered(
+                lambda line: product in (line.product_id, line.product_template_id)
+            )
+        link = self.env["roms.reorder.link"]._get_or_create(
+            partner or order.partner_id, lines
+        )
+        return link._url() if link else ""
 
     @api.model
     def _format_amount(self, order):
@@ -236,6 +290,8 @@ class RomsMessageTemplate(models.Model):
             "order_number": "S00123",
             "order_total": format_rupiah(250000),
             "tracking_number": "JNE CGK1234567890",
+            "reorder_link": f"{self.get_base_url()}/roms/reorder/…",
+            "payment_link": f"{self.get_base_url()}/payment/pay?…",
         }
 
     @api.depends("body", "preview_partner_id", "preview_order_id")
@@ -250,7 +306,8 @@ class RomsMessageTemplate(models.Model):
             partner = template.preview_partner_id or order.partner_id
             if partner or order:
                 product = order.order_line[:1].product_id if order else False
-                real = template._render_values(
+                # a preview makes no link (no reorder link is created for it)
+                real = template.with_context(roms_template_preview=True)._render_values(
                     partner or self.env["res.partner"],
                     order or self.env["sale.order"],
                     product or self.env["product.product"],

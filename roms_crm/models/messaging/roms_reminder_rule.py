@@ -314,7 +314,28 @@ class RomsReminderRule(models.Model):
             rule_of[rule_id]._reminder_vals(self.env["sale.order.line"].browse(line_id))
             for rule_id, line_id in pairs
         ]
+        self._apply_frequency_cap(vals_list)
         return self._create_unique(vals_list)
+
+    @api.model
+    def _apply_frequency_cap(self, vals_list):
+        """Reminders beyond the frequency cap of their customer are kept cancelled,
+        with the reason (the pair is done, not lost silently)."""
+        Message = self.env["roms.message"]
+        cap = Message._frequency_cap()
+        if not cap:
+            return vals_list
+        partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list})
+        counts = Message._marketing_counts(partners)
+        for vals in vals_list:
+            if vals["state"] != "queued":
+                continue
+            count = counts.get(vals["partner_id"], 0)
+            if count >= cap:
+                vals.update(Message._capped_vals(count, cap))
+            else:
+                counts[vals["partner_id"]] = count + 1
+        return vals_list
 
     def _reminder_vals(self, line):
         """The queue row of this rule's reminder for ``line``."""

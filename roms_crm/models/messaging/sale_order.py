@@ -1,5 +1,9 @@
 from odoo import api, models
 
+from .roms_message_template import template_variables
+
+PAYMENT_RECEIVED_PARAM = "roms_crm.send_payment_received"
+
 
 class SaleOrder(models.Model):
     """Messages about orders: the order confirmation on the new-order event and
@@ -82,11 +86,59 @@ class SaleOrder(models.Model):
             if order.id in already:
                 continue
             partner = order.partner_id
+            lang = partner.lang or self.env.lang
+            body = template.with_context(lang=lang)._render(
+                partner=partner, order=order
+            )
             vals_list.append(
                 {
                     "partner_id": partner.id,
                     "channel": Message._default_channel(partner),
                     "kind": "order_confirmation",
+                    "template_id": template.id,
+                    "body": order.with_context(lang=lang)._roms_offer_payment(
+                        template, body
+                    ),
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
+            )
+        return Message.create(vals_list)
+
+    def _roms_offer_payment(self, template, body):
+        """The order confirmation ``body`` with the payment link when the order
+        awaits payment and the template does not place ``{payment_link}`` itself."""
+        self.ensure_one()
+        if "payment_link" in template_variables(template.body)[0]:
+            return body
+        link = self.sudo()._roms_payment_link()
+        if not link:
+            return body
+        return "{}\n{}".format(body, self.env._("To pay online: %(link)s", link=link))
+
+    def _roms_on_payment_received(self):
+        result = super()._roms_on_payment_received()
+        self._roms_queue_payment_received()
+        return result
+
+    def _roms_queue_payment_received(self):
+        """Queue the Payment Received template for these orders' customers unless
+        the setting turns it off. Transactional: sent to opted-out customers too."""
+        param = self.env["ir.config_parameter"]._roms_param
+        if not param(PAYMENT_RECEIVED_PARAM, True):
+            return self.env["roms.message"]
+        template = self._roms_message_template("payment_received")
+        if not template:
+            return self.env["roms.message"]
+        Message = self.env["roms.message"].sudo()
+        vals_list = []
+        for order in self:
+            partner = order.partner_id
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._default_channel(partner),
+                    "kind": "payment",
                     "template_id": template.id,
                     "body": template.with_context(
                         lang=partner.lang or self.env.lang

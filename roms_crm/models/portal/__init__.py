@@ -5,3 +5,4 @@ from . import sale_order
 from . import product_template
 from . import res_company
 from . import ir_http
+from . import roms_reorder_link

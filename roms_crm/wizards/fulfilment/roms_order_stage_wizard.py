@@ -15,6 +15,10 @@ class RomsOrderStageWizard(models.TransientModel):
     comment = fields.Text(
         help="Added to the order's history, e.g. the courier or a delay."
     )
+    no_returns = fields.Boolean(
+        help="Override: the shop does not take these orders back; refund requests "
+        "for them are refused.",
+    )
     notify = fields.Boolean(
         string="Notify the customer",
         default=True,
@@ -39,6 +43,10 @@ class RomsOrderStageWizard(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        if self.no_returns:
+            self.order_ids.filtered(lambda order: not order.roms_no_returns).write(
+                {"roms_no_returns": True}
+            )
         self.order_ids._roms_set_stage(
             self.stage,
             comment=self.comment,

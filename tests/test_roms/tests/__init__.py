@@ -1,3 +1,4 @@
 from . import test_access
 from . import test_demo_shop
 from . import test_extremes
+from . import test_repeat_loop

@@ -123,6 +123,17 @@ export class RomsCustomerPanel extends Component {
         });
     }
 
+    async attachProof(order) {
+        await this.orm.call("discuss.channel", "roms_wa_attach_payment_proof", [
+            [this.props.thread.id],
+            order.id,
+        ]);
+        this.notification.add(
+            _t("The payment proof is attached to %s, to verify.", order.name),
+            { type: "success" }
+        );
+    }
+
     openOrder(order) {
         this.action.doAction({
             type: "ir.actions.act_window",

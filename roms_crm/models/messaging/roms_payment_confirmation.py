@@ -1,0 +1,36 @@
+from odoo import models
+
+
+class RomsPaymentConfirmation(models.Model):
+    _inherit = "roms.payment.confirmation"
+
+    def _on_rejected(self):
+        """Ask the customers again, with the reason, through the message queue
+        (transactional: opted-out customers get it too)."""
+        result = super()._on_rejected()
+        Message = self.env["roms.message"].sudo()
+        vals_list = []
+        for confirmation in self:
+            order = confirmation.order_id.sudo()
+            partner = order.partner_id
+            env = self.with_context(lang=partner.lang or self.env.lang).env
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "channel": Message._default_channel(partner),
+                    "kind": "payment",
+                    "body": env._(
+                        "Hello %(name)s, we could not verify your payment for order "
+                        "%(order)s: %(reason)s Please confirm your payment again: "
+                        "%(link)s",
+                        name=partner.name,
+                        order=order.name,
+                        reason=confirmation.reject_reason.strip(),
+                        link=order.get_portal_url(anchor="roms_payment"),
+                    ),
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                }
+            )
+        Message.create(vals_list)
+        return result

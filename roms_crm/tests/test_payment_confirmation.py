@@ -1,0 +1,192 @@
+"""Bank transfer confirmations: the customer confirms on the order's page with a
+proof, the shop verifies (paid, Processing, the customer told) or rejects (the
+customer asked again with the reason)."""
+
+import io
+from datetime import datetime
+
+from freezegun import freeze_time
+from PIL import Image
+
+from odoo import Command, http
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import make_order
+
+NOW = datetime(2026, 5, 4, 9, 0)
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentConfirmation(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.admin = new_test_user(
+            env, "roms_pay_admin", groups="roms_crm.group_roms_admin"
+        )
+        cls.cs = new_test_user(env, "roms_pay_cs", groups="roms_crm.group_roms_cs")
+        cls.product = env["product.product"].create(
+            {
+                "name": "Kopi Transfer",
+                "list_price": 150000,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.customer = env["res.partner"].create(
+            {
+                "name": "Bambang Transfer",
+                "email": "bambang.transfer@example.com",
+                "roms_category": "customer",
+                "lang": "id_ID",
+            }
+        )
+        env["res.lang"]._activate_lang("id_ID")
+        cls.order = make_order(env, cls.customer, cls.product, stage="pending")
+        cls.Confirmation = env["roms.payment.confirmation"].sudo()
+
+    def setUp(self):
+        super().setUp()
+        # the customer follows the order's token link: a public session
+        self.authenticate(None, None)
+
+    def _post(self, order=None, token=None, proof=None, filename="bukti.png", **data):
+        order = order or self.order
+        values = {
+            "csrf_token": http.Request.csrf_token(self),
+            "access_token": order._portal_ensure_token() if token is None else token,
+            "bank": "BCA a.n. Bambang",
+            "amount": "150000",
+            "paid_on": "2026-05-03",
+        }
+        values.update(data)
+        return self.url_open(
+            f"/my/orders/{order.id}/payment_confirmation",
+            data=values,
+            files={"proof": (filename, png_bytes() if proof is None else proof)},
+        )
+
+    def _messages(self, kind="payment"):
+        return self.env["roms.message"].search(
+            [("kind", "=", kind), ("res_id", "=", self.order.id)]
+        )
+
+    @freeze_time(NOW)
+    def test_confirm_verify(self):
+        # the order's token link, without logging in
+        page = self.url_open(self.order.get_portal_url())
+        self.assertIn("o_roms_payment_form", page.text)
+        response = self._post()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("payment_sent=1", response.url)
+        confirmation = self.Confirmation.search([("order_id", "=", self.order.id)])
+        self.assertEqual(len(confirmation), 1)
+        self.assertEqual(
+            (confirmation.state, confirmation.bank, confirmation.amount),
+            ("submitted", "BCA a.n. Bambang", 150000),
+        )
+        self.assertEqual(confirmation.proof_mimetype, "image/png")
+        self.assertEqual(confirmation.source, "portal")
+        # listed for verification
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_crm.roms_payment_confirmation_action"
+        )
+        self.assertEqual(action["res_model"], "roms.payment.confirmation")
+        to_verify = (
+            self.env["roms.payment.confirmation"]
+            .with_user(self.cs)
+            .search([("state", "=", "submitted")])
+        )
+        self.assertIn(confirmation, to_verify)
+        # CS agents see it, administrators verify
+        with self.assertRaises(AccessError):
+            confirmation.with_user(self.cs).action_verify()
+        confirmation.with_user(self.admin).action_verify()
+        self.assertEqual(confirmation.state, "verified")
+        self.assertEqual(confirmation.checked_by_id, self.admin)
+        self.assertEqual(self.order.roms_payment_status, "paid")
+        self.assertEqual(self.order.roms_payment_method, "bank_transfer")
+        self.assertEqual(self.order.roms_stage, "processed")
+        self.assertIn(
+            "Bank transfer verified",
+            self.order.roms_stage_history_ids.sorted("id")[-1].comment,
+        )
+        told = self._messages()
+        self.assertEqual(len(told), 1)
+        self.assertIn("sudah kami terima", told.body)
+        # paid: no more form
+        self.assertNotIn(
+            "o_roms_payment_form", self.url_open(self.order.get_portal_url()).text
+        )
+        self.assertIn("payment_error=order", self._post().url)
+
+    @freeze_time(NOW)
+    def test_reject_asks_again(self):
+        self._post()
+        confirmation = self.Confirmation.search([("order_id", "=", self.order.id)])
+        with self.assertRaises(UserError):
+            confirmation.with_user(self.admin).action_reject()
+        confirmation.reject_reason = "Transfer belum masuk ke rekening kami."
+        confirmation.with_user(self.admin).action_reject()
+        self.assertEqual(confirmation.state, "rejected")
+        self.assertFalse(self.order.roms_payment_status)
+        self.assertEqual(self.order.roms_stage, "pending")
+        asked = self._messages()
+        self.assertEqual(len(asked), 1)
+        self.assertIn("Transfer belum masuk ke rekening kami.", asked.body)
+        self.assertIn(f"/my/orders/{self.order.id}", asked.body)
+        # the customer can confirm again
+        self.assertIn("payment_sent=1", self._post().url)
+        with self.assertRaises(UserError):
+            confirmation.with_user(self.admin).action_verify()
+
+    @freeze_time(NOW)
+    def test_hostile_forms_write_nothing(self):
+        cases = {
+            "bank": {"bank": "  "},
+            "amount": {"amount": "1e30"},
+            "date": {"paid_on": "2999-01-01"},
+        }
+        cases_more = [
+            ("bank", {"bank": "x" * 500}),
+            ("amount", {"amount": "-5"}),
+            ("amount", {"amount": "NaN"}),
+            ("amount", {"amount": "abc"}),
+            ("date", {"paid_on": "1800-01-01"}),
+            ("date", {"paid_on": "2026-05-05"}),
+            ("date", {"paid_on": "kemarin"}),
+            ("date", {"paid_on": "2026-05-03\x00"}),
+        ]
+        for code, data in list(cases.items()) + cases_more:
+            with self.subTest(code=code, data=data):
+                self.assertIn(f"payment_error={code}", self._post(**data).url)
+        for code, proof, name in [
+            ("proof", b"", "bukti.png"),
+            ("proof_type", b"MZ\x90\x00 not a picture", "bukti.png"),
+            ("proof_type", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "b.svg"),
+            ("proof_size", b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024), "b.png"),
+        ]:
+            with self.subTest(code=code, name=name):
+                response = self._post(proof=proof, filename=name)
+                self.assertIn(f"payment_error={code}", response.url)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", self.order.id)]))
+
+    def test_other_customers_order(self):
+        other = make_order(
+            self.env,
+            self.env["res.partner"].create({"name": "Orang Lain"}),
+            self.product,
+            stage="pending",
+        )
+        for token in ("", "x", self.order._portal_ensure_token()):
+            with self.subTest(token=token):
+                response = self._post(order=other, token=token)
+                self.assertNotIn(f"/my/orders/{other.id}", response.url)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", other.id)]))
