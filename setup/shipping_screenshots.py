@@ -3,7 +3,8 @@
 Usage: .venv/bin/python setup/shipping_screenshots.py http://127.0.0.1:8069 DB OUTDIR
 
 Starts the fake Biteship server of the tests on loopback, points the demo's Biteship
-shipping method at it (API key, URL) and activates it, gives the warehouse and the
+shipping method at it (API key, URL) and activates it, offers it and the demo's two
+manual methods on the portal, gives the warehouse and the
 demo reseller a postal code, then saves in OUTDIR:
 
 - ``shipping_rates.png``: the "Add shipping" wizard of a quotation with every courier
@@ -52,8 +53,11 @@ def main(base, db, outdir):
                 "roms_biteship_api_key": biteship.api_key,
                 "roms_biteship_base_url": biteship.url,
                 "roms_courier_ids": [(5,)],
+                "roms_portal": True,
             },
         )
+        for xmlid in ("roms_crm.delivery_carrier_shop", "roms_crm.delivery_carrier_pickup"):
+            call("delivery.carrier", "write", [ref(xmlid)], {"roms_portal": True})
         warehouse = call("stock.warehouse", "search_read", [], ["partner_id"], limit=1)
         call(
             "res.partner",

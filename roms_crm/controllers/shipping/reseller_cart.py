@@ -28,7 +28,7 @@ class RomsResellerCartShipping(RomsResellerPortal):
     def roms_cart_place(self, address_id=None, note="", **post):
         shipping = post.get("shipping")
         request.update_context(
-            roms_cart_shipping=shipping[:200] if isinstance(shipping, str) else False
+            roms_cart_shipping=shipping[:200] if isinstance(shipping, str) else ""
         )
         return super().roms_cart_place(address_id=address_id, note=note, **post)
 

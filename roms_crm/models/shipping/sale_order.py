@@ -157,9 +157,12 @@ class SaleOrder(models.Model):
         return True
 
     def _roms_cart_place(self, address, note=None):
-        # the shipping chosen in the cart form (context key set by the portal),
-        # priced for the address the cart is placed to
-        key = self.env.context.get("roms_cart_shipping")
+        # the shipping chosen in the cart form (context key set by the portal's
+        # cart form), priced for the address the cart is placed to; other callers
+        # place without choosing
+        if "roms_cart_shipping" not in self.env.context:
+            return super()._roms_cart_place(address, note=note)
+        key = self.env.context["roms_cart_shipping"]
         if (
             key
             and address != self.partner_shipping_id
