@@ -23,34 +23,20 @@ class SaleOrder(models.Model):
         groups="roms_crm.group_roms_cs",
     )
 
-    def _compute_loyalty_data(self):
-        """The points an order earned and used, as Odoo's portal order page shows
-        them ("+20.0"): for ROMS programs, in the reader's language format and
-        whole where the program gives whole points."""
-        result = super()._compute_loyalty_data()
-        orders = self.filtered("loyalty_data")
-        if not orders:
-            return result
-        lines = (
+    def _roms_portal_points(self, points):
+        """``points`` of this order as Odoo's portal order page shows them ("+20.0"):
+        for an order of ROMS programs only, in the reader's language format and
+        whole where the program gives whole points; as Odoo shows them otherwise."""
+        self.ensure_one()
+        programs = (
             self.env["loyalty.history"]
             .sudo()
-            .search(
-                [("order_model", "=", "sale.order"), ("order_id", "in", orders.ids)]
-            )
+            .search([("order_model", "=", "sale.order"), ("order_id", "=", self.id)])
+            .card_id.program_id
         )
-        programs_of = defaultdict(lambda: self.env["loyalty.program"])
-        for line in lines:
-            programs_of[line.order_id] |= line.card_id.program_id
-        for order in orders:
-            programs = programs_of[order.id]
-            if not programs or not all(programs.mapped("roms_managed")):
-                continue
-            data = dict(order.loyalty_data)
-            for key in ("issued", "cost"):
-                if data.get(key):
-                    data[key] = programs._roms_format_points(data[key])
-            order.loyalty_data = data
-        return result
+        if not programs or not all(programs.mapped("roms_managed")):
+            return points
+        return programs._roms_format_points(points)
 
     # ------------------------------------------------------------------
     # Odoo's loyalty engine: ROMS programs do not earn through it
