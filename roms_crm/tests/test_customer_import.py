@@ -4,10 +4,11 @@ import io
 import re
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 import openpyxl
 import xlsxwriter
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -300,7 +301,7 @@ class TestCustomerImport(TransactionCase):
         )
         dedi = self._partners("+6281322223333")
         self.assertEqual(dedi.roms_category, "customer", "the default category")
-        self.assertEqual(dedi.roms_join_date, fields.Date.context_today(dedi))
+        self.assertEqual(dedi.roms_join_date, self.env["res.partner"]._roms_today())
         # A finished import cannot run again.
         with self.assertRaises(UserError):
             record.action_import()
@@ -425,7 +426,7 @@ class TestCustomerImport(TransactionCase):
         self.assertFalse(self._partners("+6281255556666"))
 
     def test_join_date_imported(self):
-        today = fields.Date.context_today(self.budi)
+        today = self.env["res.partner"]._roms_today()
         record = self._import(
             [
                 {
@@ -619,6 +620,50 @@ class TestCustomerImport(TransactionCase):
             (record.created_count, record.updated_count, record.unchanged_count),
             (0, 0, 3),
         )
+
+    @freeze_time("2026-12-06 23:05:00")
+    def test_join_dates_follow_the_shops_day(self):
+        """At 23:05 UTC it is already 7 December in Jakarta: a new customer joins
+        on the shop's day whoever creates it (a user without a time zone, or
+        one in Brussels where it is 00:05), and an export of such customers
+        imports again unchanged instead of "in the future"."""
+        brussels = new_test_user(
+            self.env,
+            "roms_import_brussels",
+            groups="roms_crm.group_roms_admin",
+            tz="Europe/Brussels",
+        )
+        shop_day = datetime.date(2026, 12, 7)
+        self.assertEqual(self.env["res.partner"]._roms_today(), shop_day)
+        partners = self.env["res.partner"]
+        for user, mobile in ((self.admin_user, "1"), (brussels, "2")):
+            partners |= (
+                self.env["res.partner"]
+                .with_user(user)
+                .create({"name": f"Joined {mobile}", "mobile": f"08120000040{mobile}"})
+            )
+        self.assertEqual(set(partners.mapped("roms_join_date")), {shop_day})
+        action = (
+            self.env.ref("roms_crm.res_partner_action_export_xlsx")
+            .with_user(self.cs_user)
+            .with_context(active_model="res.partner", active_ids=partners.ids)
+            .run()
+        )
+        record = self._import(None, content=self._download(action, self.cs_user))
+        self.assertEqual(record.state, "done", record.error_ids.mapped("message"))
+        self.assertEqual(record.unchanged_count, 2)
+        # Typed by hand: the shop's today is accepted, its tomorrow is not.
+        record = self._import(
+            [
+                {"name": "F", "mobile": "081200000406", "join_date": shop_day},
+                {
+                    "name": "G",
+                    "mobile": "081200000407",
+                    "join_date": shop_day + datetime.timedelta(days=1),
+                },
+            ]
+        )
+        self.assertEqual(self._errors(record), {(3, "K")})
 
     # ------------------------------------------------------------------
     # performance

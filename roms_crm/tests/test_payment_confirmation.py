@@ -127,6 +127,16 @@ class TestPaymentConfirmation(HttpCase):
         )
         self.assertIn("payment_error=order", self._post().url)
 
+    @freeze_time("2026-05-03 23:30:00")
+    def test_transfer_of_this_morning_in_jakarta(self):
+        """At 06:30 in Jakarta it is still 3 May in UTC: a transfer made this
+        morning is today's, not "in the future"; tomorrow's still is."""
+        self.assertIn("payment_error=date", self._post(paid_on="2026-05-05").url)
+        response = self._post(paid_on="2026-05-04")
+        self.assertIn("payment_sent=1", response.url)
+        confirmation = self.Confirmation.search([("order_id", "=", self.order.id)])
+        self.assertEqual(str(confirmation.paid_on), "2026-05-04")
+
     @freeze_time(NOW)
     def test_reject_asks_again(self):
         self._post()

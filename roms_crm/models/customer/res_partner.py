@@ -34,7 +34,7 @@ class ResPartner(models.Model):
     )
     roms_join_date = fields.Date(
         string="Join Date",
-        default=fields.Date.context_today,
+        default=lambda self: self._roms_today(),
         help="When the customer joined the shop. Imported with the customer, so an "
         "import does not make everyone a new member.",
     )
@@ -318,6 +318,19 @@ class ResPartner(models.Model):
     @api.model
     def _roms_tz(self):
         return self.env.company.partner_id.tz or DEFAULT_TZ
+
+    @api.model
+    def _roms_today(self):
+        """Today in the shop's time zone: the day of the shop's records (join
+        dates, segments), whoever writes them and wherever the server runs."""
+        return fields.Date.context_today(self.with_context(tz=self._roms_tz()))
+
+    @api.model
+    def _roms_latest_today(self):
+        """The latest day it is now for the shop or for the current user. A date
+        someone enters is in the future only after this day: early in the
+        morning in Jakarta it is still yesterday in UTC."""
+        return max(self._roms_today(), fields.Date.context_today(self))
 
     @api.model
     def _roms_primary_segment_sql(self, alias):

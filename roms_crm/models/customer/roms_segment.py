@@ -98,9 +98,7 @@ class RomsSegment(models.Model):
     @api.model
     def _today(self):
         """Today in the shop's time zone (the segments' reference day)."""
-        return fields.Date.context_today(
-            self.with_context(tz=self.env["res.partner"]._roms_tz())
-        )
+        return self.env["res.partner"]._roms_today()
 
     def _get_domain(self):
         """The customers this segment holds, as a domain over res.partner.

@@ -467,7 +467,7 @@ class RomsCustomerImport(models.Model):
             "category_labels": self._selection_labels("roms_category"),
             "genders": dict(self._selection_aliases("roms_gender"), **GENDER_ALIASES),
             "gender_labels": self._selection_labels("roms_gender"),
-            "today": fields.Date.context_today(self),
+            "today": self.env["res.partner"]._roms_latest_today(),
             "labels": labels,
         }
         progress = _Progress(self, len(raw_rows), self.env._("Checking rows"))

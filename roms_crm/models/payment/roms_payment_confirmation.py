@@ -172,7 +172,7 @@ class RomsPaymentConfirmation(models.Model):
             self.env["roms.bounds"]._check_datetime(datetime.combine(day, time()))
         except (bounds.BoundsError, ValueError, TypeError):
             day = None
-        if not day or day > fields.Date.context_today(self):
+        if not day or day > self.env["res.partner"]._roms_latest_today():
             raise RomsPaymentError(
                 self.env._("The transfer date is not valid."), "date"
             )
