@@ -317,7 +317,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _roms_tz(self):
-        return self.env.company.partner_id.tz or DEFAULT_TZ
+        return self.env.company.sudo().partner_id.tz or DEFAULT_TZ
 
     @api.model
     def _roms_today(self):
