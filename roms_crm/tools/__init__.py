@@ -1,3 +1,4 @@
 from . import bounds
 from . import workbook
 from . import xlsx
+from . import webhook

@@ -5,28 +5,13 @@ import re
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.roms_crm.tools import webhook
+
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/roms/whatsapp/webhook/"
 MAX_BODY_PARAM = "roms_whatsapp.webhook_max_body_bytes"
-DEFAULT_MAX_BODY = 1024 * 1024
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def webhook_max_body_bytes():
-    """The largest webhook body accepted (setting, 1 MB by default, at least
-    1 KB)."""
-    limit = request.env["ir.config_parameter"]._roms_param(
-        MAX_BODY_PARAM, DEFAULT_MAX_BODY
-    )
-    return max(limit, 1024)
-
-
-def _read_limit(_controller):
-    """What Werkzeug may read of a webhook body, applied before anything reads it:
-    a larger Content-Length is refused at once (413); a body without one (chunked)
-    is read one byte beyond the limit at most, which tells a body too large."""
-    return webhook_max_body_bytes() + 1
 
 
 _SECRET_QUERY = re.compile(r"((?:^|[?&])(?:token|hub\.verify_token)=)[^&\s\"]*")
@@ -60,12 +45,13 @@ class RomsWhatsappWebhook(http.Controller):
         methods=["GET", "POST"],
         csrf=False,
         save_session=False,
-        max_content_length=_read_limit,
+        max_content_length=webhook.read_limit(MAX_BODY_PARAM),
     )
     def roms_whatsapp_webhook(self, account_id, **_params):
-        """Order of the checks: the body size (before anything reads the body, see
-        ``webhook_max_body_bytes``), the account, the signature, the document
-        (400 when it is no webhook at all), then each event on its own."""
+        """Order of the checks: the body size (before anything reads the body,
+        setting ``roms_whatsapp.webhook_max_body_bytes``), the account, the
+        signature, the document (400 when it is no webhook at all), then each
+        event on its own."""
         httprequest = request.httprequest
         account_sudo = (
             request.env["roms.whatsapp.account"].sudo().browse(account_id).exists()
@@ -83,16 +69,14 @@ class RomsWhatsappWebhook(http.Controller):
             return request.make_response(
                 challenge, headers=[("Content-Type", "text/plain; charset=utf-8")]
             )
-        limit = webhook_max_body_bytes()
+        limit = webhook.max_body(MAX_BODY_PARAM)
         length = httprequest.content_length
         if length is not None and length > limit:
             return request.make_response("request too large", status=413)
         # a form body was parsed (and consumed) by Odoo before this method runs
         form = httprequest.form if httprequest.mimetype in FORM_MIMETYPES else None
-        raw_body = httprequest.get_data(cache=True)
-        if length is None and (
-            len(raw_body) > limit or getattr(httprequest.stream, "is_exhausted", False)
-        ):
+        raw_body = webhook.read_body(httprequest, limit)
+        if raw_body is None:
             return request.make_response("request too large", status=413)
         if not client.verify_webhook(httprequest.headers, raw_body, query):
             _logger.warning(

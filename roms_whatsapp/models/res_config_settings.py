@@ -1,6 +1,8 @@
 from odoo import fields, models
 
-from ..controllers.main import DEFAULT_MAX_BODY, MAX_BODY_PARAM
+from odoo.addons.roms_crm.tools.webhook import DEFAULT_MAX_BODY
+
+from ..controllers.main import MAX_BODY_PARAM
 from .discuss_channel import (
     DEFAULT_IDLE_MINUTES,
     DEFAULT_REASSIGN_MINUTES,

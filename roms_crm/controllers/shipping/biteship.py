@@ -6,25 +6,13 @@ from odoo import http
 from odoo.http import request
 
 from ...models.shipping.stock_picking import _ident, _link, _moment
-from ...tools import bounds
+from ...tools import bounds, webhook
 
 _logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/roms/shipping/biteship/webhook"
 MAX_BODY_PARAM = "roms_crm.biteship_webhook_max_body_bytes"
-DEFAULT_MAX_BODY = 1024 * 1024
 EVENTS = ("order.status", "order.waybill_id", "order.price")
-
-
-def _max_body():
-    limit = request.env["ir.config_parameter"]._roms_param(
-        MAX_BODY_PARAM, DEFAULT_MAX_BODY
-    )
-    return max(limit, 1024)
-
-
-def _read_limit(_controller):
-    return _max_body() + 1
 
 
 class RomsBiteshipWebhook(http.Controller):
@@ -35,7 +23,7 @@ class RomsBiteshipWebhook(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
-        max_content_length=_read_limit,
+        max_content_length=webhook.read_limit(MAX_BODY_PARAM),
     )
     def roms_biteship_webhook(self, **_params):
         """Biteship's shipment events (``order.status``, ``order.waybill_id``,
@@ -44,12 +32,8 @@ class RomsBiteshipWebhook(http.Controller):
         shipment: an unknown one is answered 200 and ignored, so that Biteship stops
         retrying."""
         httprequest = request.httprequest
-        limit = _max_body()
-        length = httprequest.content_length
-        if length is not None and length > limit:
-            return self._answer("request too large", 413)
-        raw_body = httprequest.get_data(cache=True)
-        if len(raw_body) > limit:
+        raw_body = webhook.read_body(httprequest, webhook.max_body(MAX_BODY_PARAM))
+        if raw_body is None:
             return self._answer("request too large", 413)
         if not raw_body.strip():
             # Biteship checks a new webhook URL with an empty request
