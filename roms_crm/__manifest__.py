@@ -63,8 +63,8 @@
         "views/portal/roms_reseller_portal_templates.xml",
         "views/portal/sale_order_views.xml",
         "views/shipping/roms_shipping_views.xml",
-        "views/shipping/roms_shipping_portal_templates.xml",
         "views/portal/roms_reorder_link_templates.xml",
+        "views/shipping/roms_shipping_portal_templates.xml",
         "views/payment/roms_payment_portal_templates.xml",
     ],
     "demo": [

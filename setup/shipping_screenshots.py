@@ -9,7 +9,9 @@ demo reseller a postal code, then saves in OUTDIR:
 
 - ``shipping_rates.png``: the "Add shipping" wizard of a quotation with every courier
   service priced (1440 px, as admin);
-- ``portal_cart_shipping.png``: the reseller's cart choosing a courier (375 px).
+- ``portal_cart_shipping.png``: the reseller's cart choosing a courier (375 px);
+- ``reorder_shipping.png``: a customer's personal reorder link choosing a courier
+  (375 px, without logging in).
 
 Use it on a scratch copy of the demo: it changes the Biteship method's settings.
 """
@@ -18,7 +20,9 @@ import sys
 import xmlrpc.client
 from pathlib import Path
 
+import requests
 from portal_screenshots import capture, login
+from reorder_screenshot import make_link
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "roms_crm" / "tests"))
 from fake_biteship import FakeBiteship  # noqa: E402
@@ -127,6 +131,17 @@ def main(base, db, outdir):
             [("portal_cart_shipping", "/my/catalog/cart", ".o_roms_shipping")],
             outdir,
         )
+        path = make_link(db)
+        link = call(
+            "roms.reorder.link",
+            "search_read",
+            [("id", "=", int(path.split("/")[3]))],
+            ["partner_id"],
+        )[0]
+        call("res.partner", "write", [link["partner_id"][0]], {"zip": "40132"})
+        visitor = requests.Session()
+        visitor.get(f"{base}/web/login", params={"db": db})
+        capture(base, visitor, [("reorder_shipping", path, ".o_roms_shipping")], outdir)
 
 
 if __name__ == "__main__":

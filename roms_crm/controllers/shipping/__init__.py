@@ -1,2 +1,3 @@
 from . import biteship
 from . import reseller_cart
+from . import reorder_link

@@ -268,6 +268,7 @@ class RomsReorderLink(models.Model):
                 order._roms_cart_check_stock()
                 order._roms_cart_post_over_stock(over)
                 order.roms_over_stock = True
+            link._prepare_placed_order(order)
             order.message_subscribe(partner_ids=partner.ids)
             order.message_post(
                 body=self.env._("Ordered by the customer with their reorder link."),
@@ -280,6 +281,10 @@ class RomsReorderLink(models.Model):
                 order.action_confirm()
             link.order_id = order
         return order
+
+    def _prepare_placed_order(self, order):
+        """Hook: complete ``order`` (sudo), just created from this link, before it
+        is confirmed or sent; raise a RomsCartError to order nothing."""
 
     @api.autovacuum
     def _gc_links(self):

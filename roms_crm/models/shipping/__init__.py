@@ -4,5 +4,6 @@ from . import roms_courier
 from . import delivery_carrier
 from . import stock_picking
 from . import sale_order
+from . import roms_reorder_link
 from . import roms_message_template
 from . import res_config_settings
