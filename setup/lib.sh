@@ -182,6 +182,67 @@ CONF
     if cmp -s "$ODOO_CONF.new" "$ODOO_CONF"; then rm "$ODOO_CONF.new"; else mv "$ODOO_CONF.new" "$ODOO_CONF"; fi
 }
 
+# --- Production configuration (./setup/run --prod) -----------------------------------
+# Settings (environment variables), on top of the ones above:
+#   ROMS_MASTER_PASSWORD  the database manager's master password: required, at least
+#                         12 characters, not "admin"
+#   ROMS_PROD_CONF        the configuration file written. Default: .odoo-prod.conf
+#   ROMS_WORKERS          HTTP worker processes. Default: 2 × CPUs + 1
+#   ROMS_CRON_WORKERS     cron worker processes. Default: 2
+#   ROMS_GEVENT_PORT      port of the live chat's websocket process. Default: 8072
+#   ROMS_LOG_DIR          where odoo.log is written. Default: .data/log
+#   ROMS_LIMIT_MEMORY_SOFT / ROMS_LIMIT_MEMORY_HARD   bytes per worker (2 GiB / 2.5 GiB)
+#   ROMS_LIMIT_TIME_CPU / ROMS_LIMIT_TIME_REAL        seconds per request (600 / 1200)
+#   ROMS_LIMIT_TIME_REAL_CRON                          seconds per cron job (3600)
+ROMS_PROD_CONF="${ROMS_PROD_CONF:-$ROMS_ROOT/.odoo-prod.conf}"
+
+check_master_password() {
+    local password="${ROMS_MASTER_PASSWORD:-}"
+    [ -n "$password" ] || die "set ROMS_MASTER_PASSWORD (the database manager's master password) to serve in production"
+    [ "$password" != admin ] || die "ROMS_MASTER_PASSWORD must not be Odoo's default 'admin'"
+    [ "${#password}" -ge 12 ] || die "ROMS_MASTER_PASSWORD needs at least 12 characters"
+}
+
+write_odoo_prod_conf() {
+    # $1: the one database served
+    local db="$1" cpus log_dir
+    cpus="$(nproc 2>/dev/null || echo 1)"
+    log_dir="${ROMS_LOG_DIR:-$ROMS_ROOT/.data/log}"
+    mkdir -p "$ROMS_ROOT/.data" "$log_dir"
+    (
+        umask 077
+        cat >"$ROMS_PROD_CONF" <<CONF
+; Written by ./setup/run --prod on every start; edit the environment variables instead.
+[options]
+addons_path = $ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$ROMS_ROOT
+data_dir = $ROMS_ROOT/.data
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = ${DB_PASSWORD:-False}
+db_name = $db
+dbfilter = ^$db\$
+list_db = False
+admin_passwd = $ROMS_MASTER_PASSWORD
+proxy_mode = True
+http_interface = ${ROMS_HTTP_INTERFACE:-127.0.0.1}
+http_port = ${ROMS_HTTP_PORT:-8069}
+gevent_port = ${ROMS_GEVENT_PORT:-8072}
+workers = ${ROMS_WORKERS:-$((cpus * 2 + 1))}
+max_cron_threads = ${ROMS_CRON_WORKERS:-2}
+limit_memory_soft = ${ROMS_LIMIT_MEMORY_SOFT:-2147483648}
+limit_memory_hard = ${ROMS_LIMIT_MEMORY_HARD:-2684354560}
+limit_time_cpu = ${ROMS_LIMIT_TIME_CPU:-600}
+limit_time_real = ${ROMS_LIMIT_TIME_REAL:-1200}
+limit_time_real_cron = ${ROMS_LIMIT_TIME_REAL_CRON:-3600}
+limit_request = 65536
+logfile = $log_dir/odoo.log
+log_level = info
+without_demo = all
+CONF
+    )
+}
+
 odoo() { "$PY" "$ODOO_PATH/odoo-bin" -c "$ODOO_CONF" "$@"; }
 
 db_exists() { [ "$(psql -d postgres -tAc "select 1 from pg_database where datname = '$1'")" = 1 ]; }

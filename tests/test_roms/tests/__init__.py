@@ -2,3 +2,4 @@ from . import test_access
 from . import test_demo_shop
 from . import test_extremes
 from . import test_repeat_loop
+from . import test_deployment
