@@ -92,7 +92,9 @@ class DiscussChannel(models.Model):
             "view": view,
             "counts": self._roms_wa_inbox_counts(),
             "ids": chats.ids,
-            "store": Store(chats).get_result(),
+            # the user reads these conversations (record rules, above) but not
+            # the members of those they do not belong to
+            "store": Store(chats.sudo()).get_result(),
         }
 
     @api.model
