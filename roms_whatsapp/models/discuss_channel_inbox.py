@@ -371,7 +371,7 @@ class DiscussChannel(models.Model):
         self.sudo().roms_last_reply_at = fields.Datetime.now()
         if self.roms_status == "open":
             self._roms_wa_set_status("pending")
-        return message.id
+        return self._roms_wa_message_store(message)
 
     # ------------------------------------------------------------------
     # Customer panel actions
@@ -392,6 +392,15 @@ class DiscussChannel(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+
+    def _roms_wa_message_store(self, message):
+        """What the client shows of a message posted by a panel or composer
+        action (as Discuss answers a posted message): the message, its delivery
+        ticks included."""
+        return {
+            "message_id": message.id,
+            "store": Store().add(message, for_current_user=True).get_result(),
+        }
 
     def _roms_wa_order_status_text(self, order):
         """The message telling the customer where ``order`` is, in the shop's
@@ -425,7 +434,8 @@ class DiscussChannel(models.Model):
         order = self._roms_wa_last_order()
         if not order:
             raise UserError(self.env._("The customer has no confirmed order yet."))
-        return self._roms_wa_reply(self._roms_wa_order_status_text(order)).id
+        message = self._roms_wa_reply(self._roms_wa_order_status_text(order))
+        return self._roms_wa_message_store(message)
 
     def _roms_wa_portal_link(self):
         """The customer's link: the reseller catalogue for a reseller with portal
@@ -467,7 +477,7 @@ class DiscussChannel(models.Model):
                 name=name,
                 link=link,
             )
-        return self._roms_wa_reply(text).id
+        return self._roms_wa_message_store(self._roms_wa_reply(text))
 
     def roms_wa_quick_replies(self):
         """The quick replies and templates the composer's picker inserts."""

@@ -274,9 +274,13 @@ class TestLivechatWindowAndPanel(LivechatCase, TransactionCase):
                 "roms_stage": "shipped",
             }
         )
-        channel.with_user(agent).roms_wa_send_order_status()
+        result = channel.with_user(agent).roms_wa_send_order_status()
         reply = self._replies(channel)
         self.assertEqual(len(reply), 1)
+        # the client shows it at once, with its delivery state
+        self.assertEqual(result["message_id"], reply.id)
+        stored = {m["id"]: m for m in result["store"]["mail.message"]}
+        self.assertEqual(stored[reply.id]["roms_wa_state"], "sent")
         text = reply.body.striptags()
         stage = dict(
             order._fields["roms_stage"]._description_selection(

@@ -5,6 +5,8 @@ import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
+import { insertPostedMessage } from "./posted_message";
+
 /**
  * The customer of a WhatsApp conversation: name (renamable), phone, email, segments,
  * last orders and loyalty points, read in one call.
@@ -68,7 +70,10 @@ export class RomsCustomerPanel extends Component {
         }
         this.state.sending = true;
         try {
-            await this.orm.call("discuss.channel", method, [[this.props.thread.id]]);
+            const result = await this.orm.call("discuss.channel", method, [
+                [this.props.thread.id],
+            ]);
+            insertPostedMessage(this.props.thread, result);
             this.notification.add(_t("Sent to the customer."), { type: "success" });
         } finally {
             this.state.sending = false;

@@ -3,6 +3,8 @@ import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
+import { insertPostedMessage } from "./posted_message";
+
 /**
  * Once the Cloud API's 24-hour window is closed, the composer of a WhatsApp
  * conversation becomes this: an approved template to choose, previewed with the
@@ -45,10 +47,11 @@ export class RomsTemplatePicker extends Component {
         }
         this.state.sending = true;
         try {
-            await this.orm.call("discuss.channel", "roms_wa_send_template", [
+            const result = await this.orm.call("discuss.channel", "roms_wa_send_template", [
                 [this.props.thread.id],
                 this.selected.id,
             ]);
+            insertPostedMessage(this.props.thread, result);
             this.notification.add(_t("Template sent."), { type: "success" });
         } finally {
             this.state.sending = false;
