@@ -13,6 +13,7 @@ admin's list of conversations).
 
 import base64
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,7 +25,8 @@ import websocket
 from portal_screenshots import login
 
 WIDTH, HEIGHT = 1440, 900
-DEBUG_PORT = 9391
+# another port (ROMS_DEBUG_PORT) when several screenshot runs share the machine
+DEBUG_PORT = int(os.environ.get("ROMS_DEBUG_PORT", "9391"))
 
 
 def shoot(base, session, steps, path):
