@@ -2,7 +2,7 @@
     "name": "ROMS WhatsApp",
     "summary": "WhatsApp for ROMS: Cloud API and QR-code gateway accounts, webhook, "
     "live chat in Discuss with round-robin to online agents",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",

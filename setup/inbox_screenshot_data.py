@@ -6,7 +6,8 @@ Usage: .venv/bin/python $ODOO_PATH/odoo-bin shell -c .odoo.conf -d DB \\
 Ten customers write to a Cloud API account of the demo shop: seven while the agent
 cs1 is online (they are hers), three once she went offline (they wait). One of hers
 is labelled, carries a note and a reply that failed while the account was
-disconnected. Nothing leaves the machine: the account points at a closed port.
+disconnected; another one wrote two days ago (the Cloud API's window is closed) and
+an approved template is mapped. Nothing leaves the machine: the account points at a closed port.
 """
 
 from datetime import datetime, timedelta
@@ -72,5 +73,21 @@ account._set_state("disconnected", "token_expired")
 complaint.with_user(cs1).with_context(lang="id_ID").message_post(
     body="Mohon maaf kak, boleh kirim foto paketnya?", message_type="comment"
 )
+# a customer who wrote two days ago: the Cloud API's window is closed, the composer
+# offers the approved templates
+quiet = Channel.search([("roms_wa_number", "=", "+6281311110005")])
+quiet.roms_last_inbound_at = now - timedelta(days=2)
+Template = env["roms.message.template"]
+if not Template.search([("roms_meta_template_name", "=", "pesanan_follow_up")]):
+    Template.create(
+        {
+            "name": "Tindak lanjut pesanan",
+            "template_type": "broadcast",
+            "body": "Halo kak {customer_name}, terima kasih sudah belanja di toko "
+            "kami. Ada yang bisa kami bantu lagi?",
+            "roms_meta_template_name": "pesanan_follow_up",
+            "roms_meta_template_lang": "id",
+        }
+    )
 env.cr.commit()
-print("conversation", complaint.id)
+print("conversation", complaint.id, quiet.id)

@@ -3,13 +3,17 @@
 Usage: .venv/bin/python setup/inbox_screenshots.py http://127.0.0.1:8069 DB OUTDIR
 
 Run ``setup/inbox_screenshot_data.py`` on DB first. Saves ``inbox_discuss.png``
-(cs1 in Discuss: the offline banner with the waiting count, a conversation with its
-customer panel — status, labels, note — and a reply that failed while the account
-was disconnected) and ``inbox_list.png`` (the admin's list of conversations).
+(cs1 in Discuss: the offline banner with the waiting count, the WhatsApp section's
+views with their counts, a conversation with its customer panel — status, actions,
+labels, note —, a reply that failed while the account was disconnected and the
+composer's quick-reply picker), ``inbox_template.png`` (a conversation whose Cloud
+API window is closed: the approved template picker) and ``inbox_list.png`` (the
+admin's list of conversations).
 """
 
 import base64
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +25,8 @@ import websocket
 from portal_screenshots import login
 
 WIDTH, HEIGHT = 1440, 900
-DEBUG_PORT = 9391
+# another port (ROMS_DEBUG_PORT) when several screenshot runs share the machine
+DEBUG_PORT = int(os.environ.get("ROMS_DEBUG_PORT", "9391"))
 
 
 def shoot(base, session, steps, path):
@@ -96,22 +101,33 @@ def shoot(base, session, steps, path):
             chrome.wait()
 
 
-def main(base, db, outdir):
-    cs1 = login(base, db, "cs1", "cs1")
-    channel = cs1.post(
+def conversation(base, session, number):
+    return session.post(
         f"{base}/web/dataset/call_kw",
         json={
             "params": {
                 "model": "discuss.channel",
                 "method": "search",
-                "args": [[("roms_wa_number", "=", "+6281311110007")]],
+                "args": [[("roms_wa_number", "=", number)]],
                 "kwargs": {},
             }
         },
     ).json()["result"][0]
+
+
+def main(base, db, outdir):
+    cs1 = login(base, db, "cs1", "cs1")
+    channel = conversation(base, cs1, "+6281311110007")
     discuss = f"/odoo/discuss?active_id=discuss.channel_{channel}"
     steps = [("go", discuss), ("go", discuss)]  # the first visit builds the assets
+    # the WhatsApp section's views with their counts, the customer panel with its
+    # actions, and the composer's quick-reply picker open
+    steps += [("click", ".o-roms-QuickRepliesButton")]
     shoot(base, cs1, steps, f"{outdir}/inbox_discuss.png")
+    # the Cloud API's window is closed: an approved template instead of free text
+    channel = conversation(base, cs1, "+6281311110005")
+    discuss = f"/odoo/discuss?active_id=discuss.channel_{channel}"
+    shoot(base, cs1, [("go", discuss)], f"{outdir}/inbox_template.png")
     admin = login(base, db, "admin", "admin")
     action = "/odoo/action-roms_whatsapp.discuss_channel_action_roms_whatsapp_admin"
     steps = [("go", action), ("go", action)]

@@ -3,6 +3,7 @@ from . import roms_whatsapp_inbound
 from . import roms_whatsapp_rotation
 from . import roms_whatsapp_label
 from . import discuss_channel
+from . import discuss_channel_inbox
 from . import mail_message
 from . import res_users
 from . import res_config_settings

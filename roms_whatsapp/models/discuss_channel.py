@@ -632,10 +632,10 @@ class DiscussChannel(models.Model):
                 text = text.replace(placeholder, str(escape(value)))
         return Markup(text) if isinstance(body, Markup) else text
 
-    def _roms_wa_send_reply(self, message):
+    def _roms_wa_send_reply(self, message, **values):
         """An agent's reply ``message`` leaves through the conversation's WhatsApp
-        account: a ``roms.message`` (channel whatsapp, kind chat) sent at once and
-        linked to the reply for its delivery ticks."""
+        account: a ``roms.message`` (channel whatsapp, kind chat, with ``values``)
+        sent at once and linked to the reply for its delivery ticks."""
         self.ensure_one()
         text = "" if is_html_empty(message.body) else html2plaintext(message.body)
         roms_message = (
@@ -651,6 +651,7 @@ class DiscussChannel(models.Model):
                     "res_id": self.id,
                     "recipient": self.roms_wa_number,
                     "attachment_ids": [Command.set(message.attachment_ids.ids)],
+                    **values,
                 }
             )
         )

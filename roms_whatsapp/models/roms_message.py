@@ -153,6 +153,11 @@ class RomsMessage(models.Model):
             product = self.sale_order_line_id.product_id
         elif self.res_model == "sale.order" and self.res_id:
             order = order.browse(self.res_id).exists()
+        elif self.res_model == "discuss.channel" and self.res_id:
+            # a template sent from the chat: the customer's last order
+            conversation = self.env["discuss.channel"].sudo().browse(self.res_id)
+            if conversation.exists():
+                order = conversation._roms_wa_last_order()
         values = template._render_values(self.partner_id, order, product)
         return [str(values.get(name, "")) or "-" for name in names]
 

@@ -78,17 +78,24 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         kinds = [r.json["type"] for r in self.meta.sent("/messages")]
         self.assertEqual(kinds, ["image"])
 
-    def test_reply_outside_24h_window_fails_visibly(self):
+    def test_reply_outside_24h_window_is_refused(self):
         channel = self.conversation(self.receive("081277771003"))
         channel.roms_last_inbound_at = "2020-01-01 00:00:00"
-        reply = channel.with_user(channel.roms_agent_id).message_post(
-            body="Masih ada?", message_type="comment"
-        )
+        with self.assertRaises(UserError):
+            channel.with_user(channel.roms_agent_id).message_post(
+                body="Masih ada?", message_type="comment"
+            )
         self.assertFalse(self.meta.sent("/messages"))
-        self.assertEqual(reply.roms_message_id.state, "failed")
-        ticks = reply._roms_wa_ticks_values()
-        self.assertEqual(ticks["roms_wa_state"], "failed")
-        self.assertTrue(ticks["roms_wa_error"])
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", channel.id),
+                    ("roms_wa_direction", "=", "out"),
+                ]
+            ),
+            "refused before anything is written",
+        )
 
     def test_reply_while_disconnected_fails_at_once_then_retry(self):
         channel = self.conversation(self.receive("081277771004"))

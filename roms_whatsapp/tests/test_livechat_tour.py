@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_livechat import LivechatCase
@@ -35,6 +36,17 @@ class TestLivechatTour(LivechatCase, HttpCase):
         message = self.receive("081277776543", body="Halo kak, kopi gayo ready?")
         channel = self.conversation(message)
         self.assertFalse(channel.roms_agent_id, "nobody is online yet")
+        product = self.env["product.product"].create(
+            {"name": "Kopi Gayo 250 g", "list_price": 85000, "type": "consu"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": channel.roms_partner_id.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        order.write({"roms_tracking_number": "JNE777", "roms_stage": "shipped"})
 
         self.start_tour("/odoo/discuss", "roms_whatsapp_livechat", login=cs1.login)
         self.assertFalse(
@@ -54,16 +66,23 @@ class TestLivechatTour(LivechatCase, HttpCase):
             ],
             order="id",
         )
-        self.assertEqual(len(replies), 2)
-        self.assertIn("Stok ready kak Budi123", replies[0].body)
+        self.assertEqual(len(replies), 4)
+        # the "::" shortcut, then the composer's picker
+        for reply in replies[:2]:
+            self.assertIn("Stok ready kak Budi123", reply.body)
         self.assertEqual(replies[0].author_id, cs1.partner_id)
-        self.assertEqual(replies[1].attachment_ids.name, "foto-produk.png")
-        self.assertEqual(replies.roms_message_id.mapped("state"), ["sent", "sent"])
-        # both left through the (fake) Cloud API, as text then image
+        self.assertEqual(replies[2].attachment_ids.name, "foto-produk.png")
+        # the panel's order status, as a reply of the agent
+        self.assertIn(order.name, replies[3].body)
+        self.assertIn("JNE777", replies[3].body)
+        self.assertEqual(replies[3].author_id, cs1.partner_id)
+        self.assertEqual(replies.roms_message_id.mapped("state"), ["sent"] * 4)
+        # all left through the (fake) Cloud API
         sent = [r.json for r in self.meta.sent("/messages")]
-        self.assertEqual([p["type"] for p in sent], ["text", "image"])
+        self.assertEqual([p["type"] for p in sent], ["text", "text", "image", "text"])
         self.assertEqual(sent[0]["to"], "6281277776543")
-        self.assertIn("Stok ready kak Budi123", sent[0]["text"]["body"])
+        self.assertIn("Stok ready kak Budi123", sent[1]["text"]["body"])
+        self.assertIn("JNE777", sent[3]["text"]["body"])
 
 
 @tagged("post_install", "-at_install")

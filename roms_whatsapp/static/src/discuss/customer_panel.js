@@ -5,6 +5,8 @@ import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
+import { insertPostedMessage } from "./posted_message";
+
 /**
  * The customer of a WhatsApp conversation: name (renamable), phone, email, segments,
  * last orders and loyalty points, read in one call.
@@ -22,7 +24,14 @@ export class RomsCustomerPanel extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        this.state = useState({ data: null, editing: false, name: "", note: "" });
+        this.state = useState({
+            data: null,
+            editing: false,
+            name: "",
+            note: "",
+            sending: false,
+        });
+        this.inbox = useService("roms_whatsapp.inbox");
         onWillStart(() => this.load(this.props.thread));
         onWillUpdateProps((nextProps) => {
             if (nextProps.thread.notEq(this.props.thread)) {
@@ -50,6 +59,25 @@ export class RomsCustomerPanel extends Component {
     async setStatus(method) {
         await this.orm.call("discuss.channel", method, [[this.props.thread.id]]);
         await this.load(this.props.thread);
+        // the inbox views and their counts follow
+        this.inbox.reload();
+    }
+
+    /** Send a panel action's message (order status, portal link) as a reply. */
+    async sendAction(method) {
+        if (this.state.sending) {
+            return;
+        }
+        this.state.sending = true;
+        try {
+            const result = await this.orm.call("discuss.channel", method, [
+                [this.props.thread.id],
+            ]);
+            insertPostedMessage(this.props.thread, result);
+            this.notification.add(_t("Sent to the customer."), { type: "success" });
+        } finally {
+            this.state.sending = false;
+        }
     }
 
     hasLabel(label) {

@@ -11,4 +11,11 @@ patch(DiscussAppCategory.prototype, {
         }
         return super.sortThreads(t1, t2);
     },
+    /** The inbox shows the CS team's conversations, members of them or not. */
+    get isVisible() {
+        if (this.eq(this.app?.romsWhatsappCategory)) {
+            return this.threads.length > 0;
+        }
+        return super.isVisible;
+    },
 });

@@ -17,6 +17,8 @@ patch(Thread.prototype, {
         this.roms_agent_id = undefined;
         /** @type {number[]} members who are online for ROMS (its toggle) */
         this.roms_online_partner_ids = [];
+        /** @type {string} open / pending / resolved */
+        this.roms_status = undefined;
         /** @type {number} the customer's partner */
         this.roms_partner_id = undefined;
         /** @type {string} connected / disconnected */

@@ -28,6 +28,20 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: "body:not(:has(.o-roms-OfflineBanner))",
         },
         {
+            content: "The WhatsApp section counts its inbox views",
+            trigger:
+                ".o-roms-InboxViews-view[data-roms-view='open'] .o-roms-InboxViews-count:contains('1')",
+        },
+        {
+            content: "Show the agent's own conversations",
+            trigger: ".o-roms-InboxViews-view[data-roms-view='mine']",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o-roms-InboxViews-view[data-roms-view='mine'][aria-pressed='true'] .o-roms-InboxViews-count:contains('1')",
+        },
+        {
             content: "The waiting chat was assigned: open it from the WhatsApp category",
             trigger:
                 ".o-roms-DiscussSidebarCategory-whatsapp ~ .o-mail-DiscussSidebarChannel:contains('Budi123'), .o-mail-DiscussSidebarChannel:contains('Budi123')",
@@ -122,6 +136,30 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             trigger: ".o-mail-Message:contains('Stok ready kak') .o-roms-Ticks[data-roms-state='sent']",
         },
         {
+            content: "Open the quick-reply picker of the composer",
+            trigger: ".o-roms-QuickRepliesButton",
+            run: "click",
+        },
+        {
+            content: "Pick the quick reply: it is inserted in the composer",
+            trigger: ".o-roms-QuickReplies-item[data-roms-reply='Ready']",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Composer-input:value(Stok ready kak {customer_name}, silakan diorder)",
+        },
+        {
+            content: "Send it",
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            // (a message right after another of its author is squashed: no header,
+            // no ticks; the test checks its delivery state)
+            content: "The second quick reply is posted, its variable filled in",
+            trigger: ".o-mail-Message:contains('Stok ready kak Budi123'):eq(1)",
+        },
+        {
             content: "Attach an image",
             trigger: ".o-mail-Composer button[aria-label='Attach files']",
             async run() {
@@ -148,6 +186,15 @@ registry.category("web_tour.tours").add("roms_whatsapp_livechat", {
             content: "Back to the customer panel",
             trigger: ".o-mail-Discuss-header button[name='roms-customer']",
             run: "click",
+        },
+        {
+            content: "Send the last order's status from the panel",
+            trigger: ".o-roms-CustomerPanel-sendStatus:enabled",
+            run: "click",
+        },
+        {
+            content: "The status is posted as a reply, with the order's tracking number",
+            trigger: ".o-mail-Message:contains('JNE777')",
         },
         {
             content: "Create a quotation for the customer from the panel",
