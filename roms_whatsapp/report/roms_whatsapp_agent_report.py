@@ -1,3 +1,7 @@
+from datetime import datetime, time
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -86,12 +90,14 @@ class RomsWhatsappAgentReport(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     @api.model
-    def _responses_sql(self):
+    def _responses_sql(self, since=None):
         """The CTEs ``msgs`` (customers' messages and agents' replies of WhatsApp
-        conversations, with their local day) and ``responses`` (per conversation and
-        day: the first customer message, the first agent reply after it and the
-        minutes between), to follow with a SELECT."""
+        conversations, with their local day; from ``since``, a naive UTC datetime
+        at the start of a local day, when given) and ``responses`` (per
+        conversation and day: the first customer message, the first agent reply
+        after it and the minutes between), to follow with a SELECT."""
         tz = self.env["res.partner"]._roms_tz()
+        since_sql = SQL("AND m.date >= %s", since) if since else SQL()
         # (cached: no query, unlike env.ref's existence check)
         root = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
         return SQL(
@@ -106,6 +112,7 @@ class RomsWhatsappAgentReport(models.Model):
                  WHERE m.model = 'discuss.channel'
                    AND m.roms_wa_direction IN ('in', 'out')
                    AND m.author_id IS DISTINCT FROM %(root)s
+                   %(since)s
                    AND NOT EXISTS (
                        SELECT 1 FROM roms_whatsapp_episode e
                         WHERE e.csat_answer_id = m.id)
@@ -129,6 +136,7 @@ class RomsWhatsappAgentReport(models.Model):
             """,
             tz=tz,
             root=root,
+            since=since_sql,
         )
 
     @api.model
@@ -140,13 +148,17 @@ class RomsWhatsappAgentReport(models.Model):
             ["model", "res_id", "date", "author_id", "roms_wa_direction"]
         )
         self.env["roms.whatsapp.episode"].flush_model(["csat_answer_id"])
+        # only the day's messages are read: the dashboard stays as fast with
+        # years of chats
+        zone = pytz.timezone(self.env["res.partner"]._roms_tz())
+        start = zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
         [(median,)] = self.env.execute_query(
             SQL(
                 """%s SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes)
                         FROM responses r
                         JOIN res_users u ON u.partner_id = r.author_id AND NOT u.share
                        WHERE r.day = %s""",
-                self._responses_sql(),
+                self._responses_sql(since=start.replace(tzinfo=None)),
                 day,
             )
         )
