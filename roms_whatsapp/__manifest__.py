@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/roms_whatsapp_rotation_data.xml",
+        "data/roms_message_template_data.xml",
         "views/roms_whatsapp_account_views.xml",
         "views/roms_message_template_views.xml",
         "views/discuss_channel_views.xml",

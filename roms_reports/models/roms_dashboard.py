@@ -102,6 +102,7 @@ class RomsDashboard(models.AbstractModel):
             "currency": self._currency(),
             "orders": orders,
             "chats": self._fig_chats_today(bounds),
+            "first_response": self._fig_first_response(bounds),
             "whatsapp": self._fig_whatsapp(),
             "daily": daily,
             "customers": self._fig_new_returning(bounds),
@@ -201,6 +202,25 @@ class RomsDashboard(models.AbstractModel):
                 self.env._("Today's Chats"), "discuss.channel", domain
             ),
         }
+
+    @api.model
+    def _fig_first_response(self, b):
+        """Today's median first-response time of the live chat in minutes (None:
+        nobody was answered today), as the Agent Performance report measures it
+        (``roms.whatsapp.agent.report._roms_first_response_median``)."""
+        median = self.env["roms.whatsapp.agent.report"]._roms_first_response_median(
+            b["today"]
+        )
+        action = False
+        # the agents' figures are the owner's report
+        if self.env.user.has_group("roms_crm.group_roms_admin"):
+            action = self._window_action(
+                self.env._("Agent Performance"),
+                "roms.whatsapp.agent.report",
+                [("day", "=", fields.Date.to_string(b["today"]))],
+                views=("list", "pivot", "graph"),
+            )
+        return {"median": median, "action": action}
 
     @api.model
     def _fig_whatsapp(self):

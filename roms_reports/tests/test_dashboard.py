@@ -188,10 +188,10 @@ class TestDashboard(RomsReportsCase):
 
 
 # queries of one dashboard load, whatever the data: one per figure (orders today,
-# daily chart, new/returning, segments, waiting orders, chats today, waiting chats,
-# WhatsApp account) plus reading the shop's time zone and the user's groups, which a
-# fresh cache reads again
-QUERIES = 11
+# daily chart, new/returning, segments, waiting orders, chats today, today's median
+# first response, waiting chats, WhatsApp account) plus reading the shop's time zone
+# and the user's groups, which a fresh cache reads again
+QUERIES = 12
 
 
 @tagged("post_install", "-at_install")
@@ -272,3 +272,48 @@ class TestDashboardChats(RomsReportsCase):
         self.assertTrue(status["connected"])
         self.assertEqual(status["name"], "Toko Uji WA")
         self.assertEqual(status["action"]["res_id"], self.account.id)
+
+    def test_first_response_today(self):
+        # nobody answered today: no figure (the card shows "—")
+        empty = self.data()["first_response"]
+        self.assertIsNone(empty["median"])
+        root = self.env.ref("base.partner_root")
+        for when, number, author in [
+            ("2026-03-11 02:05:00", "+6281200000002", self.owner.partner_id),
+            ("2026-03-18 01:10:00", "+6281200000001", self.owner.partner_id),
+            # a bot's line is no first response
+            ("2026-03-18 02:01:00", "+6281200000004", root),
+            ("2026-03-18 02:30:00", "+6281200000004", self.owner.partner_id),
+        ]:
+            with freeze_time(when):
+                self.conversations[number].with_context(
+                    roms_wa_internal=True
+                ).message_post(
+                    body="Siap kak",
+                    author_id=author.id,
+                    message_type="comment",
+                    roms_wa_direction="out",
+                )
+        # today: 10 and 30 minutes; last week's 5 minutes do not count
+        figure = self.data()["first_response"]
+        self.assertEqual(figure["median"], 20.0)
+        self.assertEqual(figure["action"]["res_model"], "roms.whatsapp.agent.report")
+        self.assertEqual(figure["action"]["domain"], [("day", "=", "2026-03-18")])
+        # the same figure as the Agent Performance report's
+        rows = self.env["roms.whatsapp.agent.report"].search(
+            [("day", "=", "2026-03-18"), ("agent_id", "=", self.owner.id)]
+        )
+        self.assertEqual(rows.first_response_median, 20.0)
+        # customer service sees the figure, not the owner's report
+        cs = self.owner.copy({"login": "roms_reports_cs_chats"})
+        cs.groups_id = [
+            Command.set(
+                [
+                    self.env.ref("base.group_user").id,
+                    self.env.ref("roms_crm.group_roms_cs").id,
+                ]
+            )
+        ]
+        with freeze_time(NOW):
+            data = self.env["roms.dashboard"].with_user(cs).get_dashboard_data()
+        self.assertEqual(data["first_response"], {"median": 20.0, "action": False})

@@ -2,8 +2,10 @@ from . import roms_whatsapp_account
 from . import roms_whatsapp_inbound
 from . import roms_whatsapp_rotation
 from . import roms_whatsapp_label
+from . import roms_whatsapp_episode
 from . import discuss_channel
 from . import discuss_channel_inbox
+from . import discuss_channel_metrics
 from . import mail_message
 from . import res_users
 from . import res_config_settings

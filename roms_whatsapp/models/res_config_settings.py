@@ -9,6 +9,11 @@ from .discuss_channel import (
     IDLE_MINUTES_PARAM,
     REASSIGN_MINUTES_PARAM,
 )
+from .discuss_channel_metrics import (
+    CSAT_PARAM,
+    CSAT_WINDOW_PARAM,
+    DEFAULT_CSAT_WINDOW,
+)
 from .roms_message import DEFAULT_DISCONNECTED, DISCONNECTED_PARAM
 from .roms_whatsapp_inbound import DEFAULT_MEDIA_MAX_MB, MEDIA_MAX_MB_PARAM
 
@@ -57,4 +62,17 @@ class ResConfigSettings(models.TransientModel):
         help="A customer's message its agent has not answered within this time "
         "moves the conversation to the next online agent, or back to Unassigned "
         "with a notice to the administrators. 0 turns it off.",
+    )
+    roms_wa_csat_enabled = fields.Boolean(
+        string="Ask for Satisfaction After Resolve",
+        config_parameter=CSAT_PARAM,
+        help="When an agent resolves a WhatsApp conversation, the customer gets "
+        "the satisfaction question (through the message queue).",
+    )
+    roms_wa_csat_window_hours = fields.Integer(
+        string="Satisfaction Answer Window (hours)",
+        config_parameter=CSAT_WINDOW_PARAM,
+        default=DEFAULT_CSAT_WINDOW,
+        help="A 1–5 answer (or a button tap) within this time after the question "
+        "is the customer's score; later, or anything else, is an ordinary message.",
     )

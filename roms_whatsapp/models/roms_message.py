@@ -21,6 +21,17 @@ class RomsMessage(models.Model):
     channel = fields.Selection(
         selection_add=[("whatsapp", "WhatsApp")], ondelete={"whatsapp": "cascade"}
     )
+    kind = fields.Selection(
+        selection_add=[("csat", "Satisfaction Question")],
+        ondelete={"csat": "cascade"},
+    )
+    roms_wa_buttons = fields.Json(
+        string="Reply Buttons",
+        readonly=True,
+        copy=False,
+        help="Reply buttons [[id, title], …] sent with the text on the Cloud API "
+        "(at most 3); QR gateways send the text alone.",
+    )
     roms_wa_account_id = fields.Many2one(
         "roms.whatsapp.account",
         string="WhatsApp Account",
@@ -204,6 +215,10 @@ class RomsMessage(models.Model):
                 self._wa_check_window(conversation)
             if self.attachment_ids:
                 return self._wa_send_attachments(client, to)
+            if account.provider == "meta" and self.roms_wa_buttons:
+                return client.send_buttons(
+                    to, self.body or "", [tuple(b) for b in self.roms_wa_buttons]
+                )
             return client.send_text(to, self.body or "")
         except WhatsAppProviderError as error:
             raise RomsSendError(

@@ -6,6 +6,10 @@ from odoo import Command, api, fields, models
 class RomsMessageTemplate(models.Model):
     _inherit = "roms.message.template"
 
+    template_type = fields.Selection(
+        selection_add=[("csat", "Satisfaction Question")],
+        ondelete={"csat": "set default"},
+    )
     roms_meta_template_name = fields.Char(
         string="Meta Template Name",
         help="Name of the approved WhatsApp template (Meta Business Manager) sent "

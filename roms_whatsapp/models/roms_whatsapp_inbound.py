@@ -208,6 +208,7 @@ class RomsWhatsappInbound(models.Model):
             "number": payload.get("number") or "",
             "profile_name": payload.get("profile_name") or "",
             "body": payload.get("body") or "",
+            "reply_id": payload.get("reply_id") or "",
             "provider_message_id": self.provider_message_id,
             "timestamp": fields.Datetime.to_datetime(timestamp)
             if timestamp

@@ -18,3 +18,4 @@ from . import test_media_hosts
 from . import test_webhook_properties
 from . import test_payment_proof
 from . import test_livechat_inbox
+from . import test_livechat_csat

@@ -349,8 +349,13 @@ class FakeMetaCloud(FakeServer):
         if not to.isdigit():
             return self.error("(#100) Invalid parameter", 100)
         kind = payload.get("type")
-        if kind not in ("text", "image", "document", "template") or kind not in payload:
+        if (
+            kind not in ("text", "image", "document", "template", "interactive")
+            or kind not in payload
+        ):
             return self.error("(#100) Invalid parameter", 100)
+        if kind == "interactive" and not self._valid_interactive(payload[kind]):
+            return self.error("(#131009) Parameter value is not valid", 131009)
         return (
             200,
             {
@@ -362,6 +367,32 @@ class FakeMetaCloud(FakeServer):
             },
             None,
         )
+
+    @staticmethod
+    def _valid_interactive(interactive):
+        """The Cloud API's rules for reply buttons: a body text of at most 1,024
+        characters, 1 to 3 buttons of type reply with unique ids (at most 256
+        characters) and titles of at most 20 characters."""
+        if not isinstance(interactive, dict) or interactive.get("type") != "button":
+            return False
+        text = (interactive.get("body") or {}).get("text")
+        buttons = (interactive.get("action") or {}).get("buttons")
+        if not isinstance(text, str) or not 0 < len(text) <= 1024:
+            return False
+        if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+            return False
+        ids = set()
+        for button in buttons:
+            reply = button.get("reply") if isinstance(button, dict) else None
+            if not isinstance(reply, dict) or button.get("type") != "reply":
+                return False
+            bid, title = reply.get("id"), reply.get("title")
+            if not isinstance(bid, str) or not 0 < len(bid) <= 256 or bid in ids:
+                return False
+            if not isinstance(title, str) or not 0 < len(title) <= 20:
+                return False
+            ids.add(bid)
+        return True
 
     # -- webhooks ---------------------------------------------------------------
 
@@ -415,6 +446,28 @@ class FakeMetaCloud(FakeServer):
         return self._envelope(
             {
                 "contacts": [{"profile": {"name": name or wa_id}, "wa_id": wa_id}],
+                "messages": [message],
+            }
+        )
+
+    def button_reply_payload(self, number, button_id, title, context_id=None):
+        """The customer taps a reply button of an interactive message."""
+        wa_id = number.lstrip("+")
+        message = {
+            "from": wa_id,
+            "id": f"wamid.in.{uuid.uuid4().hex}",
+            "timestamp": str(int(time.time())),
+            "type": "interactive",
+            "interactive": {
+                "type": "button_reply",
+                "button_reply": {"id": button_id, "title": title},
+            },
+        }
+        if context_id:
+            message["context"] = {"from": "6281100000000", "id": context_id}
+        return self._envelope(
+            {
+                "contacts": [{"profile": {"name": wa_id}, "wa_id": wa_id}],
                 "messages": [message],
             }
         )

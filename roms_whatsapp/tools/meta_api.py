@@ -94,6 +94,27 @@ class MetaCloudApi(WhatsAppProvider):
             to, {"type": "text", "text": {"preview_url": False, "body": body}}
         )
 
+    def send_buttons(self, to, body, buttons):
+        """An interactive message with up to 3 reply buttons; ``buttons``: list of
+        (id, title) (ids up to 256 characters, titles up to 20). The customer's
+        tap comes back as an ``interactive`` ``button_reply`` with the id."""
+        return self._send(
+            to,
+            {
+                "type": "interactive",
+                "interactive": {
+                    "type": "button",
+                    "body": {"text": body},
+                    "action": {
+                        "buttons": [
+                            {"type": "reply", "reply": {"id": bid, "title": title}}
+                            for bid, title in buttons
+                        ]
+                    },
+                },
+            },
+        )
+
     def upload_media(self, data, filename, mimetype):
         response = self._request(
             "POST",
@@ -208,11 +229,14 @@ class MetaCloudApi(WhatsAppProvider):
         if kind == "text":
             event.body = as_dict(message.get("text")).get("body") or ""
         elif kind == "button":
-            event.body = as_dict(message.get("button")).get("text") or ""
+            button = as_dict(message.get("button"))
+            event.body = button.get("text") or ""
+            event.reply_id = button.get("payload") or ""
         elif kind == "interactive":
             reply = as_dict(message.get("interactive"))
             reply = as_dict(reply.get("button_reply") or reply.get("list_reply"))
             event.body = reply.get("title") or ""
+            event.reply_id = reply.get("id") or ""
         elif kind in ("image", "document", "audio", "video", "sticker"):
             media = as_dict(message.get(kind))
             event.body = media.get("caption") or ""

@@ -98,6 +98,9 @@ class WhatsAppEvent:
     error_message: str = ""
     state: str = ""
     reason: str = ""
+    #: the id of the reply button the customer tapped (Cloud API interactive and
+    #: template quick replies); empty for typed messages
+    reply_id: str = ""
 
     def to_json(self):
         values = asdict(self)
@@ -127,6 +130,12 @@ class WhatsAppEvent:
             "error_message": bounded_text(self.error_message, NOTE_LENGTH) or "",
             "state": bounded_text(self.state, CODE_LENGTH) or "",
             "reason": bounded_text(self.reason, CODE_LENGTH) or "",
+            # a reply id of the wrong type or size costs the id, not the message
+            "reply_id": self.reply_id
+            if isinstance(self.reply_id, str)
+            and len(self.reply_id) <= IDENTIFIER_LENGTH
+            and self.reply_id.isprintable()
+            else "",
             "timestamp": clamp_timestamp(self.timestamp, now) if required_id else None,
         }
         number = self.number or ""

@@ -78,6 +78,21 @@ export class RomsDashboard extends Component {
         return formatCount(value);
     }
 
+    /** A duration in minutes: "12,5 mnt", "1 j 5 mnt"; "—" without data. */
+    minutes(value) {
+        if (value === null || value === undefined || value === false) {
+            return "—";
+        }
+        if (value < 60) {
+            return _t("%(minutes)s min", { minutes: formatCount(value, { digits: 1 }) });
+        }
+        const whole = Math.round(value);
+        return _t("%(hours)s h %(minutes)s min", {
+            hours: formatCount(Math.floor(whole / 60)),
+            minutes: formatCount(whole % 60),
+        });
+    }
+
     change(value, kind = "orders") {
         if (value === null || value === undefined) {
             return kind === "chats"
