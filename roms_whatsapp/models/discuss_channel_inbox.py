@@ -181,6 +181,10 @@ class DiscussChannel(models.Model):
         self.env["roms.message"].sudo().search(
             [("res_model", "=", "discuss.channel"), ("res_id", "in", others.ids)]
         ).write({"res_id": target.id})
+        # the agents' figures of the older threads stay with the conversation
+        self.env["roms.whatsapp.episode"].sudo().search(
+            [("channel_id", "in", others.ids)]
+        ).write({"channel_id": target.id})
         notes = [
             chat.roms_note for chat in chats.sorted("id") if chat.roms_note
         ]  # oldest first

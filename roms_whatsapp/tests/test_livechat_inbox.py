@@ -113,6 +113,10 @@ class TestLivechatMerge(LivechatCase, TransactionCase):
         typed.roms_agent_id = self.agent_c
         current = self.conversation(self.receive("081277773001", "Pesan 3"))
         self.assertNotIn(current, no_account | typed)
+        # an older thread's resolved episode (the agents' figures) is kept
+        episode = self.env["roms.whatsapp.episode"].create(
+            {"channel_id": typed.id, "resolution_minutes": 12.0}
+        )
         Channel = self.env["discuss.channel"]
         # a CS agent may not merge; an administrator may
         with self.assertRaises(AccessError):
@@ -121,6 +125,7 @@ class TestLivechatMerge(LivechatCase, TransactionCase):
         self.assertEqual(result["params"]["type"], "success")
 
         self.assertFalse((no_account | typed).exists(), "merged away: shown once")
+        self.assertEqual(episode.channel_id, current, "its figures kept")
         chats = Channel.search(
             [
                 ("channel_type", "=", "roms_whatsapp"),
