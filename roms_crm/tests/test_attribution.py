@@ -30,7 +30,9 @@ class TestAttribution(ReorderLinkCommon):
     def test_a_reminder_owns_the_link_it_carries(self):
         reminders = self._remind()
         for reminder in reminders:
-            link = self.Link.search([("line_ids", "in", reminder.sale_order_line_id.ids)])
+            link = self.Link.search(
+                [("line_ids", "in", reminder.sale_order_line_id.ids)]
+            )
             self.assertEqual(link.message_id, reminder)
         # a later message carrying the same link takes it over: the latest one led
         # to the order
@@ -102,7 +104,9 @@ class TestAttribution(ReorderLinkCommon):
         self.assertFalse(stranger_order.roms_message_id)
         # an unknown way is refused, nothing written
         self.assertFalse(order._roms_attribute_to_message(reminders[0], "telepathy"))
-        self.assertFalse(order._roms_attribute_to_message(Order.roms_message_id, "reply_button"))
+        self.assertFalse(
+            order._roms_attribute_to_message(Order.roms_message_id, "reply_button")
+        )
         self.assertFalse(order.roms_message_id)
         # a contact of the customer's company ordering counts for the company
         self.assertTrue(order._roms_attribute_to_message(reminders[0], "reply_button"))
@@ -130,7 +134,11 @@ class TestAttribution(ReorderLinkCommon):
                 "name": "Sales Only",
                 "login": "sales_only_attr",
                 "groups_id": [
-                    (6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])
+                    (
+                        6,
+                        0,
+                        [self.env.ref("sales_team.group_sale_salesman_all_leads").id],
+                    )
                 ],
             }
         )
@@ -139,3 +147,31 @@ class TestAttribution(ReorderLinkCommon):
             "hidden from Odoo's sales users",
         )
         order.with_user(salesman).read(["name", "amount_total"])
+
+    def test_opening_the_payment_link_marks_its_message_clicked(self):
+        self.env.ref("payment.payment_provider_transfer").write(
+            {"state": "enabled", "is_published": True}
+        )
+        order = make_order(self.env, self.customer, self.coffee)
+        url = order._roms_payment_link()
+        self.assertIn("/payment/pay?", url)
+        message = self.env["roms.message"].create(
+            {
+                "partner_id": self.customer.id,
+                "kind": "order_confirmation",
+                "res_model": "sale.order",
+                "res_id": order.id,
+                "body": f"Terima kasih! Bayar di sini: {url}",
+                "state": "sent",
+            }
+        )
+        path = url[url.index("/payment/pay") :]
+        # a tampered token: Sales refuses the page, nothing is clicked
+        self.url_open(path.replace("access_token=", "access_token=x"))
+        self.assertFalse(message.clicked_at)
+        with freeze_time(DUE):
+            self.assertEqual(self.url_open(path).status_code, 200)
+        self.assertEqual(message.clicked_at, DUE)
+        with freeze_time(DUE + timedelta(days=1)):
+            self.url_open(path)
+        self.assertEqual(message.clicked_at, DUE, "the first opening")

@@ -159,7 +159,7 @@ class RomsMessage(models.Model):
         copy=False,
         readonly=True,
         help="When the customer first opened the personal link this message "
-        "carried (a reorder link).",
+        "carried (a reorder link or a payment link).",
     )
     sale_order_line_id = fields.Many2one(
         "sale.order.line",
@@ -274,6 +274,24 @@ class RomsMessage(models.Model):
             ATTRIBUTION_DAYS_PARAM, DEFAULT_ATTRIBUTION_DAYS
         )
         return min(max(days, 1), 90)
+
+    @api.model
+    def _payment_link_opened(self, order):
+        """The customer opened the payment link (``{payment_link}``) of ``order``:
+        the latest message sent about the order that carried it is clicked (its
+        first opening kept)."""
+        message = self.sudo().search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("state", "in", SENT_STATES),
+                ("body", "ilike", f"/payment/pay?%sale_order_id={order.id}"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if message and not message.clicked_at:
+            message.clicked_at = fields.Datetime.now()
 
     @api.model
     def _frequency_cap(self):
