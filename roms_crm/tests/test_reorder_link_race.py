@@ -2,6 +2,7 @@
 the same moment (a double tap on a phone with a flaky connection, the request
 retried by a proxy)."""
 
+import logging
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, config
 
+_logger = logging.getLogger(__name__)
 
 SERVER_START_SECONDS = 300
 WAIT_SECONDS = 120
@@ -135,8 +137,8 @@ class TestReorderLinkRace(TransactionCase):
                 )
                 if response.ok:
                     return
-            except requests.RequestException:
-                pass
+            except requests.RequestException as error:
+                _logger.debug("the server is not serving yet: %s", error)
             time.sleep(0.5)
         raise RuntimeError("an Odoo server of the test did not start")
 

@@ -24,14 +24,12 @@ class RomsMessageResultReport(models.Model):
     _rec_name = "message_id"
     _order = "sent_at desc, id desc"
 
-    message_id = fields.Many2one("roms.message", string="Message", readonly=True)
+    message_id = fields.Many2one("roms.message", readonly=True)
     kind = fields.Selection(
         [(k, label) for k, label in MESSAGE_KINDS if k in RESULT_KINDS],
         readonly=True,
     )
-    reminder_rule_id = fields.Many2one(
-        "roms.reminder.rule", string="Reminder Rule", readonly=True
-    )
+    reminder_rule_id = fields.Many2one("roms.reminder.rule", readonly=True)
     broadcast_id = fields.Many2one("roms.broadcast", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -82,7 +80,13 @@ class RomsMessageResultReport(models.Model):
     @property
     def _table_query(self):
         self.env["roms.message"].flush_model(
-            ["clicked_at", "delivered_at", "read_at", "broadcast_id", "reminder_rule_id"]
+            [
+                "clicked_at",
+                "delivered_at",
+                "read_at",
+                "broadcast_id",
+                "reminder_rule_id",
+            ]
         )
         return SQL(
             """

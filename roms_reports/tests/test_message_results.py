@@ -203,7 +203,9 @@ class TestMessageResults(RomsReportsCase):
         )
 
     def test_another_customers_order_is_never_attributed(self):
-        self.assertFalse(self.o_eka._roms_attribute_to_message(self.m_ana, "reorder_link"))
+        self.assertFalse(
+            self.o_eka._roms_attribute_to_message(self.m_ana, "reorder_link")
+        )
         rows = self.env.execute_query(self.env["sale.order"]._roms_attribution_sql())
         attributed = {row[0]: row[5] for row in rows}
         self.assertNotIn(self.o_eka.id, attributed)
@@ -253,9 +255,7 @@ class TestMessageResults(RomsReportsCase):
             (reminders["count"], reminders["attributed"], reminders["sales"]),
             (3, 1, 240000),
         )
-        self.assertEqual(
-            reminders["action"]["res_model"], "roms.message.result.report"
-        )
+        self.assertEqual(reminders["action"]["res_model"], "roms.message.result.report")
         # next Monday starts a new week
         with freeze_time("2026-03-09 01:00:00"):
             reminders = self.env["roms.dashboard"].get_dashboard_data()["reminders"]
