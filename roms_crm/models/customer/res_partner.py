@@ -317,7 +317,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _roms_tz(self):
-        return self.env.company.partner_id.tz or DEFAULT_TZ
+        """The shop's time zone (its company's). Read as superuser: a customer
+        on a token page (the public user) may not read the company's contact."""
+        return self.env.company.sudo().partner_id.tz or DEFAULT_TZ
 
     @api.model
     def _roms_today(self):
