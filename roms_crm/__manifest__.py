@@ -18,6 +18,7 @@
         "portal",
         "phone_validation",
         "base_address_extended",
+        "payment_custom",
     ],
     "data": [
         "security/roms_security.xml",
@@ -74,6 +75,7 @@
         "demo/sale_order_demo.xml",
         "demo/product_reseller_demo.xml",
         "demo/delivery_carrier_demo.xml",
+        "demo/payment_provider_demo.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "assets": {

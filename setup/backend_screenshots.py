@@ -324,6 +324,13 @@ def screens(admin, cs):
             [],
         ),
         (
+            "message_results",
+            "admin",
+            "/odoo/action-roms_reports.roms_message_result_report_action",
+            ".o_pivot_view .o_pivot, .o_view_nocontent",
+            [],
+        ),
+        (
             "segments",
             "admin",
             "/odoo/action-roms_crm.roms_segment_action",

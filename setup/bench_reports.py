@@ -29,6 +29,7 @@ FIGURES = [
     "waiting_chats",
     "waiting_orders",
     "whatsapp",
+    "reminder_revenue",
 ]
 
 
@@ -118,6 +119,9 @@ def register(case, Case, timed):
                 "first_day": today - timedelta(days=29),
                 "days": 30,
                 "today": today,
+                "this_week_start": dashboard._day_start(
+                    today - timedelta(days=today.weekday())
+                ),
             }
 
         def _call(self, dashboard, figure):

@@ -113,6 +113,14 @@ class ResConfigSettings(models.TransientModel):
         "customer in 7 days; the others are skipped with the reason. 0: no cap. "
         "Order confirmations, shipping and payment messages are never capped.",
     )
+    roms_attribution_days = fields.Integer(
+        string="Orders Influenced Within (days)",
+        config_parameter=roms_message.ATTRIBUTION_DAYS_PARAM,
+        default=roms_message.DEFAULT_ATTRIBUTION_DAYS,
+        help="An order placed this many days (1 to 90) after a reminder or "
+        "broadcast to its customer counts as influenced by it in the message "
+        "results, the reminder funnel and the dashboard.",
+    )
     roms_reorder_link_days = fields.Integer(
         string="Reorder Links Valid (days)",
         config_parameter=roms_reorder_link.DAYS_PARAM,

@@ -43,6 +43,8 @@ from . import test_order_api_shipping
 from . import test_shipping_portal
 from . import test_reorder_link
 from . import test_shipping_reorder
+from . import test_attribution
+from . import test_reorder_link_race
 from . import test_no_returns
 from . import test_payment_confirmation
 from . import test_frequency_cap

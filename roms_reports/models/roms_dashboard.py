@@ -83,6 +83,8 @@ class RomsDashboard(models.AbstractModel):
             "first_day": today - timedelta(days=days - 1),
             "days": days,
             "today": today,
+            # this week: since Monday in the shop's zone
+            "this_week_start": self._day_start(today - timedelta(days=today.weekday())),
         }
         self.env["sale.order"].flush_model()
         self.env["res.partner"].flush_model()
@@ -109,6 +111,7 @@ class RomsDashboard(models.AbstractModel):
             "segments": self._fig_segments(),
             "waiting_chats": self._fig_waiting_chats(),
             "waiting_orders": self._fig_waiting_orders(),
+            "reminders": self._fig_reminder_revenue(bounds) if show_sales else None,
         }
 
     @api.model
@@ -168,6 +171,43 @@ class RomsDashboard(models.AbstractModel):
             "sales": sales,
             "sales_last_week": sales_w,
             "sales_change": self._change(sales, sales_w),
+            "action": action,
+        }
+
+    @api.model
+    def _fig_reminder_revenue(self, b):
+        """This week's orders that reminders brought and their sales, attributed
+        (ordered through a reminder's link or button) or influenced, as ROMS
+        attributes every order (``sale.order._roms_attribution_sql``)."""
+        Order = self.env["sale.order"]
+        Order.flush_model()
+        self.env["roms.message"].flush_model(["kind"])
+        where = SQL(
+            "so.date_order >= %s AND so.date_order <= %s AND so.company_id IN %s",
+            b["this_week_start"],
+            b["now"],
+            tuple(self.env.companies.ids),
+        )
+        [(orders, sales, attributed)] = self.env.execute_query(
+            SQL(
+                """SELECT count(*), COALESCE(sum(a.amount), 0),
+                          count(*) FILTER (WHERE a.attributed)
+                     FROM (%(attribution)s) a
+                     JOIN roms_message m ON m.id = a.message_id
+                    WHERE m.kind = 'reminder'""",
+                attribution=Order._roms_attribution_sql(where),
+            )
+        )
+        action = self._window_action(
+            self.env._("Reminder Results"),
+            "roms.message.result.report",
+            [("kind", "=", "reminder")],
+            views=("pivot", "list"),
+        )
+        return {
+            "count": orders,
+            "attributed": attributed,
+            "sales": sales,
             "action": action,
         }
 

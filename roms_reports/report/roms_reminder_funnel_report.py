@@ -1,15 +1,15 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-REORDER_DAYS = 14
-
 
 class RomsReminderFunnelReport(models.Model):
     """What reminders earn: per reminder rule, the reminders still waiting in the
-    queue, those that failed, those sent, and how many sent ones were followed by
-    an order of the same customer within 14 days (the first such order is
-    counted, once per reminder). A rule appears with its first reminder, sent or
-    not: queued reminders show that the funnel has started."""
+    queue, those that failed, those sent, and the orders they brought — ordered
+    through a reminder's link or button (attributed) or placed by its customer
+    within the attribution days after it (influenced), as
+    ``sale.order._roms_attribution_sql`` defines them for every ROMS figure. A
+    rule appears with its first reminder, sent or not: queued reminders show that
+    the funnel has started."""
 
     _name = "roms.reminder.funnel.report"
     _description = "Reminder Funnel"
@@ -29,9 +29,33 @@ class RomsReminderFunnelReport(models.Model):
     )
     failed_count = fields.Integer(string="Failed", readonly=True)
     sent_count = fields.Integer(string="Reminders Sent", readonly=True)
-    reorder_count = fields.Integer(string="Re-orders in 14 Days", readonly=True)
+    clicked_count = fields.Integer(
+        string="Links Opened",
+        readonly=True,
+        help="Sent reminders whose personal reorder link the customer opened.",
+    )
+    reorder_count = fields.Integer(
+        string="Re-orders",
+        readonly=True,
+        help="Orders the reminders brought: attributed plus influenced.",
+    )
+    attributed_count = fields.Integer(
+        string="Ordered from the Reminder",
+        readonly=True,
+        help="Orders placed through a reminder's reorder link or reply button.",
+    )
+    influenced_count = fields.Integer(
+        string="Influenced Orders",
+        readonly=True,
+        help="Other orders of the reminded customer within the attribution days "
+        "after the reminder (Settings).",
+    )
     conversion = fields.Float(
-        string="Conversion (%)", readonly=True, digits=(16, 1), aggregator="avg"
+        string="Conversion (%)",
+        readonly=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help="Sent reminders that brought at least one order.",
     )
     reorder_amount = fields.Monetary(
         string="Re-order Sales", readonly=True, currency_field="currency_id"
@@ -45,16 +69,20 @@ class RomsReminderFunnelReport(models.Model):
 
     @property
     def _table_query(self):
-        Order = self.env["sale.order"]
         return SQL(
             """
             WITH reminders AS (
-                SELECT m.id, m.reminder_rule_id, m.partner_id, m.state,
-                       m.state IN ('sent', 'delivered', 'read') AS is_sent,
-                       COALESCE(m.sent_at, m.create_date) AS sent_at
+                SELECT m.id, m.reminder_rule_id, m.state, m.clicked_at,
+                       m.state IN ('sent', 'delivered', 'read') AS is_sent
                   FROM roms_message m
                  WHERE m.kind = 'reminder' AND m.reminder_rule_id IS NOT NULL
                    AND m.state != 'cancelled'
+            ), results AS (
+                SELECT a.message_id, count(*) AS orders,
+                       count(*) FILTER (WHERE a.attributed) AS attributed,
+                       sum(a.amount) AS amount
+                  FROM (%(attribution)s) a
+                 GROUP BY a.message_id
             )
             SELECT r.reminder_rule_id AS id,
                    r.reminder_rule_id AS rule_id,
@@ -62,25 +90,19 @@ class RomsReminderFunnelReport(models.Model):
                    count(*) FILTER (WHERE r.state = 'queued') AS queued_count,
                    count(*) FILTER (WHERE r.state = 'failed') AS failed_count,
                    count(*) FILTER (WHERE r.is_sent) AS sent_count,
-                   count(o.id) AS reorder_count,
-                   COALESCE(round(count(o.id) * 100.0
+                   count(*) FILTER (WHERE r.is_sent AND r.clicked_at IS NOT NULL)
+                       AS clicked_count,
+                   COALESCE(sum(res.orders), 0) AS reorder_count,
+                   COALESCE(sum(res.attributed), 0) AS attributed_count,
+                   COALESCE(sum(res.orders - res.attributed), 0) AS influenced_count,
+                   COALESCE(round(count(res.message_id) * 100.0
                                   / NULLIF(count(*) FILTER (WHERE r.is_sent), 0), 1),
                             0) AS conversion,
-                   COALESCE(sum(o.amount), 0) AS reorder_amount
+                   COALESCE(sum(res.amount), 0) AS reorder_amount
               FROM reminders r
               JOIN roms_reminder_rule rule ON rule.id = r.reminder_rule_id
-              LEFT JOIN LATERAL (
-                  SELECT so.id, %(amount)s AS amount
-                    FROM sale_order so
-                   WHERE r.is_sent AND so.partner_id = r.partner_id AND %(counts)s
-                     AND so.date_order > r.sent_at
-                     AND so.date_order <= r.sent_at + make_interval(days => %(days)s)
-                   ORDER BY so.date_order, so.id
-                   LIMIT 1
-              ) o ON TRUE
+              LEFT JOIN results res ON res.message_id = r.id
              GROUP BY r.reminder_rule_id, rule.company_id
             """,
-            amount=Order._roms_amount_company_sql("so"),
-            counts=Order._roms_counting_order_sql("so"),
-            days=REORDER_DAYS,
+            attribution=self.env["sale.order"]._roms_attribution_sql(),
         )

@@ -50,8 +50,9 @@ class TestReminderFunnel(RomsReportsCase):
             )
 
         with freeze_time("2026-03-18 05:00:00"):
-            # coffee: four reminders; customers 0 and 1 order again within 14 days
-            # (customer 0 twice: counted once), customer 2 after 15 days
+            # coffee: four reminders; customer 0 orders twice within the 7
+            # attribution days (both influenced), customers 1 and 2 after 13 and
+            # 15 days (too late)
             reminder(cls.coffee, customers[0], "2026-02-01 03:00:00")
             reminder(cls.coffee, customers[1], "2026-02-01 03:00:00", state="read")
             reminder(cls.coffee, customers[2], "2026-02-01 03:00:00")
@@ -99,7 +100,7 @@ class TestReminderFunnel(RomsReportsCase):
                 for r in rows
             ],
             [
-                ("Kopi Uji", 0, 0, 4, 2, 50.0, 140000),
+                ("Kopi Uji", 0, 0, 4, 2, 25.0, 1000000),
                 ("Gula Uji", 0, 1, 1, 0, 0.0, 0),
                 ("Jus Uji", 3, 0, 0, 0, 0.0, 0),
             ],
@@ -111,4 +112,4 @@ class TestReminderFunnel(RomsReportsCase):
         help_text = action.with_context(lang="en_US").help
         self.assertIn("No reminder yet", help_text)
         self.assertIn("Every hour", help_text)
-        self.assertIn("14 days", help_text)
+        self.assertIn("attribution days", help_text)

@@ -355,7 +355,10 @@ class RomsReportExport(models.TransientModel):
                 [
                     (self.env._("Reminder Rule"), "text"),
                     (self.env._("Reminders Sent"), "int"),
-                    (self.env._("Re-orders in 14 Days"), "int"),
+                    (self.env._("Links Opened"), "int"),
+                    (self.env._("Ordered from the Reminder"), "int"),
+                    (self.env._("Influenced Orders"), "int"),
+                    (self.env._("Re-orders"), "int"),
                     (self.env._("Conversion (%)"), "percent"),
                     (self.env._("Re-order Sales"), "money"),
                 ],
@@ -363,6 +366,9 @@ class RomsReportExport(models.TransientModel):
                     (
                         r.rule_id.display_name,
                         r.sent_count,
+                        r.clicked_count,
+                        r.attributed_count,
+                        r.influenced_count,
                         r.reorder_count,
                         r.conversion,
                         r.reorder_amount,

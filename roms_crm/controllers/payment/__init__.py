@@ -1,1 +1,2 @@
 from . import payment_confirmation
+from . import payment_link

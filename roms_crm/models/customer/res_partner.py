@@ -317,8 +317,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _roms_tz(self):
-        # the shop's zone, whoever asks: the public user of a portal form may not
-        # read the company's contact
+        """The shop's time zone (its company's). Read as superuser: a customer
+        on a token page (the public user) may not read the company's contact."""
         return self.env.company.sudo().partner_id.tz or DEFAULT_TZ
 
     @api.model

@@ -44,6 +44,7 @@ MESSAGE_KINDS = [
     ("payment", "Payment"),
     ("reminder", "Reminder"),
     ("broadcast", "Broadcast"),
+    ("recovery", "Cart Recovery"),
     ("chat", "Chat"),
     ("manual", "Manual"),
 ]
@@ -54,6 +55,12 @@ DEFAULT_CAP = 0
 CAP_DAYS = 7
 # the messages that count towards the cap: those not cancelled or failed
 CAP_STATES = ("queued", "sent", "delivered", "read")
+# Attribution: an order within this many days after a reminder or broadcast sent to
+# its customer counts as influenced by the latest such message.
+ATTRIBUTION_DAYS_PARAM = "roms_crm.attribution_days"
+DEFAULT_ATTRIBUTION_DAYS = 7
+# the states of a message that reached the provider
+SENT_STATES = ("sent", "delivered", "read")
 
 MESSAGE_STATES = [
     ("queued", "Queued"),
@@ -147,6 +154,13 @@ class RomsMessage(models.Model):
     sent_at = fields.Datetime(string="Sent On", index=True, copy=False, readonly=True)
     delivered_at = fields.Datetime(string="Delivered On", copy=False, readonly=True)
     read_at = fields.Datetime(string="Read On", copy=False, readonly=True)
+    clicked_at = fields.Datetime(
+        string="Link First Opened",
+        copy=False,
+        readonly=True,
+        help="When the customer first opened the personal link this message "
+        "carried (a reorder link or a payment link).",
+    )
     sale_order_line_id = fields.Many2one(
         "sale.order.line",
         string="Order Line",
@@ -168,6 +182,12 @@ class RomsMessage(models.Model):
             """CREATE INDEX IF NOT EXISTS roms_message_queued_due_idx
                    ON roms_message (channel, next_attempt_at, id)
                 WHERE state = 'queued' AND sending_since IS NULL"""
+        )
+        # attribution: the latest messages sent to a customer before an order
+        cr.execute(
+            """CREATE INDEX IF NOT EXISTS roms_message_partner_sent_idx
+                   ON roms_message (partner_id, sent_at)
+                WHERE sent_at IS NOT NULL"""
         )
         # Never two reminders for one (rule, order line), never one broadcast
         # twice to a customer or to an address, whatever runs concurrently.
@@ -239,6 +259,39 @@ class RomsMessage(models.Model):
         """The kinds of message the frequency cap counts and limits; every other
         kind (order confirmation, shipping, payment, chat) is transactional."""
         return ("reminder", "broadcast")
+
+    @api.model
+    def _influencing_kinds(self):
+        """The kinds of message after which an order of the customer counts as
+        influenced (within the attribution days). Extend with ``super()``."""
+        return ("reminder", "broadcast")
+
+    @api.model
+    def _attribution_days(self):
+        """How many days after a reminder or broadcast an order of the customer
+        counts as influenced by it (1 to 90)."""
+        days = self.env["ir.config_parameter"]._roms_param(
+            ATTRIBUTION_DAYS_PARAM, DEFAULT_ATTRIBUTION_DAYS
+        )
+        return min(max(days, 1), 90)
+
+    @api.model
+    def _payment_link_opened(self, order):
+        """The customer opened the payment link (``{payment_link}``) of ``order``:
+        the latest message sent about the order that carried it is clicked (its
+        first opening kept)."""
+        message = self.sudo().search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("state", "in", SENT_STATES),
+                ("body", "ilike", f"/payment/pay?%sale_order_id={order.id}"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if message and not message.clicked_at:
+            message.clicked_at = fields.Datetime.now()
 
     @api.model
     def _frequency_cap(self):

@@ -1,5 +1,7 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
+from .roms_message import SENT_STATES
 from .roms_message_template import template_variables
 
 PAYMENT_RECEIVED_PARAM = "roms_crm.send_payment_received"
@@ -10,6 +12,110 @@ class SaleOrder(models.Model):
     the stage notifications, through the ROMS message queue."""
 
     _inherit = "sale.order"
+
+    roms_message_id = fields.Many2one(
+        "roms.message",
+        string="Ordered from Message",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="roms_crm.group_roms_cs",
+        help="The message that led the customer to this order: they ordered "
+        "through its reorder link, reply button or recovery link.",
+    )
+    roms_attribution = fields.Selection(
+        [
+            ("reorder_link", "Reorder Link"),
+            ("reply_button", "Reply Button"),
+            ("recovery_link", "Recovery Link"),
+        ],
+        string="Ordered Through",
+        readonly=True,
+        copy=False,
+        groups="roms_crm.group_roms_cs",
+    )
+
+    # ------------------------------------------------------------------
+    # Attribution: which message led to an order
+    # ------------------------------------------------------------------
+
+    def _roms_attribute_to_message(self, message, how):
+        """The customer placed this order through ``message`` (a roms.message),
+        ``how`` being one of ``roms_attribution``'s values (``reorder_link``,
+        ``reply_button``, ``recovery_link``). The one way to attribute an order:
+        every path that turns a message into an order calls it.
+
+        Only a message sent to the order's customer (the same commercial entity)
+        is accepted, and an order keeps its first attribution. Orders nobody
+        attributed count as *influenced* by the latest reminder or broadcast sent
+        to their customer within the attribution days
+        (:meth:`_roms_attribution_sql`).
+
+        :return: True when the order is now attributed to ``message``
+        """
+        self.ensure_one()
+        message = message.sudo()
+        order = self.sudo()
+        if not message or how not in dict(
+            order._fields["roms_attribution"]._description_selection(self.env)
+        ):
+            return False
+        if order.roms_message_id:
+            return order.roms_message_id == message
+        if (
+            message.partner_id.commercial_partner_id
+            != order.partner_id.commercial_partner_id
+        ):
+            return False
+        order.write({"roms_message_id": message.id, "roms_attribution": how})
+        return True
+
+    @api.model
+    def _roms_attribution_sql(self, where=None):
+        """SQL of the orders that messages brought, one row per order: ``order_id``,
+        ``partner_id``, ``company_id``, ``date_order``, ``amount`` (company
+        currency), ``message_id`` and ``attributed`` (true: ordered through the
+        message, :meth:`_roms_attribute_to_message`; false: influenced, i.e. the
+        latest reminder or broadcast sent to the same customer in the attribution
+        days before the order). Only orders that count (confirmed, not
+        cancelled) are rows. ``where``: an SQL condition on the orders (alias
+        ``so``), e.g. a period. The one definition of attribution: the reports,
+        the dashboard and the reminder funnel read it."""
+        Message = self.env["roms.message"]
+        self.flush_model(
+            ["partner_id", "date_order", "state", "company_id", "roms_message_id"]
+        )
+        Message.flush_model(["partner_id", "kind", "state", "sent_at"])
+        return SQL(
+            """
+            SELECT so.id AS order_id, so.partner_id, so.company_id, so.date_order,
+                   %(amount)s AS amount,
+                   COALESCE(so.roms_message_id, inf.id) AS message_id,
+                   so.roms_message_id IS NOT NULL AS attributed
+              FROM sale_order so
+              LEFT JOIN LATERAL (
+                  SELECT m.id
+                    FROM roms_message m
+                   WHERE so.roms_message_id IS NULL
+                     AND m.partner_id = so.partner_id
+                     AND m.kind = ANY(%(kinds)s)
+                     AND m.state = ANY(%(states)s)
+                     AND m.sent_at <= so.date_order
+                     AND m.sent_at > so.date_order - make_interval(days => %(days)s)
+                   ORDER BY m.sent_at DESC, m.id DESC
+                   LIMIT 1
+              ) inf ON TRUE
+             WHERE %(counts)s AND %(where)s
+               AND (so.roms_message_id IS NOT NULL OR inf.id IS NOT NULL)
+            """,
+            amount=self._roms_amount_company_sql("so"),
+            kinds=list(Message._influencing_kinds()),
+            states=list(SENT_STATES),
+            days=Message._attribution_days(),
+            counts=self._roms_counting_order_sql("so"),
+            where=where or SQL("TRUE"),
+        )
 
     def _roms_on_new_order(self):
         result = super()._roms_on_new_order()

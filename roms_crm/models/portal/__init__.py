@@ -6,3 +6,4 @@ from . import product_template
 from . import res_company
 from . import ir_http
 from . import roms_reorder_link
+from . import roms_message

@@ -6,6 +6,7 @@ link's products again for its customer, once, before it expires; it gives access
 to nothing else (no portal page, no other order, no other customer).
 """
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ DAYS_PARAM = "roms_crm.reorder_link_days"
 DEFAULT_DAYS = 14
 # Links expired or used this long ago are deleted by the autovacuum.
 KEEP_DAYS = 180
+# a link's id in a message's body (its URL: /roms/reorder/<id>/<token>)
+LINK_ID_RE = re.compile(r"/roms/reorder/([0-9]{1,10})/")
 
 
 class RomsReorderLink(models.Model):
@@ -55,6 +58,15 @@ class RomsReorderLink(models.Model):
     expires_at = fields.Datetime(string="Expires", required=True, readonly=True)
     opened_at = fields.Datetime(
         string="First Opened", readonly=True, help="When the customer first opened it."
+    )
+    message_id = fields.Many2one(
+        "roms.message",
+        string="Sent In",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The latest message that carried this link: its order is attributed "
+        "to it, its first opening marks the message clicked.",
     )
     order_id = fields.Many2one(
         "sale.order",
@@ -137,8 +149,32 @@ class RomsReorderLink(models.Model):
         return "open"
 
     def _mark_opened(self):
-        for link in self.filtered(lambda link: not link.opened_at):
-            link.opened_at = fields.Datetime.now()
+        """The customer opened the link: its first opening is kept on the link
+        and, as a click, on the message that carried it."""
+        now = fields.Datetime.now()
+        for link in self.sudo():
+            if not link.opened_at:
+                link.opened_at = now
+            if link.message_id and not link.message_id.clicked_at:
+                link.message_id.clicked_at = now
+
+    @api.model
+    def _bind_messages(self, messages):
+        """Tie the links that ``messages`` carry (their URL in the body) to them:
+        each link then belongs to the latest message that carried it. A link of
+        another customer than the message's is never tied to it."""
+        carried = {}
+        for message in messages:  # in creation order: the latest one wins
+            for link_id in map(int, LINK_ID_RE.findall(message.body or "")):
+                if 0 < link_id < 2**31:
+                    carried[link_id] = message
+        if not carried:
+            return
+        links = self.sudo().browse(list(carried)).exists()
+        for link in links:
+            message = carried[link.id]
+            if link.partner_id == message.partner_id and link.message_id != message:
+                link.message_id = message
 
     # -------------------------------------------------------------- products
 
@@ -280,6 +316,8 @@ class RomsReorderLink(models.Model):
             else:
                 order.action_confirm()
             link.order_id = order
+            if link.message_id:
+                order._roms_attribute_to_message(link.message_id, "reorder_link")
         return order
 
     def _prepare_placed_order(self, order):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from unittest import SkipTest
 
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 
@@ -69,3 +70,47 @@ class TestDemoShop(TransactionCase):
                 self.assertLessEqual(
                     picking.date_done, order.date_order + timedelta(days=1), order.name
                 )
+
+    def test_bank_transfer(self):
+        """The demo shop takes bank transfers (Odoo's payment_custom) with its
+        account numbers, so an unpaid order offers its payment link."""
+        transfer = self.env.ref("payment.payment_provider_transfer")
+        self.assertEqual(transfer.code, "custom")
+        self.assertEqual(transfer.state, "enabled")
+        self.assertTrue(transfer.is_published)
+        self.assertEqual(transfer.name, "Transfer Bank")
+        self.assertIn("BCA", transfer.pending_msg)
+        product = self.env["product.product"].search(
+            [("sale_ok", "=", True), ("list_price", ">", 0)], limit=1
+        )
+        customer = self.env["res.partner"].search(
+            [("roms_category", "=", "customer")], limit=1
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(transfer.company_id)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+        )
+        self.assertIn("/payment/pay?", order._roms_payment_link())
+
+
+@tagged("post_install", "-at_install")
+class TestShopWithoutDemo(TransactionCase):
+    """Installing ROMS in a shop (no demo data) enables no payment provider: the
+    bank transfer of payment_custom stays disabled until the shop enables it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        module = cls.env["ir.module.module"].search([("name", "=", "roms_crm")])
+        if module.demo:
+            raise SkipTest("the database was installed with demo data")
+
+    def test_no_payment_provider_enabled(self):
+        transfer = self.env.ref("payment.payment_provider_transfer")
+        self.assertEqual(transfer.state, "disabled")

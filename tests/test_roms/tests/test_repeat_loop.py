@@ -203,7 +203,8 @@ class TestRepeatLoop(HttpCase):
         order.roms_payment_status = "paid"
         self.assertEqual(template._render(order=order), f"Bayar {order.name}: ")
         order.roms_payment_status = False
-        self.provider.state = "disabled"
+        # every provider of the company, the demo shop's bank transfer included
+        order._roms_payment_providers().state = "disabled"
         self.assertEqual(
             template._render(order=order),
             f"Bayar {order.name}: ",

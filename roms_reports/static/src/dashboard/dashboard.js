@@ -102,6 +102,14 @@ export class RomsDashboard extends Component {
         return _t("%(change)s vs last week", { change: formatPercentChange(value) });
     }
 
+    /** "5 orders, 2 through the reminder's link": what the reminder sales are. */
+    reminderOrders(reminders) {
+        return _t("%(count)s orders, %(attributed)s through the reminder's link", {
+            count: formatCount(reminders.count),
+            attributed: formatCount(reminders.attributed),
+        });
+    }
+
     get showSales() {
         return Boolean(this.state.data && this.state.data.orders.show_sales);
     }

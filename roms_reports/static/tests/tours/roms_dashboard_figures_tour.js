@@ -22,6 +22,16 @@ registry.category("web_tour.tours").add("roms_dashboard_extreme", {
             },
         },
         {
+            content: "This week's reminder sales read as the dashboard's amounts",
+            trigger: ".o_roms_dashboard .o_roms_tile_reminders .fs-2:contains('Rp')",
+            run() {
+                const text = tileText("reminders");
+                if (/e\+|e-\d|NaN|undefined/.test(text)) {
+                    throw new Error(`reminder sales tile: ${text}`);
+                }
+            },
+        },
+        {
             content: "The sales axis reads in compact units",
             trigger: ".o_roms_dashboard canvas",
             run() {
@@ -47,8 +57,8 @@ registry.category("web_tour.tours").add("roms_dashboard_cs", {
             content: "No sales tile, no sales axis, a chart titled for orders",
             trigger: ".o_roms_dashboard h5:contains('Orders per day')",
             run() {
-                if (document.querySelector(".o_roms_tile_sales")) {
-                    throw new Error("customer service sees the sales tile");
+                if (document.querySelector(".o_roms_tile_sales, .o_roms_tile_reminders")) {
+                    throw new Error("customer service sees the sales or reminder sales tile");
                 }
                 const chart = window.Chart.getChart(document.querySelector(".o_roms_dashboard canvas"));
                 if (chart.scales.sales || chart.data.datasets.length !== 1) {
