@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from .roms_message_template import template_variables
 
@@ -10,6 +10,22 @@ class SaleOrder(models.Model):
     the stage notifications, through the ROMS message queue."""
 
     _inherit = "sale.order"
+
+    roms_source_message_id = fields.Many2one(
+        "roms.message",
+        string="Ordered From Message",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The ROMS message (a reminder's reply button) this order was placed from.",
+    )
+
+    def _roms_attribute_to_message(self, message):
+        """Hook: these orders were placed from ``message`` (a ``roms.message``),
+        e.g. a reminder's "Order again" button. Attribution and reports extend it."""
+        self.sudo().write({"roms_source_message_id": message.id})
+        return True
 
     def _roms_on_new_order(self):
         result = super()._roms_on_new_order()

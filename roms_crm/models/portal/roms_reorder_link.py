@@ -204,10 +204,11 @@ class RomsReorderLink(models.Model):
         """Quotation or confirmed order: the reseller cart's setting."""
         return self.env["sale.order"]._roms_portal_settings()["order_state"]
 
-    def _place(self, quantities, address, note=None):
+    def _place(self, quantities, address, note=None, confirm=None):
         """Order ``quantities`` ({product: quantity in the product's unit}) for this
         link's customer, shipped to ``address``, with ``note``: a quotation or a
-        confirmed order per the reseller cart's setting, at today's prices.
+        confirmed order per the reseller cart's setting (``confirm``: True or False
+        decides instead), at today's prices.
 
         :raise RomsCartError: the link is used or expired (``used``,
             ``expired``), nothing is ordered (``empty``), a product is not one of
@@ -274,7 +275,9 @@ class RomsReorderLink(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-            if self._order_state_setting() == "quotation":
+            if confirm is None:
+                confirm = self._order_state_setting() != "quotation"
+            if not confirm:
                 order.action_quotation_sent()
             else:
                 order.action_confirm()
