@@ -8,7 +8,12 @@ from .discuss_channel import (
     REASSIGN_MINUTES_PARAM,
 )
 from .roms_message import DEFAULT_DISCONNECTED, DISCONNECTED_PARAM
-from .roms_whatsapp_inbound import DEFAULT_MEDIA_MAX_MB, MEDIA_MAX_MB_PARAM
+from .roms_whatsapp_inbound import (
+    DEFAULT_MEDIA_MAX_MB,
+    DEFAULT_REPLY_WINDOW_HOURS,
+    MEDIA_MAX_MB_PARAM,
+    REPLY_WINDOW_PARAM,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -55,4 +60,12 @@ class ResConfigSettings(models.TransientModel):
         help="A customer's message its agent has not answered within this time "
         "moves the conversation to the next online agent, or back to Unassigned "
         "with a notice to the administrators. 0 turns it off.",
+    )
+    roms_wa_reply_window_hours = fields.Integer(
+        string="Reminder Replies Understood For (hours)",
+        config_parameter=REPLY_WINDOW_PARAM,
+        default=DEFAULT_REPLY_WINDOW_HOURS,
+        help="A reminder's reply buttons, and on a QR gateway the numbered replies "
+        "1, 2 and 3, act for this many hours after the reminder was sent; later "
+        "they are ordinary chat messages.",
     )

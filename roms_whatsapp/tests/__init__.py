@@ -17,3 +17,4 @@ from . import test_webhook_hardening
 from . import test_media_hosts
 from . import test_webhook_properties
 from . import test_payment_proof
+from . import test_reminder_replies

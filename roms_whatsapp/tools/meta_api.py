@@ -117,17 +117,56 @@ class MetaCloudApi(WhatsAppProvider):
             media["filename"] = filename
         return self._send(to, {"type": media_type, media_type: media})
 
-    def send_template(self, to, name, language, parameters=()):
+    def send_buttons(self, to, body, buttons):
+        """An interactive message with up to three reply buttons: ``buttons`` is
+        ((payload, title), …); a tap comes back as a ``button_reply`` with the
+        payload as its id. Meta caps the body at 1024 characters and a title at
+        20."""
+        return self._send(
+            to,
+            {
+                "type": "interactive",
+                "interactive": {
+                    "type": "button",
+                    "body": {"text": body[:1024]},
+                    "action": {
+                        "buttons": [
+                            {
+                                "type": "reply",
+                                "reply": {"id": payload, "title": title[:20]},
+                            }
+                            for payload, title in buttons[:3]
+                        ]
+                    },
+                },
+            },
+        )
+
+    def send_template(self, to, name, language, parameters=(), button_payloads=()):
+        """An approved template; ``button_payloads`` fill its quick-reply
+        buttons in order (the payload comes back with a tap)."""
         template = {"name": name, "language": {"code": language}}
+        components = []
         if parameters:
-            template["components"] = [
+            components.append(
                 {
                     "type": "body",
                     "parameters": [
                         {"type": "text", "text": str(p)} for p in parameters
                     ],
                 }
-            ]
+            )
+        components += [
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": payload}],
+            }
+            for index, payload in enumerate(button_payloads)
+        ]
+        if components:
+            template["components"] = components
         return self._send(to, {"type": "template", "template": template})
 
     def status(self):
@@ -208,11 +247,15 @@ class MetaCloudApi(WhatsAppProvider):
         if kind == "text":
             event.body = as_dict(message.get("text")).get("body") or ""
         elif kind == "button":
-            event.body = as_dict(message.get("button")).get("text") or ""
+            # a template's quick-reply button
+            button = as_dict(message.get("button"))
+            event.body = button.get("text") or ""
+            event.reply_payload = button.get("payload") or ""
         elif kind == "interactive":
             reply = as_dict(message.get("interactive"))
             reply = as_dict(reply.get("button_reply") or reply.get("list_reply"))
             event.body = reply.get("title") or ""
+            event.reply_payload = reply.get("id") or ""
         elif kind in ("image", "document", "audio", "video", "sticker"):
             media = as_dict(message.get(kind))
             event.body = media.get("caption") or ""

@@ -59,6 +59,8 @@ MAX_JSON_DEPTH = 32
 MAX_REDIRECTS = 3
 URL_LENGTH = 2048
 CODE_LENGTH = 64
+# Meta allows 256 characters in a reply button id
+PAYLOAD_LENGTH = 256
 #: Python strings from JSON may hold lone surrogates ("\ud800"), which neither
 #: UTF-8 nor PostgreSQL accept
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -98,6 +100,8 @@ class WhatsAppEvent:
     error_message: str = ""
     state: str = ""
     reason: str = ""
+    # the payload of a reply button the customer tapped (Cloud API)
+    reply_payload: str = ""
 
     def to_json(self):
         values = asdict(self)
@@ -127,6 +131,11 @@ class WhatsAppEvent:
             "error_message": bounded_text(self.error_message, NOTE_LENGTH) or "",
             "state": bounded_text(self.state, CODE_LENGTH) or "",
             "reason": bounded_text(self.reason, CODE_LENGTH) or "",
+            # a payload of the wrong type or too long is no payload of ours
+            "reply_payload": self.reply_payload
+            if isinstance(self.reply_payload, str)
+            and len(self.reply_payload) <= PAYLOAD_LENGTH
+            else "",
             "timestamp": clamp_timestamp(self.timestamp, now) if required_id else None,
         }
         number = self.number or ""
@@ -318,7 +327,14 @@ class WhatsAppProvider:
         """Send an image or a document (``media_type`` ``image``/``document``)."""
         raise NotImplementedError
 
-    def send_template(self, to, name, language, parameters=()):
+    def send_buttons(self, to, body, buttons):
+        """Send ``body`` with reply buttons ``buttons`` ((payload, title), …)."""
+        raise WhatsAppProviderError(
+            "Reply buttons are only sent by the WhatsApp Cloud API.",
+            code="buttons_unsupported",
+        )
+
+    def send_template(self, to, name, language, parameters=(), button_payloads=()):
         raise WhatsAppProviderError(
             "Template messages are only sent by the WhatsApp Cloud API.",
             code="template_unsupported",
