@@ -287,7 +287,8 @@ class RomsWhatsappInbound(models.Model):
         try:
             with self.env.cr.savepoint():
                 reminder._roms_handle_reply(action)
-        except Exception:  # noqa: BLE001 — the customer's message must not be lost
+        except Exception:
+            # whatever failed, the customer's message stays in the chat
             _logger.exception(
                 "Answer %s to reminder %s could not be applied", action, reminder.id
             )
