@@ -4,10 +4,9 @@ import io
 import re
 from unittest.mock import patch
 
-from freezegun import freeze_time
-
 import openpyxl
 import xlsxwriter
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
