@@ -3,7 +3,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .test_reminder_rules import DAY0, ReminderCommon, day
 
@@ -124,6 +125,19 @@ class TestReminderSecondStep(FollowupCommon):
         self.assertEqual(
             (followup.state, followup.error_code), ("cancelled", "frequency_cap")
         )
+
+    def test_reply_token_whoever_queues_the_reminder(self):
+        """The reply token is an administrators' field; a reminder queued by a CS
+        agent gets one all the same, and the agent cannot read it."""
+        agent = new_test_user(
+            self.env, "roms_cs_token", groups="base.group_user,roms_crm.group_roms_cs"
+        )
+        message = self.Message.with_user(agent).create(
+            {"partner_id": self.customer.id, "kind": "reminder", "body": "Halo"}
+        )
+        self.assertEqual(len(message.sudo().reply_token), 24)
+        with self.assertRaises(AccessError):
+            message.with_user(agent).read(["reply_token"])
 
     def test_rule_without_second_step(self):
         self.rule.followup_template_id = False
