@@ -226,6 +226,27 @@ class TestReminderReplies(WhatsappCase):
         self.tap(reminder, "reorder")
         self.assertEqual(self.reply_orders(), quotation)
 
+    def test_order_again_after_ordering_with_the_link(self):
+        """The reminder's own {reorder_link} was used first: the button finds that
+        order and places no second one."""
+        self.customer_writes(self.meta_account)
+        _order, reminder = self.remind()
+        link = self.env["roms.reorder.link"]._get_or_create(
+            self.partner, reminder.sale_order_line_id
+        )
+        placed = link._place({self.product: 1}, self.partner)
+        self.tap(reminder, "reorder")
+        self.assertEqual(reminder.reply_order_id, placed)
+        self.assertEqual(
+            self.env["sale.order"].search(
+                [
+                    ("partner_id", "=", self.partner.id),
+                    ("roms_source", "=", "reorder_link"),
+                ]
+            ),
+            placed,
+        )
+
     def test_order_again_confirms_per_setting(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "roms_crm.reply_order_state", "confirmed"

@@ -199,6 +199,18 @@ class RomsMessageReply(models.Model):
         partner = self.partner_id
         lines = self._roms_reminded_lines()
         Link = self.env["roms.reorder.link"].sudo()
+        placed = Link._placed_since(partner, lines, reminder.create_date)
+        if placed:
+            # ordered with the reminder's link already: that is the order
+            reminder.reply_order_id = placed
+            self._roms_reply_notify(
+                self.env._(
+                    "The customer answered 'Order again' to a reminder they had "
+                    "already ordered from with its link: %(order)s.",
+                    order=placed.name,
+                )
+            )
+            return False
         link = Link._get_or_create(partner, lines)
         if not link or link._status() != "open":
             self._roms_reply_notify(

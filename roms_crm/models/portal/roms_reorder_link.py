@@ -73,13 +73,36 @@ class RomsReorderLink(models.Model):
         return min(max(days, 1), 365)
 
     @api.model
+    def _line_key(self, lines):
+        return ",".join(str(line_id) for line_id in sorted(lines.ids))
+
+    @api.model
+    def _placed_since(self, partner, lines, since):
+        """The order ``partner`` placed after ``since`` with a link for
+        ``lines`` (an empty recordset when none, sudo)."""
+        lines = lines.filtered(lambda line: line.product_id and not line.display_type)
+        if not partner or not lines:
+            return self.env["sale.order"].sudo()
+        link = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("line_key", "=", self._line_key(lines)),
+                ("order_id", "!=", False),
+                ("order_id.create_date", ">=", since),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        return link.order_id
+
+    @api.model
     def _get_or_create(self, partner, lines):
         """The open link of ``partner`` for ``lines`` (sale order lines of one
         company), a new one when there is none (sudo)."""
         lines = lines.filtered(lambda line: line.product_id and not line.display_type)
         if not partner or not lines:
             return self.browse()
-        key = ",".join(str(line_id) for line_id in sorted(lines.ids))
+        key = self._line_key(lines)
         Link = self.sudo()
         now = fields.Datetime.now()
         link = Link.search(
