@@ -293,9 +293,17 @@ class RomsReminderRule(models.Model):
         )
 
     @api.model
-    def _due_pairs(self, now=None, limit=None):
-        """Due (rule id, line id) pairs of the active rules, in one query."""
-        rules = self.search([])  # pylint: disable=no-search-all
+    def _active_rules(self):
+        """The active rules, with what the scans read of them, in one query."""
+        return self.search_fetch(  # pylint: disable=no-search-all
+            [], ["followup_template_id", "followup_days"]
+        )
+
+    @api.model
+    def _due_pairs(self, now=None, limit=None, rules=None):
+        """Due (rule id, line id) pairs of the active rules (``rules``: already
+        read), in one query."""
+        rules = self._active_rules() if rules is None else rules
         if not rules:
             return []
         for model, names in (
@@ -327,10 +335,13 @@ class RomsReminderRule(models.Model):
         batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_PARAM, DEFAULT_BATCH_SIZE
         )
-        pairs = self._due_pairs(now=now, limit=batch_size + 1)
+        rules = self._active_rules()
+        pairs = self._due_pairs(now=now, limit=batch_size + 1, rules=rules)
         batch, more = pairs[:batch_size], len(pairs) > batch_size
         queued = self._queue_reminders(batch)
-        firsts = self._due_followups(now=now, limit=batch_size + 1)
+        firsts = self._due_followups(
+            now=now, limit=batch_size + 1, rules=rules.filtered("followup_template_id")
+        )
         followups = self._queue_followups(firsts[:batch_size])
         more = more or len(firsts) > batch_size
         self.env["ir.cron"]._notify_progress(
@@ -410,9 +421,11 @@ class RomsReminderRule(models.Model):
         )
 
     @api.model
-    def _due_followups(self, now=None, limit=None):
-        """The reminders (sudo) whose second step is due now."""
-        rules = self.search([("followup_template_id", "!=", False)])
+    def _due_followups(self, now=None, limit=None, rules=None):
+        """The reminders (sudo) whose second step is due now (``rules``: the
+        active rules with a second step, already read)."""
+        if rules is None:
+            rules = self.search([("followup_template_id", "!=", False)])
         if not rules:
             return self.env["roms.message"].sudo()
         for model, names in (
