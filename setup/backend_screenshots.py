@@ -345,6 +345,39 @@ def screens(admin, cs):
             [],
         ),
         (
+            "reminder_rule_second_step",
+            "admin",
+            f"/odoo/action-roms_crm.roms_reminder_rule_action/{reminder_rule(admin)}",
+            ".o_form_view .o_field_widget[name='followup_days']",
+            [],
+        ),
+        (
+            "settings_followups",
+            "admin",
+            "/odoo/action-roms_crm.res_config_settings_action",
+            "#roms_cart_recovery_hours",
+            [
+                (
+                    "document.querySelector('#roms_reply_later_days')"
+                    ".scrollIntoView({block: 'start'})",
+                    "#roms_review_request_days",
+                )
+            ],
+        ),
+        (
+            "settings_reminder_replies",
+            "admin",
+            "/odoo/action-roms_crm.res_config_settings_action",
+            "#roms_wa_reply_window_hours",
+            [
+                (
+                    "document.querySelector('#roms_wa_media_max_mb')"
+                    ".scrollIntoView({block: 'start'})",
+                    "#roms_wa_reply_window_hours",
+                )
+            ],
+        ),
+        (
             "cs_apps",
             "cs",
             "/odoo",
@@ -360,6 +393,24 @@ def screens(admin, cs):
             ],
         ),
     ]
+
+
+def reminder_rule(admin):
+    """The first reminder rule, given the seeded second step to show."""
+    rule = admin.first("roms.reminder.rule", [], order="id")
+    followup = admin.first(
+        "roms.message.template",
+        [("name", "in", ["Pengingat Lanjutan", "Follow-up reminder"])],
+        order="id",
+    )
+    if rule and followup:
+        admin.call(
+            "roms.reminder.rule",
+            "write",
+            [rule],
+            {"followup_template_id": followup, "followup_days": 3},
+        )
+    return rule
 
 
 def ship_with_resi(admin):

@@ -37,7 +37,9 @@ SCALES = {
     "small": {"customers": 5_000, "lines": 50_000},
     "large": {"customers": 100_000, "lines": 1_000_000},
 }
-BASE_DB = "roms_bench_base"
+# ROMS_BENCH_DB: another name prefix, for engineers sharing one PostgreSQL
+BENCH_PREFIX = os.environ.get("ROMS_BENCH_DB") or "roms_bench"
+BASE_DB = f"{BENCH_PREFIX}_base"
 ADDONS = ["roms_crm"]
 PRODUCTS = 300
 BATCH = 50_000  # rows per COPY, committed one by one
@@ -74,7 +76,7 @@ REMINDER_RUN_DAYS = 30
 
 
 def db_name(scale):
-    return f"roms_bench_{scale}"
+    return f"{BENCH_PREFIX}_{scale}"
 
 
 def connect(dbname):

@@ -6,6 +6,10 @@ messaging_reminder_scan     the reminder cron over all delivered lines, 100 of
 messaging_broadcast_queue   queueing a broadcast to 50,000 customers (fewer at the
                             small scale: all of them) in committed-size batches, vs
                             one INSERT … SELECT of the same queue rows
+messaging_cart_recovery_scan
+                            the abandoned-cart recovery scan (both steps, with its
+                            exit checks) finding 100 idle quotations among all open
+                            ones, vs the bare indexed SELECT of the same quotations
 """
 
 import datetime
@@ -100,6 +104,9 @@ class ReminderScan(Case):
                 "name": "Bench 14 days",
                 "days_after_delivery": 14,
                 "template_id": template.id,
+                # the cron also scans for due second steps (with their exit checks)
+                "followup_template_id": template.id,
+                "followup_days": 3,
             }
         )
         env["ir.config_parameter"].sudo().set_param(
@@ -243,3 +250,96 @@ class BroadcastQueue(Case):
                 raise RuntimeError(f"floor queued {result} messages")
 
         return timed(run)
+
+
+CART_RECOVERY_DUE = 100
+CART_RECOVERY_HOURS = 24
+
+FLOOR_CART_RECOVERY_SQL = """
+SELECT o.id
+  FROM sale_order o
+ WHERE o.state IN ('draft', 'sent')
+   AND o.date_order <= %(since)s
+   AND o.date_order > %(oldest)s
+   AND NOT EXISTS (SELECT 1 FROM roms_message m
+                    WHERE m.kind = 'cart_recovery' AND m.res_id = o.id)
+"""
+
+
+@case("messaging_cart_recovery_scan", target=3.0)
+class CartRecoveryScan(Case):
+    """Ours: the cart-recovery scan (_roms_due_cart_recoveries: quotations idle
+    24 hours and second messages 48 hours after the first, with the exit checks:
+    not paid, the customer neither wrote since nor opted out, not messaged yet)
+    run ten days after the data set's date, when 100 open quotations (moved there
+    by each run, untimed) are idle. Floor: the bare indexed SELECT of the same
+    quotations."""
+
+    def setup(self, env):
+        stamp = _param(env, "roms_bench.now")
+        if not stamp:
+            raise RuntimeError("bench data without a date: rebuild it")
+        # ten days after the data set's last order: only the planted ones are idle
+        self.now = datetime.datetime.fromisoformat(stamp) + datetime.timedelta(days=10)
+        env.cr.execute(
+            "SELECT count(*) FROM sale_order WHERE state IN ('draft', 'sent')"
+        )
+        self.detail = f"{CART_RECOVERY_DUE} idle among {env.cr.fetchone()[0]} open quotations"
+
+    def _plant(self, env):
+        """Turn the recovery on and make 100 open quotations of customers who did
+        not opt out idle since 30 hours before the run (rolled back after it)."""
+        params = env["ir.config_parameter"].sudo()
+        params.set_param("roms_crm.cart_recovery_hours", str(CART_RECOVERY_HOURS))
+        params.set_param("roms_crm.cart_recovery_second_hours", "48")
+        env.flush_all()
+        env.cr.execute(
+            """UPDATE sale_order SET date_order = %(idle)s
+                WHERE id IN (
+                      SELECT o.id FROM sale_order o
+                        JOIN res_partner p ON p.id = o.partner_id
+                       WHERE o.state IN ('draft', 'sent')
+                         AND NOT EXISTS (SELECT 1 FROM mail_blacklist b
+                                          WHERE b.active
+                                            AND b.email = p.email_normalized)
+                         AND NOT EXISTS (SELECT 1 FROM phone_blacklist b
+                                          WHERE b.active
+                                            AND b.number = p.roms_whatsapp_number)
+                       ORDER BY o.id LIMIT %(count)s)""",
+            {
+                "idle": self.now - datetime.timedelta(hours=30),
+                "count": CART_RECOVERY_DUE,
+            },
+        )
+        if env.cr.rowcount != CART_RECOVERY_DUE:
+            raise RuntimeError(f"only {env.cr.rowcount} open quotations to plant")
+        env.invalidate_all()
+
+    def ours(self, env):
+        self._plant(env)
+        result = {}
+
+        def scan():
+            result["pairs"] = env["sale.order"]._roms_due_cart_recoveries(
+                now=self.now, limit=501
+            )
+
+        seconds = timed(scan)
+        if len(result["pairs"]) != CART_RECOVERY_DUE:
+            raise RuntimeError(f"ours found {len(result['pairs'])} idle quotations")
+        return seconds
+
+    def floor(self, env):
+        self._plant(env)
+        since = self.now - datetime.timedelta(hours=CART_RECOVERY_HOURS)
+        params = {"since": since, "oldest": since - datetime.timedelta(days=2)}
+        result = {}
+
+        def run():
+            env.cr.execute(FLOOR_CART_RECOVERY_SQL, params)
+            result["rows"] = env.cr.fetchall()
+
+        seconds = timed(run)
+        if len(result["rows"]) != CART_RECOVERY_DUE:
+            raise RuntimeError(f"floor found {len(result['rows'])} idle quotations")
+        return seconds

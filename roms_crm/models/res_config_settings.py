@@ -5,8 +5,14 @@ from . import roms_bounds
 from .customer import res_partner as customer
 from .fulfilment import sale_order as fulfilment
 from .messaging import res_partner as opt_out
-from .messaging import roms_broadcast, roms_message, roms_reminder_rule
+from .messaging import (
+    roms_broadcast,
+    roms_message,
+    roms_message_reply,
+    roms_reminder_rule,
+)
 from .messaging import sale_order as order_messages
+from .messaging import sale_order_followup as followups
 from .order_api import roms_api
 from .portal import roms_reorder_link
 from .portal import sale_order as reseller_portal
@@ -120,6 +126,44 @@ class ResConfigSettings(models.TransientModel):
         help="An order placed this many days (1 to 90) after a reminder or "
         "broadcast to its customer counts as influenced by it in the message "
         "results, the reminder funnel and the dashboard.",
+    )
+    roms_reply_later_days = fields.Integer(
+        string="'Later' Reminds Again After (days)",
+        config_parameter=roms_message_reply.LATER_DAYS_PARAM,
+        default=roms_message_reply.DEFAULT_LATER_DAYS,
+        help="A customer who answers a reminder with 'Later' gets it once more "
+        "after this many days (1 to 90).",
+    )
+    roms_reply_order_state = fields.Selection(
+        [("quotation", "Quotation"), ("confirmed", "Confirmed Order")],
+        string="'Order Again' Creates",
+        config_parameter=roms_message_reply.REPLY_ORDER_STATE_PARAM,
+        default=roms_message_reply.DEFAULT_REPLY_ORDER_STATE,
+        help="A quotation: the customer gets its link and how to pay, and the "
+        "shop confirms it. A confirmed order: processed at once, with the order "
+        "confirmation message.",
+    )
+    roms_cart_recovery_hours = fields.Integer(
+        string="Cart Recovery After (hours)",
+        config_parameter=followups.CART_RECOVERY_HOURS_PARAM,
+        default=0,
+        help="A quotation or portal cart left this many hours gets the Cart Recovery "
+        "template with its link. 0: off.",
+    )
+    roms_cart_recovery_second_hours = fields.Integer(
+        string="Second Cart Message After (hours)",
+        config_parameter=followups.CART_RECOVERY_SECOND_HOURS_PARAM,
+        default=0,
+        help="Optionally a second message this many hours after the first. 0: none. "
+        "Neither goes once the order is confirmed, paid or cancelled, or the "
+        "customer wrote to you or opted out.",
+    )
+    roms_review_request_days = fields.Integer(
+        string="Review Request After (days)",
+        config_parameter=followups.REVIEW_REQUEST_DAYS_PARAM,
+        default=0,
+        help="This many days after an order was delivered, one message asks the "
+        "customer to rate its products. 0: off.",
     )
     roms_reorder_link_days = fields.Integer(
         string="Reorder Links Valid (days)",

@@ -24,6 +24,7 @@ from . import test_message_template
 from . import test_message_opt_out
 from . import test_message_thank_you
 from . import test_reminder_rules
+from . import test_followups
 from . import test_broadcast
 from . import test_reseller_portal
 from . import test_reseller_cart

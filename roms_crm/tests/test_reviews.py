@@ -236,3 +236,34 @@ class TestReviewPortal(ReviewCommon, HttpCase):
         self.assertIn("review_error=text", response.url)
         self.assertIn("Your review is too long", response.text)
         self.assertFalse(self.Review.search([]))
+
+    def test_visitor_reviews_with_the_order_token(self):
+        """The review request's link: the order's page signed with its access
+        token lets a customer without a login review that order's products, as
+        the order's customer, and nothing else."""
+        self.authenticate(None, None)
+        order = self.foreign
+        url = order._roms_portal_url("roms_reviews")
+        self.env.flush_all()
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Send review", page.text)
+        # no token, a wrong token, the token of another order: nothing written
+        for token in ("", "x" * 36, self.delivered.sudo()._portal_ensure_token()):
+            self.env.flush_all()
+            self._post(order, self.product, token=token, rating="5")
+        self.assertFalse(self.Review.search([]))
+        # a token of an order not delivered yet: refused
+        token = self.processed.sudo()._portal_ensure_token()
+        self.env.flush_all()
+        response = self._post(
+            self.processed, self.other_product, token=token, rating="5"
+        )
+        self.assertIn("review_error=order", response.url)
+        self.assertFalse(self.Review.search([]))
+        response = self._post(
+            order, self.product, token=order.access_token, rating="5", text="Enak"
+        )
+        self.assertIn("review_sent=1", response.url)
+        review = self.Review.search([])
+        self.assertEqual((review.partner_id, review.order_id), (self.customer, order))

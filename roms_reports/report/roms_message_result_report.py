@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from odoo.addons.roms_crm.models.messaging.roms_message import MESSAGE_KINDS
 
 # the messages whose results are measured: marketing, one row per message sent
-RESULT_KINDS = ("reminder", "broadcast", "recovery")
+RESULT_KINDS = ("reminder", "followup", "broadcast", "cart_recovery")
 
 
 class RomsMessageResultReport(models.Model):

@@ -232,7 +232,33 @@ class DiscussChannel(models.Model):
         )
         if fields.Datetime.now() - episode.csat_asked_at > timedelta(hours=hours):
             return None
+        if not values.get("reply_id") and self._roms_csat_after_question(
+            account, number, episode.csat_asked_at
+        ):
+            # a digit answers the last question asked: a reminder sent since
+            # ("Balas 1 = pesan lagi…") takes it
+            return None
         return channel, score
+
+    @api.model
+    def _roms_csat_after_question(self, account, number, asked_at):
+        """Whether a reminder that is answered with digits went to ``number``
+        through ``account`` after the satisfaction question of ``asked_at``."""
+        return bool(
+            self.env["roms.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("kind", "in", ("reminder", "followup")),
+                    ("channel", "=", "whatsapp"),
+                    ("recipient", "=", number),
+                    ("roms_wa_account_id", "=", account.id),
+                    ("state", "in", ("sent", "delivered", "read")),
+                    ("sent_at", ">", asked_at),
+                ],
+                limit=1,
+            )
+        )
 
     def _roms_csat_store(self, values, score):
         """Keep the customer's answer in the conversation (as their message) and

@@ -15,7 +15,12 @@ from .discuss_channel_metrics import (
     DEFAULT_CSAT_WINDOW,
 )
 from .roms_message import DEFAULT_DISCONNECTED, DISCONNECTED_PARAM
-from .roms_whatsapp_inbound import DEFAULT_MEDIA_MAX_MB, MEDIA_MAX_MB_PARAM
+from .roms_whatsapp_inbound import (
+    DEFAULT_MEDIA_MAX_MB,
+    DEFAULT_REPLY_WINDOW_HOURS,
+    MEDIA_MAX_MB_PARAM,
+    REPLY_WINDOW_PARAM,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -75,4 +80,12 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_CSAT_WINDOW,
         help="A 1–5 answer (or a button tap) within this time after the question "
         "is the customer's score; later, or anything else, is an ordinary message.",
+    )
+    roms_wa_reply_window_hours = fields.Integer(
+        string="Reminder Replies Understood For (hours)",
+        config_parameter=REPLY_WINDOW_PARAM,
+        default=DEFAULT_REPLY_WINDOW_HOURS,
+        help="A reminder's reply buttons, and on a QR gateway the numbered replies "
+        "1, 2 and 3, act for this many hours after the reminder was sent; later "
+        "they are ordinary chat messages.",
     )

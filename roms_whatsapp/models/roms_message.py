@@ -94,6 +94,23 @@ class RomsMessage(models.Model):
             )
         return super()._recipient_sql(channel, partner)
 
+    @api.model
+    def _replied_since_sql(self, partner, since):
+        """The customer wrote in one of their WhatsApp conversations after
+        ``since``: an index probe on the conversation's customer."""
+        self.env["discuss.channel"].flush_model(
+            ["roms_partner_id", "roms_last_inbound_at", "channel_type"]
+        )
+        return SQL(
+            """(%s OR EXISTS (SELECT 1 FROM discuss_channel wc
+                          WHERE wc.roms_partner_id = %s
+                            AND wc.channel_type = 'roms_whatsapp'
+                            AND wc.roms_last_inbound_at > %s))""",
+            super()._replied_since_sql(partner, since),
+            SQL.identifier(partner, "id"),
+            since,
+        )
+
     # Sending
     # ------------------------------------------------------------------
 
@@ -159,9 +176,10 @@ class RomsMessage(models.Model):
             return []
         order = self.env["sale.order"]
         product = self.env["product.product"]
-        if self.sale_order_line_id:
-            order = self.sale_order_line_id.order_id
-            product = self.sale_order_line_id.product_id
+        line = self._roms_reminded_lines()
+        if line:
+            order = line.order_id
+            product = line.product_id
         elif self.res_model == "sale.order" and self.res_id:
             order = order.browse(self.res_id).exists()
         elif self.res_model == "discuss.channel" and self.res_id:
@@ -204,6 +222,8 @@ class RomsMessage(models.Model):
         # receipts are matched within this account (rolled back if the send fails)
         self.roms_wa_account_id = account
         try:
+            if self._roms_has_reply_buttons():
+                return self._wa_send_with_replies(client, account, conversation, to)
             if account.provider == "meta" and template.roms_meta_template_name:
                 return client.send_template(
                     to,
@@ -225,6 +245,59 @@ class RomsMessage(models.Model):
                 error.message, code=error.code, temporary=error.temporary
             ) from error
 
+    def _wa_reply_buttons(self):
+        """The reminder's reply buttons: ((payload, title), …), titled in the
+        customer's language."""
+        self.ensure_one()
+        lang_env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        return [
+            (self._roms_reply_payload("reorder"), lang_env._("Order again")),
+            (self._roms_reply_payload("later"), lang_env._("Later")),
+            (self._roms_reply_payload("stop"), lang_env._("Stop")),
+        ]
+
+    def _wa_numbered_replies_text(self):
+        """The closing line of a reminder on a QR gateway, which has no buttons."""
+        self.ensure_one()
+        lang_env = self.with_context(lang=self.partner_id.lang or self.env.lang).env
+        return lang_env._("Reply 1 = order again, 2 = later, 3 = stop")
+
+    def _wa_send_with_replies(self, client, account, conversation, to):
+        """A reminder with its replies: on the Cloud API reply buttons within the
+        24-hour window, else the mapped approved template with the same payloads
+        on its quick-reply buttons; on a QR gateway the text asks for a numbered
+        reply."""
+        self.ensure_one()
+        template = self.template_id
+        if account.provider != "meta":
+            body = "\n\n".join(
+                part
+                for part in (self.body or "", self._wa_numbered_replies_text())
+                if part
+            )
+            if self.attachment_ids:
+                return self.with_context(roms_wa_body=body)._wa_send_attachments(
+                    client, to
+                )
+            return client.send_text(to, body)
+        buttons = self._wa_reply_buttons()
+        last_inbound = conversation.roms_last_inbound_at if conversation else False
+        in_window = (
+            last_inbound and fields.Datetime.now() - last_inbound <= SERVICE_WINDOW
+        )
+        if in_window:
+            return client.send_buttons(to, self.body or "", buttons)
+        if template.roms_meta_template_name:
+            return client.send_template(
+                to,
+                template.roms_meta_template_name,
+                template.roms_meta_template_lang or "id",
+                self._wa_template_parameters(),
+                button_payloads=[payload for payload, _title in buttons],
+            )
+        self._wa_check_window(conversation)
+        return client.send_buttons(to, self.body or "", buttons)
+
     def _wa_send_attachments(self, client, to):
         """One media per attachment, the body as the first one's caption. A
         failure after the first media was taken is permanent: a retry would send
@@ -239,7 +312,9 @@ class RomsMessage(models.Model):
                     attachment.raw,
                     attachment.name,
                     mimetype,
-                    caption=(self.body or "") if index == 0 else "",
+                    caption=self.env.context.get("roms_wa_body", self.body or "")
+                    if index == 0
+                    else "",
                 )
             except WhatsAppProviderError as error:
                 if index:
@@ -251,6 +326,17 @@ class RomsMessage(models.Model):
                     )
                 raise
         return provider_id
+
+    def _roms_reply_notify(self, text):
+        """The agent sees what a reminder's reply did in the customer's
+        conversation (an internal note, never sent to the customer)."""
+        result = super()._roms_reply_notify(text)
+        conversation = self._wa_conversation()
+        if conversation and conversation.channel_type == "roms_whatsapp":
+            conversation.with_context(roms_wa_internal=True).message_post(
+                body=text, message_type="notification", subtype_xmlid="mail.mt_note"
+            )
+        return result
 
     # Live chat: delivery ticks
     # ------------------------------------------------------------------

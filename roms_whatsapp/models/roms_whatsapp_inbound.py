@@ -23,6 +23,10 @@ EXTENSIONS = {
     "application/pdf": "pdf",
 }
 MAX_ATTEMPTS = 5
+# numbered replies to a reminder on a QR gateway, and how long they are understood
+NUMBERED_REPLIES = {"1": "reorder", "2": "later", "3": "stop"}
+REPLY_WINDOW_PARAM = "roms_whatsapp.reply_window_hours"
+DEFAULT_REPLY_WINDOW_HOURS = 72
 
 
 class RomsWhatsappInbound(models.Model):
@@ -217,16 +221,84 @@ class RomsWhatsappInbound(models.Model):
         }
 
     def _process(self):
-        """Hand the message to its conversation; apply an opt-out keyword."""
+        """Hand the message to its conversation; apply a reminder's reply (button
+        or number) or an opt-out keyword."""
         values = self._values()
         channel_model = self.env["discuss.channel"].sudo()
         message = channel_model._roms_wa_receive(self.account_id, values)
         self.write({"message_id": message.id, "state": "done", "error": False})
         body = values["body"].strip()
-        if body and message.model == "discuss.channel":
-            partner = channel_model.browse(message.res_id).roms_partner_id
-            if partner:
-                partner._roms_opt_out_by_keyword(body)
+        if message.model != "discuss.channel":
+            return
+        conversation = channel_model.browse(message.res_id)
+        if conversation.roms_episode_id.csat_answer_id == message:
+            # the answer to the satisfaction question, nothing else
+            return
+        if self._apply_reminder_reply(conversation, body):
+            return
+        partner = conversation.roms_partner_id
+        if body and partner:
+            partner._roms_opt_out_by_keyword(body)
+
+    def _reply_window(self):
+        hours = self.env["ir.config_parameter"]._roms_param(
+            REPLY_WINDOW_PARAM, DEFAULT_REPLY_WINDOW_HOURS
+        )
+        return datetime.timedelta(hours=min(max(hours, 1), 24 * 30))
+
+    def _apply_reminder_reply(self, conversation, body):
+        """Apply the customer's answer to a reminder: a reply button's payload
+        (Cloud API) or, on a QR gateway, "1", "2" or "3" to the last reminder
+        sent to this number. Only from the number the reminder went to, through
+        its account, within the reply window; anything else stays a chat
+        message. Return whether it was an answer."""
+        self.ensure_one()
+        Message = self.env["roms.message"].sudo()
+        number = conversation.roms_wa_number
+        payload = (self.payload or {}).get("reply_id") or ""
+        since = fields.Datetime.now() - self._reply_window()
+        if payload:
+            reminder, action = Message._roms_from_reply_payload(payload)
+        elif self.account_id.provider != "meta":
+            action = NUMBERED_REPLIES.get(body.strip(" .!"))
+            reminder = Message
+            if action:
+                reminder = Message.search(
+                    [
+                        ("kind", "in", ("reminder", "followup")),
+                        ("channel", "=", "whatsapp"),
+                        ("recipient", "=", number),
+                        ("roms_wa_account_id", "=", self.account_id.id),
+                        ("state", "in", ("sent", "delivered", "read")),
+                        ("sent_at", ">=", since),
+                        ("reply_token", "!=", False),
+                    ],
+                    order="sent_at desc, id desc",
+                    limit=1,
+                )
+        else:
+            return False
+        if (
+            not reminder
+            or not action
+            or reminder.recipient != number
+            or reminder.roms_wa_account_id != self.account_id
+            or reminder.state not in ("sent", "delivered", "read")
+            or not reminder.sent_at
+            or reminder.sent_at < since
+        ):
+            return False
+        try:
+            with self.env.cr.savepoint():
+                reminder._roms_handle_reply(action)
+        except Exception:
+            # whatever failed, the customer's message stays in the chat
+            _logger.exception(
+                "Answer %s to reminder %s could not be applied", action, reminder.id
+            )
+            self.env.invalidate_all()
+            return False
+        return True
 
     def _media_max_bytes(self):
         megabytes = self.env["ir.config_parameter"]._roms_param(

@@ -19,3 +19,4 @@ from . import test_webhook_properties
 from . import test_payment_proof
 from . import test_livechat_inbox
 from . import test_livechat_csat
+from . import test_reminder_replies

@@ -354,8 +354,17 @@ class FakeMetaCloud(FakeServer):
             or kind not in payload
         ):
             return self.error("(#100) Invalid parameter", 100)
-        if kind == "interactive" and not self._valid_interactive(payload[kind]):
-            return self.error("(#131009) Parameter value is not valid", 131009)
+        problem = (
+            self._interactive_problem(payload["interactive"])
+            if kind == "interactive"
+            else self._template_problem(payload["template"])
+            if kind == "template"
+            else None
+        )
+        if problem:
+            return self.error(
+                f"(#131009) Parameter value is not valid: {problem}", 131009
+            )
         return (
             200,
             {
@@ -369,32 +378,81 @@ class FakeMetaCloud(FakeServer):
         )
 
     @staticmethod
-    def _valid_interactive(interactive):
-        """The Cloud API's rules for reply buttons: a body text of at most 1,024
-        characters, 1 to 3 buttons of type reply with unique ids (at most 256
-        characters) and titles of at most 20 characters."""
+    def _interactive_problem(interactive):
+        """What the Cloud API refuses in a reply-button message: a body of 1 to
+        1024 characters, 1 to 3 buttons of type reply, each with a unique id of at
+        most 256 characters and a title of 1 to 20."""
         if not isinstance(interactive, dict) or interactive.get("type") != "button":
-            return False
+            return "interactive.type"
         text = (interactive.get("body") or {}).get("text")
-        buttons = (interactive.get("action") or {}).get("buttons")
         if not isinstance(text, str) or not 0 < len(text) <= 1024:
-            return False
-        if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
-            return False
-        ids = set()
+            return "body.text"
+        buttons = (interactive.get("action") or {}).get("buttons")
+        if not isinstance(buttons, list) or not 0 < len(buttons) <= 3:
+            return "action.buttons"
+        ids = []
         for button in buttons:
-            reply = button.get("reply") if isinstance(button, dict) else None
-            if not isinstance(reply, dict) or button.get("type") != "reply":
-                return False
-            bid, title = reply.get("id"), reply.get("title")
-            if not isinstance(bid, str) or not 0 < len(bid) <= 256 or bid in ids:
-                return False
+            if not isinstance(button, dict) or button.get("type") != "reply":
+                return "button.type"
+            reply = button.get("reply") or {}
+            if not isinstance(reply.get("id"), str) or not 0 < len(reply["id"]) <= 256:
+                return "button.reply.id"
+            title = reply.get("title")
             if not isinstance(title, str) or not 0 < len(title) <= 20:
-                return False
-            ids.add(bid)
-        return True
+                return "button.reply.title"
+            ids.append(reply["id"])
+        if len(set(ids)) != len(ids):
+            return "button ids must be unique"
+        return None
+
+    @staticmethod
+    def _template_problem(template):
+        """Quick-reply button components: sub_type quick_reply, an index, one
+        payload parameter."""
+        for component in template.get("components") or []:
+            if component.get("type") != "button":
+                continue
+            if (
+                component.get("sub_type") != "quick_reply"
+                or not str(component.get("index", "")).isdigit()
+            ):
+                return "button component"
+            parameters = component.get("parameters") or []
+            if len(parameters) != 1 or parameters[0].get("type") != "payload":
+                return "button parameters"
+        return None
 
     # -- webhooks ---------------------------------------------------------------
+
+    def reply_payload(
+        self, number, button_id, title, template=False, message_id=None, timestamp=None
+    ):
+        """The customer taps a reply button: of an interactive message
+        (``button_reply``) or, with ``template``, a template's quick-reply button
+        (type ``button``)."""
+        wa_id = number.lstrip("+")
+        message = {
+            "from": wa_id,
+            "id": message_id or f"wamid.in.{uuid.uuid4().hex}",
+            "timestamp": str(int(time.time()) if timestamp is None else timestamp),
+            "context": {"from": "6281100000000", "id": "wamid.out"},
+        }
+        if template:
+            message.update(type="button", button={"payload": button_id, "text": title})
+        else:
+            message.update(
+                type="interactive",
+                interactive={
+                    "type": "button_reply",
+                    "button_reply": {"id": button_id, "title": title},
+                },
+            )
+        return self._envelope(
+            {
+                "contacts": [{"profile": {"name": wa_id}, "wa_id": wa_id}],
+                "messages": [message],
+            }
+        )
 
     def add_media(self, data, mimetype, filename=""):
         media_id = str(uuid.uuid4().int)[:16]

@@ -74,16 +74,23 @@ class TestSend(WhatsappCase):
         self.assertEqual(message.state, "sent")
         [request] = self.meta.sent("/messages")
         self.assertEqual(request.headers["Authorization"], f"Bearer {self.meta.token}")
+        # within the 24-hour window a reminder carries its reply buttons
         self.assertEqual(
             request.json,
             {
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
                 "to": NUMBER.lstrip("+"),
-                "type": "text",
-                "text": {
-                    "preview_url": False,
-                    "body": "Kak Budi, kopi gayo-nya sudah habis?",
+                "type": "interactive",
+                "interactive": {
+                    "type": "button",
+                    "body": {"text": "Kak Budi, kopi gayo-nya sudah habis?"},
+                    "action": {
+                        "buttons": [
+                            {"type": "reply", "reply": {"id": payload, "title": title}}
+                            for payload, title in message._wa_reply_buttons()
+                        ]
+                    },
                 },
             },
         )
@@ -201,7 +208,11 @@ class TestSend(WhatsappCase):
         self.assertEqual(message.state, "sent")
         [request] = self.waha.sent("/api/sendText")
         self.assertEqual(request.json["chatId"], NUMBER.lstrip("+") + "@c.us")
-        self.assertEqual(request.json["text"], message.body)
+        # a reminder asks for a numbered reply (a gateway has no buttons)
+        self.assertEqual(
+            request.json["text"],
+            f"{message.body}\n\n{message._wa_numbered_replies_text()}",
+        )
         response = self.post_webhook(
             self.waha,
             self.webhook_url(self.waha_account),

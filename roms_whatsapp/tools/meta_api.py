@@ -94,27 +94,6 @@ class MetaCloudApi(WhatsAppProvider):
             to, {"type": "text", "text": {"preview_url": False, "body": body}}
         )
 
-    def send_buttons(self, to, body, buttons):
-        """An interactive message with up to 3 reply buttons; ``buttons``: list of
-        (id, title) (ids up to 256 characters, titles up to 20). The customer's
-        tap comes back as an ``interactive`` ``button_reply`` with the id."""
-        return self._send(
-            to,
-            {
-                "type": "interactive",
-                "interactive": {
-                    "type": "button",
-                    "body": {"text": body},
-                    "action": {
-                        "buttons": [
-                            {"type": "reply", "reply": {"id": bid, "title": title}}
-                            for bid, title in buttons
-                        ]
-                    },
-                },
-            },
-        )
-
     def upload_media(self, data, filename, mimetype):
         response = self._request(
             "POST",
@@ -138,17 +117,56 @@ class MetaCloudApi(WhatsAppProvider):
             media["filename"] = filename
         return self._send(to, {"type": media_type, media_type: media})
 
-    def send_template(self, to, name, language, parameters=()):
+    def send_buttons(self, to, body, buttons):
+        """An interactive message with up to three reply buttons: ``buttons`` is
+        ((payload, title), …); a tap comes back as a ``button_reply`` with the
+        payload as its id. Meta caps the body at 1024 characters and a title at
+        20."""
+        return self._send(
+            to,
+            {
+                "type": "interactive",
+                "interactive": {
+                    "type": "button",
+                    "body": {"text": body[:1024]},
+                    "action": {
+                        "buttons": [
+                            {
+                                "type": "reply",
+                                "reply": {"id": payload, "title": title[:20]},
+                            }
+                            for payload, title in buttons[:3]
+                        ]
+                    },
+                },
+            },
+        )
+
+    def send_template(self, to, name, language, parameters=(), button_payloads=()):
+        """An approved template; ``button_payloads`` fill its quick-reply
+        buttons in order (the payload comes back with a tap)."""
         template = {"name": name, "language": {"code": language}}
+        components = []
         if parameters:
-            template["components"] = [
+            components.append(
                 {
                     "type": "body",
                     "parameters": [
                         {"type": "text", "text": str(p)} for p in parameters
                     ],
                 }
-            ]
+            )
+        components += [
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": payload}],
+            }
+            for index, payload in enumerate(button_payloads)
+        ]
+        if components:
+            template["components"] = components
         return self._send(to, {"type": "template", "template": template})
 
     def status(self):

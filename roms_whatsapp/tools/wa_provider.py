@@ -59,6 +59,8 @@ MAX_JSON_DEPTH = 32
 MAX_REDIRECTS = 3
 URL_LENGTH = 2048
 CODE_LENGTH = 64
+# Meta allows 256 characters in a reply button id
+PAYLOAD_LENGTH = 256
 #: Python strings from JSON may hold lone surrogates ("\ud800"), which neither
 #: UTF-8 nor PostgreSQL accept
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -327,7 +329,14 @@ class WhatsAppProvider:
         """Send an image or a document (``media_type`` ``image``/``document``)."""
         raise NotImplementedError
 
-    def send_template(self, to, name, language, parameters=()):
+    def send_buttons(self, to, body, buttons):
+        """Send ``body`` with reply buttons ``buttons`` ((payload, title), …)."""
+        raise WhatsAppProviderError(
+            "Reply buttons are only sent by the WhatsApp Cloud API.",
+            code="buttons_unsupported",
+        )
+
+    def send_template(self, to, name, language, parameters=(), button_payloads=()):
         raise WhatsAppProviderError(
             "Template messages are only sent by the WhatsApp Cloud API.",
             code="template_unsupported",

@@ -13,7 +13,7 @@ class RomsReviewPortal(CustomerPortal):
     @http.route(
         "/my/orders/<int:order_id>/review",
         type="http",
-        auth="user",
+        auth="public",
         methods=["POST"],
         website=True,
     )
@@ -26,7 +26,9 @@ class RomsReviewPortal(CustomerPortal):
         text=None,
         **post,
     ):
-        """A customer reviews a product of a delivered order of theirs.
+        """A customer reviews a product of a delivered order of theirs: logged in,
+        or with the order's access token (the review request's link), which
+        stands for the order's customer and nothing more.
 
         The review waits for moderation. Everything is checked first: when anything
         is wrong nothing is written and the order page says why.
@@ -44,7 +46,7 @@ class RomsReviewPortal(CustomerPortal):
         request.env["roms.product.review"].sudo().create(
             {
                 "product_tmpl_id": product.id,
-                "partner_id": request.env.user.partner_id.id,
+                "partner_id": order_sudo._roms_reviewer(request.env.user).id,
                 "rating": rating_value,
                 "text": text,
                 "order_id": order_sudo.id,
@@ -60,8 +62,8 @@ class RomsReviewPortal(CustomerPortal):
     def _roms_review_check(self, order_sudo, product_id, rating, text):
         """Return an error code, or (product template, rating, text) when
         valid."""
-        user = request.env.user
-        if not order_sudo._roms_delivered_to(user):
+        reviewer = order_sudo._roms_reviewer(request.env.user)
+        if not order_sudo._roms_delivered_to_partner(reviewer):
             return "order"
         products = order_sudo._roms_product_lines().product_id.product_tmpl_id
         product_id = bounds.record_id(product_id)
@@ -85,7 +87,7 @@ class RomsReviewPortal(CustomerPortal):
             .search_count(
                 [
                     ("product_tmpl_id", "=", product.id),
-                    ("partner_id", "=", user.partner_id.id),
+                    ("partner_id", "=", reviewer.id),
                 ],
                 limit=1,
             )

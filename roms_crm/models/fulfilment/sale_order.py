@@ -479,6 +479,24 @@ class SaleOrder(models.Model):
             and self.roms_stage == "delivered"
         )
 
+    def _roms_delivered_to_partner(self, partner):
+        """Whether this is a confirmed order delivered to ``partner``'s
+        customer."""
+        self.ensure_one()
+        return (
+            bool(partner)
+            and self.partner_id.commercial_partner_id == partner.commercial_partner_id
+            and self.state == "sale"
+            and self.roms_stage == "delivered"
+        )
+
+    def _roms_reviewer(self, user):
+        """Who reviews this order's products on its portal page: the logged-in
+        user's contact, or for a visitor (the page opened with the order's
+        access token, as the review request links it) the order's customer."""
+        self.ensure_one()
+        return self.partner_id if user._is_public() else user.partner_id
+
     def _roms_portal_url(self, anchor, **params):
         """The order's portal page at ``anchor``, with ``params`` (what the page
         tells the customer, e.g. ``refund_sent=1``) in its query."""

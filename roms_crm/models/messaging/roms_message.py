@@ -17,10 +17,11 @@ import logging
 import threading
 from datetime import timedelta
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, mute_logger, plaintext2html
 
 _logger = logging.getLogger(__name__)
 
@@ -43,8 +44,10 @@ MESSAGE_KINDS = [
     ("shipping", "Shipping"),
     ("payment", "Payment"),
     ("reminder", "Reminder"),
+    ("followup", "Follow-up"),
+    ("cart_recovery", "Cart Recovery"),
+    ("review_request", "Review Request"),
     ("broadcast", "Broadcast"),
-    ("recovery", "Cart Recovery"),
     ("chat", "Chat"),
     ("manual", "Manual"),
 ]
@@ -257,14 +260,22 @@ class RomsMessage(models.Model):
     @api.model
     def _marketing_kinds(self):
         """The kinds of message the frequency cap counts and limits; every other
-        kind (order confirmation, shipping, payment, chat) is transactional."""
-        return ("reminder", "broadcast")
+        kind (order confirmation, shipping, payment, chat, the answers to a
+        reminder's buttons) is transactional. A review request is neither: one
+        per delivered order, never capped, but not sent to opted-out customers
+        (see :meth:`_opt_out_kinds`)."""
+        return ("reminder", "followup", "cart_recovery", "broadcast")
+
+    @api.model
+    def _opt_out_kinds(self):
+        """The kinds of message an opted-out customer never gets."""
+        return (*self._marketing_kinds(), "review_request")
 
     @api.model
     def _influencing_kinds(self):
         """The kinds of message after which an order of the customer counts as
         influenced (within the attribution days). Extend with ``super()``."""
-        return ("reminder", "broadcast")
+        return ("reminder", "followup", "broadcast", "cart_recovery")
 
     @api.model
     def _attribution_days(self):
@@ -342,6 +353,28 @@ class RomsMessage(models.Model):
         )
 
     @api.model
+    def _apply_frequency_cap(self, vals_list):
+        """Marketing messages about to be queued beyond the frequency cap of their
+        customer are kept cancelled, with the reason (done, not lost silently);
+        ``vals_list`` is changed in place and returned."""
+        cap = self._frequency_cap()
+        if not cap:
+            return vals_list
+        partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list})
+        counts = self._marketing_counts(partners)
+        for vals in vals_list:
+            if vals.get("state", "queued") != "queued":
+                continue
+            if vals.get("kind") not in self._marketing_kinds():
+                continue
+            count = counts.get(vals["partner_id"], 0)
+            if count >= cap:
+                vals.update(self._capped_vals(count, cap))
+            else:
+                counts[vals["partner_id"]] = count + 1
+        return vals_list
+
+    @api.model
     def _capped_vals(self, count, cap):
         """What a message skipped by the frequency cap keeps: its reason."""
         return {
@@ -372,6 +405,39 @@ class RomsMessage(models.Model):
             email=SQL.identifier(partner, "email_normalized"),
             number=SQL.identifier(partner, "roms_whatsapp_number"),
         )
+
+    @api.model
+    def _replied_since_sql(self, partner, since):
+        """SQL condition: the customer of the res_partner alias ``partner`` wrote
+        to the shop after the SQL timestamp ``since`` (an exit condition of
+        follow-ups). No channel of this module receives messages: never; the
+        WhatsApp channel extends it."""
+        return SQL("FALSE")
+
+    @api.model
+    def _create_skipping_duplicates(self, vals_list):
+        """Create these messages (sudo); those a unique index refuses (another
+        worker queued the same one meanwhile) are skipped, one by one."""
+        Message = self.sudo()
+        if not vals_list:
+            return Message
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                messages = Message.create(vals_list)
+                messages.flush_recordset()
+                return messages
+        except psycopg2.IntegrityError:
+            _logger.info("Some messages were queued meanwhile: one by one")
+        messages = Message
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    message = Message.create(vals)
+                    message.flush_recordset()
+                    messages |= message
+            except psycopg2.IntegrityError:
+                _logger.info("%s message already queued, skipped", vals.get("kind"))
+        return messages
 
     @api.model
     def _broadcast_default_channel(self):

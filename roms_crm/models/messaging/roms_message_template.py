@@ -19,6 +19,8 @@ TEMPLATE_TYPES = [
     ("payment_info", "Payment Info"),
     ("payment_received", "Payment Received"),
     ("shipping", "Shipping Confirmation"),
+    ("cart_recovery", "Cart Recovery"),
+    ("review_request", "Review Request"),
     ("other", "Other"),
 ]
 
@@ -81,7 +83,7 @@ class RomsMessageTemplate(models.Model):
         translate=True,
         help="Plain text. Variables: {customer_name} (or {name}), {product_name}, "
         "{recommendation}, {order_number}, {order_total}, {tracking_number}, "
-        "{reorder_link}, {payment_link}.",
+        "{reorder_link}, {payment_link}, {order_link}, {review_link}.",
     )
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     variables_help = fields.Char(
@@ -118,6 +120,8 @@ class RomsMessageTemplate(models.Model):
             "tracking_number",
             "reorder_link",
             "payment_link",
+            "order_link",
+            "review_link",
         }
 
     @api.model
@@ -142,7 +146,25 @@ class RomsMessageTemplate(models.Model):
                 lambda: self._reorder_link_url(partner, order, product)
             ),
             "payment_link": LazyValue(lambda: self._payment_link_url(order)),
+            "order_link": LazyValue(lambda: self._order_link_url(order)),
+            "review_link": LazyValue(
+                lambda: self._order_link_url(order, "roms_reviews")
+            ),
         }
+
+    @api.model
+    def _order_link_url(self, order, anchor=None):
+        """``{order_link}``: the order's page, signed with its access token (no
+        login needed: a quotation to accept, a cart to finish); with ``anchor``
+        ``roms_reviews`` (``{review_link}``) its product reviews form."""
+        if not order:
+            return ""
+        order = order.sudo()
+        if self.env.context.get("roms_template_preview"):
+            # a preview makes no access token
+            return f"{order.get_base_url()}/my/orders/{order.id}?access_token=…"
+        url = order._roms_portal_url(anchor) if anchor else order.get_portal_url()
+        return f"{order.get_base_url()}{url}"
 
     @api.model
     def _payment_link_url(self, order):
@@ -292,6 +314,9 @@ class RomsMessageTemplate(models.Model):
             "tracking_number": "JNE CGK1234567890",
             "reorder_link": f"{self.get_base_url()}/roms/reorder/…",
             "payment_link": f"{self.get_base_url()}/payment/pay?…",
+            "order_link": f"{self.get_base_url()}/my/orders/123?access_token=…",
+            "review_link": f"{self.get_base_url()}/my/orders/123?access_token=…"
+            "#roms_reviews",
         }
 
     @api.depends("body", "preview_partner_id", "preview_order_id")

@@ -62,6 +62,19 @@ class RomsReminderRule(models.Model):
         default=lambda self: self.env.company,
         help="Only orders of this company; leave empty for all companies.",
     )
+    followup_template_id = fields.Many2one(
+        "roms.message.template",
+        string="Second Step",
+        domain=[("template_type", "=", "reminder")],
+        help="Optional: a second message, this many days after the reminder, sent "
+        "only when the customer has not ordered the product again, answered or "
+        "opted out since.",
+    )
+    followup_days = fields.Integer(
+        string="Second Step After (days)",
+        default=3,
+        help="Days between the reminder and its second step.",
+    )
     message_count = fields.Integer(string="Reminders", compute="_compute_message_count")
 
     @api.constrains("days_after_delivery")
@@ -83,6 +96,26 @@ class RomsReminderRule(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Reminder rule %(rule)s needs a template of type Reminder.",
+                        rule=rule.name,
+                    )
+                )
+
+    @api.constrains("followup_template_id", "followup_days")
+    def _check_followup(self):
+        for rule in self.filtered("followup_template_id"):
+            if rule.followup_template_id.template_type != "reminder":
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(rule)s: the second step needs a template "
+                        "of type Reminder.",
+                        rule=rule.name,
+                    )
+                )
+            if not 1 <= rule.followup_days <= 365:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(rule)s: the second step comes 1 to 365 "
+                        "days after the reminder.",
                         rule=rule.name,
                     )
                 )
@@ -260,9 +293,17 @@ class RomsReminderRule(models.Model):
         )
 
     @api.model
-    def _due_pairs(self, now=None, limit=None):
-        """Due (rule id, line id) pairs of the active rules, in one query."""
-        rules = self.search([])  # pylint: disable=no-search-all
+    def _active_rules(self):
+        """The active rules, with what the scans read of them, in one query."""
+        return self.search_fetch(  # pylint: disable=no-search-all
+            [], ["followup_template_id", "followup_days"]
+        )
+
+    @api.model
+    def _due_pairs(self, now=None, limit=None, rules=None):
+        """Due (rule id, line id) pairs of the active rules (``rules``: already
+        read), in one query."""
+        rules = self._active_rules() if rules is None else rules
         if not rules:
             return []
         for model, names in (
@@ -294,11 +335,19 @@ class RomsReminderRule(models.Model):
         batch_size = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_PARAM, DEFAULT_BATCH_SIZE
         )
-        pairs = self._due_pairs(now=now, limit=batch_size + 1)
+        rules = self._active_rules()
+        pairs = self._due_pairs(now=now, limit=batch_size + 1, rules=rules)
         batch, more = pairs[:batch_size], len(pairs) > batch_size
         queued = self._queue_reminders(batch)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
-        return queued
+        firsts = self._due_followups(
+            now=now, limit=batch_size + 1, rules=rules.filtered("followup_template_id")
+        )
+        followups = self._queue_followups(firsts[:batch_size])
+        more = more or len(firsts) > batch_size
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch) + len(followups), remaining=int(more)
+        )
+        return queued | followups
 
     @api.model
     def _queue_reminders(self, pairs):
@@ -317,34 +366,118 @@ class RomsReminderRule(models.Model):
         self._apply_frequency_cap(vals_list)
         return self._create_unique(vals_list)
 
+    # ------------------------------------------------------------------
+    # The second step
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _followup_query(self, rules, now, limit=None):
+        """Due second steps: the ids of the reminders sent the rule's follow-up
+        days ago (within the lookback) that have no follow-up yet, whose customer
+        has since neither answered (a reply button, a number, any message:
+        ``roms.message._replied_since_sql``), nor ordered the product again
+        (a counting order after the reminder, or an order from its button), nor
+        opted out. One query over the sent-date index of the queue."""
+        lookback = self.env["ir.config_parameter"]._roms_param(
+            LOOKBACK_PARAM, DEFAULT_LOOKBACK_DAYS
+        )
+        Message = self.env["roms.message"]
+        return SQL(
+            """
+            SELECT m.id
+              FROM roms_message m
+              JOIN roms_reminder_rule r ON r.id = m.reminder_rule_id
+              JOIN sale_order_line l ON l.id = m.sale_order_line_id
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE r.id = ANY(%(rules)s)
+               AND r.followup_template_id IS NOT NULL
+               AND m.kind = 'reminder' AND m.parent_id IS NULL
+               AND m.state IN ('sent', 'delivered', 'read')
+               AND m.sent_at <= %(now)s - make_interval(days => r.followup_days)
+               AND m.sent_at > %(now)s - make_interval(
+                       days => r.followup_days + %(lookback)s)
+               AND m.replied_at IS NULL AND m.reply_order_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM roms_message f
+                                WHERE f.parent_id = m.id AND f.kind = 'followup')
+               AND NOT EXISTS (
+                       SELECT 1 FROM sale_order_line l3
+                         JOIN sale_order o3 ON o3.id = l3.order_id
+                        WHERE l3.order_partner_id = l.order_partner_id
+                          AND l3.product_id = l.product_id
+                          AND %(o3_counts)s
+                          AND o3.date_order > m.sent_at)
+               AND NOT %(opted_out)s
+               AND NOT %(replied)s
+             ORDER BY m.id
+             %(limit)s
+            """,
+            rules=list(rules.ids),
+            now=now,
+            lookback=lookback,
+            o3_counts=self.env["sale.order"]._roms_counting_order_sql("o3"),
+            opted_out=Message._opted_out_sql("p"),
+            replied=Message._replied_since_sql("p", SQL("m.sent_at")),
+            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+
+    @api.model
+    def _due_followups(self, now=None, limit=None, rules=None):
+        """The reminders (sudo) whose second step is due now (``rules``: the
+        active rules with a second step, already read)."""
+        if rules is None:
+            rules = self.search([("followup_template_id", "!=", False)])
+        if not rules:
+            return self.env["roms.message"].sudo()
+        for model, names in (
+            ("sale.order", ["state", "date_order"]),
+            ("sale.order.line", ["order_partner_id", "product_id"]),
+            ("roms.refund.request", ["order_id", "state"]),
+            ("roms.message", []),
+        ):
+            self.env[model].flush_model(names or None)
+        self.flush_model()
+        rows = self.env.execute_query(
+            self._followup_query(rules, now or fields.Datetime.now(), limit)
+        )
+        return self.env["roms.message"].sudo().browse([row[0] for row in rows])
+
+    @api.model
+    def _queue_followups(self, reminders):
+        """Queue the second step of these reminders (frequency cap applied); a
+        reminder followed up meanwhile by another worker is skipped."""
+        if not reminders:
+            return self.env["roms.message"]
+        vals_list = [
+            reminder.reminder_rule_id._followup_vals(reminder) for reminder in reminders
+        ]
+        self._apply_frequency_cap(vals_list)
+        return self.env["roms.message"]._create_skipping_duplicates(vals_list)
+
+    def _followup_vals(self, reminder):
+        """The queue row of this rule's second step after ``reminder``."""
+        self.ensure_one()
+        line = reminder.sale_order_line_id
+        template = self.followup_template_id
+        vals = self._reminder_vals(line, template=template)
+        vals.update(kind="followup", sale_order_line_id=False, parent_id=reminder.id)
+        return vals
+
     @api.model
     def _apply_frequency_cap(self, vals_list):
         """Reminders beyond the frequency cap of their customer are kept cancelled,
         with the reason (the pair is done, not lost silently)."""
-        Message = self.env["roms.message"]
-        cap = Message._frequency_cap()
-        if not cap:
-            return vals_list
-        partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list})
-        counts = Message._marketing_counts(partners)
-        for vals in vals_list:
-            if vals["state"] != "queued":
-                continue
-            count = counts.get(vals["partner_id"], 0)
-            if count >= cap:
-                vals.update(Message._capped_vals(count, cap))
-            else:
-                counts[vals["partner_id"]] = count + 1
-        return vals_list
+        return self.env["roms.message"]._apply_frequency_cap(vals_list)
 
-    def _reminder_vals(self, line):
-        """The queue row of this rule's reminder for ``line``."""
+    def _reminder_vals(self, line, template=None):
+        """The queue row of this rule's reminder for ``line`` (with ``template``:
+        its second step's text)."""
         self.ensure_one()
         Message = self.env["roms.message"]
+        template = template or self.template_id
         partner = line.order_partner_id
         lang = partner.lang or self.env.lang
         product = line.product_id.with_context(lang=lang)
-        body = self.template_id.with_context(lang=lang)._render(
+        body = template.with_context(lang=lang)._render(
             partner=partner.with_context(lang=lang),
             order=line.order_id.with_context(lang=lang),
             product=product,
@@ -356,7 +489,7 @@ class RomsReminderRule(models.Model):
             "channel": channel,
             "kind": "reminder",
             "body": body,
-            "template_id": self.template_id.id,
+            "template_id": template.id,
             "res_model": "sale.order",
             "res_id": line.order_id.id,
             "recipient": recipient or False,
@@ -364,10 +497,8 @@ class RomsReminderRule(models.Model):
             "sale_order_line_id": line.id,
             "state": "queued",
         }
-        if self.template_id.attachment_id:
-            vals["attachment_ids"] = [
-                fields.Command.set(self.template_id.attachment_id.ids)
-            ]
+        if template.attachment_id:
+            vals["attachment_ids"] = [fields.Command.set(template.attachment_id.ids)]
         if not recipient:
             # kept (marks the pair as done) but never sent
             vals.update(

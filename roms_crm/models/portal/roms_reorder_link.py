@@ -85,13 +85,36 @@ class RomsReorderLink(models.Model):
         return min(max(days, 1), 365)
 
     @api.model
+    def _line_key(self, lines):
+        return ",".join(str(line_id) for line_id in sorted(lines.ids))
+
+    @api.model
+    def _placed_since(self, partner, lines, since):
+        """The order ``partner`` placed after ``since`` with a link for
+        ``lines`` (an empty recordset when none, sudo)."""
+        lines = lines.filtered(lambda line: line.product_id and not line.display_type)
+        if not partner or not lines:
+            return self.env["sale.order"].sudo()
+        link = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("line_key", "=", self._line_key(lines)),
+                ("order_id", "!=", False),
+                ("order_id.create_date", ">=", since),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        return link.order_id
+
+    @api.model
     def _get_or_create(self, partner, lines):
         """The open link of ``partner`` for ``lines`` (sale order lines of one
         company), a new one when there is none (sudo)."""
         lines = lines.filtered(lambda line: line.product_id and not line.display_type)
         if not partner or not lines:
             return self.browse()
-        key = ",".join(str(line_id) for line_id in sorted(lines.ids))
+        key = self._line_key(lines)
         Link = self.sudo()
         now = fields.Datetime.now()
         link = Link.search(
@@ -240,10 +263,11 @@ class RomsReorderLink(models.Model):
         """Quotation or confirmed order: the reseller cart's setting."""
         return self.env["sale.order"]._roms_portal_settings()["order_state"]
 
-    def _place(self, quantities, address, note=None):
+    def _place(self, quantities, address, note=None, confirm=None):
         """Order ``quantities`` ({product: quantity in the product's unit}) for this
         link's customer, shipped to ``address``, with ``note``: a quotation or a
-        confirmed order per the reseller cart's setting, at today's prices.
+        confirmed order per the reseller cart's setting (``confirm``: True or False
+        decides instead), at today's prices.
 
         :raise RomsCartError: the link is used or expired (``used``,
             ``expired``), nothing is ordered (``empty``), a product is not one of
@@ -311,12 +335,14 @@ class RomsReorderLink(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-            if self._order_state_setting() == "quotation":
+            if confirm is None:
+                confirm = self._order_state_setting() != "quotation"
+            if not confirm:
                 order.action_quotation_sent()
             else:
                 order.action_confirm()
             link.order_id = order
-            if link.message_id:
+            if link.message_id and not self.env.context.get("roms_attribution_skip"):
                 order._roms_attribute_to_message(link.message_id, "reorder_link")
         return order
 
