@@ -5,6 +5,7 @@ database. Live chat (the websocket process) and the HTTP workers are reached
 through the proxy."""
 
 import configparser
+import contextlib
 import json
 import os
 import secrets
@@ -216,11 +217,10 @@ class TestDeployment(TransactionCase):
         while time.monotonic() < deadline:
             if server.poll() is not None:
                 self.fail(f"the server stopped: {server.stderr.read()[-3000:]}")
-            try:
+            with contextlib.suppress(requests.RequestException):
+                # not listening yet: try again
                 if requests.get(url, timeout=10).status_code == 200:
                     return
-            except requests.RequestException:
-                pass
             time.sleep(1)
         self.fail(f"{url} did not answer in {seconds} s")
 
