@@ -431,7 +431,8 @@ class TestReminderReplies(WhatsappCase):
             self.waha_reply("3")
         self.assertEqual(conversation.roms_csat_score, 3)
         self.assertFalse(self.partner.roms_opt_out, "3 was a score, not 'berhenti'")
-        self.assertFalse(reminder.reply_order_id | reminder.reply_snooze_id)
+        self.assertFalse(reminder.reply_order_id, "no order again")
+        self.assertFalse(reminder.reply_snooze_id, "no 'later'")
 
     def test_digit_after_a_later_reminder_answers_the_reminder(self):
         self.use_waha()
