@@ -415,6 +415,24 @@ class RomsMessage(models.Model):
         return SQL("FALSE")
 
     @api.model
+    def _complete_queue_vals(self, vals, template, recipient, channel):
+        """``vals`` of a message made from ``template`` for ``recipient``, with the
+        template's attachment; without a recipient the message is kept failed
+        (what it was for is done) and never sent."""
+        if template.attachment_id:
+            vals["attachment_ids"] = [fields.Command.set(template.attachment_id.ids)]
+        if not recipient:
+            vals.update(
+                state="failed",
+                error_code="no_recipient",
+                error_message=self.env._(
+                    "The customer has no number or e-mail address for %(channel)s.",
+                    channel=channel,
+                ),
+            )
+        return vals
+
+    @api.model
     def _create_skipping_duplicates(self, vals_list):
         """Create these messages (sudo); those a unique index refuses (another
         worker queued the same one meanwhile) are skipped, one by one."""

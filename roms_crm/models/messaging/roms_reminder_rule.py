@@ -1,10 +1,8 @@
 import logging
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, create_index, mute_logger
+from odoo.tools import SQL, create_index
 
 _logger = logging.getLogger(__name__)
 
@@ -364,7 +362,8 @@ class RomsReminderRule(models.Model):
             for rule_id, line_id in pairs
         ]
         self._apply_frequency_cap(vals_list)
-        return self._create_unique(vals_list)
+        # the unique (rule, line) index refuses a second reminder of a pair
+        return self.env["roms.message"]._create_skipping_duplicates(vals_list)
 
     # ------------------------------------------------------------------
     # The second step
@@ -497,46 +496,10 @@ class RomsReminderRule(models.Model):
             "sale_order_line_id": line.id,
             "state": "queued",
         }
-        if template.attachment_id:
-            vals["attachment_ids"] = [fields.Command.set(template.attachment_id.ids)]
-        if not recipient:
-            # kept (marks the pair as done) but never sent
-            vals.update(
-                state="failed",
-                error_code="no_recipient",
-                error_message=self.env._(
-                    "The customer has no number or e-mail address for %(channel)s.",
-                    channel=channel,
-                ),
-            )
-        return vals
-
-    @api.model
-    def _create_unique(self, vals_list):
-        """Create the reminders; the unique (rule, line) index refuses a second
-        one: the batch is retried one by one, skipping the duplicates."""
-        Message = self.env["roms.message"].sudo()
-        try:
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                messages = Message.create(vals_list)
-                messages.flush_recordset()
-                return messages
-        except psycopg2.IntegrityError:
-            _logger.info("Some reminders were queued meanwhile: one by one")
-        messages = Message
-        for vals in vals_list:
-            try:
-                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                    message = Message.create(vals)
-                    message.flush_recordset()
-                    messages |= message
-            except psycopg2.IntegrityError:
-                _logger.info(
-                    "Reminder of rule %s for line %s already queued",
-                    vals["reminder_rule_id"],
-                    vals["sale_order_line_id"],
-                )
-        return messages
+        # without a recipient, kept (marks the pair as done) but never sent
+        return self.env["roms.message"]._complete_queue_vals(
+            vals, template, recipient, channel
+        )
 
     def action_run_now(self):
         """Queue the reminders that are due now (all batches)."""

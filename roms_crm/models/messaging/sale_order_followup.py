@@ -269,19 +269,10 @@ class SaleOrder(models.Model):
             "recipient": recipient or False,
             "state": "queued",
         }
-        if template.attachment_id:
-            vals["attachment_ids"] = [fields.Command.set(template.attachment_id.ids)]
-        if not recipient:
-            # kept (the follow-up is done) but never sent
-            vals.update(
-                state="failed",
-                error_code="no_recipient",
-                error_message=self.env._(
-                    "The customer has no number or e-mail address for %(channel)s.",
-                    channel=channel,
-                ),
-            )
-        return vals
+        # without a recipient, kept (the follow-up is done) but never sent
+        return self.env["roms.message"]._complete_queue_vals(
+            vals, template, recipient, channel
+        )
 
     @api.model
     def _cron_roms_followups(self, batch_size=None, now=None):
