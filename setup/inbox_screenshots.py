@@ -11,94 +11,32 @@ API window is closed: the approved template picker) and ``inbox_list.png`` (the
 admin's list of conversations).
 """
 
-import base64
 import json
-import os
-import re
-import subprocess
 import sys
-import tempfile
 import time
 
-import requests
-import websocket
-from portal_screenshots import login
+from portal_screenshots import browser, login, save_screenshot
 
 WIDTH, HEIGHT = 1440, 900
-# another port (ROMS_DEBUG_PORT) when several screenshot runs share the machine
-DEBUG_PORT = int(os.environ.get("ROMS_DEBUG_PORT", "9391"))
 
 
 def shoot(base, session, steps, path):
     """Open Chromium logged in with ``session``, run ``steps`` — ("go", url),
     ("click", css selector) or ("wait", seconds) — and save the page to ``path``."""
-    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
-        chrome = subprocess.Popen(
-            [
-                "chromium",
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                f"--remote-debugging-port={DEBUG_PORT}",
-                f"--user-data-dir={profile}",
-                f"--window-size={WIDTH},{HEIGHT}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _attempt in range(50):
-                try:
-                    targets = requests.get(f"http://127.0.0.1:{DEBUG_PORT}/json").json()
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
-            target = next(t for t in targets if t["type"] == "page")
-            ws = websocket.create_connection(target["webSocketDebuggerUrl"])
-            ids = iter(range(1, 1000))
-
-            def send(method, **params):
-                msg_id = next(ids)
-                ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
-                while True:
-                    message = json.loads(ws.recv())
-                    if message.get("id") == msg_id:
-                        return message.get("result", {})
-
-            send(
-                "Emulation.setDeviceMetricsOverride",
-                width=WIDTH,
-                height=HEIGHT,
-                deviceScaleFactor=1,
-                mobile=False,
-            )
-            send(
-                "Network.setCookie",
-                name="session_id",
-                value=session.cookies["session_id"],
-                domain=re.sub(r"^https?://([^:/]+).*$", r"\1", base),
-                path="/",
-            )
-            for kind, arg in steps:
-                if kind == "go":
-                    send("Page.navigate", url=base + arg)
-                    time.sleep(15)
-                elif kind == "click":
-                    send(
-                        "Runtime.evaluate",
-                        expression=f"document.querySelector({json.dumps(arg)}).click()",
-                    )
-                    time.sleep(3)
-                else:
-                    time.sleep(arg)
-            shot = send("Page.captureScreenshot", format="png")
-            with open(path, "wb") as image:
-                image.write(base64.b64decode(shot["data"]))
-            ws.close()
-        finally:
-            chrome.terminate()
-            chrome.wait()
+    with browser(base, session, (WIDTH, HEIGHT), mobile=False) as send:
+        for kind, arg in steps:
+            if kind == "go":
+                send("Page.navigate", url=base + arg)
+                time.sleep(15)
+            elif kind == "click":
+                send(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector({json.dumps(arg)}).click()",
+                )
+                time.sleep(3)
+            else:
+                time.sleep(arg)
+        save_screenshot(send, path)
 
 
 def conversation(base, session, number):

@@ -27,6 +27,7 @@ Placing the order and sending the refund request write to DB: use a demo databas
 """
 
 import base64
+import contextlib
 import io
 import json
 import re
@@ -55,12 +56,11 @@ def login(base, db, user="reseller1", password="reseller1"):
     return session
 
 
-def capture(
-    base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True, before=None
-):
-    """Open each (name, url, anchor) of ``pages`` in headless Chromium logged in
-    with ``session``, run the script ``before`` (if any), scroll to ``anchor``
-    (not for ``body``: the top of the page) and save ``OUTDIR/<name>.png``."""
+@contextlib.contextmanager
+def browser(base, session, size=(WIDTH, HEIGHT), mobile=True):
+    """Headless Chromium at ``size`` (a phone when ``mobile``) logged in with
+    ``session`` on ``base``; yields ``send(method, **params)``, which runs one
+    DevTools command and returns its result."""
     width, height = size
     # a port of its own: other screenshot runs may be going on
     with socket.socket() as probe:
@@ -116,37 +116,52 @@ def capture(
                 domain=host,
                 path="/",
             )
-            for name, url, anchor in pages:
-                # the first visit builds the asset bundles: load each page twice,
-                # then wait for the anchor (the web client renders late)
-                for _visit in range(2):
-                    send("Page.navigate", url=base + url)
-                    time.sleep(6 if mobile else 10)
-                for _second in range(90):
-                    found = send(
-                        "Runtime.evaluate",
-                        expression=f"!!document.querySelector('{anchor}')",
-                        returnByValue=True,
-                    )
-                    if found.get("result", {}).get("value"):
-                        break
-                    time.sleep(1)
-                if before:
-                    send("Runtime.evaluate", expression=before)
-                if anchor != "body":
-                    send(
-                        "Runtime.evaluate",
-                        expression=f"document.querySelector('{anchor}')"
-                        ".scrollIntoView({block: 'start'})",
-                    )
-                time.sleep(1)
-                shot = send("Page.captureScreenshot", format="png")
-                with open(f"{outdir}/{name}.png", "wb") as image:
-                    image.write(base64.b64decode(shot["data"]))
+            yield send
             ws.close()
         finally:
             chrome.terminate()
             chrome.wait()
+
+
+def save_screenshot(send, path):
+    """Save the page of ``send``'s browser as the PNG ``path``."""
+    shot = send("Page.captureScreenshot", format="png")
+    with open(path, "wb") as image:
+        image.write(base64.b64decode(shot["data"]))
+
+
+def capture(
+    base, session, pages, outdir, size=(WIDTH, HEIGHT), mobile=True, before=None
+):
+    """Open each (name, url, anchor) of ``pages`` in headless Chromium logged in
+    with ``session``, run the script ``before`` (if any), scroll to ``anchor``
+    (not for ``body``: the top of the page) and save ``OUTDIR/<name>.png``."""
+    with browser(base, session, size, mobile) as send:
+        for name, url, anchor in pages:
+            # the first visit builds the asset bundles: load each page twice,
+            # then wait for the anchor (the web client renders late)
+            for _visit in range(2):
+                send("Page.navigate", url=base + url)
+                time.sleep(6 if mobile else 10)
+            for _second in range(90):
+                found = send(
+                    "Runtime.evaluate",
+                    expression=f"!!document.querySelector('{anchor}')",
+                    returnByValue=True,
+                )
+                if found.get("result", {}).get("value"):
+                    break
+                time.sleep(1)
+            if before:
+                send("Runtime.evaluate", expression=before)
+            if anchor != "body":
+                send(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector('{anchor}')"
+                    ".scrollIntoView({block: 'start'})",
+                )
+            time.sleep(1)
+            save_screenshot(send, f"{outdir}/{name}.png")
 
 
 def fill_cart(base, session):
