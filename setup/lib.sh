@@ -194,6 +194,9 @@ CONF
 #   ROMS_LIMIT_MEMORY_SOFT / ROMS_LIMIT_MEMORY_HARD   bytes per worker (2 GiB / 2.5 GiB)
 #   ROMS_LIMIT_TIME_CPU / ROMS_LIMIT_TIME_REAL        seconds per request (600 / 1200)
 #   ROMS_LIMIT_TIME_REAL_CRON                          seconds per cron job (3600)
+#   ROMS_DB_REPLICA_HOST / ROMS_DB_REPLICA_PORT        a streaming replica of the database
+#                         server for the read-only requests (db_replica_host); set by
+#                         ./setup/run --prod --replica to the pair of ./setup/replica
 ROMS_PROD_CONF="${ROMS_PROD_CONF:-$ROMS_ROOT/.odoo-prod.conf}"
 
 check_master_password() {
@@ -240,6 +243,13 @@ logfile = $log_dir/odoo.log
 log_level = info
 without_demo = all
 CONF
+        if [ -n "${ROMS_DB_REPLICA_HOST:-}" ]; then
+            # read-only requests (@api.readonly methods, readonly routes) on the replica
+            cat >>"$ROMS_PROD_CONF" <<CONF
+db_replica_host = $ROMS_DB_REPLICA_HOST
+db_replica_port = ${ROMS_DB_REPLICA_PORT:-$DB_PORT}
+CONF
+        fi
     )
 }
 
