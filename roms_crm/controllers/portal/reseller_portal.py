@@ -13,6 +13,7 @@ from ...models.portal.sale_order import RomsCartError
 from ...tools import bounds
 
 CATALOG_PAGE_SIZE = 12
+SEARCH_LENGTH = 200
 
 
 class RomsResellerPortal(CustomerPortal):
@@ -113,7 +114,10 @@ class RomsResellerPortal(CustomerPortal):
             domain = domain + [("categ_id", "=", category_id)]
         else:
             category_id = 0
-        search = (search or "").strip()
+        # a search of the address bar: control characters (NUL) removed, cut short
+        search = (
+            bounds.clean_text(str(search or "")[:SEARCH_LENGTH], SEARCH_LENGTH) or ""
+        )
         if search:
             domain = domain + [
                 "|",
