@@ -201,6 +201,40 @@ class TestResellerCatalog(ResellerPortalCommon):
         ]
         self.assertIn("In stock: 100 Units", quantities)
 
+    def test_catalog_on_a_read_only_cursor(self):
+        """The catalogue is a read-only request (on the read replica with
+        db_replica_host): on the test's read-only cursor a write would raise and
+        Odoo would retry it on the primary with a warning. The cart page, which
+        shows what was just added, stays read/write."""
+        router = self.env["ir.http"].routing_map().bind("localhost")
+        for path, readonly in (
+            ("/my/catalog", True),
+            ("/my/catalog/page/2", True),
+            ("/my/catalog/cart", False),
+        ):
+            endpoint = router.match(path, method="GET")[0]
+            self.assertEqual(endpoint.routing["readonly"], readonly, path)
+        # a cart, whose count the catalogue shows
+        self.assertTrue(self.reseller._roms_reseller_cart(create=True))
+        self.authenticate("roms_res1", "roms_res1")
+        for url in (
+            "/my/catalog",
+            "/my/catalog/page/2",
+            "/my/catalog?search=kopi",
+            f"/my/catalog?category={self.categ_kopi.id}",
+            "/my/catalog?category=99999999999999999999&search=%00",
+            "/my/catalog?search=Kopi%00Tour&category=-1",
+            f"/my/catalog?search={'x' * 5000}",
+        ):
+            with self.assertNoLogs("odoo.http", "WARNING"):
+                response = self.url_open(url)
+            self.assertEqual(response.status_code, 200, url)
+        self.assertIn("Kopi Tour Gayo", self.url_open("/my/catalog").text)
+        # a NUL in the search is dropped, not a 500
+        found = self.url_open("/my/catalog?search=Gayo%00")
+        self.assertIn("Kopi Tour Gayo", found.text)
+        self.assertNotIn("Gula Tour Aren", found.text)
+
     def test_variants_each_with_price_and_stock(self):
         attribute = self.env["product.attribute"].create(
             {

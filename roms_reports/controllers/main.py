@@ -1,6 +1,8 @@
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.roms_crm.tools.replica import replicated
+
 
 class RomsReportsController(http.Controller):
     @http.route(
@@ -8,10 +10,14 @@ class RomsReportsController(http.Controller):
         type="http",
         auth="user",
         methods=["GET"],
+        # made from reads only: on the read replica when there is one
+        readonly=True,
     )
     def roms_export(self, export_id):
         """The .xlsx file of a report export, made now (roms.download.mixin)."""
-        export = request.env["roms.report.export"].browse(export_id).exists()
+        # the wizard was just created on the primary: the request moves there when
+        # the replica has not replayed it yet
+        export = replicated(request.env["roms.report.export"].browse(export_id))
         if not export:
             raise request.not_found()
         return export._download_response("file", export.file_name)

@@ -69,8 +69,10 @@ class RomsDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @api.readonly
     def get_dashboard_data(self, days=30):
-        """Everything the dashboard shows. ``days``: length of the chart period."""
+        """Everything the dashboard shows. ``days``: length of the chart period.
+        Reads only: on the read replica when there is one (``db_replica_host``)."""
         days = max(1, min(int(days or 30), 366))
         now = self._now()
         today = self._today()

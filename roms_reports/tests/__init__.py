@@ -11,3 +11,4 @@ from . import test_xlsx
 from . import test_reminder_funnel
 from . import test_multi_company
 from . import test_message_results
+from . import test_readonly

@@ -97,6 +97,10 @@ class RomsResellerPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        # reads only (products, prices, stock, the cart's count): on the read
+        # replica when there is one; the cart page, which shows what was just
+        # added, stays on the primary
+        readonly=True,
     )
     def roms_catalog(self, page=1, search="", category="", **kwargs):
         self._roms_reseller()
