@@ -3,3 +3,4 @@ from . import test_demo_shop
 from . import test_extremes
 from . import test_repeat_loop
 from . import test_deployment
+from . import test_read_replica
