@@ -3,6 +3,8 @@ from urllib.parse import quote
 
 from odoo import models
 
+from ..tools.replica import replicated
+
 
 class RomsDownloadMixin(models.AbstractModel):
     """A record whose binary field holds a file for the user to download.
@@ -48,3 +50,34 @@ class RomsDownloadMixin(models.AbstractModel):
             mimetype=mimetypes.guess_type(file_name)[0],
         )
         return stream.get_response(as_attachment=True)
+
+
+class IrBinary(models.AbstractModel):
+    _inherit = "ir.binary"
+
+    def _find_record(
+        self,
+        xmlid=None,
+        res_model="ir.attachment",
+        res_id=None,
+        access_token=None,
+        field=None,
+    ):
+        """``/web/content`` is a read-only request, on the read replica when there
+        is one. A ROMS file is downloaded right after the request that made it on
+        the primary: when the replica has not replayed it yet, the download moves
+        to the primary (tools/replica.py) instead of answering 404."""
+        if (
+            not xmlid
+            and res_id is not None
+            and res_model in self.env
+            and isinstance(self.env[res_model], self.pool["roms.download.mixin"])
+        ):
+            replicated(self.env[res_model].browse(res_id))
+        return super()._find_record(
+            xmlid=xmlid,
+            res_model=res_model,
+            res_id=res_id,
+            access_token=access_token,
+            field=field,
+        )

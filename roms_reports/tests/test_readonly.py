@@ -100,6 +100,29 @@ class TestReadOnlyRequests(RomsReportsCase, HttpCase):
             self.assertIn("not on the read-only replica yet", logs.output[0])
             self.assertIn(RETRY, logs.output[0])
 
+    def test_roms_file_on_a_read_only_cursor(self):
+        """The files of roms.download.mixin go through Odoo's /web/content, a
+        read-only request: found, or moved to the primary when the replica does
+        not have them yet (a 404 there when they do not exist at all)."""
+        Export = self.env["roms.customer.export"]
+        action = Export._download(b"isi", "pelanggan.xlsx")
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"isi")
+        missing = Export.create({"file_name": "hilang.xlsx"})
+        missing.unlink()
+        with self.assertLogs("odoo.http", "WARNING") as logs:
+            response = self.url_open(
+                f"/web/content/roms.customer.export/{missing.id}/file"
+            )
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("not on the read-only replica yet", logs.output[0])
+        # Odoo's own records are left as Odoo serves them: no move to the primary
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            response = self.url_open(f"/web/content/res.partner/{2**31 - 1}/name")
+        self.assertEqual(response.status_code, 404)
+
     def test_replicated(self):
         export = self.env["roms.report.export"].create({"report": "stock"})
         missing = self.env["roms.report.export"].create({"report": "stock"})
