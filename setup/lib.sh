@@ -74,9 +74,10 @@ ensure_venv() {
     [ -x "$PY" ] || { say "creating $VENV"; "$python" -m venv "$VENV"; }
     # Reinstall only when the pinned lists change.
     local stamp="$VENV/.roms-requirements" want
-    want="$(cat "$ROMS_ROOT"/setup/requirements-*.txt | sha1sum | cut -d' ' -f1)"
+    # (only the two lists installed here: requirements-load.txt is .venv-load's)
+    want="$(cat "$ROMS_ROOT"/setup/requirements-{odoo,roms}.txt | sha1sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        say "installing Python packages (setup/requirements-*.txt)"
+        say "installing Python packages (setup/requirements-{odoo,roms}.txt)"
         "$PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools 2>&1 | grep -v "^WARNING: Location" || true
         # a registry that times out once does not fail the set-up: up to three tries
         local try pip_log="$VENV/.pip-install.log"

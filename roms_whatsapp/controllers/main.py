@@ -54,9 +54,11 @@ class RomsWhatsappWebhook(http.Controller):
         event on its own."""
         httprequest = request.httprequest
         account_sudo = (
-            request.env["roms.whatsapp.account"].sudo().browse(account_id).exists()
+            request.env["roms.whatsapp.account"]
+            .sudo()
+            ._roms_webhook_account(account_id)
         )
-        if not account_sudo or not account_sudo.active:
+        if not account_sudo:
             return request.make_response("unknown account", status=404)
         client = account_sudo._client()
         query = httprequest.args

@@ -223,6 +223,18 @@ class RomsWhatsappAccount(models.Model):
             "webhook_secret": account.fonnte_webhook_secret or "",
         }
 
+    @api.model
+    def _roms_webhook_account(self, account_id):
+        """The active account ``account_id`` with every column its webhook reads
+        (provider, secrets, state) in one query, or an empty recordset: the
+        first step of every inbound request."""
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and field.prefetch is True
+        ]
+        return self.search_fetch([("id", "=", account_id)], columns, limit=1)
+
     def _client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()

@@ -120,7 +120,12 @@ class RomsWhatsappInbound(models.Model):
     def _trigger_cron(self):
         """Wake the processing cron up, unless a due trigger already waits for it
         (a burst of webhooks makes one trigger, not one each)."""
-        cron = self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")
+        # the id from the cached xmlid, without env.ref()'s query of the record
+        cron = self.env["ir.cron"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "roms_whatsapp.ir_cron_roms_wa_inbound", raise_if_not_found=True
+            )
+        )
         due = self.env.execute_query(
             SQL(
                 "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s "

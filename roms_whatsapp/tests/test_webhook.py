@@ -107,6 +107,37 @@ class TestWebhookSecurity(WhatsappCase):
         )
         self.assertEqual(len(self.inbound()), 2)
 
+    def test_signed_message_queries(self):
+        """The hot path of inbound traffic (./setup/load's webhook scenario):
+        the account and its secrets in one query, the message queued in its
+        savepoint, the cron's due trigger looked up once; a message of the
+        same burst adds no trigger."""
+        url = self.webhook_url(self.meta_account)
+        first = self.meta.message_payload(
+            "+6281234567005", "Halo", message_id="wamid.Q1"
+        )
+        self.post_webhook(self.meta, url, first)  # warm the route and the caches
+        cron = self.env.ref("roms_whatsapp.ir_cron_roms_wa_inbound")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.assertTrue(triggers)
+        payload = self.meta.message_payload(
+            "+6281234567005", "Lagi", message_id="wamid.Q2"
+        )
+        # Odoo's: the public user; ours: the account with its secrets (was two
+        # queries), savepoint, insert, release, the due trigger (the cron's record
+        # was one more)
+        with self.assertQueryCount(6):
+            response = self.post_webhook(self.meta, url, payload)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            self.inbound(self.meta_account).mapped("provider_message_id"),
+            ["wamid.Q2", "wamid.Q1"],
+        )
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers,
+        )
+
     def test_waha_session_status_drives_account_state(self):
         url = self.webhook_url(self.waha_account)
         self.assertEqual(self.waha_account.state, "disconnected")
