@@ -2,3 +2,4 @@ from . import bounds
 from . import workbook
 from . import xlsx
 from . import webhook
+from . import cron
