@@ -49,3 +49,4 @@ from . import test_reorder_link_race
 from . import test_no_returns
 from . import test_payment_confirmation
 from . import test_frequency_cap
+from . import test_cron_conflicts

@@ -1,12 +1,15 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.sql_db import connection_info_for
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.roms_crm.models.messaging import roms_message
 from odoo.addons.roms_crm.models.messaging.roms_message import (
     RomsMessage,
     RomsSendError,
@@ -183,12 +186,18 @@ class TestMessageQueue(MessagingCase):
             self.assertEqual([m.attempts for m in rest], [0, 0])
             self.assertEqual(len(self.smtp.messages), 3)
 
-            with freeze_time(NOW + timedelta(minutes=1)):
+            # its worker is gone (nobody holds its in-flight lock): the next
+            # run fails it as interrupted at once and sends the rest
+            with (
+                freeze_time(NOW + timedelta(minutes=1)),
+                mute_logger(QUEUE_LOGGER),
+            ):
                 self.Message._cron_roms_send_messages()
             self.assertEqual([m.state for m in rest], ["sent", "sent"])
-            self.assertEqual(killed.state, "queued")
+            self.assertEqual(killed.state, "failed")
+            self.assertEqual(killed.error_code, "interrupted")
 
-            # once stale, the interrupted one is failed, never resent
+            # and it is never resent
             with freeze_time(NOW + timedelta(hours=1)):
                 self.Message._cron_roms_send_messages()
         self.assertEqual(killed.state, "failed")
@@ -197,6 +206,82 @@ class TestMessageQueue(MessagingCase):
         recipients = self.smtp.recipients()
         self.assertEqual(len(recipients), 5)
         self.assertEqual(sorted(recipients), sorted(self.customers.mapped("email")))
+
+    def _other_worker(self):
+        """A connection of its own, as another worker's (closing it is that
+        worker dying: PostgreSQL drops its session locks)."""
+        _db, info = connection_info_for(self.env.cr.dbname)
+        connection = psycopg2.connect(**info)
+        connection.autocommit = True
+        self.addCleanup(connection.close)
+        return connection
+
+    def _in_flight_elsewhere(self, message):
+        """Another worker holds ``message``'s in-flight lock, as the cron's
+        ``_claim(hold=True)`` does; returns that worker's connection."""
+        worker = self._other_worker()
+        with worker.cursor() as cr:
+            cr.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)",
+                [roms_message.IN_FLIGHT_LOCK, message.id],
+            )
+            self.assertTrue(cr.fetchone()[0])
+        return worker
+
+    def test_in_flight_with_a_living_worker_is_left_alone(self):
+        """A message marked in flight is failed as interrupted only when no
+        worker holds its lock: never while its sender is alive, at once when
+        the sender's connection is gone (SIGKILL, OOM, a lost server)."""
+        with freeze_time(NOW):
+            alive, dead = self.queue(self.customers[:2])
+            (alive | dead).write({"sending_since": NOW})
+        worker = self._in_flight_elsewhere(alive)
+        with freeze_time(NOW + timedelta(seconds=5)), mute_logger(QUEUE_LOGGER):
+            failed = self.Message._fail_interrupted()
+        self.assertEqual(failed, dead)
+        self.assertEqual((dead.state, dead.error_code), ("failed", "interrupted"))
+        self.assertFalse(dead.sending_since)
+        self.assertEqual(alive.state, "queued")
+        self.assertEqual(alive.sending_since, NOW)
+        # nothing left to fail while the worker lives
+        with freeze_time(NOW + timedelta(minutes=5)):
+            self.assertFalse(self.Message._fail_interrupted())
+        worker.close()
+        with freeze_time(NOW + timedelta(minutes=6)), mute_logger(QUEUE_LOGGER):
+            self.assertEqual(self.Message._fail_interrupted(), alive)
+        self.assertEqual((alive.state, alive.error_code), ("failed", "interrupted"))
+
+    def test_in_flight_lock_held_elsewhere_is_not_claimed(self):
+        """A message whose in-flight lock another worker holds (it claimed it
+        for its batch, sends it, or is failing it as interrupted) is skipped:
+        by the cron's claim as by a send from the chat."""
+        with freeze_time(NOW):
+            taken, free = self.queue(self.customers[:2])
+            self._in_flight_elsewhere(taken)
+            self.assertEqual(self.Message._claim(hold=True), free)
+            free._release_in_flight()
+            self.assertEqual(taken._send_now(), 0)
+            with self.smtp_server():
+                self.assertEqual(self.Message._cron_roms_send_messages(), 1)
+        self.assertEqual((taken.state, taken.attempts), ("queued", 0))
+        self.assertEqual(free.state, "sent")
+
+    def test_claim_holds_the_batch_until_released(self):
+        """The cron's batch stays its own across its commits: the claimed
+        messages' session locks outlive the transaction until released."""
+        with freeze_time(NOW):
+            messages = self.queue(self.customers[:3])
+            claimed = self.Message._claim(limit=2, hold=True)
+        self.assertEqual(claimed, messages.sorted("id")[:2])
+        probe = self._other_worker().cursor()
+        lock = "SELECT pg_try_advisory_lock(%s, %s)"
+        for message in claimed:
+            probe.execute(lock, [roms_message.IN_FLIGHT_LOCK, message.id])
+            self.assertFalse(probe.fetchone()[0], "held by the claiming worker")
+        claimed._release_in_flight()
+        for message in claimed:
+            probe.execute(lock, [roms_message.IN_FLIGHT_LOCK, message.id])
+            self.assertTrue(probe.fetchone()[0], "released")
 
     def test_send_now_claims_like_the_cron(self):
         with freeze_time(NOW):

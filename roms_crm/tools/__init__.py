@@ -3,3 +3,4 @@ from . import workbook
 from . import xlsx
 from . import webhook
 from . import replica
+from . import cron

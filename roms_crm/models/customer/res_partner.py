@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ...tools.cron import retried_soon
+
 # Customers per batch of the statistics cron and of segment recomputes.
 STATS_BATCH_SIZE = 5000
 LIFETIME_PARAM = "roms_crm.lifetime_months"
@@ -510,8 +512,12 @@ UPDATE res_partner rp
         """Recompute every customer's statistics and segments once a day.
 
         Takes one batch of customers not yet done today, locked with
-        FOR UPDATE SKIP LOCKED so that several workers share the work, and
-        reports progress: the cron runner calls again while some remain.
+        FOR NO KEY UPDATE SKIP LOCKED so that several workers share the work, and
+        reports progress: the cron runner calls again while some remain. Not
+        FOR UPDATE: that lock says the row's key may change, so every
+        transaction begun before the batch's commit that refers to one of its
+        customers (a broadcast batch, a reminder, an order) would fail with a
+        serialisation error at its foreign key check.
         """
         today = self.env["roms.segment"]._today()
         self.flush_model(["roms_category", "roms_stats_date"])
@@ -520,16 +526,22 @@ UPDATE res_partner rp
                AND roms_stats_date IS DISTINCT FROM %s""",
             today,
         )
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT id FROM res_partner WHERE %s
-                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
-                pending,
-                batch_size,
+        batch = self.browse()
+        # customers updated meanwhile by another transaction (a worker's
+        # batch, an order): this batch runs again in a new transaction
+        with retried_soon(self.env) as outcome:
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT id FROM res_partner WHERE %s
+                        ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
+                    pending,
+                    batch_size,
+                )
             )
-        )
-        batch = self.browse([row[0] for row in rows])
-        batch._roms_update_stats()
+            batch = self.browse([row[0] for row in rows])
+            batch._roms_update_stats()
+        if outcome["conflict"]:
+            batch = self.browse()
         [(remaining,)] = self.env.execute_query(
             SQL("SELECT count(*) FROM res_partner WHERE %s", pending)
         )

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ...tools.cron import retried_soon
 from .roms_message_template import template_variables
 
 BATCH_PARAM = "roms_crm.broadcast_batch_size"
@@ -447,7 +448,7 @@ class RomsBroadcast(models.Model):
                     WHERE id IN (SELECT id FROM roms_message
                                   WHERE broadcast_id = ANY(%(ids)s)
                                     AND state = 'queued'
-                                    FOR UPDATE SKIP LOCKED)""",
+                                    FOR NO KEY UPDATE SKIP LOCKED)""",
                 uid=self.env.uid,
                 ids=self.ids,
             )
@@ -472,7 +473,7 @@ class RomsBroadcast(models.Model):
                     WHERE m.id IN (SELECT id FROM roms_message
                                     WHERE broadcast_id = ANY(%(ids)s)
                                       AND state = ANY(%(states)s)
-                                      FOR UPDATE SKIP LOCKED)
+                                      FOR NO KEY UPDATE SKIP LOCKED)
                 RETURNING m.broadcast_id""",
                 state=state,
                 jitter=self.env["ir.config_parameter"]._roms_param(
@@ -533,7 +534,7 @@ class RomsBroadcast(models.Model):
         locked = self.env.execute_query(
             SQL(
                 """SELECT id FROM roms_broadcast WHERE id = %s AND state = 'sending'
-                   AND materialised IS NOT TRUE FOR UPDATE SKIP LOCKED""",
+                   AND materialised IS NOT TRUE FOR NO KEY UPDATE SKIP LOCKED""",
                 self.id,
             )
         )
@@ -673,7 +674,10 @@ class RomsBroadcast(models.Model):
         )
         done = 0
         if pending:
-            done = pending[0]._materialise(batch_size)
+            # a customer of the batch updated meanwhile (the statistics of
+            # another worker): the batch is queued again in a new transaction
+            with retried_soon(self.env):
+                done = pending[0]._materialise(batch_size)
         running.filtered(lambda b: b.state == "sending")._close_finished()
         remaining = len(pending.filtered(lambda b: not b.materialised))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -10,7 +10,13 @@ Never twice: a message is claimed for sending by an atomic
 is called, and its outcome is committed right after. A worker that dies mid-batch
 leaves the messages it had not reached untouched (the next run sends them) and the
 one it was sending marked in flight: that one is never sent again blindly, it is
-marked failed ("interrupted") once it is stale, for a person to check and retry.
+marked failed ("interrupted") for a person to check and retry.
+
+While it sends, the worker holds a PostgreSQL session advisory lock on the message
+(``IN_FLIGHT_LOCK``, the message id). PostgreSQL drops the lock with the worker's
+connection, so a mark whose lock is free belongs to a dead worker: the next run of
+the cron, on any server, fails it as interrupted at once; a mark older than
+``IN_FLIGHT_TIMEOUT`` is failed in any case.
 """
 
 import logging
@@ -36,6 +42,9 @@ DEFAULT_RETRY_MINUTES = 5
 MAX_RETRY_DELAY = timedelta(days=1)
 # a message still marked in flight after this long belongs to a worker that died
 IN_FLIGHT_TIMEOUT = timedelta(minutes=30)
+# the first key of the advisory lock (two int4 keys: this, the message id) held by
+# the worker sending a message
+IN_FLIGHT_LOCK = 0x524F4D53  # "ROMS"
 
 STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 
@@ -530,9 +539,15 @@ class RomsMessage(models.Model):
 
     # ---------------------------------------------------------------- queue
 
-    def _claim(self, channel=None, limit=None, due=True):
-        """Lock queued messages not being sent, skipping rows another worker holds
-        (``FOR UPDATE SKIP LOCKED``). Restricted to ``self`` when not empty."""
+    def _claim(self, channel=None, limit=None, due=True, hold=False):
+        """Take queued messages not being sent, skipping the ones another worker
+        holds: each one taken is held by its in-flight advisory lock
+        (``IN_FLIGHT_LOCK``, its id). With ``hold`` (the cron, which commits
+        after every message) the locks are session locks, kept across commits
+        until :meth:`_release_in_flight`, so that the batch stays this worker's
+        to the end; otherwise they end with the transaction. A plain SELECT: no
+        row lock, so no serialisation failure with the workers committing their
+        sends meanwhile. Restricted to ``self`` when not empty."""
         self.flush_model()
         conditions = [SQL("state = 'queued'"), SQL("sending_since IS NULL")]
         if self:
@@ -541,53 +556,93 @@ class RomsMessage(models.Model):
             conditions.append(SQL("channel = %s", channel))
         if due:
             conditions.append(SQL("next_attempt_at <= %s", fields.Datetime.now()))
+        lock = "pg_try_advisory_lock" if hold else "pg_try_advisory_xact_lock"
+        # the candidates in queue order; the lock is tried on them one by one
+        # until ``limit`` are taken (a volatile function is not pushed down)
         rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM roms_message WHERE %s
-                 ORDER BY next_attempt_at, id %s
-                 FOR UPDATE SKIP LOCKED""",
+                """SELECT c.id FROM (SELECT id FROM roms_message WHERE %s
+                                      ORDER BY next_attempt_at, id) c
+                    WHERE %s(%s, c.id) %s""",
                 SQL(" AND ").join(conditions),
+                SQL(lock),
+                IN_FLIGHT_LOCK,
                 SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
         return self.browse([row[0] for row in rows])
 
-    def _mark_sending(self):
-        """Atomically take this message for sending; False when another worker
-        has it or it is no longer queued."""
+    def _mark_sending(self, hold=False):
+        """Atomically mark this claimed message in flight; False when it is no
+        longer queued (sent, cancelled meanwhile). With ``hold`` (the cron) a
+        message another transaction changed meanwhile is skipped, not fatal."""
         self.ensure_one()
         self.flush_recordset()
-        rows = self.env.execute_query(
-            SQL(
-                """UPDATE roms_message
-                      SET sending_since = %s, attempts = COALESCE(attempts, 0) + 1
-                    WHERE id = %s AND state = 'queued' AND sending_since IS NULL
-                RETURNING id""",
-                fields.Datetime.now(),
-                self.id,
-            )
+        query = SQL(
+            """UPDATE roms_message
+                  SET sending_since = %s, attempts = COALESCE(attempts, 0) + 1
+                WHERE id = %s AND state = 'queued' AND sending_since IS NULL
+            RETURNING id""",
+            fields.Datetime.now(),
+            self.id,
         )
+        if hold:
+            try:
+                with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                    rows = self.env.execute_query(query)
+            except psycopg2.errors.SerializationFailure:
+                rows = []
+        else:
+            rows = self.env.execute_query(query)
         self.invalidate_recordset(["sending_since", "attempts"])
         return bool(rows)
+
+    def _release_in_flight(self):
+        """Drop the in-flight session locks of these messages (see ``_claim``)."""
+        if not self:
+            return
+        try:
+            self.env.execute_query(
+                SQL(
+                    "SELECT pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) id",
+                    IN_FLIGHT_LOCK,
+                    list(self.ids),
+                )
+            )
+        except psycopg2.Error:
+            # the connection is gone: so are its locks
+            _logger.warning("Could not release the in-flight locks of %s", self.ids)
 
     def _process(self, commit=False):
         """Send these claimed messages one by one; return how many were tried.
 
-        With ``commit`` (the cron outside tests) the in-flight mark is committed
-        before the channel is called and the outcome right after it, so that a
-        crash can neither lose a send nor repeat one."""
+        With ``commit`` (the cron outside tests; the messages were claimed with
+        ``hold``) the in-flight mark is committed before the channel is called
+        and the outcome right after it, so that a crash can neither lose a send
+        nor repeat one; each message's lock is released after its outcome, the
+        locks of the ones not sent at the end."""
         done = 0
-        for message in self:
-            if not message._mark_sending():
-                continue
-            if commit:
-                # the in-flight mark must survive a crash during the send
+        pending = self
+        try:
+            if commit and self:
+                # each mark starts a transaction that sees the others' sends
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            message._send_one()
-            done += 1
+            for message in self:
+                if message._mark_sending(hold=commit):
+                    if commit:
+                        # the in-flight mark must survive a crash during the send
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                    message._send_one()
+                    done += 1
+                    if commit:
+                        # the outcome of a send is never rolled back by a later one
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                if commit:
+                    message._release_in_flight()
+                pending -= message
+        finally:
             if commit:
-                # the outcome of a send is never rolled back by a later one
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                pending._release_in_flight()
         # a running broadcast pauses by itself when too many of its sends fail
         broadcasts = self.broadcast_id.filtered(lambda b: b.state == "sending")
         if broadcasts:
@@ -654,24 +709,48 @@ class RomsMessage(models.Model):
     @api.model
     def _fail_interrupted(self):
         """Messages left in flight by a worker that died: maybe sent, maybe not.
-        They are failed, never resent automatically."""
-        stale = self.sudo().search(
-            [
-                ("state", "=", "queued"),
-                ("sending_since", "<", fields.Datetime.now() - IN_FLIGHT_TIMEOUT),
-            ]
+        They are failed, never resent automatically.
+
+        A message is in flight while its worker holds its advisory lock (see
+        :meth:`_claim`): a mark whose lock this transaction can take
+        belongs to no living worker. Marks older than ``IN_FLIGHT_TIMEOUT``
+        are failed in any case."""
+        self.flush_model(["state", "sending_since"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM (SELECT id, sending_since FROM roms_message
+                                    WHERE state = 'queued'
+                                      AND sending_since IS NOT NULL
+                                   OFFSET 0) m
+                    WHERE m.sending_since < %s
+                       OR pg_try_advisory_xact_lock(%s, m.id)""",
+                fields.Datetime.now() - IN_FLIGHT_TIMEOUT,
+                IN_FLIGHT_LOCK,
+            )
         )
-        stale.write(
-            {
-                "state": "failed",
-                "sending_since": False,
-                "error_code": "interrupted",
-                "error_message": self.env._(
-                    "Sending was interrupted: the message may or may not have "
-                    "reached the customer. Check, then retry if needed."
-                ),
-            }
-        )
+        if not rows:
+            return self.browse()
+        stale = self.sudo().browse([row[0] for row in rows])
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                stale.write(
+                    {
+                        "state": "failed",
+                        "sending_since": False,
+                        "error_code": "interrupted",
+                        "error_message": self.env._(
+                            "Sending was interrupted: the message may or may not "
+                            "have reached the customer. Check, then retry if needed."
+                        ),
+                    }
+                )
+                stale.flush_recordset()
+        except psycopg2.errors.SerializationFailure:
+            # a worker finished one of them after this transaction began: it is
+            # no longer in flight; the next run looks again
+            self.env.invalidate_all()
+            return self.browse()
+        _logger.warning("ROMS messages interrupted while sending: %s", stale.ids)
         return stale
 
     @api.model
@@ -681,14 +760,16 @@ class RomsMessage(models.Model):
             BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
         self._fail_interrupted()
+        testing = getattr(threading.current_thread(), "testing", False)
         messages = self.browse()
         for channel, budget in self._channel_budgets().items():
             limit = batch_size - len(messages)
             if budget is not None:
                 limit = min(limit, budget)
             if limit > 0:
-                messages |= self.browse()._claim(channel=channel, limit=limit)
-        testing = getattr(threading.current_thread(), "testing", False)
+                messages |= self.browse()._claim(
+                    channel=channel, limit=limit, hold=not testing
+                )
         done = messages._process(commit=not testing)
         remaining = self._remaining()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, create_index
 
+from ...tools.cron import retried_soon
+
 _logger = logging.getLogger(__name__)
 
 LOOKBACK_PARAM = "roms_crm.reminder_lookback_days"
@@ -336,12 +338,22 @@ class RomsReminderRule(models.Model):
         rules = self._active_rules()
         pairs = self._due_pairs(now=now, limit=batch_size + 1, rules=rules)
         batch, more = pairs[:batch_size], len(pairs) > batch_size
-        queued = self._queue_reminders(batch)
+        # the second steps due are those of reminders sent days ago: not the
+        # ones queued now
         firsts = self._due_followups(
             now=now, limit=batch_size + 1, rules=rules.filtered("followup_template_id")
         )
-        followups = self._queue_followups(firsts[:batch_size])
         more = more or len(firsts) > batch_size
+        queued = followups = self.env["roms.message"]
+        if batch or firsts:
+            # a customer of the batch updated meanwhile (the statistics of
+            # another worker): the batch is queued again in a new transaction
+            with retried_soon(self.env) as outcome:
+                queued = self._queue_reminders(batch)
+                followups = self._queue_followups(firsts[:batch_size])
+            if outcome["conflict"]:
+                queued = followups = self.env["roms.message"]
+                batch, more = [], True
         self.env["ir.cron"]._notify_progress(
             done=len(batch) + len(followups), remaining=int(more)
         )
