@@ -130,10 +130,14 @@ class FakeBiteship:
     # -- scripting -------------------------------------------------------------
 
     def reset(self):
-        """Forget the requests and scripted failures (between tests)."""
+        """Forget the requests, scripted failures and booked shipments (between
+        tests: each test's database is rolled back)."""
         with self._lock:
             self.requests.clear()
             self._failures.clear()
+            self.orders.clear()
+            self.idempotency.clear()
+            self.history.clear()
 
     def fail_next(self, status, payload, path_contains="", times=1, headers=None):
         with self._lock:
