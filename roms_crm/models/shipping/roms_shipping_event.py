@@ -51,9 +51,7 @@ class RomsShippingEvent(models.Model):
     carrier_id = fields.Many2one(
         "delivery.carrier", string="Shipping Method", ondelete="set null", readonly=True
     )
-    biteship_order_id = fields.Char(
-        string="Biteship Order", required=True, readonly=True
-    )
+    biteship_order_id = fields.Char(required=True, readonly=True)
     event = fields.Selection(
         [
             ("order.status", "Status"),
@@ -192,20 +190,15 @@ class RomsShippingEvent(models.Model):
     def _cron_process(self, batch_size=None):
         """Apply one batch of pending courier events; the cron runner calls again
         while some remain. Return how many rows were handled."""
-        self = self.sudo()
-        self.flush_model()
+        events_sudo = self.sudo()
+        events_sudo.flush_model()
         limit = batch_size or self.env["ir.config_parameter"]._roms_param(
             BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
         )
-        events = self._claim(max(limit, 1))
-        pickings = self.env["stock.picking"].search(
-            [
-                (
-                    "roms_biteship_order_id",
-                    "in",
-                    list(set(events.mapped("biteship_order_id"))),
-                )
-            ]
+        events = events_sudo._claim(max(limit, 1))
+        shipments = list(set(events.mapped("biteship_order_id")))
+        pickings = events.env["stock.picking"].search(
+            [("roms_biteship_order_id", "in", shipments)]
         )
         by_shipment = {p.roms_biteship_order_id: p for p in pickings}
         for event in events:
@@ -213,7 +206,7 @@ class RomsShippingEvent(models.Model):
         if not getattr(threading.current_thread(), "testing", False):
             # the orders show their new stages at once
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        remaining = self.search_count([("state", "=", "pending")])
+        remaining = events_sudo.search_count([("state", "=", "pending")])
         self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
         return len(events)
 
