@@ -7,8 +7,11 @@ server; higher is better, target ratio >= 0.5.
 It runs on the WhatsApp case's server and database (``roms_bench_whatsapp``, which
 holds roms_crm). Before each measured run (untimed), it books 100 orders: confirmed
 orders whose delivery carries a Biteship shipment id; the run then sends each
-shipment's life — picked, dropping off, delivered — so every webhook moves an order
-or its shipment forward.
+shipment's life — picked, dropping off, delivered — so every webhook is a new courier
+event. The webhook verifies the signature, stores the event (``roms.shipping.event``)
+and answers; applying it to the order is the cron's work, after the answer (the
+server runs without cron threads). After the timing, the run checks that every event
+was stored.
 """
 
 import contextlib
@@ -65,7 +68,8 @@ class ShippingWebhook(bench_whatsapp.WhatsappWebhook):
         )
         self.detail = (
             f"{ORDERS_PER_RUN * len(STATUSES)} requests per run on {self.db}, "
-            f"{ORDERS_PER_RUN} shipments each picked, dropping off, delivered"
+            f"{ORDERS_PER_RUN} shipments each picked, dropping off, delivered; "
+            "events queued for the cron"
         )
 
     def _call(self, model, method, args, kwargs=None):
@@ -131,7 +135,15 @@ class ShippingWebhook(bench_whatsapp.WhatsappWebhook):
             )
             if response.status_code != 200:
                 raise RuntimeError(f"webhook answered {response.status_code}")
-        return len(bodies) / (time.perf_counter() - started)
+        rate = len(bodies) / (time.perf_counter() - started)
+        stored = self._call(
+            "roms.shipping.event",
+            "search_count",
+            [[("biteship_order_id", "in", shipments)]],
+        )
+        if stored != len(bodies):
+            raise RuntimeError(f"{stored} courier events stored of {len(bodies)}")
+        return rate
 
     def finish(self):
         # the bench's shipping method stays in its database, archived

@@ -14,13 +14,15 @@ signature header configured in its dashboard)::
 """
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
 
 import requests
+
+try:
+    from .fake_server import FakeServer
+except ImportError:  # a top-level module (setup/shipping_screenshots.py)
+    from fake_server import FakeServer
 
 PRICING = [
     {
@@ -62,93 +64,26 @@ PRICING = [
 ]
 
 
-class Recorded:
-    def __init__(self, method, path, headers, body):
-        self.method = method
-        self.path = path
-        self.headers = headers
-        self.body = body
-
-    @property
-    def json(self):
-        return json.loads(self.body or b"null")
-
-
-class FakeBiteship:
+class FakeBiteship(FakeServer):
     def __init__(self, api_key="biteship-test-key"):
         self.api_key = api_key
-        self.requests = []
         self.orders = {}  # Biteship order id → order answer
         self.idempotency = {}  # Idempotency-Key → order id
         self.history = {}  # tracking id → [history entries]
         self.pricing = [dict(p) for p in PRICING]
-        self._failures = []
-        self._lock = threading.Lock()
-        fake = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _handle(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                record = Recorded(
-                    self.command, urlparse(self.path).path, dict(self.headers), body
-                )
-                with fake._lock:
-                    fake.requests.append(record)
-                status, payload, headers = fake._scripted(record) or fake.handle(record)
-                data = json.dumps(payload).encode() if payload is not None else b""
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _handle
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    # -- scripting -------------------------------------------------------------
+    # -- scripting (and fail_next, redirect_next of FakeServer) -----------------
 
     def reset(self):
-        """Forget the requests and scripted failures (between tests)."""
+        """Forget the requests, scripted failures and booked shipments (between
+        tests: each test's database is rolled back)."""
         with self._lock:
             self.requests.clear()
             self._failures.clear()
-
-    def fail_next(self, status, payload, path_contains="", times=1, headers=None):
-        with self._lock:
-            self._failures.append([path_contains, times, status, payload, headers])
-
-    def _scripted(self, record):
-        with self._lock:
-            for failure in self._failures:
-                path_contains, times, status, payload, headers = failure
-                if path_contains in record.path and times > 0:
-                    failure[1] -= 1
-                    if failure[1] <= 0:
-                        self._failures.remove(failure)
-                    return status, payload, headers
-        return None
+            self.orders.clear()
+            self.idempotency.clear()
+            self.history.clear()
 
     def calls(self, method, path_contains):
         return [

@@ -70,3 +70,30 @@ class TestAccess(TransactionCase):
             )
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.cs_user).create({})
+
+    def test_courier_events_for_admins_only(self):
+        Event = self.env["roms.shipping.event"]
+        event = Event.create(
+            {
+                "biteship_order_id": "5f3b7a0c1d2e",
+                "event": "order.status",
+                "event_key": "status:picked",
+                "status": "picked",
+            }
+        )
+        self.assertIn(
+            "roms_crm.roms_menu_config_shipping_events",
+            visible_menus(self.env(user=self.admin_user)),
+        )
+        self.assertEqual(Event.with_user(self.admin_user).search([]), event)
+        for user in (self.cs_user, self.plain_user):
+            with self.assertRaises(AccessError):
+                Event.with_user(user).search([])
+        with self.assertRaises(AccessError):
+            Event.with_user(self.admin_user).create(
+                {
+                    "biteship_order_id": "forged",
+                    "event": "order.status",
+                    "event_key": "status:delivered",
+                }
+            )

@@ -5,13 +5,17 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.roms_crm.controllers.shipping.biteship import WEBHOOK_PATH
 from odoo.addons.roms_crm.tests.fake_biteship import FakeBiteship
 
 HEADER = "X-Toko-Signature"
 SECRET = "rahasia-webhook-123"
+#: the queries of a webhook request once Odoo's caches are warm: ROMS's two (the
+#: signed carrier; the INSERT with the look for a due trigger of the cron) and the
+#: one of Odoo's request handling
+QUERIES_PER_WEBHOOK = 3
 
 
 @tagged("post_install", "-at_install")
@@ -117,6 +121,12 @@ class TestBiteship(HttpCase):
         )
         self.env.invalidate_all()
         return response
+
+    def _apply(self):
+        """Run the courier events' queue as its cron does, after the answers."""
+        done = self.env["roms.shipping.event"]._cron_process()
+        self.env.invalidate_all()
+        return done
 
     # -- rates -----------------------------------------------------------------
 
@@ -263,7 +273,8 @@ class TestBiteship(HttpCase):
         booked_id = picking.roms_biteship_order_id
         response = self._webhook(self.biteship.status_event(booked_id, "picked"))
         self.assertEqual(response.status_code, 200)
-        order.invalidate_recordset()
+        self.assertEqual(order.roms_stage, "processed", "applied after the answer")
+        self._apply()
         self.assertEqual(order.roms_stage, "shipped")
         last = order.roms_stage_history_ids.sorted("id")[-1]
         self.assertTrue(last.by_courier)
@@ -275,7 +286,7 @@ class TestBiteship(HttpCase):
                 booked_id, "delivered", delivered_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
             )
         )
-        order.invalidate_recordset()
+        self._apply()
         self.assertEqual(order.roms_stage, "delivered")
         self.assertEqual(order.roms_delivered_date, delivered_at.replace(microsecond=0))
         history = len(order.roms_stage_history_ids)
@@ -287,7 +298,7 @@ class TestBiteship(HttpCase):
                 ).status_code,
                 200,
             )
-        order.invalidate_recordset()
+        self._apply()
         self.assertEqual(order.roms_stage, "delivered")
         self.assertEqual(len(order.roms_stage_history_ids), history)
         self.assertFalse(order.roms_shipping_exception)
@@ -318,7 +329,7 @@ class TestBiteship(HttpCase):
                 delivered_at.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
             )
         )
-        order.invalidate_recordset()
+        self._apply()
         self.assertEqual(order.roms_delivered_date, delivered_at)
         Message = self.env["roms.message"]
         with freeze_time(delivered_at + timedelta(days=13)):
@@ -344,7 +355,7 @@ class TestBiteship(HttpCase):
         booked_id = picking.roms_biteship_order_id
         self._webhook(self.biteship.status_event(booked_id, "delivered"))
         self._webhook(self.biteship.status_event(booked_id, "picked"))
-        order.invalidate_recordset()
+        self._apply()
         self.assertEqual(order.roms_stage, "delivered")
         self.assertEqual(picking.roms_biteship_status, "delivered")
 
@@ -355,7 +366,7 @@ class TestBiteship(HttpCase):
                 picking.roms_biteship_order_id, "delivered", "9999-12-31T23:59:59+07:00"
             )
         )
-        order.invalidate_recordset()
+        self._apply()
         self.assertLessEqual(order.roms_delivered_date, fields.Datetime.now())
 
     def test_returned_parcel_is_an_exception_for_a_person(self):
@@ -366,7 +377,7 @@ class TestBiteship(HttpCase):
         self._webhook(
             self.biteship.status_event(picking.roms_biteship_order_id, "returned")
         )
-        order.invalidate_recordset()
+        self._apply()
         self.assertEqual(order.roms_stage, "shipped", "never cancelled by itself")
         self.assertIn("returned", order.roms_shipping_exception)
         self.assertTrue(
@@ -387,18 +398,23 @@ class TestBiteship(HttpCase):
                 "courier_waybill_id": "JNT000111222",
             }
         )
-        order.invalidate_recordset()
-        picking.invalidate_recordset()
+        self._apply()
         self.assertEqual(picking.roms_biteship_waybill, "JNT000111222")
         self.assertEqual(order.roms_tracking_number, "JNT000111222")
 
     @mute_logger("odoo.addons.roms_crm.controllers.shipping.biteship")
     def test_hostile_webhooks(self):
         order, picking = self._shipped_order()
+        Event = self.env["roms.shipping.event"]
         event = self.biteship.status_event(picking.roms_biteship_order_id, "delivered")
         self.assertEqual(self._webhook(event, header=None).status_code, 403)
         self.assertEqual(self._webhook(event, secret="wrong").status_code, 403)
         self.assertEqual(self._webhook(event, header="X-Other-Header").status_code, 403)
+        # the signature of an archived carrier is not accepted any more
+        self.carrier.active = False
+        self.assertEqual(self._webhook(event).status_code, 403)
+        self.carrier.active = True
+        self.assertFalse(Event.search([]), "nothing written")
         for raw in (
             b"{not json",
             b"[1, 2]",
@@ -422,9 +438,159 @@ class TestBiteship(HttpCase):
         self.assertEqual(
             self._webhook({**event, "status": "no-such-status"}).status_code, 200
         )
-        order.invalidate_recordset()
-        self.assertEqual(order.roms_stage, "processed", "nothing written")
+        # a price that is no amount is refused before anything is stored
+        for price in ("mahal", -1, 1e300, True):
+            self.assertEqual(
+                self._webhook(
+                    {
+                        "event": "order.price",
+                        "order_id": picking.roms_biteship_order_id,
+                        "price": price,
+                    }
+                ).status_code,
+                400,
+            )
         self.assertEqual(self._webhook(None, raw=b"").status_code, 200, "URL check")
+        # every stored document is bounded: huge texts are cut, objects summarised
+        self.assertEqual(
+            self._webhook(
+                {
+                    **self.biteship.status_event("does-not-exist-2", "picked"),
+                    "note": "x" * 100_000,
+                    "nested": {"deep": ["y" * 1000] * 50},
+                }
+            ).status_code,
+            200,
+        )
+        with mute_logger("odoo.addons.roms_crm.models.shipping.roms_shipping_event"):
+            self._apply()
+        self.assertEqual(order.roms_stage, "processed", "nothing written")
+        events = Event.search([])
+        self.assertEqual(
+            sorted(events.mapped("biteship_order_id")),
+            sorted(
+                ["%", "12345", "abc def", "does-not-exist", "does-not-exist-2"]
+                + [picking.roms_biteship_order_id]
+            ),
+        )
+        unknown = events.filtered(
+            lambda e: e.biteship_order_id != picking.roms_biteship_order_id
+        )
+        self.assertEqual(set(unknown.mapped("state")), {"ignored"})
+        self.assertEqual((events - unknown).state, "done")
+        bounded = events.filtered(lambda e: e.biteship_order_id == "does-not-exist-2")
+        self.assertEqual(len(bounded.payload["note"]), 256)
+        self.assertEqual(bounded.payload["nested"], "<dict>")
+
+    # -- the queue of courier events ------------------------------------------
+
+    def test_replayed_webhook_stores_one_event(self):
+        _order, picking = self._shipped_order()
+        Event = self.env["roms.shipping.event"]
+        event = self.biteship.status_event(
+            picking.roms_biteship_order_id, "picked", "2026-03-03T09:00:00+07:00"
+        )
+        for _i in range(3):
+            self.assertEqual(self._webhook(event).status_code, 200)
+        stored = Event.search([])
+        self.assertEqual(len(stored), 1)
+        self.assertEqual(
+            (stored.event, stored.status, stored.courier_date, stored.state),
+            ("order.status", "picked", datetime(2026, 3, 3, 2, 0), "pending"),
+        )
+        self.assertEqual(stored.carrier_id, self.carrier)
+        self.assertEqual(self._apply(), 1)
+        self.assertEqual(stored.state, "done")
+        self.assertEqual(stored.picking_id, picking)
+        # a replay after it was applied: still nothing new to apply
+        self._webhook(event)
+        self.assertEqual(Event.search([]), stored)
+        self.assertEqual(self._apply(), 0)
+
+    def test_events_are_applied_in_the_courier_order(self):
+        with freeze_time(fields.Datetime.now() - timedelta(days=2)):
+            order, picking = self._shipped_order()
+        booked_id = picking.roms_biteship_order_id
+        picked_at = fields.Datetime.now() - timedelta(hours=30)
+        delivered_at = fields.Datetime.now() - timedelta(hours=2)
+        # the later courier event arrives first, both wait for the cron
+        self._webhook(
+            self.biteship.status_event(
+                booked_id,
+                "delivered",
+                delivered_at.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+            )
+        )
+        self._webhook(
+            self.biteship.status_event(
+                booked_id, "picked", picked_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            )
+        )
+        self.assertEqual(self._apply(), 2)
+        history = order.roms_stage_history_ids.filtered("by_courier").sorted("id")
+        self.assertEqual(history.mapped("stage"), ["shipped", "delivered"])
+        self.assertEqual(order.roms_stage, "delivered")
+        self.assertEqual(order.roms_delivered_date, delivered_at.replace(microsecond=0))
+        self.assertEqual(picking.roms_biteship_status, "delivered")
+
+    @mute_logger(
+        "odoo.sql_db", "odoo.addons.roms_crm.models.shipping.roms_shipping_event"
+    )
+    def test_a_failing_event_does_not_block_the_others(self):
+        order, picking = self._shipped_order()
+        other_order, other_picking = self._shipped_order()
+        self.env.flush_all()
+        # the database refuses any change of the first delivery (a real failure
+        # where the event is applied, rolled back with the test)
+        self.env.cr.execute(
+            """CREATE FUNCTION roms_test_refuse_picking() RETURNS trigger AS $$
+               BEGIN RAISE EXCEPTION 'delivery % is locked by the test', OLD.id;
+               END $$ LANGUAGE plpgsql"""
+        )
+        self.env.cr.execute(
+            SQL(
+                """CREATE TRIGGER roms_test_refuse_picking
+                   BEFORE UPDATE ON stock_picking
+                   FOR EACH ROW WHEN (OLD.id = %s)
+                   EXECUTE FUNCTION roms_test_refuse_picking()""",
+                picking.id,
+            )
+        )
+        self._webhook(
+            self.biteship.status_event(picking.roms_biteship_order_id, "picked")
+        )
+        self._webhook(
+            self.biteship.status_event(other_picking.roms_biteship_order_id, "picked")
+        )
+        Event = self.env["roms.shipping.event"]
+        failing = Event.search(
+            [("biteship_order_id", "=", picking.roms_biteship_order_id)]
+        )
+        self.assertEqual(self._apply(), 2)
+        self.assertEqual(other_order.roms_stage, "shipped", "applied")
+        self.assertEqual(order.roms_stage, "processed")
+        self.assertEqual((failing.state, failing.attempts), ("pending", 1))
+        self.assertIn("locked by the test", failing.error)
+        for _i in range(4):
+            self._apply()
+        self.assertEqual((failing.state, failing.attempts), ("failed", 5))
+        self.assertEqual(self._apply(), 0, "a failed event is not retried forever")
+        # mended: the admin applies it again
+        self.env.cr.execute("DROP TRIGGER roms_test_refuse_picking ON stock_picking")
+        failing.action_retry()
+        self.assertEqual(self._apply(), 1)
+        self.assertEqual(failing.state, "done")
+        self.assertEqual(order.roms_stage, "shipped")
+
+    def test_webhook_request_is_a_few_queries(self):
+        _order, picking = self._shipped_order()
+        booked_id = picking.roms_biteship_order_id
+        # warm the caches (routing, settings, the cron's id) and set a trigger
+        self._webhook(self.biteship.status_event(booked_id, "picked"))
+        with self.assertQueryCount(QUERIES_PER_WEBHOOK):
+            response = self._webhook(self.biteship.status_event(booked_id, "delivered"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self.env["roms.shipping.event"].search([])), 2)
 
     # -- polling fallback -------------------------------------------------------
 

@@ -4,7 +4,9 @@ import logging
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import SQL
 
+from ...models.shipping.roms_shipping_event import bounded_payload
 from ...models.shipping.stock_picking import _ident, _link, _moment
 from ...tools import bounds, webhook
 
@@ -28,9 +30,11 @@ class RomsBiteshipWebhook(http.Controller):
     def roms_biteship_webhook(self, **_params):
         """Biteship's shipment events (``order.status``, ``order.waybill_id``,
         ``order.price``). Checks in order: body size, the signature header set in
-        Biteship's dashboard (403 without it), the JSON document (400), then the
-        shipment: an unknown one is answered 200 and ignored, so that Biteship stops
-        retrying."""
+        Biteship's dashboard (403 without it, nothing written), the JSON document
+        (400), then the event is queued (``roms.shipping.event``) and answered 200
+        at once; a cron applies it afterwards. An event without a shipment id is
+        answered 200 and dropped, an unknown shipment is ignored by the cron: either
+        way Biteship stops retrying."""
         httprequest = request.httprequest
         raw_body = webhook.read_body(httprequest, webhook.max_body(MAX_BODY_PARAM))
         if raw_body is None:
@@ -38,8 +42,8 @@ class RomsBiteshipWebhook(http.Controller):
         if not raw_body.strip():
             # Biteship checks a new webhook URL with an empty request
             return self._answer("ok")
-        carrier = self._signed_carrier(httprequest.headers)
-        if not carrier:
+        carrier_id = self._signed_carrier(httprequest.headers)
+        if not carrier_id:
             _logger.warning("Biteship webhook: missing or wrong signature")
             return self._answer("forbidden", 403)
         try:
@@ -49,59 +53,49 @@ class RomsBiteshipWebhook(http.Controller):
         if not isinstance(payload, dict) or payload.get("event") not in EVENTS:
             return self._answer("bad payload", 400)
         order_id = _ident(payload.get("order_id"))
-        picking = (
-            request.env["stock.picking"]
-            .sudo()
-            .search([("roms_biteship_order_id", "=", order_id)], limit=1)
-            if order_id
-            else None
-        )
-        if not picking:
-            _logger.info("Biteship webhook: unknown shipment %r ignored", order_id)
+        if not order_id:
+            _logger.info("Biteship webhook: event without a shipment id ignored")
             return self._answer("ignored")
-        # one event of a shipment at a time: a burst is applied in arrival order
-        request.env.cr.execute(
-            "SELECT id FROM stock_picking WHERE id = %s FOR UPDATE", [picking.id]
-        )
-        picking.invalidate_recordset()
         event = payload["event"]
-        waybill = _ident(payload.get("courier_waybill_id"))
+        values = {
+            "biteship_order_id": order_id,
+            "event": event,
+            "status": _ident(payload.get("status")) if event == "order.status" else "",
+            "waybill": _ident(payload.get("courier_waybill_id")),
+            "link": _link(payload.get("courier_link")),
+            "courier_date": _moment(payload.get("updated_at")),
+        }
         if event == "order.price":
             price = payload.get("price", payload.get("order_price"))
             try:
-                picking.carrier_price = bounds.check_amount(price, 1e12, "price")
+                values["price"] = bounds.check_amount(price, 1e12, "price")
             except bounds.BoundsError:
                 return self._answer("bad payload", 400)
-        else:
-            picking._roms_biteship_apply(
-                _ident(payload.get("status")) if event == "order.status" else "",
-                waybill=waybill,
-                link=_link(payload.get("courier_link")),
-                moment=_moment(payload.get("updated_at")),
-            )
+        request.env["roms.shipping.event"]._enqueue(
+            carrier_id, values, bounded_payload(payload)
+        )
         return self._answer("ok")
 
     @staticmethod
     def _signed_carrier(headers):
-        """The Biteship carrier whose signature header and secret this request
-        carries, or None."""
-        carriers = (
-            request.env["delivery.carrier"]
-            .sudo()
-            .search(
-                [
-                    ("delivery_type", "=", "biteship"),
-                    ("roms_biteship_webhook_secret", "!=", False),
-                ]
+        """The id of the active Biteship carrier whose signature header and secret
+        this request carries, or None. One query (the secrets are admin-only
+        fields: read as the webhook, not through the public user)."""
+        rows = request.env.execute_query(
+            SQL(
+                """SELECT id, roms_biteship_webhook_header, roms_biteship_webhook_secret
+                     FROM delivery_carrier
+                    WHERE delivery_type = 'biteship' AND active
+                      AND roms_biteship_webhook_secret IS NOT NULL
+                      AND roms_biteship_webhook_secret != ''
+                 ORDER BY id"""
             )
         )
-        for carrier in carriers:
-            header = (carrier.roms_biteship_webhook_header or "").strip()
+        for carrier_id, header, secret in rows:
+            header = (header or "").strip()
             given = headers.get(header) if header else None
-            if given and hmac.compare_digest(
-                given.encode(), carrier.roms_biteship_webhook_secret.encode()
-            ):
-                return carrier
+            if given and hmac.compare_digest(given.encode(), secret.encode()):
+                return carrier_id
         return None
 
     @staticmethod

@@ -7,3 +7,4 @@ from . import sale_order
 from . import roms_reorder_link
 from . import roms_message_template
 from . import res_config_settings
+from . import roms_shipping_event
