@@ -248,8 +248,24 @@ class RomsWhatsappInbound(models.Model):
         ):
             return
         partner = conversation.roms_partner_id
-        if body and partner:
-            partner._roms_opt_out_by_keyword(body)
+        if body and partner and partner._roms_opt_out_by_keyword(body):
+            return
+        if not values["reply_id"]:
+            # a tap on a button nobody handles is never taken for a keyword
+            self._automate(conversation, message, values)
+
+    def _automate(self, conversation, message, values):
+        """The automatic replies (welcome, away, keyword rules, menu bot): a
+        failure there never costs the customer's message."""
+        try:
+            with self.env.cr.savepoint():
+                conversation._roms_wa_automate(message, values)
+        except Exception:
+            _logger.exception(
+                "Automatic reply to WhatsApp message %s failed",
+                self.provider_message_id,
+            )
+            self.env.invalidate_all()
 
     def _reply_window(self):
         hours = self.env["ir.config_parameter"]._roms_param(
