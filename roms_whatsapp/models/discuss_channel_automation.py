@@ -60,7 +60,7 @@ class DiscussChannel(models.Model):
     # Sending
     # ------------------------------------------------------------------
 
-    def _roms_wa_auto_send(self, body, thread_body=None, **values):
+    def _roms_wa_auto_send(self, body, **values):
         """Send ``body`` (with ``values`` of the ``roms.message``: an interactive
         menu, a template, attachments) to the customer as an automatic message:
         posted in the thread by OdooBot, sent through the queue at once (the
@@ -70,7 +70,7 @@ class DiscussChannel(models.Model):
         root = self.env.ref("base.partner_root")
         message = channel.with_context(roms_wa_internal=True).message_post(
             author_id=root.id,
-            body=plaintext2html(thread_body or body or ""),
+            body=plaintext2html(self._roms_wa_thread_text(body, values)),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             roms_wa_direction="out",
@@ -98,6 +98,16 @@ class DiscussChannel(models.Model):
             roms_message._send_now()
         message._bus_send_store(message, message._roms_wa_ticks_values())
         return roms_message
+
+    def _roms_wa_thread_text(self, body, values):
+        """What the agent reads in the thread of an automatic message: the text
+        with its menu's options and link (numbered as on the QR gateways)."""
+        interactive = values.get("roms_wa_interactive")
+        if not interactive:
+            return body or ""
+        if self.sudo().roms_account_id.provider == "meta":
+            interactive = dict(interactive, numbered_hint=None)
+        return numbered_text(body, interactive)
 
     def _roms_wa_auto_recent(self, since):
         """The automatic messages of this conversation sent since ``since``, or
@@ -303,15 +313,7 @@ class DiscussChannel(models.Model):
             ],
             "numbered_hint": self.env._("Reply 1–%(count)s", count=len(entries)),
         }
-        # the thread shows what the customer got
-        shown = (
-            greeting
-            if account.provider == "meta"
-            else numbered_text(greeting, interactive)
-        )
-        return self._roms_wa_auto_send(
-            greeting, roms_wa_interactive=interactive, thread_body=shown
-        )
+        return self._roms_wa_auto_send(greeting, roms_wa_interactive=interactive)
 
     def _roms_wa_route_reply(self, reply_id, message):
         if super()._roms_wa_route_reply(reply_id, message):
@@ -403,15 +405,16 @@ class DiscussChannel(models.Model):
             )
             self._roms_wa_handover()
             return
+        if not link.startswith("https://"):
+            self._roms_wa_auto_send(self.env._("Our catalogue: %(link)s", link=link))
+            return
         self._roms_wa_auto_send(
-            self.env._("Our catalogue: %(link)s", link=link),
+            self.env._("Here is our catalogue, with the prices for you."),
             roms_wa_interactive={
                 "type": "cta_url",
                 "url": link,
                 "url_label": self.env._("Open"),
-            }
-            if link.startswith("https://")
-            else False,
+            },
         )
 
     def _roms_wa_bot_points(self, entry):

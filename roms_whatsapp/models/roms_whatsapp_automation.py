@@ -379,7 +379,7 @@ class RomsWhatsappKeywordRule(models.Model):
     )
     test_text = fields.Char(
         string="Sample Message",
-        help="Type a customer's message and press Coba aturan: the rule that "
+        help="Type a customer's message and press Try the rule: the rule that "
         "answers it and its reply are shown.",
     )
     test_result = fields.Text(string="Result", compute="_compute_test_result")
@@ -461,6 +461,7 @@ class RomsWhatsappKeywordRule(models.Model):
             )
 
     def action_roms_test(self):
-        """Coba aturan: the form shows which rule answers the sample message."""
+        """Try the rule (Coba aturan): the saved form shows which rule answers
+        the sample message."""
         self.ensure_one()
         return True

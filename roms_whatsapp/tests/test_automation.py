@@ -230,6 +230,7 @@ class TestAutomation(WhatsappCase):
         self.assertNotIn("closed", text)
         # in the thread, by OdooBot, labelled automatic; not an agent's reply
         post = conversation.message_ids[0]
+        self.assertIn("4. Bicara dengan CS", post.body, "the agent sees the options")
         self.assertEqual(post.author_id, self.env.ref("base.partner_root"))
         self.assertTrue(post._roms_wa_ticks_values()["roms_wa_automatic"])
         self.assertEqual(conversation.roms_status, "open")
@@ -349,7 +350,8 @@ class TestAutomation(WhatsappCase):
             self.writes("2")
         self.assertEqual(
             self.sent_texts()[-1],
-            "Our catalogue: https://toko.test/shop\n\nOpen: https://toko.test/shop",
+            "Here is our catalogue, with the prices for you.\n\n"
+            "Open: https://toko.test/shop",
         )
         with freeze_time(MONDAY_10 + timedelta(minutes=2)):
             self.writes("menu")
