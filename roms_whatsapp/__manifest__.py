@@ -24,6 +24,10 @@
         "views/roms_whatsapp_agent_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/roms_whatsapp_menus.xml",
+        "views/roms_whatsapp_automation_views.xml",
+    ],
+    "demo": [
+        "demo/roms_whatsapp_automation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

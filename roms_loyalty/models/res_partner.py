@@ -47,6 +47,38 @@ class ResPartner(models.Model):
         )
         return programs._roms_format_points(self.roms_loyalty_points)
 
+    def _roms_points_summary(self):
+        """The customer's points and the rewards they buy now (at most three,
+        the dearest first) for the WhatsApp menu bot."""
+        self.ensure_one()
+        partner = self.sudo()
+        points = partner.roms_loyalty_points
+        if not points:
+            return super()._roms_points_summary()
+        lines = [
+            self.env._(
+                "You have %(points)s points.",
+                points=partner._roms_format_loyalty_points(),
+            )
+        ]
+        rewards = (
+            self.env["loyalty.reward"]
+            .sudo()
+            .search(
+                [
+                    ("program_id.roms_managed", "=", True),
+                    ("program_id.active", "=", True),
+                    ("required_points", "<=", points),
+                ],
+                order="required_points desc, id",
+                limit=3,
+            )
+        )
+        if rewards:
+            lines.append(self.env._("They buy:"))
+            lines += [f"• {reward.description}" for reward in rewards]
+        return "\n".join(lines)
+
     def action_roms_loyalty_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

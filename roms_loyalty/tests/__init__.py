@@ -11,3 +11,4 @@ from . import test_access
 from . import test_multi_company
 from . import test_points_guard
 from . import test_coexistence
+from . import test_points_summary

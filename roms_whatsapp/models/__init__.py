@@ -6,6 +6,8 @@ from . import roms_whatsapp_episode
 from . import discuss_channel
 from . import discuss_channel_inbox
 from . import discuss_channel_metrics
+from . import roms_whatsapp_automation
+from . import discuss_channel_automation
 from . import mail_message
 from . import res_users
 from . import res_config_settings

@@ -33,6 +33,7 @@ class MailMessage(models.Model):
             "roms_wa_state": roms_message.state or False,
             "roms_wa_error": roms_message.error_message or False,
             "roms_wa_error_code": roms_message.error_code or False,
+            "roms_wa_automatic": roms_message.roms_automatic,
         }
 
     def roms_wa_retry(self):

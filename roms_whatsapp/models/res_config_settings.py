@@ -9,6 +9,7 @@ from .discuss_channel import (
     IDLE_MINUTES_PARAM,
     REASSIGN_MINUTES_PARAM,
 )
+from .discuss_channel_automation import AUTO_PER_HOUR_PARAM, DEFAULT_AUTO_PER_HOUR
 from .discuss_channel_metrics import (
     CSAT_PARAM,
     CSAT_WINDOW_PARAM,
@@ -88,4 +89,12 @@ class ResConfigSettings(models.TransientModel):
         help="A reminder's reply buttons, and on a QR gateway the numbered replies "
         "1, 2 and 3, act for this many hours after the reminder was sent; later "
         "they are ordinary chat messages.",
+    )
+    roms_wa_auto_replies_per_hour = fields.Integer(
+        string="Automatic Replies per Conversation and Hour",
+        config_parameter=AUTO_PER_HOUR_PARAM,
+        default=DEFAULT_AUTO_PER_HOUR,
+        help="At most this many automatic messages (welcome, away, keyword "
+        "replies, menu bot) go to one conversation within an hour: two bots can "
+        "never answer each other endlessly.",
     )

@@ -99,6 +99,13 @@ class ResPartner(models.Model):
         )
         return [("id", "in" if (operator == "=") == value else "not in", blocked)]
 
+    def _roms_points_summary(self):
+        """The customer's loyalty points and what they buy, as a short text for
+        the WhatsApp menu bot ("Poin saya"); False without a loyalty module
+        (``roms_loyalty`` overrides it)."""
+        self.ensure_one()
+        return False
+
     def _roms_opt_out_keywords(self):
         keywords = self.env["ir.config_parameter"]._roms_param(
             OPT_OUT_KEYWORDS_PARAM, DEFAULT_OPT_OUT_KEYWORDS
