@@ -6,7 +6,7 @@ Usage: .venv/bin/python $ODOO_PATH/odoo-bin shell -c .odoo.conf -d DB \\
 
 A demo customer writes to the demo shop's Cloud API account (its automation from
 the demo data): the welcome and the menu list answer, she picks *Cek pesanan* and
-gets her last three orders, then asks for the shipping cost: the Ongkir rule
+gets her last three orders, then asks for the shipping cost: the Ongkir rule (tried before Harga)
 answers, labels the conversation and hands it over to cs1. The messages go
 through the ordinary pipeline (inbound queue, automation, message queue) to a
 fake Cloud API on loopback, stopped afterwards; the account then points at a
@@ -25,7 +25,21 @@ account = env.ref("roms_whatsapp.roms_whatsapp_account_demo")
 cs1 = env.ref("roms_crm.res_users_cs1_demo")
 env["res.users"].search([("roms_online", "=", True)]).roms_online = False
 cs1.roms_online = True
-customer = env["res.partner"].browse(49)  # a demo customer with shipped orders
+# a demo customer with shipped orders who has not written to the account yet
+talked = env["discuss.channel"].search([("roms_account_id", "=", account.id)])
+customer = (
+    env["sale.order"]
+    .search(
+        [
+            ("roms_tracking_number", "!=", False),
+            ("partner_id.roms_whatsapp_number", "!=", False),
+            ("partner_id", "not in", talked.roms_partner_id.ids),
+        ],
+        order="partner_id",
+        limit=1,
+    )
+    .partner_id
+)
 number = customer.roms_whatsapp_number
 Inbound = env["roms.whatsapp.inbound"]
 
@@ -33,7 +47,7 @@ Inbound = env["roms.whatsapp.inbound"]
 def customer_writes(body="", reply_id="", key=""):
     event = WhatsAppEvent(
         kind="message",
-        provider_message_id=f"wamid.demo.bot.{key or body}",
+        provider_message_id=f"wamid.demo.bot.{number}.{key or body}",
         number=number,
         profile_name=customer.name,
         body=body,
@@ -63,4 +77,9 @@ env.cr.commit()
 channel = env["discuss.channel"].search(
     [("roms_wa_number", "=", number), ("roms_account_id", "=", account.id)]
 )
+# cs1 has read it: Discuss opens the conversation at its end
+channel.channel_member_ids.filtered(
+    lambda m: m.partner_id == cs1.partner_id
+)._mark_as_read(channel.message_ids[:1].id)
+env.cr.commit()
 print("conversation", channel.id, "rule", rule.id)

@@ -19,7 +19,8 @@ from portal_screenshots import login
 def main(base, db, outdir, conversation, rule):
     admin = login(base, db, "admin", "admin")
     form = f"/odoo/action-roms_whatsapp.roms_whatsapp_keyword_rule_action/{rule}"
-    shoot(base, admin, [("go", form), ("go", form)], f"{outdir}/automation_rule.png")
+    steps = [("go", form), ("go", form), ("wait", 10)]
+    shoot(base, admin, steps, f"{outdir}/automation_rule.png")
     cs1 = login(base, db, "cs1", "cs1")
     discuss = f"/odoo/discuss?active_id=discuss.channel_{conversation}"
     shoot(base, cs1, [("go", discuss), ("go", discuss)], f"{outdir}/automation_bot.png")
