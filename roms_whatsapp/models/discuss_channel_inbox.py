@@ -323,8 +323,22 @@ class DiscussChannel(models.Model):
         return Order.search(domain, order="date_order desc, id desc", limit=1)
 
     def _roms_wa_approved_templates(self):
+        """Templates Meta accepts outside the window: mapped by name, or with
+        an approved WhatsApp template on this conversation's account."""
         return self.env["roms.message.template"].search(
-            [("roms_meta_template_name", "!=", False)], order="name, id"
+            [
+                "|",
+                ("roms_meta_template_name", "!=", False),
+                (
+                    "roms_wa_template_ids",
+                    "any",
+                    [
+                        ("state", "=", "approved"),
+                        ("account_id", "=", self.roms_account_id.id),
+                    ],
+                ),
+            ],
+            order="name, id",
         )
 
     def roms_wa_templates(self):
@@ -339,7 +353,10 @@ class DiscussChannel(models.Model):
             {
                 "id": template.id,
                 "name": template.name,
-                "meta_name": template.roms_meta_template_name,
+                "meta_name": template.roms_meta_template_name
+                or template.roms_wa_template_ids.filtered(
+                    lambda t: t.state == "approved"
+                )[:1].name,
                 "preview": template.sudo()
                 .with_context(roms_template_preview=True)
                 ._render(partner, order),

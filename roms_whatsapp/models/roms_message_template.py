@@ -1,6 +1,7 @@
 import re
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class RomsMessageTemplate(models.Model):
@@ -20,6 +21,14 @@ class RomsMessageTemplate(models.Model):
         string="Meta Template Language",
         default="id",
         help="Language code of the approved template, e.g. id or en_US.",
+    )
+
+    roms_wa_template_ids = fields.One2many(
+        "roms.whatsapp.template",
+        "message_template_id",
+        string="WhatsApp Templates",
+        help="Templates submitted to Meta for this message: an approved one carries "
+        "it outside the 24-hour window.",
     )
 
     roms_shortcut = fields.Char(
@@ -50,6 +59,34 @@ class RomsMessageTemplate(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_roms_canned_responses(self):
         self.roms_canned_response_id.sudo().unlink()
+
+    def action_roms_wa_new_template(self):
+        """A draft WhatsApp template of this message on the default Cloud API
+        account: its name, its body (variables become {{1}}… with examples)."""
+        self.ensure_one()
+        account = self.env["roms.whatsapp.account"].search(
+            [("provider", "=", "meta")], order="is_default desc, sequence, id", limit=1
+        )
+        if not account:
+            raise UserError(self.env._("Add a WhatsApp Cloud API account first."))
+        name = re.sub(r"[^a-z0-9]+", "_", (self.name or "").lower()).strip("_")
+        template = self.env["roms.whatsapp.template"].create(
+            {
+                "name": name or f"roms_{self.id}",
+                "account_id": account.id,
+                "message_template_id": self.id,
+                "body": self.body,
+                "category": "marketing"
+                if self.template_type in ("broadcast", "cart_recovery")
+                else "utility",
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "roms.whatsapp.template",
+            "res_id": template.id,
+            "view_mode": "form",
+        }
 
     def _quick_reply_shortcut(self):
         self.ensure_one()

@@ -20,3 +20,4 @@ from . import test_payment_proof
 from . import test_livechat_inbox
 from . import test_livechat_csat
 from . import test_reminder_replies
+from . import test_templates
