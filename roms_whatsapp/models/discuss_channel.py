@@ -660,6 +660,17 @@ class DiscussChannel(models.Model):
         message._bus_send_store(message, message._roms_wa_ticks_values())
         return roms_message
 
+    def _roms_wa_route_reply(self, reply_id, message):
+        """The customer answered an interactive message: ``reply_id`` is the id
+        of the option they tapped (Cloud API) or numbered (QR gateways, mapped by
+        ``roms.whatsapp.inbound._numbered_option``), ``message`` their message
+        in this conversation. Ids are namespaced by prefix: ``bot:<entry>``
+        (menu bot), ``rule:<id>`` (keyword rules), ``tpl:<template id>:<n>``
+        (buttons of a message template); each part extends this method and
+        returns True when it handled the answer. An unhandled answer stays a
+        chat message for the agent."""
+        return False
+
     # ------------------------------------------------------------------
     # Discuss client
     # ------------------------------------------------------------------

@@ -35,6 +35,24 @@ class RomsMessage(models.Model):
         help="Reply buttons [[id, title], …] sent with the text on the Cloud API "
         "(at most 3); QR gateways send the text alone.",
     )
+    roms_wa_interactive = fields.Json(
+        string="Interactive Message",
+        readonly=True,
+        copy=False,
+        help="Reply buttons, a list or a link button sent with the text: "
+        '{"type": "button"|"list"|"cta_url", "header", "footer", "button" (the '
+        'label opening a list), "options": [{"id", "title", "description"}, …], '
+        '"url", "url_label", "numbered_hint"}. The Cloud API shows them as such; '
+        "QR gateways send the options as numbered text, answered with the number.",
+    )
+    roms_automatic = fields.Boolean(
+        string="Automatic",
+        readonly=True,
+        copy=False,
+        help="Sent by ROMS itself (welcome, away, keyword auto-reply, menu bot), "
+        "not by an agent: labelled in the conversation and never counted as an "
+        "agent's response.",
+    )
     roms_wa_account_id = fields.Many2one(
         "roms.whatsapp.account",
         string="WhatsApp Account",
@@ -343,6 +361,10 @@ class RomsMessage(models.Model):
                 )
             if account.provider == "meta":
                 self._wa_check_window(conversation)
+            if self.roms_wa_interactive:
+                return client.send_interactive(
+                    to, self.body or "", self.roms_wa_interactive
+                )
             if self.attachment_ids:
                 return self._wa_send_attachments(client, to)
             if account.provider == "meta" and self.roms_wa_buttons:

@@ -1,6 +1,7 @@
 import datetime
 import json
 import logging
+import re
 import threading
 
 from odoo import Command, api, fields, models
@@ -8,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..tools import WhatsAppProviderError
+from ..tools.wa_provider import interactive_options
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ EXTENSIONS = {
 MAX_ATTEMPTS = 5
 # numbered replies to a reminder on a QR gateway, and how long they are understood
 NUMBERED_REPLIES = {"1": "reorder", "2": "later", "3": "stop"}
+# a text that answers a numbered question: "2", " 2. ", "2!"
+NUMBER_REPLY = re.compile(r"\s*([1-9][0-9]?)\s*[.!)]?\s*")
 REPLY_WINDOW_PARAM = "roms_whatsapp.reply_window_hours"
 DEFAULT_REPLY_WINDOW_HOURS = 72
 
@@ -222,8 +226,11 @@ class RomsWhatsappInbound(models.Model):
 
     def _process(self):
         """Hand the message to its conversation; apply a reminder's reply (button
-        or number) or an opt-out keyword."""
+        or number), route the answer to an interactive message
+        (``discuss.channel._roms_wa_route_reply``) or apply an opt-out keyword."""
         values = self._values()
+        if not values["reply_id"]:
+            values["reply_id"] = self._numbered_option(values)
         channel_model = self.env["discuss.channel"].sudo()
         message = channel_model._roms_wa_receive(self.account_id, values)
         self.write({"message_id": message.id, "state": "done", "error": False})
@@ -234,7 +241,11 @@ class RomsWhatsappInbound(models.Model):
         if conversation.roms_episode_id.csat_answer_id == message:
             # the answer to the satisfaction question, nothing else
             return
-        if self._apply_reminder_reply(conversation, body):
+        if self._apply_reminder_reply(conversation, body, values["reply_id"]):
+            return
+        if values["reply_id"] and conversation._roms_wa_route_reply(
+            values["reply_id"], message
+        ):
             return
         partner = conversation.roms_partner_id
         if body and partner:
@@ -246,7 +257,54 @@ class RomsWhatsappInbound(models.Model):
         )
         return datetime.timedelta(hours=min(max(hours, 1), 24 * 30))
 
-    def _apply_reminder_reply(self, conversation, body):
+    def _numbered_option(self, values):
+        """On a QR gateway, the id of the option a text that is only a number
+        1..N chooses: of the latest interactive message with options sent to
+        this number through this account within the reply window. The most
+        recent question wins: when a reminder or a satisfaction question (also
+        answered with digits) was sent after it, the number is theirs. Else
+        empty."""
+        self.ensure_one()
+        if self.account_id.provider == "meta":
+            return ""
+        match = NUMBER_REPLY.fullmatch(values.get("body") or "")
+        if not match:
+            return ""
+        number = self.env["res.partner"]._roms_normalize_phone(values.get("number"))
+        if not number:
+            return ""
+        Message = self.env["roms.message"].sudo()
+        sent = [
+            ("channel", "=", "whatsapp"),
+            ("recipient", "=", number),
+            ("roms_wa_account_id", "=", self.account_id.id),
+            ("state", "in", ("sent", "delivered", "read")),
+        ]
+        question = Message.search(
+            [
+                *sent,
+                ("roms_wa_interactive", "!=", False),
+                ("sent_at", ">=", fields.Datetime.now() - self._reply_window()),
+            ],
+            order="sent_at desc, id desc",
+            limit=1,
+        )
+        options = interactive_options(question.roms_wa_interactive)
+        index = int(match.group(1))
+        if not 1 <= index <= len(options):
+            return ""
+        if Message.search_count(
+            [
+                *sent,
+                ("kind", "in", ("reminder", "followup", "csat")),
+                ("sent_at", ">", question.sent_at),
+            ],
+            limit=1,
+        ):
+            return ""
+        return options[index - 1][0]
+
+    def _apply_reminder_reply(self, conversation, body, reply_id=None):
         """Apply the customer's answer to a reminder: a reply button's payload
         (Cloud API) or, on a QR gateway, "1", "2" or "3" to the last reminder
         sent to this number. Only from the number the reminder went to, through
@@ -255,7 +313,7 @@ class RomsWhatsappInbound(models.Model):
         self.ensure_one()
         Message = self.env["roms.message"].sudo()
         number = conversation.roms_wa_number
-        payload = (self.payload or {}).get("reply_id") or ""
+        payload = reply_id or (self.payload or {}).get("reply_id") or ""
         since = fields.Datetime.now() - self._reply_window()
         if payload:
             reminder, action = Message._roms_from_reply_payload(payload)

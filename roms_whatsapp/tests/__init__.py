@@ -21,3 +21,4 @@ from . import test_livechat_inbox
 from . import test_livechat_csat
 from . import test_reminder_replies
 from . import test_templates
+from . import test_interactive

@@ -562,15 +562,50 @@ class FakeMetaCloud(FakeServer):
 
     @staticmethod
     def _interactive_problem(interactive):
-        """What the Cloud API refuses in a reply-button message: a body of 1 to
-        1024 characters, 1 to 3 buttons of type reply, each with a unique id of at
-        most 256 characters and a title of 1 to 20."""
-        if not isinstance(interactive, dict) or interactive.get("type") != "button":
+        """What the Cloud API refuses in an interactive message: a body of 1 to
+        1024 characters, a text header and a footer of at most 60; ``button``: 1
+        to 3 buttons of type reply, each with a unique id of at most 256
+        characters and a title of 1 to 20; ``list``: an opening label of 1 to
+        20 characters, sections holding 1 to 10 rows in all, each row with a
+        unique id of at most 200 characters, a title of 1 to 24 and a
+        description of at most 72; ``cta_url``: a display text of 1 to 20
+        characters and an http(s) URL."""
+        if not isinstance(interactive, dict) or interactive.get("type") not in (
+            "button",
+            "list",
+            "cta_url",
+        ):
             return "interactive.type"
         text = (interactive.get("body") or {}).get("text")
         if not isinstance(text, str) or not 0 < len(text) <= 1024:
             return "body.text"
-        buttons = (interactive.get("action") or {}).get("buttons")
+        header = interactive.get("header")
+        if header is not None and (
+            header.get("type") != "text"
+            or not isinstance(header.get("text"), str)
+            or not 0 < len(header["text"]) <= 60
+        ):
+            return "header"
+        footer = interactive.get("footer")
+        if footer is not None and (
+            not isinstance(footer.get("text"), str) or not 0 < len(footer["text"]) <= 60
+        ):
+            return "footer"
+        action = interactive.get("action") or {}
+        if interactive["type"] == "list":
+            return FakeMetaCloud._list_problem(action)
+        if interactive["type"] == "cta_url":
+            parameters = action.get("parameters") or {}
+            label = parameters.get("display_text")
+            url = parameters.get("url")
+            if action.get("name") != "cta_url":
+                return "action.name"
+            if not isinstance(label, str) or not 0 < len(label) <= 20:
+                return "action.parameters.display_text"
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                return "action.parameters.url"
+            return None
+        buttons = action.get("buttons")
         if not isinstance(buttons, list) or not 0 < len(buttons) <= 3:
             return "action.buttons"
         ids = []
@@ -586,6 +621,39 @@ class FakeMetaCloud(FakeServer):
             ids.append(reply["id"])
         if len(set(ids)) != len(ids):
             return "button ids must be unique"
+        return None
+
+    @staticmethod
+    def _list_problem(action):
+        label = action.get("button")
+        if not isinstance(label, str) or not 0 < len(label) <= 20:
+            return "action.button"
+        sections = action.get("sections")
+        if not isinstance(sections, list) or not 0 < len(sections) <= 10:
+            return "action.sections"
+        ids = []
+        for section in sections:
+            title = section.get("title")
+            if (len(sections) > 1 or title is not None) and (
+                not isinstance(title, str) or not 0 < len(title) <= 24
+            ):
+                return "section.title"
+            for row in section.get("rows") or []:
+                if not isinstance(row.get("id"), str) or not 0 < len(row["id"]) <= 200:
+                    return "row.id"
+                title = row.get("title")
+                if not isinstance(title, str) or not 0 < len(title) <= 24:
+                    return "row.title"
+                description = row.get("description")
+                if description is not None and (
+                    not isinstance(description, str) or len(description) > 72
+                ):
+                    return "row.description"
+                ids.append(row["id"])
+        if not 0 < len(ids) <= 10:
+            return "rows"
+        if len(set(ids)) != len(ids):
+            return "row ids must be unique"
         return None
 
     @staticmethod
@@ -630,6 +698,27 @@ class FakeMetaCloud(FakeServer):
                     "button_reply": {"id": button_id, "title": title},
                 },
             )
+        return self._envelope(
+            {
+                "contacts": [{"profile": {"name": wa_id}, "wa_id": wa_id}],
+                "messages": [message],
+            }
+        )
+
+    def list_reply_payload(self, number, row_id, title, description=""):
+        """The customer picks a row of an interactive list (``list_reply``)."""
+        wa_id = number.lstrip("+")
+        reply = {"id": row_id, "title": title}
+        if description:
+            reply["description"] = description
+        message = {
+            "from": wa_id,
+            "id": f"wamid.in.{uuid.uuid4().hex}",
+            "timestamp": str(int(time.time())),
+            "context": {"from": "6281100000000", "id": "wamid.out"},
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": reply},
+        }
         return self._envelope(
             {
                 "contacts": [{"profile": {"name": wa_id}, "wa_id": wa_id}],

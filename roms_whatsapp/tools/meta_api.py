@@ -9,6 +9,7 @@ with ``X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app sec
 import re
 
 from .wa_provider import (
+    INTERACTIVE_TYPES,
     WebhookBodyError,
     WhatsAppEvent,
     WhatsAppProvider,
@@ -17,6 +18,7 @@ from .wa_provider import (
     as_list,
     e164,
     hmac_ok,
+    interactive_options,
     origin,
     secret_equals,
 )
@@ -123,27 +125,75 @@ class MetaCloudApi(WhatsAppProvider):
     def send_buttons(self, to, body, buttons):
         """An interactive message with up to three reply buttons: ``buttons`` is
         ((payload, title), …); a tap comes back as a ``button_reply`` with the
-        payload as its id. Meta caps the body at 1024 characters and a title at
-        20."""
-        return self._send(
+        payload as its id."""
+        return self.send_interactive(
             to,
+            body,
             {
-                "type": "interactive",
-                "interactive": {
-                    "type": "button",
-                    "body": {"text": body[:1024]},
-                    "action": {
-                        "buttons": [
-                            {
-                                "type": "reply",
-                                "reply": {"id": payload, "title": title[:20]},
-                            }
-                            for payload, title in buttons[:3]
-                        ]
-                    },
-                },
+                "type": "button",
+                "options": [
+                    {"id": payload, "title": title} for payload, title in buttons
+                ],
             },
         )
+
+    def send_interactive(self, to, body, interactive):
+        """A Cloud API interactive message (``interactive``: see
+        ``wa_provider.INTERACTIVE_TYPES``): ``button`` (at most 3 reply buttons,
+        titles of 20 characters), ``list`` (one section of at most 10 rows,
+        titles of 24, descriptions of 72, the opening label of 20) or
+        ``cta_url`` (one link button). Meta caps the body at 1024 characters, the
+        header at 60 and the footer at 60. A tap comes back as a
+        ``button_reply`` or ``list_reply`` with the option's id."""
+        interactive = as_dict(interactive)
+        kind = interactive.get("type")
+        if kind not in INTERACTIVE_TYPES:
+            raise WhatsAppProviderError(
+                "Unknown interactive message type.", code="bad_interactive"
+            )
+        options = interactive_options(interactive)
+        if kind == "button":
+            action = {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": id_, "title": title[:20]}}
+                    for id_, title, _description in options[:3]
+                ]
+            }
+        elif kind == "list":
+            rows = []
+            for id_, title, description in options[:10]:
+                row = {"id": id_, "title": title[:24]}
+                if description:
+                    row["description"] = description[:72]
+                rows.append(row)
+            label = (interactive.get("button") or "Menu")[:20]
+            action = {
+                "button": label,
+                "sections": [{"title": label[:24], "rows": rows}],
+            }
+        else:
+            action = {
+                "name": "cta_url",
+                "parameters": {
+                    "display_text": (interactive.get("url_label") or "Link")[:20],
+                    "url": interactive.get("url") or "",
+                },
+            }
+        if kind != "cta_url" and not options:
+            raise WhatsAppProviderError(
+                "An interactive message needs at least one option.",
+                code="bad_interactive",
+            )
+        message = {
+            "type": kind,
+            "body": {"text": (body or "-")[:1024]},
+            "action": action,
+        }
+        if interactive.get("header"):
+            message["header"] = {"type": "text", "text": interactive["header"][:60]}
+        if interactive.get("footer"):
+            message["footer"] = {"text": interactive["footer"][:60]}
+        return self._send(to, {"type": "interactive", "interactive": message})
 
     def send_template(
         self,

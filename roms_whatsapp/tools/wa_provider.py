@@ -331,6 +331,57 @@ def read_limited(response, max_bytes):
     return b"".join(chunks)
 
 
+#: the kinds of interactive message (``roms.message.roms_wa_interactive``):
+#: ``{"type": "button"|"list"|"cta_url", "header": str|None, "footer": str|None,
+#: "button": str|None (the label that opens a list), "options": [{"id": str,
+#: "title": str, "description": str|None}, …], "url": str|None,
+#: "url_label": str|None, "numbered_hint": str|None}``
+INTERACTIVE_TYPES = ("button", "list", "cta_url")
+
+
+def interactive_options(interactive):
+    """The options of an interactive message that the customer may choose, as
+    ``[(id, title, description)]`` (malformed ones left out)."""
+    if not isinstance(interactive, dict) or interactive.get("type") == "cta_url":
+        return []
+    options = []
+    for option in as_list(interactive.get("options")):
+        option = as_dict(option)
+        if isinstance(option.get("id"), str) and isinstance(option.get("title"), str):
+            description = option.get("description")
+            options.append(
+                (
+                    option["id"],
+                    option["title"],
+                    description if isinstance(description, str) else "",
+                )
+            )
+    return options
+
+
+def numbered_text(body, interactive):
+    """An interactive message as one text, for the gateways without buttons:
+    header, body, options numbered "1. Cek pesanan", the closing line the caller
+    rendered in the customer's language (``numbered_hint``, e.g. "Balas 1–4"),
+    a link button as "label: url", footer."""
+    interactive = as_dict(interactive)
+    parts = [interactive.get("header") or "", body or ""]
+    options = interactive_options(interactive)
+    if options:
+        parts.append(
+            "\n".join(
+                f"{index}. {title}" + (f" ({description})" if description else "")
+                for index, (_id, title, description) in enumerate(options, 1)
+            )
+        )
+        parts.append(interactive.get("numbered_hint") or "")
+    if interactive.get("type") == "cta_url" and interactive.get("url"):
+        label = interactive.get("url_label") or ""
+        parts.append(f"{label}: {interactive['url']}" if label else interactive["url"])
+    parts.append(interactive.get("footer") or "")
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
 class WhatsAppProvider:
     """Base class: the transport and the error mapping shared by the providers."""
 
@@ -358,6 +409,14 @@ class WhatsAppProvider:
             "Reply buttons are only sent by the WhatsApp Cloud API.",
             code="buttons_unsupported",
         )
+
+    def send_interactive(self, to, body, interactive):
+        """Send an interactive message (``interactive``: see ``INTERACTIVE_TYPES``
+        and :func:`numbered_text`); return the provider id. QR gateways have no
+        buttons nor lists: they send one text with the options numbered, which
+        the customer answers with the number (mapped back to the option's id by
+        ``roms.whatsapp.inbound``)."""
+        return self.send_text(to, numbered_text(body, interactive))
 
     def send_template(
         self,
