@@ -266,7 +266,7 @@ class RomsMessage(models.Model):
     def _wa_send_meta_template(self, client, wa_template, to, button_payloads=None):
         """Send the approved ``wa_template`` with this message's values in its
         placeholders; refused when one would be empty. Its quick-reply buttons
-        answer ``tpl:<ROMS template id>:<button index>`` unless
+        answer ``tpl:<ROMS template id>:<n>`` (the n-th quick reply) unless
         ``button_payloads`` are given."""
         self.ensure_one()
         values = self._wa_template_values()
@@ -287,10 +287,12 @@ class RomsMessage(models.Model):
             for index, button in enumerate(wa_template.button_ids)
             if button.button_type == "quick_reply"
         ]
-        if button_payloads is not None:
-            payloads = dict(zip(quick, button_payloads, strict=False))
-        else:
-            payloads = {index: f"tpl:{self.template_id.id}:{index}" for index in quick}
+        if button_payloads is None:
+            # the n-th quick reply answers as the ROMS template's option n
+            button_payloads = [
+                f"tpl:{self.template_id.id}:{n}" for n in range(1, len(quick) + 1)
+            ]
+        payloads = dict(zip(quick, button_payloads, strict=False))
         header_image_id = None
         if wa_template.header_type == "image" and wa_template.header_image:
             data = base64.b64decode(wa_template.sudo().header_image)
@@ -352,7 +354,11 @@ class RomsMessage(models.Model):
                 wa_template = self._wa_approved_template(account)
                 if wa_template:
                     return self._wa_send_meta_template(client, wa_template, to)
-            if account.provider == "meta" and template.roms_meta_template_name:
+            if (
+                account.provider == "meta"
+                and template.roms_meta_template_name
+                and not (self.roms_wa_interactive and self._wa_in_window(conversation))
+            ):
                 return client.send_template(
                     to,
                     template.roms_meta_template_name,

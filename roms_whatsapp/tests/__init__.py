@@ -22,3 +22,4 @@ from . import test_livechat_csat
 from . import test_reminder_replies
 from . import test_templates
 from . import test_interactive
+from . import test_template_interactive

@@ -40,7 +40,10 @@ class TestMetaTemplates(WhatsappCase):
             cls.env, "roms_tpl_cs", groups="base.group_user,roms_crm.group_roms_cs"
         )
         cls.partner = cls.env["res.partner"].create(
-            {"name": "Sari Wulandari", "mobile": "0812-3456-7411", "lang": "id_ID"}
+            {
+                "name": "Sari Wulandari",
+                "mobile": "0812-3456-7411",
+            }
         )
         cls.roms_template = cls.env["roms.message.template"].create(
             {
@@ -218,7 +221,7 @@ class TestMetaTemplates(WhatsappCase):
                         "parameters": [
                             {
                                 "type": "payload",
-                                "payload": f"tpl:{self.roms_template.id}:0",
+                                "payload": f"tpl:{self.roms_template.id}:1",
                             }
                         ],
                     },
