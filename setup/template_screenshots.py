@@ -100,7 +100,7 @@ def main(base, db, outdir):
             "category": "utility",
             "message_template_id": shipped,
             "header_type": "text",
-            "header_text": "Pesanan dikirim 🚚",
+            "header_text": "Pesanan dikirim",
             "body": "Halo {customer_name}, pesanan {order_number} sudah dikirim "
             "dengan resi {tracking_number}. Terima kasih sudah belanja!",
             "footer": "Toko Kopi Nusantara",
@@ -126,13 +126,15 @@ def main(base, db, outdir):
         "write",
         [template],
         {
+            "header_text": "Pesanan dikirim",
             "meta_id": "1289345522204417",
             "state": "rejected",
             "state_reason": "kategori tidak sesuai dengan isi (INCORRECT_CATEGORY)",
         },
     )
     form = f"/odoo/action-roms_whatsapp.roms_whatsapp_template_action/{template}"
-    shoot(base, admin, [("go", form), ("go", form)], f"{outdir}/template_meta_form.png")
+    steps = [("go", form), ("go", form), ("wait", 10)]
+    shoot(base, admin, steps, f"{outdir}/template_meta_form.png")
     form = f"/odoo/action-roms_crm.roms_message_template_action/{shipped}"
     steps = [("go", form), ("go", form)]
     # the WhatsApp part of the form, lower down
