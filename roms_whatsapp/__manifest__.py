@@ -2,7 +2,7 @@
     "name": "ROMS WhatsApp",
     "summary": "WhatsApp for ROMS: Cloud API and QR-code gateway accounts, webhook, "
     "live chat in Discuss with round-robin to online agents",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/roms-odoo/roms",
     "author": "ROMS",
@@ -18,6 +18,7 @@
         "data/roms_whatsapp_rotation_data.xml",
         "data/roms_message_template_data.xml",
         "views/roms_whatsapp_account_views.xml",
+        "views/roms_whatsapp_template_views.xml",
         "views/roms_message_template_views.xml",
         "views/discuss_channel_views.xml",
         "views/res_users_views.xml",

@@ -22,7 +22,8 @@ WIDTH, HEIGHT = 1440, 900
 
 def shoot(base, session, steps, path):
     """Open Chromium logged in with ``session``, run ``steps`` — ("go", url),
-    ("click", css selector) or ("wait", seconds) — and save the page to ``path``."""
+    ("click", css selector), ("scroll", css selector) or ("wait", seconds) — and
+    save the page to ``path``."""
     with browser(base, session, (WIDTH, HEIGHT), mobile=False) as send:
         for kind, arg in steps:
             if kind == "go":
@@ -34,6 +35,13 @@ def shoot(base, session, steps, path):
                     expression=f"document.querySelector({json.dumps(arg)}).click()",
                 )
                 time.sleep(3)
+            elif kind == "scroll":
+                send(
+                    "Runtime.evaluate",
+                    expression=f"document.querySelector({json.dumps(arg)})"
+                    ".scrollIntoView({block: 'start'})",
+                )
+                time.sleep(2)
             else:
                 time.sleep(arg)
         save_screenshot(send, path)

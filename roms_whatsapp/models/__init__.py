@@ -1,4 +1,5 @@
 from . import roms_whatsapp_account
+from . import roms_whatsapp_template
 from . import roms_whatsapp_inbound
 from . import roms_whatsapp_rotation
 from . import roms_whatsapp_label

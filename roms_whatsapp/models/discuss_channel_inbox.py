@@ -4,7 +4,9 @@ conversation per customer number and account (older threads merged), approved
 templates once the Cloud API's 24-hour window is closed, and the customer panel's
 actions (the last order's status, a portal or catalogue link, quick replies)."""
 
+import re
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -21,6 +23,10 @@ INBOX_VIEWS = ("unassigned", "mine", "open", "resolved")
 INBOX_LIMIT = 80
 # quick replies and templates the composer's picker lists
 QUICK_REPLY_LIMIT = 200
+#: the answer to an option of a ROMS message template: tpl:<template id>:<n>
+TEMPLATE_REPLY = re.compile(r"tpl:([1-9][0-9]{0,9}):([1-9][0-9]?)")
+#: how long after the template was sent its options are answered
+TEMPLATE_REPLY_WINDOW = timedelta(days=7)
 
 
 class DiscussChannel(models.Model):
@@ -322,9 +328,88 @@ class DiscussChannel(models.Model):
         domain += [("state", "=", "sale")] if confirmed else [("state", "!=", "cancel")]
         return Order.search(domain, order="date_order desc, id desc", limit=1)
 
+    def _roms_wa_route_reply(self, reply_id, message):
+        """``tpl:<template id>:<n>``: the customer chose option n of a ROMS
+        message template (reply buttons or list, or the n-th quick reply of its
+        approved Meta template) sent to this number through this account in
+        the last days; the option's answer template, if any, is sent as an
+        automatic reply. Anything else is left to the other parts."""
+        match = TEMPLATE_REPLY.fullmatch(reply_id or "")
+        if not match or self.channel_type != "roms_whatsapp":
+            return super()._roms_wa_route_reply(reply_id, message)
+        chat = self.sudo()
+        template = (
+            self.env["roms.message.template"]
+            .sudo()
+            .browse(int(match.group(1)))
+            .exists()
+        )
+        sent = (
+            self.env["roms.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("template_id", "=", template.id),
+                    ("channel", "=", "whatsapp"),
+                    ("recipient", "=", chat.roms_wa_number),
+                    ("roms_wa_account_id", "=", chat.roms_account_id.id),
+                    ("state", "in", ("sent", "delivered", "read")),
+                    ("sent_at", ">=", fields.Datetime.now() - TEMPLATE_REPLY_WINDOW),
+                ],
+                limit=1,
+            )
+        )
+        options = template.roms_wa_option_ids
+        index = int(match.group(2))
+        if not template or not sent or index > len(options):
+            return False
+        answer = options[index - 1].reply_template_id
+        if not answer:
+            return False
+        partner = chat.roms_partner_id
+        order = chat._roms_wa_last_order()
+        lang = partner.lang or chat._roms_wa_shop_lang()
+        answer = answer.with_context(lang=lang)
+        body = answer._render(partner, order)
+        interactive = False
+        if answer.roms_wa_interactive_type:
+            values = answer._render_values(partner, order, self.env["product.product"])
+            try:
+                interactive = answer._roms_wa_interactive(values, lang=lang)
+            except UserError:
+                return False
+        reply = chat.message_post(
+            body=plaintext2html(body),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            roms_wa_direction="out",
+            author_id=self.env.ref("base.partner_root").id,
+        )
+        chat._roms_wa_send_reply(
+            reply,
+            template_id=answer.id,
+            roms_wa_interactive=interactive,
+            roms_automatic=True,
+        )
+        return True
+
     def _roms_wa_approved_templates(self):
+        """Templates Meta accepts outside the window: mapped by name, or with
+        an approved WhatsApp template on this conversation's account."""
         return self.env["roms.message.template"].search(
-            [("roms_meta_template_name", "!=", False)], order="name, id"
+            [
+                "|",
+                ("roms_meta_template_name", "!=", False),
+                (
+                    "roms_wa_template_ids",
+                    "any",
+                    [
+                        ("state", "=", "approved"),
+                        ("account_id", "=", self.roms_account_id.id),
+                    ],
+                ),
+            ],
+            order="name, id",
         )
 
     def roms_wa_templates(self):
@@ -339,7 +424,10 @@ class DiscussChannel(models.Model):
             {
                 "id": template.id,
                 "name": template.name,
-                "meta_name": template.roms_meta_template_name,
+                "meta_name": template.roms_meta_template_name
+                or template.roms_wa_template_ids.filtered(
+                    lambda t: t.state == "approved"
+                )[:1].name,
                 "preview": template.sudo()
                 .with_context(roms_template_preview=True)
                 ._render(partner, order),
@@ -361,17 +449,37 @@ class DiscussChannel(models.Model):
         template = self._roms_wa_approved_templates().filtered(
             lambda t: t.id == template_id
         )
+        interactive = False
+        if not template and not self._roms_wa_window_closed():
+            # within the window (or on a QR gateway): a template with buttons,
+            # a list or a link button goes as an interactive message
+            template = (
+                self.env["roms.message.template"]
+                .search([("roms_wa_interactive_type", "!=", False)])
+                .filtered(lambda t: t.id == template_id)
+            )
         if not template:
             raise UserError(self.env._("Choose an approved template."))
         partner = self.sudo().roms_partner_id
-        body = template.sudo()._render(partner, self._roms_wa_last_order())
+        order = self._roms_wa_last_order()
+        template_sudo = template.sudo()
+        body = template_sudo._render(partner, order)
+        if template.roms_wa_interactive_type and not self._roms_wa_window_closed():
+            values = template_sudo._render_values(
+                partner, order, self.env["product.product"]
+            )
+            interactive = template_sudo._roms_wa_interactive(
+                values, lang=partner.lang or self._roms_wa_shop_lang()
+            )
         message = self.message_post(
             body=plaintext2html(body),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             roms_wa_direction="out",
         )
-        self._roms_wa_send_reply(message, template_id=template.id)
+        self._roms_wa_send_reply(
+            message, template_id=template.id, roms_wa_interactive=interactive
+        )
         self.sudo().roms_last_reply_at = fields.Datetime.now()
         if self.roms_status == "open":
             self._roms_wa_set_status("pending")
@@ -499,6 +607,8 @@ class DiscussChannel(models.Model):
                 "name": t.name,
                 "body": t.body or "",
                 "quick_reply": t.template_type == "quick_reply",
+                # sent as it is (buttons, list, link), not inserted as text
+                "interactive": bool(t.roms_wa_interactive_type),
             }
             for t in templates
         ]

@@ -1,5 +1,8 @@
+import base64
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.roms_crm.models.messaging.roms_message import RomsSendError
 from odoo.addons.roms_crm.models.messaging.roms_message_template import (
@@ -184,14 +187,12 @@ class RomsMessage(models.Model):
                 code="outside_window",
             )
 
-    def _wa_template_parameters(self):
-        """The body parameters ({{1}}, {{2}}, …) of the Meta template: the values
-        of the ROMS template's variables, in the order they appear."""
+    def _wa_template_values(self):
+        """The values of the ROMS variables for this message: its customer, its
+        order (or reminded line's order and product, or, from a chat, the
+        customer's last order)."""
         self.ensure_one()
-        template = self.template_id
-        names = template_variables(template.body)[0]
-        if not names:
-            return []
+        template = self.template_id or self.env["roms.message.template"]
         order = self.env["sale.order"]
         product = self.env["product.product"]
         line = self._roms_reminded_lines()
@@ -205,8 +206,115 @@ class RomsMessage(models.Model):
             conversation = self.env["discuss.channel"].sudo().browse(self.res_id)
             if conversation.exists():
                 order = conversation._roms_wa_last_order()
-        values = template._render_values(self.partner_id, order, product)
-        return [str(values.get(name, "")) or "-" for name in names]
+        return template._render_values(self.partner_id, order, product)
+
+    def _wa_refuse_empty(self, template_name, placeholders):
+        """A template is never sent with an empty variable (Meta would refuse
+        it, a "-" would reach the customer): the message fails with the reason."""
+        raise RomsSendError(
+            self.env._(
+                "Template %(template)s not sent: %(variables)s would be empty for "
+                "this customer.",
+                template=template_name,
+                variables=", ".join(placeholders),
+            ),
+            code="empty_variable",
+        )
+
+    def _wa_template_parameters(self):
+        """The body parameters ({{1}}, {{2}}, …) of the Meta template mapped by
+        name: the values of the ROMS template's variables, in the order they
+        appear."""
+        self.ensure_one()
+        template = self.template_id
+        names = template_variables(template.body)[0]
+        if not names:
+            return []
+        values = self._wa_template_values()
+        parameters = [str(values.get(name, "")).strip() for name in names]
+        empty = [f"{{{n}}}" for n, v in zip(names, parameters, strict=True) if not v]
+        if empty:
+            self._wa_refuse_empty(template.roms_meta_template_name, empty)
+        return parameters
+
+    def _wa_approved_template(self, account):
+        """The approved WhatsApp template of ``account`` carrying this message's
+        ROMS template, best in the customer's language (``id_ID`` → ``id``)."""
+        self.ensure_one()
+        if not self.template_id:
+            return self.env["roms.whatsapp.template"]
+        templates = (
+            self.env["roms.whatsapp.template"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("message_template_id", "=", self.template_id.id),
+                    ("state", "=", "approved"),
+                ],
+                order="id",
+            )
+        )
+        lang = self.partner_id.lang or self.env.lang or "id_ID"
+        wanted = (lang, lang.split("_")[0])
+        return (
+            templates.filtered(lambda t: t.lang in wanted[:1])[:1]
+            or templates.filtered(lambda t: t.lang in wanted)[:1]
+            or templates[:1]
+        )
+
+    def _wa_send_meta_template(self, client, wa_template, to, button_payloads=None):
+        """Send the approved ``wa_template`` with this message's values in its
+        placeholders; refused when one would be empty. Its quick-reply buttons
+        answer ``tpl:<ROMS template id>:<n>`` (the n-th quick reply) unless
+        ``button_payloads`` are given."""
+        self.ensure_one()
+        values = self._wa_template_values()
+        variables = wa_template.variable_ids.sorted("number")
+        parameters = [
+            str(values.get(v.variable, "")).strip() if v.variable else ""
+            for v in variables
+        ]
+        empty = [
+            v.placeholder + (f" ({{{v.variable}}})" if v.variable else "")
+            for v, value in zip(variables, parameters, strict=True)
+            if not value
+        ]
+        if empty:
+            self._wa_refuse_empty(wa_template.name, empty)
+        quick = [
+            index
+            for index, button in enumerate(wa_template.button_ids)
+            if button.button_type == "quick_reply"
+        ]
+        if button_payloads is None:
+            # the n-th quick reply answers as the ROMS template's option n
+            button_payloads = [
+                f"tpl:{self.template_id.id}:{n}" for n in range(1, len(quick) + 1)
+            ]
+        payloads = dict(zip(quick, button_payloads, strict=False))
+        header_image_id = None
+        if wa_template.header_type == "image" and wa_template.header_image:
+            data = base64.b64decode(wa_template.sudo().header_image)
+            header_image_id = client.upload_media(
+                data,
+                wa_template.header_image_filename or "header.jpg",
+                guess_mimetype(data, default="image/jpeg"),
+            )
+        return client.send_template(
+            to,
+            wa_template.name,
+            wa_template.lang,
+            parameters,
+            button_payloads=payloads,
+            header_image_id=header_image_id,
+        )
+
+    def _wa_in_window(self, conversation):
+        last_inbound = conversation.roms_last_inbound_at if conversation else False
+        return bool(
+            last_inbound and fields.Datetime.now() - last_inbound <= SERVICE_WINDOW
+        )
 
     def _send_whatsapp(self):
         """Send this message through its conversation's account, else the default
@@ -242,7 +350,15 @@ class RomsMessage(models.Model):
         try:
             if self._roms_has_reply_buttons():
                 return self._wa_send_with_replies(client, account, conversation, to)
-            if account.provider == "meta" and template.roms_meta_template_name:
+            if account.provider == "meta" and not self._wa_in_window(conversation):
+                wa_template = self._wa_approved_template(account)
+                if wa_template:
+                    return self._wa_send_meta_template(client, wa_template, to)
+            if (
+                account.provider == "meta"
+                and template.roms_meta_template_name
+                and not (self.roms_wa_interactive and self._wa_in_window(conversation))
+            ):
                 return client.send_template(
                     to,
                     template.roms_meta_template_name,
@@ -303,12 +419,16 @@ class RomsMessage(models.Model):
                 )
             return client.send_text(to, body)
         buttons = self._wa_reply_buttons()
-        last_inbound = conversation.roms_last_inbound_at if conversation else False
-        in_window = (
-            last_inbound and fields.Datetime.now() - last_inbound <= SERVICE_WINDOW
-        )
-        if in_window:
+        if self._wa_in_window(conversation):
             return client.send_buttons(to, self.body or "", buttons)
+        wa_template = self._wa_approved_template(account)
+        if wa_template:
+            return self._wa_send_meta_template(
+                client,
+                wa_template,
+                to,
+                button_payloads=[payload for payload, _title in buttons],
+            )
         if template.roms_meta_template_name:
             return client.send_template(
                 to,

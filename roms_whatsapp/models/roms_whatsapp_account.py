@@ -81,7 +81,20 @@ class RomsWhatsappAccount(models.Model):
 
     # Meta WhatsApp Cloud API
     meta_phone_number_id = fields.Char(string="Phone Number ID")
-    meta_business_account_id = fields.Char(string="WhatsApp Business Account ID")
+    meta_business_account_id = fields.Char(
+        string="WhatsApp Business Account ID",
+        help="The business account (WABA) the number belongs to: its message "
+        "templates are submitted and synced through it.",
+    )
+    meta_app_id = fields.Char(
+        string="Meta App ID",
+        help="Needed to upload the sample image of a template's image header.",
+    )
+    template_ids = fields.One2many(
+        "roms.whatsapp.template", "account_id", string="WhatsApp Templates"
+    )
+    template_count = fields.Integer(compute="_compute_template_count")
+    templates_synced_at = fields.Datetime(string="Templates Synced", readonly=True)
     meta_access_token = fields.Char(string="Access Token", groups=ADMIN, copy=False)
     meta_app_secret = fields.Char(
         string="App Secret",
@@ -162,6 +175,15 @@ class RomsWhatsappAccount(models.Model):
                 url += f"?token={account.fonnte_webhook_secret or ''}"
             account.webhook_url = url
 
+    def _compute_template_count(self):
+        counts = dict(
+            self.env["roms.whatsapp.template"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.template_count = counts.get(account, 0)
+
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
@@ -209,6 +231,7 @@ class RomsWhatsappAccount(models.Model):
                 "access_token": account.meta_access_token or "",
                 "app_secret": account.meta_app_secret or "",
                 "verify_token": account.meta_verify_token or "",
+                "app_id": account.meta_app_id or "",
             }
         if account.provider == "waha":
             return {
@@ -391,6 +414,8 @@ class RomsWhatsappAccount(models.Model):
                         self._apply_status(event)
                     elif event.kind == "session":
                         self._set_state(event.state, event.reason)
+                    elif event.kind == "template":
+                        self._apply_template_event(event)
             except Exception as error:
                 if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
                     raise  # the whole request is retried by Odoo
@@ -428,3 +453,144 @@ class RomsWhatsappAccount(models.Model):
             error_message=event.error_message or None,
             when=event.timestamp,
         )
+
+    # Message templates (Meta)
+    # ------------------------------------------------------------------
+
+    def _apply_template_event(self, event):
+        """A ``message_template_status_update`` of this account's business
+        account: the template is found by its Meta id, else by name and
+        language; one unknown to ROMS waits for the next sync."""
+        self.ensure_one()
+        Template = self.env["roms.whatsapp.template"].sudo()
+        info = event.template
+        template = Template.search(
+            [("account_id", "=", self.id), ("meta_id", "=", event.provider_message_id)],
+            limit=1,
+        ) or Template.search(
+            [
+                ("account_id", "=", self.id),
+                ("meta_id", "=", False),
+                ("name", "=", info.get("name")),
+                ("lang", "=", info.get("language")),
+            ],
+            limit=1,
+        )
+        if not template:
+            _logger.info(
+                "WhatsApp account %s: status of unknown template %s (sync to import)",
+                self.id,
+                event.provider_message_id,
+            )
+            return template
+        if not template.meta_id:
+            template.meta_id = event.provider_message_id
+        template._apply_meta_status(
+            info.get("event"), info.get("reason"), event.timestamp
+        )
+        return template
+
+    def action_view_templates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "roms_whatsapp.roms_whatsapp_template_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_sync_templates(self):
+        self.check_access("write")
+        for account in self:
+            if account.provider != "meta" or not account.meta_business_account_id:
+                raise UserError(
+                    self.env._(
+                        "Fill in the WhatsApp Business Account ID of %(account)s "
+                        "first.",
+                        account=account.name,
+                    )
+                )
+            try:
+                account._sync_templates()
+            except WhatsAppProviderError as error:
+                raise self._user_error(error) from error
+        return True
+
+    def _sync_templates(self):
+        """Bring the account's templates in line with Meta's list: statuses and
+        reasons of the known ones, the others imported, the ones Meta no longer
+        lists disabled."""
+        self.ensure_one()
+        account = self.sudo()
+        if account.provider != "meta" or not account.meta_business_account_id:
+            return
+        listed = account._client().list_templates(account.meta_business_account_id)
+        Template = self.env["roms.whatsapp.template"].sudo()
+        known = Template.search([("account_id", "=", account.id)])
+        by_id = {t.meta_id: t for t in known if t.meta_id}
+        by_name = {(t.name, t.lang): t for t in known if not t.meta_id}
+        now = fields.Datetime.now()
+        seen = set()
+        for data in listed:
+            meta_id = str(data.get("id") or "")
+            name, lang = data.get("name"), data.get("language")
+            if not meta_id or not isinstance(name, str) or not isinstance(lang, str):
+                continue
+            seen.add(meta_id)
+            template = by_id.get(meta_id) or by_name.get((name, lang))
+            try:
+                with self.env.cr.savepoint():
+                    if not template:
+                        template = account._import_template(data)
+                    elif not template.meta_id:
+                        template.meta_id = meta_id
+                    template._apply_meta_status(
+                        str(data.get("status") or ""),
+                        data.get("rejected_reason"),
+                        now,
+                    )
+            except Exception as error:  # noqa: BLE001 — one bad template
+                self.env.invalidate_all()
+                _logger.warning(
+                    "WhatsApp account %s: template %s not imported (%s)",
+                    account.id,
+                    meta_id,
+                    str(error)[:200],
+                )
+        gone = known.filtered(
+            lambda t: t.meta_id and t.meta_id not in seen and t.state != "disabled"
+        )
+        gone.write(
+            {
+                "state": "disabled",
+                "state_reason": self.env._("No longer in the business account."),
+                "state_at": now,
+            }
+        )
+        account.templates_synced_at = now
+
+    def _import_template(self, data):
+        self.ensure_one()
+        Template = self.env["roms.whatsapp.template"].sudo()
+        vals, examples = Template._values_from_meta(data)
+        template = Template.create({**vals, "account_id": self.id})
+        for variable in template.variable_ids:
+            if variable.number <= len(examples):
+                variable.example = examples[variable.number - 1]
+        return template
+
+    @api.model
+    def _cron_sync_templates(self):
+        """Daily: every Cloud API account with a business account id."""
+        accounts = self.search(
+            [("provider", "=", "meta"), ("meta_business_account_id", "!=", False)]
+        )
+        for account in accounts:
+            if not account._is_configured():
+                continue
+            try:
+                account._sync_templates()
+            except Exception:
+                _logger.exception(
+                    "WhatsApp account %s: template sync failed", account.id
+                )

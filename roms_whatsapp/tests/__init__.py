@@ -20,5 +20,7 @@ from . import test_payment_proof
 from . import test_livechat_inbox
 from . import test_livechat_csat
 from . import test_reminder_replies
+from . import test_templates
 from . import test_interactive
 from . import test_automation
+from . import test_template_interactive

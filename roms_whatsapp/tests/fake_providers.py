@@ -72,6 +72,11 @@ class FakeMetaCloud(FakeServer):
         self.phone_number_id = phone_number_id
         self.version = version
         self.media = {}  # media id → (bytes, mimetype, filename)
+        self.business_account_id = "102290129340398"
+        self.app_id = "987654321"
+        #: message templates of the business account, as Meta lists them
+        self.templates = []
+        self.uploads = {}  # upload session id → uploaded bytes (or None)
         super().__init__()
 
     def account_values(self, name, **values):
@@ -82,7 +87,8 @@ class FakeMetaCloud(FakeServer):
             "provider": "meta",
             "is_default": True,
             "meta_phone_number_id": self.phone_number_id,
-            "meta_business_account_id": "102290129340398",
+            "meta_business_account_id": self.business_account_id,
+            "meta_app_id": self.app_id,
             "meta_access_token": self.token,
             "meta_app_secret": self.app_secret,
             "meta_verify_token": "verify-me",
@@ -131,6 +137,13 @@ class FakeMetaCloud(FakeServer):
             }
         }
 
+    def _authorised(self, record):
+        """Bearer token, or ``OAuth`` for the resumable upload."""
+        return record.headers.get("Authorization") in (
+            f"Bearer {self.token}",
+            f"OAuth {self.token}",
+        )
+
     def handle(self, record):
         if record.path.startswith("/download/"):
             if record.headers.get("Authorization") != f"Bearer {self.token}":
@@ -143,13 +156,16 @@ class FakeMetaCloud(FakeServer):
         parts = record.path.strip("/").split("/")
         if not parts or parts[0] != self.version:
             return self.error("Unknown path components", 2500, status=400)
-        if record.headers.get("Authorization") != f"Bearer {self.token}":
+        if not self._authorised(record):
             return self.error(
                 "Error validating access token: Session has expired.",
                 190,
                 401,
                 subcode=463,
             )
+        answer = self._templates_api(record, parts)
+        if answer:
+            return answer
         if len(parts) == 3 and parts[1] == self.phone_number_id:
             if parts[2] == "messages" and record.method == "POST":
                 return self._messages(record)
@@ -227,6 +243,173 @@ class FakeMetaCloud(FakeServer):
             },
             None,
         )
+
+    # -- message templates (WhatsApp Business Management API) -------------------
+
+    def _templates_api(self, record, parts):
+        """Message templates of the business account and the resumable upload
+        of their sample media; None for other paths."""
+        if parts[1:] == [self.business_account_id, "message_templates"]:
+            if record.method == "POST":
+                return self._create_template(record)
+            if record.method == "GET":
+                return self._list_templates(record)
+        if parts[1:] == [self.app_id, "uploads"] and record.method == "POST":
+            session = f"upload:{uuid.uuid4().hex}"
+            self.uploads[session] = None
+            return 200, {"id": f"{session}?sig=ARZ{uuid.uuid4().hex[:8]}"}, None
+        if len(parts) == 2 and parts[1] in self.uploads and record.method == "POST":
+            if record.headers.get("file_offset") != "0" or not record.body:
+                return self.error("Invalid upload", 100)
+            self.uploads[parts[1]] = record.body
+            handle = base64.b64encode(parts[1].encode()).decode()
+            return 200, {"h": f"4::{handle}"}, None
+        return None
+
+    def _create_template(self, record):
+        """``POST /{waba-id}/message_templates``: checked as Meta documents it
+        (name, language, category, a BODY of at most 1024 characters whose
+        variables have examples, buttons), answered ``{id, status, category}``;
+        the template waits for review (PENDING)."""
+        try:
+            template = record.json
+        except ValueError:
+            return self.error("Invalid JSON", 100)
+        problem = self._new_template_problem(template)
+        if problem:
+            return self.error(f"Invalid parameter: {problem}", 100, subcode=2388043)
+        if any(
+            t["name"] == template["name"] and t["language"] == template["language"]
+            for t in self.templates
+        ):
+            return self.error("Message template already exists", 100, subcode=2388024)
+        meta_id = str(uuid.uuid4().int)[:15]
+        self.templates.append(
+            {
+                "id": meta_id,
+                "name": template["name"],
+                "language": template["language"],
+                "status": "PENDING",
+                "category": template["category"],
+                "components": template["components"],
+            }
+        )
+        return (
+            200,
+            {"id": meta_id, "status": "PENDING", "category": template["category"]},
+            None,
+        )
+
+    def _new_template_problem(self, template):
+        if not isinstance(template, dict):
+            return "body"
+        name = template.get("name")
+        if (
+            not isinstance(name, str)
+            or not name
+            or not all(c.islower() or c.isdigit() or c == "_" for c in name)
+        ):
+            return "name"
+        if template.get("category") not in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            return "category"
+        if not isinstance(template.get("language"), str):
+            return "language"
+        components = template.get("components")
+        if not isinstance(components, list):
+            return "components"
+        return self._components_problem(components)
+
+    @staticmethod
+    def _components_problem(components):
+        bodies = [c for c in components if c.get("type") == "BODY"]
+        if len(bodies) != 1:
+            return "BODY"
+        text = bodies[0].get("text") or ""
+        if not 0 < len(text) <= 1024:
+            return "BODY.text"
+        count = text.count("{{")
+        example = (bodies[0].get("example") or {}).get("body_text") or [[]]
+        if count and (
+            len(example) != 1
+            or len(example[0]) != count
+            or not all(isinstance(v, str) and v for v in example[0])
+        ):
+            return "BODY.example.body_text"
+        for component in components:
+            if component.get("type") == "HEADER" and component.get("format") == "IMAGE":
+                handles = (component.get("example") or {}).get("header_handle")
+                if not handles or not str(handles[0]).startswith("4::"):
+                    return "HEADER.example.header_handle"
+            buttons = component.get("buttons") or []
+            if any(
+                b.get("type") not in ("QUICK_REPLY", "URL", "PHONE_NUMBER")
+                or not 0 < len(b.get("text") or "") <= 25
+                for b in buttons
+            ):
+                return "BUTTONS"
+        return None
+
+    def _list_templates(self, record):
+        """``GET /{waba-id}/message_templates``: pages of ``limit`` with cursors."""
+        try:
+            limit = min(int(record.query.get("limit") or 25), 100)
+            start = int(base64.b64decode(record.query.get("after") or "MA==") or 0)
+        except ValueError:
+            return self.error("Invalid cursor", 100)
+        page = self.templates[start : start + limit]
+        answer = {"data": page}
+        cursors = {
+            "before": base64.b64encode(str(start).encode()).decode(),
+            "after": base64.b64encode(str(start + len(page)).encode()).decode(),
+        }
+        answer["paging"] = {"cursors": cursors}
+        if start + limit < len(self.templates):
+            answer["paging"]["next"] = (
+                f"https://graph.facebook.com/{self.version}/"
+                f"{self.business_account_id}/message_templates?after="
+                f"{cursors['after']}"
+            )
+        return 200, answer, None
+
+    def set_template_status(self, meta_id, status, reason=None):
+        """Meta's review of a template: its status in the list (and the
+        webhook to send, :meth:`template_status_payload`)."""
+        for template in self.templates:
+            if template["id"] == meta_id:
+                template["status"] = status
+                if reason:
+                    template["rejected_reason"] = reason
+                return template
+        raise KeyError(meta_id)
+
+    def template_status_payload(
+        self, meta_id, event, reason="NONE", name="", language="id", time_=None
+    ):
+        """A ``message_template_status_update`` webhook as Meta sends it."""
+        template = next((t for t in self.templates if t["id"] == meta_id), {})
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": self.business_account_id,
+                    "time": int(time.time()) if time_ is None else time_,
+                    "changes": [
+                        {
+                            "value": {
+                                "event": event,
+                                "message_template_id": int(meta_id),
+                                "message_template_name": template.get("name", name),
+                                "message_template_language": template.get(
+                                    "language", language
+                                ),
+                                "reason": reason,
+                            },
+                            "field": "message_template_status_update",
+                        }
+                    ],
+                }
+            ],
+        }
 
     @staticmethod
     def _interactive_problem(interactive):

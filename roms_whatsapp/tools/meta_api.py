@@ -46,6 +46,9 @@ STATUS_MAP = {
 #: the download needs the access token
 MEDIA_ORIGINS = {("https", "lookaside.fbsbx.com", 443)}
 MEDIA_ID = re.compile(r"[0-9A-Za-z_-]{1,128}")
+TEMPLATE_FIELDS = "id,name,language,status,category,components,rejected_reason"
+#: the webhook field of Meta's template reviews
+TEMPLATE_FIELD = "message_template_status_update"
 
 
 class MetaCloudApi(WhatsAppProvider):
@@ -192,11 +195,28 @@ class MetaCloudApi(WhatsAppProvider):
             message["footer"] = {"text": interactive["footer"][:60]}
         return self._send(to, {"type": "interactive", "interactive": message})
 
-    def send_template(self, to, name, language, parameters=(), button_payloads=()):
-        """An approved template; ``button_payloads`` fill its quick-reply
-        buttons in order (the payload comes back with a tap)."""
+    def send_template(
+        self,
+        to,
+        name,
+        language,
+        parameters=(),
+        button_payloads=(),
+        header_image_id=None,
+    ):
+        """An approved template; ``parameters`` fill its body's {{1}}, {{2}}…,
+        ``button_payloads`` its quick-reply buttons (a list in order, or a
+        dict {button index: payload}; the payload comes back with a tap),
+        ``header_image_id`` (an uploaded media id) its image header."""
         template = {"name": name, "language": {"code": language}}
         components = []
+        if header_image_id:
+            components.append(
+                {
+                    "type": "header",
+                    "parameters": [{"type": "image", "image": {"id": header_image_id}}],
+                }
+            )
         if parameters:
             components.append(
                 {
@@ -206,6 +226,11 @@ class MetaCloudApi(WhatsAppProvider):
                     ],
                 }
             )
+        pairs = (
+            button_payloads.items()
+            if isinstance(button_payloads, dict)
+            else enumerate(button_payloads)
+        )
         components += [
             {
                 "type": "button",
@@ -213,11 +238,98 @@ class MetaCloudApi(WhatsAppProvider):
                 "index": str(index),
                 "parameters": [{"type": "payload", "payload": payload}],
             }
-            for index, payload in enumerate(button_payloads)
+            for index, payload in pairs
         ]
         if components:
             template["components"] = components
         return self._send(to, {"type": "template", "template": template})
+
+    # Message templates (WhatsApp Business Management API)
+    # ------------------------------------------------------------------
+
+    def upload_template_media(self, data, filename, mimetype):
+        """The handle of a sample file for a template's media header, through
+        the Graph API's resumable upload (``POST /{app-id}/uploads`` opens a
+        session, ``POST /{upload-session-id}`` sends the bytes and answers the
+        handle ``h``)."""
+        app_id = self.config.get("app_id")
+        if not app_id:
+            raise WhatsAppProviderError(
+                "The account needs its Meta App ID to upload a header image.",
+                code="no_app_id",
+            )
+        response = self._request(
+            "POST",
+            self._path(f"{app_id}/uploads"),
+            params={
+                "file_name": filename,
+                "file_length": len(data),
+                "file_type": mimetype,
+            },
+        )
+        session = str(self._json(response).get("id") or "")
+        path, _sep, query = session.partition("?")
+        if not re.fullmatch(r"upload:[0-9A-Za-z_=:-]{1,512}", path):
+            raise WhatsAppProviderError(
+                "The Graph API answered without an upload session.",
+                code="bad_response",
+            )
+        params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+        response = self._request(
+            "POST",
+            self._path(path),
+            params=params,
+            data=data,
+            headers={
+                "Authorization": f"OAuth {self.config['access_token']}",
+                "file_offset": "0",
+            },
+        )
+        handle = self._json(response).get("h")
+        if not handle:
+            raise WhatsAppProviderError(
+                "The Graph API answered the upload without a handle.",
+                code="bad_response",
+            )
+        return handle
+
+    def create_template(self, business_account_id, template):
+        """``POST /{waba-id}/message_templates``: submit ``template`` (name,
+        language, category, components) for review; return Meta's answer
+        (``id``, ``status``, ``category``)."""
+        response = self._request(
+            "POST",
+            self._path(f"{business_account_id}/message_templates"),
+            json=template,
+        )
+        answer = as_dict(self._json(response))
+        if not answer.get("id"):
+            raise WhatsAppProviderError(
+                "The Graph API answered without a template id.", code="bad_response"
+            )
+        return answer
+
+    def list_templates(self, business_account_id, max_pages=50):
+        """``GET /{waba-id}/message_templates``, every page (``paging.cursors.
+        after``; the ``next`` URL is not followed: credentials only go to the
+        configured host)."""
+        templates, after = [], None
+        for _page in range(max_pages):
+            params = {"fields": TEMPLATE_FIELDS, "limit": 100}
+            if after:
+                params["after"] = after
+            response = self._request(
+                "GET",
+                self._path(f"{business_account_id}/message_templates"),
+                params=params,
+            )
+            answer = as_dict(self._json(response))
+            templates += [t for t in as_list(answer.get("data")) if isinstance(t, dict)]
+            paging = as_dict(answer.get("paging"))
+            after = as_dict(paging.get("cursors")).get("after")
+            if not paging.get("next") or not isinstance(after, str):
+                break
+        return templates
 
     def status(self):
         """The phone number's registration as seen by the Graph API."""
@@ -265,6 +377,9 @@ class MetaCloudApi(WhatsAppProvider):
         for entry in as_list(payload.get("entry")):
             for change in as_list(as_dict(entry).get("changes")):
                 value = as_dict(as_dict(change).get("value"))
+                if as_dict(change).get("field") == TEMPLATE_FIELD:
+                    items.append(("template", value, as_dict(entry).get("time")))
+                    continue
                 names = {}
                 for contact in as_list(value.get("contacts")):
                     contact = as_dict(contact)
@@ -282,7 +397,32 @@ class MetaCloudApi(WhatsAppProvider):
             raise TypeError(f"a {kind} is not an object")
         if kind == "message":
             return self._parse_message(value, names)
+        if kind == "template":
+            return self._parse_template(value, names)
         return self._parse_status(value)
+
+    def _parse_template(self, value, time):
+        """A ``message_template_status_update``: the template's Meta id, the
+        event and its reason (``NONE`` when there is none)."""
+        template_id = value.get("message_template_id")
+        if isinstance(template_id, int) and not isinstance(template_id, bool):
+            template_id = str(template_id)
+        reason = value.get("reason")
+        other = as_dict(value.get("other_info"))
+        if (not reason or reason == "NONE") and other.get("description"):
+            reason = other.get("description")
+        return WhatsAppEvent(
+            kind="template",
+            provider_message_id=template_id or "",
+            timestamp=time,
+            template={
+                "event": value.get("event"),
+                "name": value.get("message_template_name"),
+                "language": value.get("message_template_language"),
+                "category": value.get("message_template_category"),
+                "reason": reason if reason != "NONE" else "",
+            },
+        )
 
     def _parse_message(self, message, names):
         kind = message.get("type")

@@ -13,7 +13,11 @@ Normalised webhook events (``WhatsAppEvent``):
   ``status`` in sent/delivered/read/failed, ``error_code``, ``error_message``,
   ``timestamp``);
 - ``kind="session"``: the connection of the account changed (``state`` connected or
-  disconnected, ``reason``).
+  disconnected, ``reason``);
+- ``kind="template"``: Meta reviewed one of the business account's message
+  templates (``provider_message_id`` = Meta's template id, ``template`` = dict with
+  ``event`` (APPROVED, REJECTED, PAUSED…), ``name``, ``language``, ``category``,
+  ``reason``; ``timestamp`` = when Meta sent it).
 
 Webhook bodies come from strangers until proven otherwise: ``parse_webhook`` refuses
 a body that is not a webhook at all (malformed or deeply nested JSON: ``ValueError``,
@@ -61,6 +65,14 @@ URL_LENGTH = 2048
 CODE_LENGTH = 64
 # Meta allows 256 characters in a reply button id
 PAYLOAD_LENGTH = 256
+#: the values kept of a template status update, and their lengths
+TEMPLATE_KEYS = {
+    "event": CODE_LENGTH,
+    "name": 512,
+    "language": CODE_LENGTH,
+    "category": CODE_LENGTH,
+    "reason": NOTE_LENGTH,
+}
 #: Python strings from JSON may hold lone surrogates ("\ud800"), which neither
 #: UTF-8 nor PostgreSQL accept
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -103,6 +115,8 @@ class WhatsAppEvent:
     #: the id of the reply button the customer tapped (Cloud API interactive and
     #: template quick replies); empty for typed messages
     reply_id: str = ""
+    #: a template status update (``kind="template"``)
+    template: dict = field(default_factory=dict)
 
     def to_json(self):
         values = asdict(self)
@@ -118,7 +132,7 @@ class WhatsAppEvent:
         :raises BoundsError: an id that is not a short string, a number or a text
             of the wrong type.
         """
-        required_id = self.kind in ("message", "status")
+        required_id = self.kind in ("message", "status", "template")
         values = {
             "provider_message_id": provider_id(self.provider_message_id, required_id)
             or "",
@@ -158,6 +172,15 @@ class WhatsAppEvent:
             }
         else:
             values["media"] = {}
+        template = self.template if isinstance(self.template, dict) else {}
+        values["template"] = {
+            key: bounded_text(template.get(key), limit) or ""
+            if isinstance(template.get(key), str)
+            else ""
+            for key, limit in TEMPLATE_KEYS.items()
+        }
+        if self.kind == "template" and not values["template"]["event"]:
+            raise BoundsError("The template update has no event.", "event")
         return replace(self, **values)
 
 
@@ -395,9 +418,32 @@ class WhatsAppProvider:
         ``roms.whatsapp.inbound``)."""
         return self.send_text(to, numbered_text(body, interactive))
 
-    def send_template(self, to, name, language, parameters=(), button_payloads=()):
+    def send_template(
+        self,
+        to,
+        name,
+        language,
+        parameters=(),
+        button_payloads=(),
+        header_image_id=None,
+    ):
         raise WhatsAppProviderError(
             "Template messages are only sent by the WhatsApp Cloud API.",
+            code="template_unsupported",
+        )
+
+    def create_template(self, business_account_id, template):
+        """Submit a message template for review; return Meta's answer
+        (``id``, ``status``, ``category``)."""
+        raise WhatsAppProviderError(
+            "Message templates are only managed on the WhatsApp Cloud API.",
+            code="template_unsupported",
+        )
+
+    def list_templates(self, business_account_id):
+        """Every message template of the business account (list of dicts)."""
+        raise WhatsAppProviderError(
+            "Message templates are only managed on the WhatsApp Cloud API.",
             code="template_unsupported",
         )
 

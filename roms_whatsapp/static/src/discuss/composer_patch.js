@@ -6,6 +6,7 @@ import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime } from "@web/core/l10n/dates";
 import { patch } from "@web/core/utils/patch";
 
+import { insertPostedMessage } from "./posted_message";
 import { RomsTemplatePicker } from "./template_picker";
 
 const { DateTime } = luxon;
@@ -58,6 +59,17 @@ patch(Composer.prototype, {
                 [[this.romsThread.id]]
             );
         }
+    },
+    /** A template with reply buttons, a list or a link button is sent as it
+     * is (the server renders it for the customer), not inserted as text. */
+    async romsSendInteractive(reply) {
+        this.romsState.pickerOpen = false;
+        const result = await this.env.services.orm.call(
+            "discuss.channel",
+            "roms_wa_send_template",
+            [[this.romsThread.id], reply.id]
+        );
+        insertPostedMessage(this.romsThread, result);
     },
     romsInsert(reply) {
         const composer = toRaw(this.props.composer);
