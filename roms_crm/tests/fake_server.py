@@ -12,6 +12,7 @@ top-level module.
 """
 
 import json
+import sys
 import threading
 import time
 from email.parser import BytesParser
@@ -61,6 +62,15 @@ class Recorded:
         return f"<{self.method} {self.path}>"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client hung up (its timeout): nothing went wrong here
+        super().handle_error(request, client_address)
+
+
 class FakeServer:
     """A ThreadingHTTPServer on a random loopback port, in a daemon thread."""
 
@@ -93,16 +103,21 @@ class FakeServer:
                     headers = {"Content-Type": "application/json", **(headers or {})}
                 else:
                     data = payload or b""
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    for key, value in (headers or {}).items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except ConnectionError:
+                    # the client gave up first (a scripted delay past its
+                    # timeout): what it would have read is of no interest
+                    self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
