@@ -350,4 +350,5 @@ class TestLivechatWindowAndPanel(LivechatCase, TransactionCase):
         first = replies[0]
         self.assertTrue(first["quick_reply"])
         expected = {"id": ready.id, "name": "Ready", "body": "Stok ready"}
-        self.assertIn({**expected, "quick_reply": True}, replies)
+        # a quick reply is inserted as text, not sent as an interactive message
+        self.assertIn({**expected, "quick_reply": True, "interactive": False}, replies)
