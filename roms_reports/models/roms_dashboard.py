@@ -336,7 +336,17 @@ class RomsDashboard(models.AbstractModel):
     def _fig_new_returning(self, b):
         """Customers who ordered per day of the period: new (their first confirmed
         order ever) and returning (they had ordered before). A customer is the
-        company (commercial partner): a contact's order counts for it."""
+        company (commercial partner): a contact's order counts for it.
+
+        Set-based, in the order of cost: a customer's later days in the period
+        are returning by the period's own rows (a window); a first order day
+        after the customer's ``roms_first_order_date`` is returning (kept by
+        the statistics on confirmation, cancellation and order edits, and by
+        the daily recompute); only the rest (the day's new customers, and the
+        customers whose statistics were never computed) look for an earlier
+        order, so a missing or late first order date costs time, never a
+        wrong figure.
+        """
         day = self._local_day_sql(SQL("so.date_order"))
         Order = self.env["sale.order"]
         rows = self.env.execute_query(
@@ -350,7 +360,14 @@ class RomsDashboard(models.AbstractModel):
                           AND so.date_order >= %(start)s
                         GROUP BY c.commercial_partner_id, day
                    ), earlier AS (
-                       SELECT p.partner_id, p.day, EXISTS (
+                       SELECT p.partner_id, p.day,
+                              p.first_at > min(p.first_at)
+                                           OVER (PARTITION BY p.partner_id)
+                              OR COALESCE((
+                                  SELECT cp.roms_first_order_date < p.day
+                                    FROM res_partner cp
+                                   WHERE cp.id = p.partner_id), false)
+                              OR EXISTS (
                                   SELECT 1 FROM sale_order o
                                   JOIN res_partner oc ON oc.id = o.partner_id
                                  WHERE oc.commercial_partner_id = p.partner_id

@@ -125,6 +125,36 @@ class TestDashboard(RomsReportsCase):
             customers["2026-03-18"], {"date": "2026-03-18", "new": 1, "returning": 2}
         )
 
+    def test_returning_without_statistics(self):
+        """The customers' first order date only saves the search for an earlier
+        order: missing (statistics not computed yet, e.g. after an import) or
+        later than the truth, the orders decide."""
+        eka, fajar, gita = (self.customer(n) for n in ("Eka", "Fajar", "Gita"))
+        with freeze_time(NOW):
+            self.order(eka, 30000, "2026-01-05 03:00:00")
+            self.order(eka, 20000, "2026-03-18 02:00:00")
+            self.order(fajar, 30000, "2026-01-20 03:00:00")
+            self.order(fajar, 20000, "2026-03-18 04:00:00")
+            self.order(gita, 30000, "2026-03-02 03:00:00")
+            self.order(gita, 20000, "2026-03-18 04:00:00")
+        self.env.flush_all()
+        # Eka's and Gita's never computed, Fajar's later than his first order
+        self.env.cr.execute(
+            """UPDATE res_partner SET roms_first_order_date = CASE id
+                 WHEN %s THEN DATE '2026-03-18' ELSE NULL END
+               WHERE id IN %s""",
+            (fajar.id, (eka.id, fajar.id, gita.id)),
+        )
+        customers = {d["date"]: d for d in self.data()["customers"]}
+        # Gita is new on the 2nd, in the period
+        self.assertEqual(
+            customers["2026-03-02"], {"date": "2026-03-02", "new": 1, "returning": 0}
+        )
+        # Ana and Budi as before; Eka, Fajar and Gita returning
+        self.assertEqual(
+            customers["2026-03-18"], {"date": "2026-03-18", "new": 1, "returning": 4}
+        )
+
     def test_waiting_orders_per_stage(self):
         stages = {s["stage"]: s for s in self.data()["waiting_orders"]}
         self.assertEqual(list(stages), ["pending", "processed", "shipped"])
