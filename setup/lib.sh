@@ -224,8 +224,10 @@ db_host = $DB_HOST
 db_port = $DB_PORT
 db_user = $DB_USER
 db_password = ${DB_PASSWORD:-False}
+; the one database served: without a dbfilter, Odoo takes db_name as the list of
+; databases and does not open a connection to 'postgres' to list them on every
+; request that has no session (webhooks, the order API)
 db_name = $db
-dbfilter = ^$db\$
 list_db = False
 admin_passwd = $ROMS_MASTER_PASSWORD
 proxy_mode = True

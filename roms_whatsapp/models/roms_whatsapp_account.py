@@ -3,7 +3,9 @@ import logging
 import secrets
 from datetime import timedelta
 
-from odoo import api, fields, models
+from psycopg2 import errorcodes
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
@@ -14,6 +16,32 @@ _logger = logging.getLogger(__name__)
 ADMIN = "roms_crm.group_roms_admin"
 TIMEOUT_PARAM = "roms_whatsapp.provider_timeout"
 DEFAULT_TIMEOUT = 15  # seconds
+# a serialisation failure or deadlock: Odoo retries the request; a write on a
+# read-only transaction: Odoo repeats it on a read-write one
+RETRIED_BY_ODOO = (
+    *PG_CONCURRENCY_ERRORS_TO_RETRY,
+    errorcodes.READ_ONLY_SQL_TRANSACTION,
+)
+# what a webhook request reads of its account: the provider and what
+# ``_client_config`` gives its client (cached per worker by ``_roms_webhook_config``)
+WEBHOOK_FIELDS = (
+    "active",
+    "provider",
+    "meta_base_url",
+    "meta_api_version",
+    "meta_phone_number_id",
+    "meta_access_token",
+    "meta_app_secret",
+    "meta_verify_token",
+    "meta_app_id",
+    "waha_base_url",
+    "waha_api_key",
+    "waha_session",
+    "waha_webhook_secret",
+    "fonnte_base_url",
+    "fonnte_token",
+    "fonnte_webhook_secret",
+)
 
 
 def _new_secret(*_args):
@@ -188,10 +216,14 @@ class RomsWhatsappAccount(models.Model):
     def create(self, vals_list):
         accounts = super().create(vals_list)
         accounts.filtered("is_default")._unset_other_defaults()
+        # an id asked for before it existed is cached as unknown
+        self.env.registry.clear_cache()
         return accounts
 
     def write(self, vals):
         result = super().write(vals)
+        if not vals.keys().isdisjoint(WEBHOOK_FIELDS):
+            self.env.registry.clear_cache()  # _roms_webhook_config, every worker
         if vals.get("is_default"):
             self[-1:]._unset_other_defaults()
         if "state" in vals:
@@ -246,25 +278,47 @@ class RomsWhatsappAccount(models.Model):
             "webhook_secret": account.fonnte_webhook_secret or "",
         }
 
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     @api.model
-    def _roms_webhook_account(self, account_id):
-        """The active account ``account_id`` with every column its webhook reads
-        (provider, secrets, state) in one query, or an empty recordset: the
-        first step of every inbound request."""
-        columns = [
-            name
-            for name, field in self._fields.items()
-            if field.store and field.column_type and field.prefetch is True
-        ]
-        return self.search_fetch([("id", "=", account_id)], columns, limit=1)
+    @tools.ormcache("account_id")
+    def _roms_webhook_config(self, account_id):
+        """``(provider, client configuration)`` of the active account
+        ``account_id``, or None: what a webhook request needs to verify and read
+        its body. Cached per worker (the hot path of inbound traffic touches the
+        database only to store what it received); a change of an account's
+        provider, secrets or activity clears the cache of every worker."""
+        account = self.sudo().search_fetch(
+            [("id", "=", account_id)], list(WEBHOOK_FIELDS), limit=1
+        )
+        if not account:
+            return None
+        return account.provider, tuple(account._client_config().items())
+
+    @api.model
+    def _roms_webhook_client(self, account_id):
+        """The provider client of the active account ``account_id`` as its
+        webhook sees it, or None when there is no such account."""
+        known = self._roms_webhook_config(account_id)
+        if not known:
+            return None
+        provider, config = known
+        return self._new_client(provider, dict(config))
 
     def _client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()
+        return self._new_client(self.provider, self._client_config())
+
+    @api.model
+    def _new_client(self, provider, config):
         timeout = self.env["ir.config_parameter"]._roms_param(
             TIMEOUT_PARAM, DEFAULT_TIMEOUT
         )
-        return PROVIDERS[self.provider](self._client_config(), timeout=timeout)
+        return PROVIDERS[provider](config, timeout=timeout)
 
     @api.model
     def _default_account(self):
@@ -397,38 +451,59 @@ class RomsWhatsappAccount(models.Model):
     # ------------------------------------------------------------------
 
     def _handle_events(self, events):
-        """Apply the normalised events of one verified webhook request, each in
-        its own savepoint: a bad event is logged and skipped, its siblings are
-        kept (a failed request would be delivered again forever). Inbound
-        messages are queued (processed right after the answer), receipts and
-        session changes are applied at once."""
+        """Apply the normalised events of one verified webhook request. Inbound
+        messages are queued in one INSERT (processed right after the answer; a
+        replay inserts nothing); receipts, session changes and template updates
+        are applied at once, each in its own savepoint when the request carries
+        others: a bad event is logged and skipped, its siblings are kept (a
+        failed request would be delivered again forever)."""
         self.ensure_one()
         Inbound = self.env["roms.whatsapp.inbound"].sudo()
-        queued = 0
-        for event in events:
-            try:
-                with self.env.cr.savepoint():
-                    if event.kind == "message":
-                        queued += Inbound._enqueue(self, [event], trigger=False)
-                    elif event.kind == "status":
-                        self._apply_status(event)
-                    elif event.kind == "session":
-                        self._set_state(event.state, event.reason)
-                    elif event.kind == "template":
-                        self._apply_template_event(event)
-            except Exception as error:
-                if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                    raise  # the whole request is retried by Odoo
-                self.env.invalidate_all()
-                _logger.warning(
-                    "WhatsApp webhook of account %s: %s event %r skipped (%s)",
-                    self.id,
-                    event.kind,
-                    event.provider_message_id[:64],
-                    str(error)[:200],
-                )
-        if queued:
-            Inbound._trigger_cron()
+        messages = [event for event in events if event.kind == "message"]
+        others = [event for event in events if event.kind != "message"]
+        alone = len(events) == 1
+        if messages:
+            self._handle_event_safely(
+                messages[0], lambda: Inbound._enqueue(self, messages), alone
+            )
+        for event in others:
+            self._handle_event_safely(
+                event, lambda e=event: self._apply_event(e), alone
+            )
+
+    def _handle_event_safely(self, event, apply, alone):
+        """Run ``apply``; on failure log ``event`` as skipped and undo its writes
+        only: the whole transaction when the request carries nothing else
+        (``alone``, the common case, without a savepoint's two queries), else a
+        savepoint's."""
+        cr = self.env.cr
+        try:
+            if alone:
+                apply()
+            else:
+                with cr.savepoint():
+                    apply()
+        except Exception as error:
+            if getattr(error, "pgcode", None) in RETRIED_BY_ODOO:
+                raise  # the whole request is retried by Odoo
+            if alone:
+                cr.rollback()
+            self.env.invalidate_all()
+            _logger.warning(
+                "WhatsApp webhook of account %s: %s event %r skipped (%s)",
+                self.id,
+                event.kind,
+                event.provider_message_id[:64],
+                str(error)[:200],
+            )
+
+    def _apply_event(self, event):
+        if event.kind == "status":
+            self._apply_status(event)
+        elif event.kind == "session":
+            self._set_state(event.state, event.reason)
+        elif event.kind == "template":
+            self._apply_template_event(event)
 
     def _apply_status(self, event):
         """A receipt applies to the WhatsApp messages this account sent with that

@@ -88,7 +88,9 @@ class RomsWhatsappInbound(models.Model):
     def _enqueue(self, account, events, trigger=True):
         """Store new inbound message events (bounded by the provider client);
         return how many were new. A replayed provider message id is ignored
-        (``ON CONFLICT DO NOTHING``). ``trigger``: wake the cron up at once."""
+        (``ON CONFLICT DO NOTHING``). ``trigger``: wake the cron up at once,
+        unless a due trigger already waits for it (a burst of webhooks makes one
+        trigger, not one each) — looked up by the same statement."""
         if not events:
             return 0
         rows = [
@@ -105,41 +107,37 @@ class RomsWhatsappInbound(models.Model):
             )
             for event in events
         ]
-        inserted = self.env.execute_query(
+        cron = self._processing_cron()
+        [(inserted, due)] = self.env.execute_query(
             SQL(
-                """INSERT INTO roms_whatsapp_inbound
-                          (account_id, provider_message_id, payload, state, media_state,
-                           attempts, create_uid, write_uid, create_date, write_date)
-                   VALUES %s
-              ON CONFLICT (account_id, provider_message_id) DO NOTHING
-                RETURNING id""",
+                """WITH inserted AS (
+                       INSERT INTO roms_whatsapp_inbound
+                              (account_id, provider_message_id, payload, state,
+                               media_state, attempts, create_uid, write_uid,
+                               create_date, write_date)
+                       VALUES %s
+                  ON CONFLICT (account_id, provider_message_id) DO NOTHING
+                    RETURNING id)
+                   SELECT (SELECT count(*) FROM inserted),
+                          EXISTS(SELECT 1 FROM ir_cron_trigger
+                                  WHERE cron_id = %s AND call_at <= %s)""",
                 SQL(", ").join(rows),
-            )
-        )
-        if inserted and trigger:
-            self._trigger_cron()
-        return len(inserted)
-
-    @api.model
-    def _trigger_cron(self):
-        """Wake the processing cron up, unless a due trigger already waits for it
-        (a burst of webhooks makes one trigger, not one each)."""
-        # the id from the cached xmlid, without env.ref()'s query of the record
-        cron = self.env["ir.cron"].browse(
-            self.env["ir.model.data"]._xmlid_to_res_id(
-                "roms_whatsapp.ir_cron_roms_wa_inbound", raise_if_not_found=True
-            )
-        )
-        due = self.env.execute_query(
-            SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s "
-                "LIMIT 1",
                 cron.id,
                 fields.Datetime.now(),
             )
         )
-        if not due:
+        if inserted and trigger and not due:
             cron._trigger()
+        return inserted
+
+    @api.model
+    def _processing_cron(self):
+        # the id from the cached xmlid, without env.ref()'s query of the record
+        return self.env["ir.cron"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "roms_whatsapp.ir_cron_roms_wa_inbound", raise_if_not_found=True
+            )
+        )
 
     # Cron side: hand over to the conversation, then download the media
     # ------------------------------------------------------------------

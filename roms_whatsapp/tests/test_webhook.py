@@ -109,9 +109,10 @@ class TestWebhookSecurity(WhatsappCase):
 
     def test_signed_message_queries(self):
         """The hot path of inbound traffic (./setup/load's webhook scenario):
-        the account and its secrets in one query, the message queued in its
-        savepoint, the cron's due trigger looked up once; a message of the
-        same burst adds no trigger."""
+        the account's provider and secrets from the worker's cache, the public
+        user from its cached xmlid, the message queued by one statement that
+        also finds the cron's due trigger; a message of the same burst adds no
+        trigger."""
         url = self.webhook_url(self.meta_account)
         first = self.meta.message_payload(
             "+6281234567005", "Halo", message_id="wamid.Q1"
@@ -123,10 +124,9 @@ class TestWebhookSecurity(WhatsappCase):
         payload = self.meta.message_payload(
             "+6281234567005", "Lagi", message_id="wamid.Q2"
         )
-        # Odoo's: the public user; ours: the account with its secrets (was two
-        # queries), savepoint, insert, release, the due trigger (the cron's record
-        # was one more)
-        with self.assertQueryCount(6):
+        # ours: the INSERT (was six: the public user, the account, savepoint,
+        # insert, release, the due trigger)
+        with self.assertQueryCount(1):
             response = self.post_webhook(self.meta, url, payload)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
@@ -137,6 +137,59 @@ class TestWebhookSecurity(WhatsappCase):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
             triggers,
         )
+        # written as the public user, as with auth="public"
+        self.assertEqual(
+            self.inbound(self.meta_account).create_uid,
+            self.env.ref("base.public_user"),
+        )
+
+    @mute_logger("odoo.addons.roms_whatsapp.controllers.main")
+    def test_account_changes_reach_the_cached_webhook(self):
+        """The webhook's per-worker cache of the account never answers with a
+        stale secret, a deleted or archived account, or a 404 for an account
+        created after its id was asked for."""
+        url = self.webhook_url(self.meta_account)
+        payload = self.meta.message_payload(
+            "+6281234567006", "Halo", message_id="wamid.C1"
+        )
+        body = json.dumps(payload).encode()
+        self.assertEqual(self.post_webhook(self.meta, url, body).status_code, 200)
+        # a new app secret: the old signature is refused at once
+        self.meta_account.meta_app_secret = "rotated-secret"
+        body = json.dumps(
+            self.meta.message_payload("+6281234567006", "Lagi", message_id="wamid.C2")
+        ).encode()
+        old = self.post_webhook(self.meta, url, body)
+        self.assertEqual(old.status_code, 403)
+        new = self.post_webhook(
+            self.meta,
+            url,
+            body,
+            signature=self.meta.sign(body, secret="rotated-secret"),
+        )
+        self.assertEqual(new.status_code, 200)
+        # archived: unknown
+        self.meta_account.active = False
+        self.assertEqual(self.post_webhook(self.meta, url, body).status_code, 404)
+        self.meta_account.active = True
+        # an id asked for before its account existed
+        next_id = self.meta_account.id + 1000
+        missing = f"{self.base_url()}/roms/whatsapp/webhook/{next_id}"
+        self.assertEqual(self.post_webhook(self.meta, missing, body).status_code, 404)
+        self.env.cr.execute(
+            "SELECT setval('roms_whatsapp_account_id_seq', %s, false)", [next_id]
+        )
+        created = self.env["roms.whatsapp.account"].create(
+            self.meta.account_values("Meta later", is_default=False)
+        )
+        self.assertEqual(created.id, next_id)
+        body = json.dumps(
+            self.meta.message_payload("+6281234567007", "Halo", message_id="wamid.C3")
+        ).encode()
+        self.assertEqual(self.post_webhook(self.meta, missing, body).status_code, 200)
+        # deleted
+        created.unlink()
+        self.assertEqual(self.post_webhook(self.meta, missing, body).status_code, 404)
 
     def test_waha_session_status_drives_account_state(self):
         url = self.webhook_url(self.waha_account)

@@ -128,7 +128,10 @@ class TestDeployment(TransactionCase):
         self.assertEqual(options["proxy_mode"], "True")
         self.assertEqual(options["list_db"], "False")
         self.assertEqual(options["admin_passwd"], password)
-        self.assertEqual(options["dbfilter"], f"^{self.env.cr.dbname}$")
+        # one database, named: no dbfilter, whose list of databases costs a
+        # new connection to PostgreSQL on every request without a session
+        self.assertEqual(options["db_name"], self.env.cr.dbname)
+        self.assertNotIn("dbfilter", options)
         self.assertEqual(
             (self.tmp / "odoo-prod.conf").stat().st_mode & 0o777, 0o600, "a secret"
         )
