@@ -64,9 +64,19 @@ class DiscussChannel(models.Model):
         """Send ``body`` (with ``values`` of the ``roms.message``: an interactive
         menu, a template, attachments) to the customer as an automatic message:
         posted in the thread by OdooBot, sent through the queue at once (the
-        cron sends it when the channel's rate limit is reached)."""
+        cron sends it when the channel's rate limit is reached). Every automatic
+        message goes through here: none once the conversation's hourly budget
+        (``_roms_wa_auto_budget``) is spent, then an empty recordset is
+        returned."""
         self.ensure_one()
         channel = self.sudo()
+        if channel._roms_wa_auto_budget() <= 0:
+            _logger.info(
+                "WhatsApp conversation %s: no automatic message, the hourly "
+                "budget is spent",
+                self.id,
+            )
+            return self.env["roms.message"]
         root = self.env.ref("base.partner_root")
         message = channel.with_context(roms_wa_internal=True).message_post(
             author_id=root.id,
@@ -108,6 +118,22 @@ class DiscussChannel(models.Model):
         if self.sudo().roms_account_id.provider == "meta":
             interactive = dict(interactive, numbered_hint=None)
         return numbered_text(body, interactive)
+
+    def _roms_wa_auto_budget(self, recent=None):
+        """How many automatic messages this conversation may still send this
+        hour: ``roms_whatsapp.auto_replies_per_hour`` minus those sent in the
+        last hour or still queued (``recent``: those of a longer period,
+        already searched)."""
+        self.ensure_one()
+        limit = self.env["ir.config_parameter"]._roms_param(
+            AUTO_PER_HOUR_PARAM, DEFAULT_AUTO_PER_HOUR
+        )
+        hour_ago = fields.Datetime.now() - timedelta(hours=1)
+        if recent is None:
+            recent = self._roms_wa_auto_recent(hour_ago)
+        return limit - len(
+            recent.filtered(lambda m: not m.sent_at or m.sent_at >= hour_ago)
+        )
 
     def _roms_wa_auto_recent(self, since):
         """The automatic messages of this conversation sent since ``since``, or
@@ -153,13 +179,7 @@ class DiscussChannel(models.Model):
         if normalized and normalized in {normalize_text(m.body) for m in recent}:
             # our own text coming back (another bot, an echo): never answered
             return sent
-        limit = self.env["ir.config_parameter"]._roms_param(
-            AUTO_PER_HOUR_PARAM, DEFAULT_AUTO_PER_HOUR
-        )
-        hour_ago = now - timedelta(hours=1)
-        budget = limit - len(
-            recent.filtered(lambda m: not m.sent_at or m.sent_at >= hour_ago)
-        )
+        budget = channel._roms_wa_auto_budget(recent)
         cooldown = timedelta(hours=account.roms_auto_cooldown_hours)
 
         def due(last):

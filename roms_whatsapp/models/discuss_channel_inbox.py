@@ -333,7 +333,9 @@ class DiscussChannel(models.Model):
         message template (reply buttons or list, or the n-th quick reply of its
         approved Meta template) sent to this number through this account in
         the last days; the option's answer template, if any, is sent as an
-        automatic reply. Anything else is left to the other parts."""
+        automatic reply (``_roms_wa_auto_send``, within the conversation's
+        hourly budget of automatic messages). Anything else is left to the
+        other parts."""
         match = TEMPLATE_REPLY.fullmatch(reply_id or "")
         if not match or self.channel_type != "roms_whatsapp":
             return super()._roms_wa_route_reply(reply_id, message)
@@ -378,20 +380,13 @@ class DiscussChannel(models.Model):
                 interactive = answer._roms_wa_interactive(values, lang=lang)
             except UserError:
                 return False
-        reply = chat.message_post(
-            body=plaintext2html(body),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            roms_wa_direction="out",
-            author_id=self.env.ref("base.partner_root").id,
+        # an automatic message as any other (thread, queue, hourly budget);
+        # over the budget, the customer's answer stays for the agent
+        return bool(
+            chat._roms_wa_auto_send(
+                body, template_id=answer.id, roms_wa_interactive=interactive
+            )
         )
-        chat._roms_wa_send_reply(
-            reply,
-            template_id=answer.id,
-            roms_wa_interactive=interactive,
-            roms_automatic=True,
-        )
-        return True
 
     def _roms_wa_approved_templates(self):
         """Templates Meta accepts outside the window: mapped by name, or with

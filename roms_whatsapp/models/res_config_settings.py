@@ -95,6 +95,7 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=AUTO_PER_HOUR_PARAM,
         default=DEFAULT_AUTO_PER_HOUR,
         help="At most this many automatic messages (welcome, away, keyword "
-        "replies, menu bot) go to one conversation within an hour: two bots can "
-        "never answer each other endlessly.",
+        "replies, menu bot, answers to a template's options) go to one "
+        "conversation within an hour: two bots can never answer each other "
+        "endlessly.",
     )

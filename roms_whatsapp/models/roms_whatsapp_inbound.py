@@ -8,6 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
+from odoo.addons.roms_crm.models.messaging.roms_message_reply import REPLY_KINDS
+
 from ..tools import WhatsAppProviderError
 from ..tools.wa_provider import interactive_options
 
@@ -276,13 +278,52 @@ class RomsWhatsappInbound(models.Model):
         )
         return datetime.timedelta(hours=min(max(hours, 1), 24 * 30))
 
+    def _latest_question(self, number):
+        """The latest question answered with a number sent to ``number`` through
+        this account within the reply window, of any kind: an interactive
+        message with options (menu bot, a template's buttons or list; numbered
+        on a QR gateway), a reminder ("Reply 1 = order again…") or the
+        satisfaction question ("Reply 1–5"). A number the customer types
+        answers this one and never an older one. Empty if there is none."""
+        self.ensure_one()
+        Message = self.env["roms.message"].sudo()
+        if not number:
+            return Message
+        candidates = Message.search_fetch(
+            [
+                ("channel", "=", "whatsapp"),
+                ("recipient", "=", number),
+                ("roms_wa_account_id", "=", self.account_id.id),
+                ("state", "in", ("sent", "delivered", "read")),
+                ("sent_at", ">=", fields.Datetime.now() - self._reply_window()),
+                "|",
+                "|",
+                ("roms_wa_interactive", "!=", False),
+                ("kind", "=", "csat"),
+                "&",
+                ("kind", "in", REPLY_KINDS),
+                ("reply_token", "!=", False),
+            ],
+            ["kind", "roms_wa_interactive", "reply_token", "sent_at"],
+            order="sent_at desc, id desc",
+        )
+        # a link button alone (no options) asks nothing
+        return next(
+            (
+                message
+                for message in candidates
+                if message.kind == "csat"
+                or message._roms_has_reply_buttons()
+                or interactive_options(message.roms_wa_interactive)
+            ),
+            Message,
+        )
+
     def _numbered_option(self, values):
         """On a QR gateway, the id of the option a text that is only a number
-        1..N chooses: of the latest interactive message with options sent to
-        this number through this account within the reply window. The most
-        recent question wins: when a reminder or a satisfaction question (also
-        answered with digits) was sent after it, the number is theirs. Else
-        empty."""
+        1..N chooses, when the latest numbered question (``_latest_question``)
+        is an interactive message with options: a reminder or a satisfaction
+        question sent after it takes the number. Else empty."""
         self.ensure_one()
         if self.account_id.provider == "meta":
             return ""
@@ -290,36 +331,13 @@ class RomsWhatsappInbound(models.Model):
         if not match:
             return ""
         number = self.env["res.partner"]._roms_normalize_phone(values.get("number"))
-        if not number:
+        question = self._latest_question(number)
+        if not question or question._roms_has_reply_buttons():
+            # a reminder's number (or a satisfaction score) is not an option
             return ""
-        Message = self.env["roms.message"].sudo()
-        sent = [
-            ("channel", "=", "whatsapp"),
-            ("recipient", "=", number),
-            ("roms_wa_account_id", "=", self.account_id.id),
-            ("state", "in", ("sent", "delivered", "read")),
-        ]
-        question = Message.search(
-            [
-                *sent,
-                ("roms_wa_interactive", "!=", False),
-                ("sent_at", ">=", fields.Datetime.now() - self._reply_window()),
-            ],
-            order="sent_at desc, id desc",
-            limit=1,
-        )
         options = interactive_options(question.roms_wa_interactive)
         index = int(match.group(1))
         if not 1 <= index <= len(options):
-            return ""
-        if Message.search_count(
-            [
-                *sent,
-                ("kind", "in", ("reminder", "followup", "csat")),
-                ("sent_at", ">", question.sent_at),
-            ],
-            limit=1,
-        ):
             return ""
         return options[index - 1][0]
 
@@ -328,7 +346,9 @@ class RomsWhatsappInbound(models.Model):
         (Cloud API) or, on a QR gateway, "1", "2" or "3" to the last reminder
         sent to this number. Only from the number the reminder went to, through
         its account, within the reply window; anything else stays a chat
-        message. Return whether it was an answer."""
+        message. A number answers the reminder only when it is the latest
+        numbered question (``_latest_question``). Return whether it was an
+        answer."""
         self.ensure_one()
         Message = self.env["roms.message"].sudo()
         number = conversation.roms_wa_number
@@ -340,19 +360,9 @@ class RomsWhatsappInbound(models.Model):
             action = NUMBERED_REPLIES.get(body.strip(" .!"))
             reminder = Message
             if action:
-                reminder = Message.search(
-                    [
-                        ("kind", "in", ("reminder", "followup")),
-                        ("channel", "=", "whatsapp"),
-                        ("recipient", "=", number),
-                        ("roms_wa_account_id", "=", self.account_id.id),
-                        ("state", "in", ("sent", "delivered", "read")),
-                        ("sent_at", ">=", since),
-                        ("reply_token", "!=", False),
-                    ],
-                    order="sent_at desc, id desc",
-                    limit=1,
-                )
+                question = self._latest_question(number)
+                if question and question._roms_has_reply_buttons():
+                    reminder = question
         else:
             return False
         if (

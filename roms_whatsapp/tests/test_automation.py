@@ -409,6 +409,30 @@ class TestAutomation(WhatsappCase):
             self.writes("berapa harga")
         self.assertEqual(len(self.automatic(conversation)), 5)
 
+    def test_menu_answers_within_the_hourly_budget(self):
+        """The answers to the menu are automatic messages too: counted in the
+        same budget per hour as the welcome, the menu and the keyword rules."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_whatsapp.auto_replies_per_hour", "2"
+        )
+        with freeze_time(MONDAY_10):
+            conversation = self.writes("Halo")
+        [menu] = self.automatic(conversation)
+        self.assertTrue(menu.roms_wa_interactive)
+        with freeze_time(MONDAY_10 + timedelta(minutes=1)):
+            self.writes("3")
+        self.assertEqual(len(self.automatic(conversation)), 2)
+        self.assertEqual(self.sent_texts()[-1], "You have no loyalty points yet.")
+        count = len(self.sent_texts())
+        with freeze_time(MONDAY_10 + timedelta(minutes=2)):
+            self.writes("3")
+        self.assertEqual(len(self.automatic(conversation)), 2, "at most 2 per hour")
+        self.assertEqual(len(self.sent_texts()), count)
+        with freeze_time(MONDAY_10 + timedelta(minutes=62)):
+            self.writes("3")
+        self.assertEqual(len(self.automatic(conversation)), 3)
+        self.assertEqual(self.sent_texts()[-1], "You have no loyalty points yet.")
+
     def test_not_an_agent_response(self):
         with freeze_time(MONDAY_10):
             conversation = self.writes("harga")
@@ -444,7 +468,7 @@ class TestAutomation(WhatsappCase):
             self.assertEqual(response.status_code, 200)
             self.env.invalidate_all()
             # 40 without automation; the keyword reply (rule, loop guards, the
-            # post in the thread, the queue's send) adds 37
+            # post in the thread, the queue's send) adds 38
             with self.assertQueryCount(__system__=80):
                 self.env["roms.whatsapp.inbound"]._cron_process()
         self.assertEqual(self.sent_texts()[-1], "Price list: Sari Auto")

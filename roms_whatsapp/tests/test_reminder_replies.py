@@ -446,3 +446,83 @@ class TestReminderReplies(WhatsappCase):
         self.assertEqual(reminder.reply_order_id, self.reply_orders())
         self.assertTrue(reminder.reply_order_id)
         self.assertFalse(conversation.roms_csat_score)
+
+    # a digit answers the last question asked: the menu bot's ("Balas 1–2") or
+    # the reminder's, whichever was sent last
+    # ------------------------------------------------------------------
+
+    def menu_bot(self):
+        """The QR gateway account answers with its menu: 1 = the last orders."""
+        self.waha_account.write(
+            {
+                "roms_auto_enabled": True,
+                "roms_bot_enabled": True,
+                "roms_bot_entry_ids": [
+                    Command.create(
+                        {"name": "Cek pesanan", "action": "orders", "sequence": 1}
+                    ),
+                    Command.create(
+                        {"name": "Bicara dengan CS", "action": "human", "sequence": 2}
+                    ),
+                ],
+            }
+        )
+
+    def automatic(self, conversation):
+        return self.env["roms.message"].search(
+            [
+                ("res_model", "=", "discuss.channel"),
+                ("res_id", "=", conversation.id),
+                ("roms_automatic", "=", True),
+            ],
+            order="id",
+        )
+
+    def test_digit_after_a_later_reminder_answers_the_reminder_not_the_menu(self):
+        self.use_waha()
+        self.menu_bot()
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            self.waha_reply("Halo")
+        conversation = self.conversation(self.waha_account)
+        [menu] = self.automatic(conversation)
+        self.assertEqual(
+            [option["id"] for option in menu.roms_wa_interactive["options"]],
+            ["bot:orders", "bot:human"],
+        )
+        with freeze_time(start + timedelta(hours=1)):
+            _order, reminder = self.remind()
+        with freeze_time(start + timedelta(hours=2)):
+            self.waha_reply("1")
+        self.assertTrue(reminder.reply_order_id)
+        self.assertEqual(reminder.reply_order_id, self.reply_orders())
+        self.assertEqual(self.automatic(conversation), menu, "no list of orders")
+
+    def test_digit_after_a_later_menu_answers_the_menu_not_the_reminder(self):
+        self.use_waha()
+        self.menu_bot()
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            order, reminder = self.remind()
+        with freeze_time(start + timedelta(hours=1)):
+            self.waha_reply("Halo")
+        conversation = self.conversation(self.waha_account)
+        [menu] = self.automatic(conversation)
+        self.assertTrue(menu.roms_wa_interactive)
+        with freeze_time(start + timedelta(hours=2)):
+            self.waha_reply("1")
+        self.assertFalse(reminder.reply_order_id)
+        self.assertFalse(self.reply_orders(), "1 was Cek pesanan, not 'pesan lagi'")
+        orders = self.automatic(conversation) - menu
+        self.assertEqual(len(orders), 1)
+        self.assertIn(order.name, orders.body)
+        # "3" is no option of the menu, and the reminder is no longer the latest
+        # question: a chat message, never "berhenti"
+        with freeze_time(start + timedelta(hours=3)):
+            self.waha_reply("3")
+        self.assertFalse(self.partner.roms_opt_out)
+        self.assertFalse(reminder.replied_at)
+        self.assertEqual(len(self.automatic(conversation)), 2)
+        latest = conversation.message_ids.filtered(lambda m: m.roms_wa_direction)[:1]
+        self.assertEqual(latest.roms_wa_direction, "in")
+        self.assertIn("3", latest.body)

@@ -2,6 +2,10 @@
 sent by agents from the chat within the window, and the customer's answers
 routed back to the template's options (``tpl:<template id>:<n>``)."""
 
+from datetime import timedelta
+
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -167,6 +171,81 @@ class TestTemplateInteractive(WhatsappCase):
         [answer] = self.waha.sent("/api/sendText")
         self.assertIn("Transfer ke BCA", answer.json["text"])
         self.assertIn("Dewi Lestari", answer.json["text"])
+
+    def answers(self, text):
+        response = self.post_webhook(
+            self.waha,
+            self.webhook_url(self.waha_account),
+            self.waha.message_event(NUMBER, text),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.env["roms.whatsapp.inbound"]._cron_process()
+
+    def test_answer_counts_in_the_hourly_budget(self):
+        """The option's answer is an automatic message as any other: posted once
+        in the thread by OdooBot, queued once, and within the conversation's
+        budget of automatic messages per hour."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_whatsapp.auto_replies_per_hour", "1"
+        )
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            channel = self.conversation(self.waha_account)
+            channel.with_user(self.agent).roms_wa_send_template(self.menu.id)
+        self.waha.requests.clear()
+        with freeze_time(start + timedelta(minutes=1)):
+            self.answers("2")
+        [auto] = self.automatic_replies(channel)
+        self.assertEqual(auto.template_id, self.answer)
+        self.assertEqual(auto.state, "sent", auto.error_message)
+        [posted] = channel.message_ids.filtered("roms_message_id.roms_automatic")
+        self.assertEqual(posted.roms_message_id, auto)
+        self.assertEqual(posted.author_id, self.env.ref("base.partner_root"))
+        self.assertEqual(posted.roms_wa_direction, "out")
+        self.assertIn("Transfer ke BCA 123 a.n. Toko Kopi ya, Dewi", posted.body)
+        self.assertEqual(len(self.waha.sent("/api/sendText")), 1)
+
+        # the same answer again within the hour: the budget (1) is spent, the
+        # customer's message stays for the agent
+        with freeze_time(start + timedelta(minutes=30)):
+            self.answers("2")
+        self.assertEqual(self.automatic_replies(channel), auto)
+        self.assertEqual(len(self.waha.sent("/api/sendText")), 1)
+        self.assertEqual(
+            channel.message_ids.filtered("roms_message_id.roms_automatic"), posted
+        )
+        latest = channel.message_ids.filtered(lambda m: m.roms_wa_direction)[:1]
+        self.assertEqual(latest.roms_wa_direction, "in")
+        self.assertIn("2", latest.body)
+
+        # an hour after the first answer, the budget is back
+        with freeze_time(start + timedelta(minutes=62)):
+            self.answers("2")
+        self.assertEqual(len(self.automatic_replies(channel)), 2)
+        self.assertEqual(len(self.waha.sent("/api/sendText")), 2)
+
+    def test_answer_with_options_shows_them_in_the_thread(self):
+        """An answer that is itself a menu reads in the thread as the customer
+        reads it on a QR gateway: the text with its numbered options."""
+        self.answer.write(
+            {
+                "roms_wa_interactive_type": "button",
+                "roms_wa_option_ids": [
+                    Command.create({"title": "Sudah"}),
+                    Command.create({"title": "Belum"}),
+                ],
+            }
+        )
+        channel = self.conversation(self.waha_account)
+        channel.with_user(self.agent).roms_wa_send_template(self.menu.id)
+        self.waha.requests.clear()
+        self.answers("2")
+        [auto] = self.automatic_replies(channel)
+        [sent] = self.waha.sent("/api/sendText")
+        self.assertIn("1. Sudah\n2. Belum", sent.json["text"])
+        posted = channel.message_ids.filtered(lambda m: m.roms_message_id == auto)
+        self.assertEqual(len(posted), 1)
+        self.assertIn("1. Sudah<br>2. Belum", posted.body)
 
     def test_forged_or_foreign_answers_do_nothing(self):
         channel = self.conversation(self.meta_account)
