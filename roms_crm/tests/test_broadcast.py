@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -349,3 +349,46 @@ class TestBroadcast(BroadcastCommon):
         self.assertEqual(broadcast._materialise(), 3)
         self.assertTrue(broadcast.materialised)
         self.assertEqual(broadcast._materialise(), 0, "nothing left")
+
+    def _send_triggers(self):
+        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+    def test_queueing_wakes_the_sending_cron(self):
+        """Each queueing action creates one trigger of the sending cron, due at
+        once (Odoo wakes the cron workers when it commits), whatever the number
+        of recipients; a second batch while it is pending adds none."""
+        self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
+        self._send_triggers().unlink()
+        broadcast = self._broadcast()
+        broadcast.action_send()
+        self.assertFalse(self._send_triggers(), "nothing queued yet")
+
+        self._cron(batch_size=2)
+        self.assertEqual(len(self._messages(broadcast)), 2)
+        trigger = self._send_triggers()
+        self.assertEqual(len(trigger), 1, "one batch, one trigger")
+        self.assertLessEqual(trigger.call_at, fields.Datetime.now(), "due at once")
+
+        # the next batches (one recipient, then the rest skipped, then none)
+        # while it is pending: the pending trigger wakes the cron for them too
+        for _run in range(3):
+            self._cron(batch_size=2)
+        self.assertEqual(len(self._messages(broadcast)), 3)
+        self.assertTrue(broadcast.materialised)
+        self.assertEqual(self._send_triggers(), trigger)
+
+        # the cron ran (it deletes the triggers due): stopping queues nothing,
+        # resuming queues the cancelled messages again, one trigger
+        trigger.unlink()
+        broadcast.action_stop()
+        self.assertFalse(self._send_triggers())
+        broadcast.action_resume()
+        self.assertEqual(set(self._messages(broadcast).mapped("state")), {"queued"})
+        self.assertEqual(len(self._send_triggers()), 1)
+
+        # retrying failed messages by hand queues them: one trigger
+        self._send_triggers().unlink()
+        self._messages(broadcast).write({"state": "failed"})
+        self._messages(broadcast).action_roms_retry()
+        self.assertEqual(len(self._send_triggers()), 1)

@@ -485,6 +485,8 @@ class RomsBroadcast(models.Model):
             )
         )
         Message.invalidate_model()
+        if rows and state == "queued":
+            Message._wake_sender()
         counts = {}
         for (broadcast_id,) in rows:
             counts[broadcast_id] = counts.get(broadcast_id, 0) + 1
@@ -652,6 +654,9 @@ class RomsBroadcast(models.Model):
             values["materialised"] = True
         self.write(values)
         Message.invalidate_model()
+        if inserted:
+            # the batch is sent now, not at the sending cron's next minute
+            Message._wake_sender()
         return inserted
 
     # ------------------------------------------------------------------

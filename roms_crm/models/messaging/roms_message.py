@@ -48,6 +48,10 @@ IN_FLIGHT_LOCK = 0x524F4D53  # "ROMS"
 
 STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 
+SEND_CRON_XMLID = "roms_crm.ir_cron_roms_send_messages"
+# postcommit.data key: the trigger this transaction created for the sending cron
+WAKE_KEY = "roms_crm.send_trigger"
+
 MESSAGE_KINDS = [
     ("order_confirmation", "Order Confirmation"),
     ("shipping", "Shipping"),
@@ -794,6 +798,28 @@ class RomsMessage(models.Model):
             ]
         )
 
+    @api.model
+    def _wake_sender(self):
+        """Run the sending cron as soon as this transaction commits, instead of
+        at its next minute: Odoo's trigger, due now, created in this transaction
+        (nothing runs if it rolls back) and waking the cron workers after the
+        commit. One trigger per transaction, however many batches it queues: a
+        trigger this transaction already created is pending (no run can consume
+        it before the commit) and wakes the cron for all of them. Each run of the
+        cron deletes the triggers due before it started (Odoo), so they never
+        pile up. Returns the pending trigger."""
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        pending = Trigger.browse(self.env.cr.postcommit.data.get(WAKE_KEY)).exists()
+        if pending:
+            return pending
+        cron = self.env.ref(SEND_CRON_XMLID, raise_if_not_found=False)
+        if not cron:
+            return Trigger
+        trigger = cron.sudo()._trigger()
+        if trigger:
+            self.env.cr.postcommit.data[WAKE_KEY] = trigger.id
+        return trigger
+
     def _send_now(self):
         """Send these queued messages at once (live chat replies), with the same
         claim and state handling as the cron, within the current transaction."""
@@ -867,6 +893,8 @@ class RomsMessage(models.Model):
                 "error_message": False,
             }
         )
+        if to_retry:
+            self._wake_sender()
         return True
 
     def action_roms_cancel(self):

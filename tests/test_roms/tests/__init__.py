@@ -4,3 +4,4 @@ from . import test_extremes
 from . import test_repeat_loop
 from . import test_deployment
 from . import test_read_replica
+from . import test_order_api_parallel
