@@ -23,7 +23,7 @@ RETRIED_BY_ODOO = (
     errorcodes.READ_ONLY_SQL_TRANSACTION,
 )
 # what a webhook request reads of its account: the provider and what
-# ``_client_config`` gives its client (cached per worker by ``_roms_webhook_config``)
+# ``_client_config`` gives its client (cached per worker: ``_roms_webhook_configs``)
 WEBHOOK_FIELDS = (
     "active",
     "provider",
@@ -216,14 +216,13 @@ class RomsWhatsappAccount(models.Model):
     def create(self, vals_list):
         accounts = super().create(vals_list)
         accounts.filtered("is_default")._unset_other_defaults()
-        # an id asked for before it existed is cached as unknown
-        self.env.registry.clear_cache()
+        self.env.registry.clear_cache()  # _roms_webhook_configs, every worker
         return accounts
 
     def write(self, vals):
         result = super().write(vals)
         if not vals.keys().isdisjoint(WEBHOOK_FIELDS):
-            self.env.registry.clear_cache()  # _roms_webhook_config, every worker
+            self.env.registry.clear_cache()  # _roms_webhook_configs, every worker
         if vals.get("is_default"):
             self[-1:]._unset_other_defaults()
         if "state" in vals:
@@ -284,25 +283,26 @@ class RomsWhatsappAccount(models.Model):
         return result
 
     @api.model
-    @tools.ormcache("account_id")
-    def _roms_webhook_config(self, account_id):
-        """``(provider, client configuration)`` of the active account
-        ``account_id``, or None: what a webhook request needs to verify and read
-        its body. Cached per worker (the hot path of inbound traffic touches the
-        database only to store what it received); a change of an account's
-        provider, secrets or activity clears the cache of every worker."""
-        account = self.sudo().search_fetch(
-            [("id", "=", account_id)], list(WEBHOOK_FIELDS), limit=1
-        )
-        if not account:
-            return None
-        return account.provider, tuple(account._client_config().items())
+    @tools.ormcache()
+    def _roms_webhook_configs(self):
+        """``{account id: (provider, client configuration)}`` of the active
+        accounts: what a webhook request needs to verify and read its body.
+        Cached per worker as one entry (a shop has a few accounts; a stranger
+        trying ids adds nothing to the cache), so the hot path of inbound
+        traffic touches the database only to store what it received; a change
+        of an account's provider, secrets or activity clears the cache of every
+        worker."""
+        accounts = self.sudo().search_fetch([], list(WEBHOOK_FIELDS))
+        return {
+            account.id: (account.provider, tuple(account._client_config().items()))
+            for account in accounts
+        }
 
     @api.model
     def _roms_webhook_client(self, account_id):
         """The provider client of the active account ``account_id`` as its
         webhook sees it, or None when there is no such account."""
-        known = self._roms_webhook_config(account_id)
+        known = self._roms_webhook_configs().get(account_id)
         if not known:
             return None
         provider, config = known
