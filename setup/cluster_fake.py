@@ -23,14 +23,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKES = ROOT / "roms_whatsapp" / "tests" / "fake_providers.py"
+FAKE_SERVER = ROOT / "roms_crm" / "tests" / "fake_server.py"
+
+
+def load_by_path(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_fakes():
-    # by path: the module needs only requests, not Odoo
-    spec = importlib.util.spec_from_file_location("roms_fake_providers", FAKES)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # by path: the fakes need only requests, not Odoo (their shared loopback
+    # server first, under the name they import it by)
+    load_by_path("odoo.addons.roms_crm.tests.fake_server", FAKE_SERVER)
+    return load_by_path("roms_fake_providers", FAKES)
 
 
 def counting_waha(fakes):
