@@ -11,10 +11,15 @@ freezegun, so the figures are the same at every run. Nothing leaves the machine:
 account points at a closed port.
 """
 
+import sys
 from datetime import datetime, time, timedelta
 
 import pytz
 from freezegun import freeze_time
+
+# run from the repository's root (see Usage): the shared set-up is in setup/
+sys.path.insert(0, "setup")
+from inbox_demo_account import cloud_api_account
 
 env = env  # noqa: F821  (odoo shell)
 env = env(context=dict(env.context, lang="id_ID"))
@@ -31,22 +36,7 @@ sinta = Users.search([("login", "=", "sinta")]) or Users.create(
         ],
     }
 )
-Account = env["roms.whatsapp.account"]
-account = Account.search([("name", "=", "Toko Kopi Nusantara (Cloud API)")])
-if not account:
-    account = Account.create(
-        {
-            "name": "Toko Kopi Nusantara (Cloud API)",
-            "provider": "meta",
-            "meta_phone_number_id": "1098765432",
-            "meta_business_account_id": "102290129340398",
-            "meta_access_token": "demo-token",
-            "meta_app_secret": "demo-secret",
-            "meta_verify_token": "demo-verify",
-            "meta_base_url": "http://127.0.0.1:9",
-        }
-    )
-account._set_state("connected")
+account = cloud_api_account(env)
 env["ir.config_parameter"].sudo().set_param("roms_whatsapp.csat_enabled", "True")
 Channel = env["discuss.channel"].sudo()
 zone = pytz.timezone(env["res.partner"]._roms_tz())

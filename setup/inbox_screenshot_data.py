@@ -10,26 +10,16 @@ disconnected; another one wrote two days ago (the Cloud API's window is closed) 
 an approved template is mapped. Nothing leaves the machine: the account points at a closed port.
 """
 
+import sys
 from datetime import datetime, timedelta
+
+# run from the repository's root (see Usage): the shared set-up is in setup/
+sys.path.insert(0, "setup")
+from inbox_demo_account import cloud_api_account
 
 env = env  # noqa: F821  (odoo shell)
 cs1 = env.ref("roms_crm.res_users_cs1_demo")
-Account = env["roms.whatsapp.account"]
-account = Account.search([("name", "=", "Toko Kopi Nusantara (Cloud API)")])
-if not account:
-    account = Account.create(
-        {
-            "name": "Toko Kopi Nusantara (Cloud API)",
-            "provider": "meta",
-            "meta_phone_number_id": "1098765432",
-            "meta_business_account_id": "102290129340398",
-            "meta_access_token": "demo-token",
-            "meta_app_secret": "demo-secret",
-            "meta_verify_token": "demo-verify",
-            "meta_base_url": "http://127.0.0.1:9",
-        }
-    )
-account._set_state("connected")
+account = cloud_api_account(env)
 env["res.users"].search([("roms_online", "=", True)]).roms_online = False
 cs1.roms_online = True
 Channel = env["discuss.channel"]

@@ -1,6 +1,8 @@
 """The customer chooses the shipping on the reorder link's page, among the
 methods the shop offers on the portal, Biteship's courier services among them."""
 
+from unittest.mock import patch
+
 from lxml import html
 
 from odoo import Command
@@ -88,6 +90,30 @@ class TestReorderLinkShipping(ReorderLinkCommon):
             ("sicepat", "best"),
         )
         self.assertEqual(link.order_id, order)
+
+    def test_the_page_computes_its_offer_once(self):
+        """The page and its shipping costs share one offer (its prices and
+        stock): ``_offer`` is counted, not replaced, on a real request."""
+        Link = self.registry["roms.reorder.link"]
+        offer = Link._offer
+        calls = []
+
+        def counted_offer(link):
+            calls.append(link.id)
+            return offer(link)
+
+        link = self._link()
+        for params in ({}, {"address": self.office.id}):
+            calls.clear()
+            self.biteship.reset()
+            with patch.object(Link, "_offer", counted_offer):
+                page = self._page(link, **params)
+            self.assertEqual(
+                self._options(page),
+                ["Kurir Toko Link", "J&T EZ", "JNE Reguler", "SiCepat BEST"],
+            )
+            self.assertEqual(calls, [link.id], params)
+            self.assertEqual(len(self.biteship.requests), 1, "one rates request")
 
     def test_the_shops_own_courier(self):
         link = self._link()

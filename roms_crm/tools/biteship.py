@@ -2,7 +2,8 @@
 
 Plain Python, no ORM: built from the carrier's base URL and API key, it speaks JSON
 over ``requests`` and returns plain dicts. The API key travels only to the configured
-base URL: methods take paths, never full URLs, and redirects are not followed.
+base URL: methods take paths, never full URLs, and redirects are not followed
+(``http_client.PinnedHttpClient``).
 
 Endpoints used:
 
@@ -20,6 +21,8 @@ import logging
 import time
 
 import requests
+
+from .http_client import HttpClientError, PinnedHttpClient
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +63,14 @@ EXCEPTION_STATUSES = (
     "cancelled",
 )
 FINAL_STATUSES = DELIVERED_STATUSES + EXCEPTION_STATUSES
+#: the transport failures of ``PinnedHttpClient``: (message, code) by its code
+TRANSPORT_ERRORS = {
+    "bad_url": ("Only paths of the Biteship API are requested.", None),
+    "redirect": ("Biteship redirected the request elsewhere.", "redirect"),
+    "too_large": ("Biteship's answer is too large.", "too_large"),
+    "timeout": ("Biteship did not answer in time.", "timeout"),
+    "connection": ("Biteship cannot be reached ({cause}).", "connection"),
+}
 
 
 class BiteshipError(Exception):
@@ -87,43 +98,28 @@ class BiteshipClient:
     # -- transport -----------------------------------------------------------
 
     def _request(self, method, path, payload=None, headers=None):
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise BiteshipError("Only paths of the Biteship API are requested.")
         if not self.api_key:
             raise BiteshipError("The Biteship API key is not set.", code="no_key")
+        client = PinnedHttpClient(
+            self.base_url,
+            # Biteship takes the key as is, without "Bearer"
+            credentials={"Authorization": self.api_key},
+            timeout=self.timeout,
+            max_response_bytes=MAX_RESPONSE_BYTES,
+        )
         try:
-            response = requests.request(
+            response = client.request(
                 method,
-                self.base_url + path,
+                path,
+                headers={"Accept": "application/json", **(headers or {})},
                 json=payload,
-                headers={
-                    # Biteship takes the key as is, without "Bearer"
-                    "Authorization": self.api_key,
-                    "Accept": "application/json",
-                    **(headers or {}),
-                },
-                timeout=self.timeout,
-                allow_redirects=False,
-                stream=True,
             )
-        except requests.Timeout as error:
+        except HttpClientError as error:
+            message, code = TRANSPORT_ERRORS[error.code]
             raise BiteshipError(
-                "Biteship did not answer in time.", code="timeout", temporary=True
+                message.format(cause=error.cause), code=code, temporary=error.temporary
             ) from error
-        except requests.RequestException as error:
-            raise BiteshipError(
-                f"Biteship cannot be reached ({type(error).__name__}).",
-                code="connection",
-                temporary=True,
-            ) from error
-        with response:
-            if response.is_redirect:
-                raise BiteshipError(
-                    "Biteship redirected the request elsewhere.", code="redirect"
-                )
-            body = response.raw.read(MAX_RESPONSE_BYTES + 1, decode_content=True)
-        if len(body) > MAX_RESPONSE_BYTES:
-            raise BiteshipError("Biteship's answer is too large.", code="too_large")
+        body = response.content
         try:
             data = requests.models.complexjson.loads(body or b"{}")
         except ValueError:

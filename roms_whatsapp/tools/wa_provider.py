@@ -27,8 +27,9 @@ is logged and skipped, never fails its siblings) and bounds what it keeps
 characters and a maximum length, provider timestamps are clamped to now ± 1 day.
 
 Credentials go only to the configured base URL: ``_request`` takes paths, never
-full URLs, and follows no redirect. Media are fetched by ``_get_media`` from the
-hosts ``_media_policy`` allows, re-checked at every redirect.
+full URLs, and follows no redirect (``roms_crm``'s ``PinnedHttpClient``). Media are
+fetched by ``_get_media`` from the hosts ``_media_policy`` allows, re-checked at
+every redirect.
 """
 
 import datetime
@@ -42,8 +43,6 @@ import socket
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
-import requests
-
 from odoo.addons.roms_crm.tools.bounds import (
     CHAT_LENGTH,
     IDENTIFIER_LENGTH,
@@ -54,10 +53,23 @@ from odoo.addons.roms_crm.tools.bounds import (
     clamp_timestamp,
     clean_text,
 )
+from odoo.addons.roms_crm.tools.http_client import HttpClientError, PinnedHttpClient
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15
+#: the largest API answer read (a page of 100 message templates is ~0.5 MB;
+#: media files are read by ``_get_media`` with their own limit)
+MAX_API_RESPONSE_BYTES = 4 * 1024 * 1024
+#: the transport failures of ``PinnedHttpClient``: (message, code) by its code
+TRANSPORT_ERRORS = {
+    # full URLs never get the credentials: media go through _get_media
+    "bad_url": ("Only paths of the provider's API are requested.", "bad_url"),
+    "redirect": ("The provider redirected the request elsewhere.", "redirect"),
+    "too_large": ("The provider's answer is too large.", "too_large"),
+    "timeout": ("The provider did not answer in time.", "timeout"),
+    "connection": ("The provider cannot be reached ({cause}).", "connection"),
+}
 #: JSON nesting no provider documents anywhere near (Meta's is 7 levels deep)
 MAX_JSON_DEPTH = 32
 MAX_REDIRECTS = 3
@@ -502,53 +514,46 @@ class WhatsAppProvider:
     def _headers(self):
         return {}
 
-    def _url(self, path):
-        if not isinstance(path, str) or not path.startswith("/"):
-            # full URLs never get the credentials: media go through _get_media
-            raise WhatsAppProviderError(
-                "Only paths of the provider's API are requested.", code="bad_url"
-            )
-        return self.config["base_url"].rstrip("/") + path
+    def _transport(self):
+        """The HTTP client of the configured base URL, with the credentials."""
+        return PinnedHttpClient(
+            self.config["base_url"],
+            credentials=self._headers(),
+            timeout=self.timeout,
+            max_response_bytes=MAX_API_RESPONSE_BYTES,
+        )
 
     def _request(self, method, path, **kwargs):
         """Send a request to ``path`` of the configured base URL, with the
-        credentials; return the response. Redirects are not followed (they would
-        carry the credentials elsewhere). Transport problems and error statuses
-        become ``WhatsAppProviderError`` (via ``_raise_for_response``)."""
-        headers = {**self._headers(), **kwargs.pop("headers", {})}
-        url = self._url(path)
-        response = self._http(method, url, headers, **kwargs)
-        if response.is_redirect:
-            response.close()
-            raise WhatsAppProviderError(
-                "The provider redirected the request elsewhere.", code="redirect"
-            )
+        credentials; return the response. Full URLs are refused (media go
+        through ``_get_media``) and redirects are not followed (they would carry
+        the credentials elsewhere). Transport problems and error statuses become
+        ``WhatsAppProviderError`` (via ``_raise_for_response``)."""
+        headers = kwargs.pop("headers", {})
+        try:
+            response = self._transport().request(method, path, headers, **kwargs)
+        except HttpClientError as error:
+            raise self._transport_error(error) from error
         if response.status_code >= 400:
             self._raise_for_response(response)
         return response
 
     def _http(self, method, url, headers, **kwargs):
-        """One HTTP exchange, redirects not followed; transport errors mapped."""
+        """One HTTP exchange with ``url``, ``headers`` only, redirects not
+        followed; transport errors mapped."""
         try:
-            response = requests.request(
-                method,
-                url,
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,
-                **kwargs,
-            )
-        except requests.Timeout as error:
-            raise WhatsAppProviderError(
-                "The provider did not answer in time.", code="timeout", temporary=True
-            ) from error
-        except requests.RequestException as error:
-            raise WhatsAppProviderError(
-                f"The provider cannot be reached ({type(error).__name__}).",
-                code="connection",
-                temporary=True,
-            ) from error
-        return response
+            return PinnedHttpClient(
+                self.config.get("base_url"), timeout=self.timeout
+            ).send(method, url, headers, **kwargs)
+        except HttpClientError as error:
+            raise self._transport_error(error) from error
+
+    @staticmethod
+    def _transport_error(error):
+        message, code = TRANSPORT_ERRORS[error.code]
+        return WhatsAppProviderError(
+            message.format(cause=error.cause), code=code, temporary=error.temporary
+        )
 
     def _base_origin(self):
         return origin(self.config.get("base_url") or "")

@@ -35,6 +35,7 @@ class RomsReorderLinkController(http.Controller):
         )
         if page == "open":
             offer, skipped = link_sudo.with_context(lang=request.env.lang)._offer()
+            values = self._roms_open_page_values(link_sudo, offer, values)
             partner = link_sudo.partner_id.sudo()
             values.setdefault("quantities", {})
             values.setdefault("note", "")
@@ -52,6 +53,13 @@ class RomsReorderLinkController(http.Controller):
                 action=f"/roms/reorder/{link_sudo.id}/{link_sudo.token}",
             )
         return request.render("roms_crm.roms_reorder_page", values, status=status)
+
+    def _roms_open_page_values(self, link_sudo, offer, values):
+        """Hook: return ``values`` with what an extension shows on the open
+        page, from ``offer`` (``link_sudo._offer()[0]``, computed once per
+        page). ``values`` holds what the caller passed (the posted form when the
+        page is shown again), before the defaults are set."""
+        return values
 
     def _roms_link(self, link_id, token):
         return request.env["roms.reorder.link"]._from_token(link_id, token)

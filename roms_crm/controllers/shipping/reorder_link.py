@@ -9,25 +9,25 @@ class RomsReorderLinkShipping(RomsReorderLinkController):
     """The customer chooses the shipping on the reorder link's page, among the
     methods the shop offers on the portal, as resellers do in their cart."""
 
-    def _roms_render(self, link_sudo, page, status=200, **values):
-        if page == "open" and link_sudo:
-            address_id = (
-                values.get("address_id")
-                or bounds.record_id(request.params.get("address"))
-                or link_sudo.partner_id.id
-            )
-            address = request.env["res.partner"].sudo().browse(address_id)
-            options, unavailable = link_sudo._shipping_options(address)
-            chosen = values.pop("shipping", None)
-            keys = [option["key"] for option in options]
-            values.update(
-                address_id=address_id,
-                shipping_options=options,
-                shipping_unavailable=unavailable,
-                shipping_chosen=chosen if chosen in keys else (keys[:1] or [False])[0],
-                shipping_address_id=address_id,
-            )
-        return super()._roms_render(link_sudo, page, status=status, **values)
+    def _roms_open_page_values(self, link_sudo, offer, values):
+        values = super()._roms_open_page_values(link_sudo, offer, values)
+        address_id = (
+            values.get("address_id")
+            or bounds.record_id(request.params.get("address"))
+            or link_sudo.partner_id.id
+        )
+        address = request.env["res.partner"].sudo().browse(address_id)
+        options, unavailable = link_sudo._shipping_options(address, offer=offer)
+        chosen = values.pop("shipping", None)
+        keys = [option["key"] for option in options]
+        values.update(
+            address_id=address_id,
+            shipping_options=options,
+            shipping_unavailable=unavailable,
+            shipping_chosen=chosen if chosen in keys else (keys[:1] or [False])[0],
+            shipping_address_id=address_id,
+        )
+        return values
 
     @http.route()
     def roms_reorder_place(self, link_id, token, **post):

@@ -4,15 +4,17 @@ from odoo import Command, models
 class RomsReorderLink(models.Model):
     _inherit = "roms.reorder.link"
 
-    def _shipping_options(self, address):
+    def _shipping_options(self, address, offer=None):
         """The shipping the customer may choose on this link's page, to
         ``address``: ``(options, unavailable)`` as the reseller cart offers them
         (the methods the shop offers on the portal), priced for the link's
         products at their proposed quantities on an order held in memory;
-        nothing is written. The order made from the link is priced again."""
+        nothing is written. The order made from the link is priced again.
+        ``offer``: ``_offer()[0]`` when the caller has it already."""
         self.ensure_one()
         link = self.sudo()
-        offer = link._offer()[0]
+        if offer is None:
+            offer = link._offer()[0]
         if not offer or address not in link._addresses():
             return [], False
         order = (
