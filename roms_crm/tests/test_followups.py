@@ -139,6 +139,15 @@ class TestReminderSecondStep(FollowupCommon):
         with self.assertRaises(AccessError):
             message.with_user(agent).read(["reply_token"])
 
+    def test_second_step_wakes_the_sending_cron(self):
+        self.sent_reminder()
+        self._woken_from_now()
+        self._run(day(17))
+        self.assertEqual(len(self.messages("followup")), 1)
+        trigger = self._send_triggers()
+        self.assertEqual(len(trigger), 1)
+        self.assertEqual(trigger.call_at, day(17), "due at once")
+
     def test_rule_without_second_step(self):
         self.rule.followup_template_id = False
         self.sent_reminder()
@@ -201,6 +210,17 @@ class TestCartRecovery(FollowupCommon):
         self.assertEqual(sorted(both.mapped("step")), [1, 2])
         (both - first)._set_status("sent", when=DAY0 + timedelta(hours=72))
         self.assertEqual(self.run_scan(DAY0 + timedelta(hours=200)), both)
+
+    def test_recovery_wakes_the_sending_cron(self):
+        self.quotation()
+        self._woken_from_now()
+        self.assertFalse(self.run_scan(DAY0 + timedelta(hours=23)))
+        self.assertFalse(self._send_triggers(), "nothing queued, nothing to wake")
+        when = DAY0 + timedelta(hours=24)
+        self.assertEqual(len(self.run_scan(when)), 1)
+        trigger = self._send_triggers()
+        self.assertEqual(len(trigger), 1)
+        self.assertEqual(trigger.call_at, when, "due at once")
 
     def test_confirmed_after_recovery_is_attributed_to_it(self):
         order = self.quotation()

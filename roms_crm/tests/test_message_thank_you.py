@@ -1,4 +1,6 @@
-from odoo import Command
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -81,6 +83,37 @@ class TestMessageThankYou(TransactionCase):
         # and the hook itself never queues twice for an order
         order.sudo()._roms_queue_order_confirmation()
         self.assertEqual(self._confirmations(order), message)
+
+    def _send_triggers(self):
+        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
+        return self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+
+    def test_confirmation_wakes_the_sending_cron(self):
+        """The thank-you is sent as soon as the confirmation commits, not at the
+        sending cron's next minute: one trigger of the cron, due at once, for
+        all the orders the transaction confirms."""
+        self.env.ref("roms_crm.ir_cron_roms_send_messages").sudo().active = True
+        self._send_triggers().unlink()
+        first, second = self._order(), self._order()
+        self.assertFalse(self._send_triggers(), "a quotation queues nothing")
+        now = fields.Datetime.now()
+        with freeze_time(now):
+            first.action_confirm()
+        trigger = self._send_triggers()
+        self.assertEqual(len(trigger), 1)
+        self.assertEqual(trigger.call_at, now, "due at once")
+        second.action_confirm()
+        self.assertEqual(len(self._confirmations(second)), 1)
+        self.assertEqual(self._send_triggers(), trigger, "pending: wakes for both")
+        # the cron ran; with the thank-you turned off, nothing to wake it for
+        trigger.unlink()
+        self.env["res.config.settings"].sudo().create(
+            {"roms_send_order_confirmation": False}
+        ).execute()
+        third = self._order()
+        third.action_confirm()
+        self.assertFalse(self._confirmations(third))
+        self.assertFalse(self._send_triggers())
 
     def test_setting_turns_it_off(self):
         settings = self.env["res.config.settings"].sudo()

@@ -84,6 +84,17 @@ class ReminderCommon(TransactionCase):
             self.env["roms.reminder.rule"]._cron_roms_reminders()
         return self.Message.search([("kind", "=", "reminder")])
 
+    def _send_triggers(self):
+        """The pending triggers of the sending cron (each run deletes the due
+        ones)."""
+        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+    def _woken_from_now(self):
+        """The sending cron active, no trigger of it pending (it ran)."""
+        self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
+        self._send_triggers().unlink()
+
 
 @tagged("post_install", "-at_install")
 class TestReminderRules(ReminderCommon):
@@ -225,6 +236,37 @@ class TestReminderRules(ReminderCommon):
         self.assertEqual(reminders.state, "failed")
         self.assertEqual(reminders.error_code, "no_recipient")
         self.assertEqual(self._run(day(15)), reminders)
+
+    def test_queued_reminders_wake_the_sending_cron(self):
+        """A scan that queues reminders creates one trigger of the sending cron,
+        due at once (Odoo wakes the cron workers when it commits), whatever
+        their number; its next batches while it is pending add none."""
+        for _index in range(3):
+            self._delivered_order()
+        # the order confirmations woke it already: it ran since
+        self._woken_from_now()
+        Rule = self.env["roms.reminder.rule"]
+        with freeze_time(day(13)):
+            self.assertFalse(Rule._cron_roms_reminders())
+        self.assertFalse(self._send_triggers(), "nothing queued, nothing to wake")
+        with freeze_time(day(14)):
+            self.assertEqual(len(Rule._cron_roms_reminders(batch_size=2)), 2)
+            trigger = self._send_triggers()
+            self.assertEqual(len(trigger), 1, "one batch, one trigger")
+            self.assertEqual(trigger.call_at, day(14), "due at once")
+            self.assertEqual(len(Rule._cron_roms_reminders(batch_size=2)), 1)
+            self.assertFalse(Rule._cron_roms_reminders(batch_size=2))
+        self.assertEqual(self._send_triggers(), trigger)
+
+    def test_reminders_kept_unsent_wake_nothing(self):
+        nobody = self.env["res.partner"].create(
+            {"name": "Tanpa Alamat", "roms_category": "customer"}
+        )
+        self._delivered_order(partner=nobody)
+        self._woken_from_now()
+        reminders = self._run(day(14))
+        self.assertEqual(reminders.state, "failed")
+        self.assertFalse(self._send_triggers())
 
     def test_batches_report_progress(self):
         for _index in range(3):

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import BaseCase, tagged
+
+from odoo.addons.roms_crm.tests.common import make_order
 
 from ..tools import MetaCloudApi, WahaApi, WhatsAppProviderError
 from .common import WhatsappCase
@@ -142,18 +144,46 @@ class TestInteractiveClients(BaseCase):
 @tagged("post_install", "-at_install")
 class TestNumberedAnswers(WhatsappCase):
     """A number typed on a QR gateway answers the latest numbered question sent to
-    that number through that account, within the reply window."""
+    that number through that account, within the reply window: the menu bot
+    answers the option it chose. Any other text stays the customer's chat
+    message, which nothing answers here (the menu was just offered)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        env = cls.env
         cls.waha.connect("default")
         cls.waha_account._check_status()
-        cls.partner = cls.env["res.partner"].create(
-            {"name": "Rina Menu", "mobile": "0812-3456-7811"}
+        # the menu bot with the entries of MENU's options (bot:<action>); the
+        # menu is offered again only after a week (``ask`` offers it)
+        cls.waha_account.write(
+            {
+                "roms_auto_enabled": True,
+                "roms_bot_enabled": True,
+                "roms_auto_cooldown_hours": 24 * 7,
+                "roms_bot_catalog_url": "https://toko.test/shop",
+                "roms_bot_entry_ids": [
+                    Command.create(
+                        {
+                            "name": option["title"],
+                            "action": option["id"].removeprefix("bot:"),
+                            "sequence": sequence,
+                        }
+                    )
+                    for sequence, option in enumerate(MENU["options"])
+                ],
+            }
         )
+        cls.partner = env["res.partner"].create(
+            {"name": "Rina Menu", "mobile": "0812-3456-7811", "lang": "en_US"}
+        )
+        product = env["product.product"].create(
+            {"name": "Kopi Menu", "list_price": 50000, "taxes_id": [Command.clear()]}
+        )
+        cls.order = make_order(env, cls.partner, product)
 
-    def ask(self, account=None):
+    def ask(self):
+        """The menu MENU, sent to the customer as the bot does."""
         message = self.env["roms.message"].create(
             {
                 "partner_id": self.partner.id,
@@ -169,9 +199,15 @@ class TestNumberedAnswers(WhatsappCase):
         )
         message._send_now()
         self.assertEqual(message.state, "sent", message.error_message)
+        self.conversation.roms_menu_at = fields.Datetime.now()
         return message
 
     def customer_writes(self, text, number=NUMBER):
+        """``text`` comes from ``number`` through the gateway's webhook and the
+        inbound cron handles it; it is in the conversation as written. Returns
+        the automatic messages that answered it."""
+        Message = self.env["roms.message"]
+        last = Message.search([], order="id desc", limit=1).id
         response = self.post_webhook(
             self.waha,
             self.webhook_url(self.waha_account),
@@ -179,25 +215,20 @@ class TestNumberedAnswers(WhatsappCase):
         )
         self.assertEqual(response.status_code, 200)
         inbound = self.inbound(self.waha_account)[:1]
-        routed = []
-        Channel = type(self.env["discuss.channel"])
-        original = Channel._roms_wa_route_reply
-
-        def record(channel, reply_id, message):
-            routed.append((channel.id, reply_id, message.id))
-            return original(channel, reply_id, message)
-
-        # observe the routing (the behaviour itself is unchanged)
-        Channel._roms_wa_route_reply = record
-        try:
-            self.env["roms.whatsapp.inbound"]._cron_process()
-        finally:
-            Channel._roms_wa_route_reply = original
+        self.env["roms.whatsapp.inbound"]._cron_process()
         self.assertEqual(inbound.state, "done", inbound.error)
-        return routed
+        post = inbound.message_id
+        self.assertEqual(post.roms_wa_direction, "in")
+        self.assertIn(text.strip(), post.body)
+        return Message.search(
+            [("id", ">", last), ("roms_automatic", "=", True)], order="id"
+        )
 
     def setUp(self):
         super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_whatsapp.auto_replies_per_hour", "20"
+        )
         self.env["discuss.channel"]._roms_wa_receive(
             self.waha_account,
             {
@@ -215,21 +246,60 @@ class TestNumberedAnswers(WhatsappCase):
 
     def test_number_becomes_the_option(self):
         self.ask()
-        [(channel, reply_id, _message)] = self.customer_writes(" 2. ")
-        self.assertEqual((channel, reply_id), (self.conversation.id, "bot:catalog"))
-        # the customer's text stays in the chat as they wrote it
-        self.assertIn("2.", self.conversation.message_ids[0].body)
+        [answer] = self.customer_writes(" 2. ")
+        # the catalogue (option 2), sent to the customer at once
+        self.assertEqual(answer.body, "Here is our catalogue, with the prices for you.")
+        self.assertEqual(answer.state, "sent", answer.error_message)
+        self.assertEqual(answer.recipient, NUMBER)
+        self.assertEqual(
+            self.waha.sent("/api/sendText")[-1].json["text"],
+            "Here is our catalogue, with the prices for you.\n\n"
+            "Open: https://toko.test/shop",
+        )
+        # in the thread: OdooBot's automatic message after the customer's text,
+        # which stays in the chat as they wrote it
+        bot_post, customer_post = self.conversation.message_ids[:2]
+        self.assertEqual(bot_post.author_id, self.env.ref("base.partner_root"))
+        self.assertEqual(bot_post.roms_message_id, answer)
+        self.assertTrue(bot_post._roms_wa_ticks_values()["roms_wa_automatic"])
+        self.assertIn("Here is our catalogue", bot_post.body)
+        self.assertIn("2.", customer_post.body)
+        self.assertEqual(customer_post.roms_wa_direction, "in")
+
+    def test_each_number_chooses_its_option(self):
+        self.ask()
+        [orders] = self.customer_writes("1")
+        self.assertTrue(orders.body.startswith("Your last orders:"), orders.body)
+        self.assertIn(self.order.name, orders.body)
+        [points] = self.customer_writes("3")
+        self.assertIn("points", points.body)
+        self.assertFalse(self.conversation.roms_bot_paused)
+        [human] = self.customer_writes("4")
+        self.assertEqual(
+            human.body, "Thank you, one of our team will answer you shortly."
+        )
+        # handed over: the bot steps aside, the agents answer the numbers now
+        self.assertTrue(self.conversation.roms_bot_paused)
+        self.assertFalse(self.customer_writes("2"))
 
     def test_out_of_range_late_or_other_number_is_text(self):
         start = fields.Datetime.now()
         with freeze_time(start):
             self.ask()
         for text in ("5", "0", "22", "1e3", "１", "2 kak"):
-            self.assertEqual(self.customer_writes(text), [], text)
-        # another number got no question
-        self.assertEqual(self.customer_writes("2", number="+6281234567812"), [])
+            self.assertFalse(self.customer_writes(text), text)
+        # another number got no question: its "2" is a first message, which the
+        # bot answers with its menu
+        [menu] = self.customer_writes("2", number="+6281234567812")
+        self.assertEqual(menu.recipient, "+6281234567812")
+        self.assertEqual(
+            [option["id"] for option in menu.roms_wa_interactive["options"]],
+            [option["id"] for option in MENU["options"]],
+        )
         with freeze_time(start + timedelta(hours=73)):
-            self.assertEqual(self.customer_writes("2"), [], "after the reply window")
+            self.assertFalse(self.customer_writes("2"), "after the reply window")
+        # the question itself was answerable all along
+        self.assertTrue(self.customer_writes("2"))
 
     def test_later_question_takes_the_digit(self):
         start = fields.Datetime.now()
@@ -247,9 +317,13 @@ class TestNumberedAnswers(WhatsappCase):
             )
             csat._send_now()
         with freeze_time(start + timedelta(minutes=6)):
-            self.assertEqual(self.customer_writes("2"), [])
+            # the satisfaction score, not the menu's option 2
+            self.assertFalse(self.customer_writes("2"))
         with freeze_time(start + timedelta(minutes=7)):
             self.ask()
         with freeze_time(start + timedelta(minutes=8)):
-            [(_channel, reply_id, _message)] = self.customer_writes("4")
-        self.assertEqual(reply_id, "bot:human")
+            [answer] = self.customer_writes("4")
+        self.assertEqual(
+            answer.body, "Thank you, one of our team will answer you shortly."
+        )
+        self.assertTrue(self.conversation.roms_bot_paused)

@@ -820,6 +820,23 @@ class RomsMessage(models.Model):
             self.env.cr.postcommit.data[WAKE_KEY] = trigger.id
         return trigger
 
+    def _wake_sender_if_due(self):
+        """Wake the sending cron (``_wake_sender``) when some of these messages,
+        just queued, are due now: not when all of them were kept failed or
+        cancelled (no recipient, the frequency cap) or wait for a later attempt
+        (a reminder snoozed by "Later"). Called by the code that queues
+        messages for the cron to send (reminder scans, follow-ups, the messages
+        of an order), once per batch; one trigger per transaction however often.
+        Returns ``self``."""
+        now = fields.Datetime.now()
+        if any(
+            message.state == "queued"
+            and (not message.next_attempt_at or message.next_attempt_at <= now)
+            for message in self
+        ):
+            self._wake_sender()
+        return self
+
     def _send_now(self):
         """Send these queued messages at once (live chat replies), with the same
         claim and state handling as the cron, within the current transaction."""

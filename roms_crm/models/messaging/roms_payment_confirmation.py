@@ -32,5 +32,5 @@ class RomsPaymentConfirmation(models.Model):
                     "res_id": order.id,
                 }
             )
-        Message.create(vals_list)
+        Message.create(vals_list)._wake_sender_if_due()
         return result

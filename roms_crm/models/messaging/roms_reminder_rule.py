@@ -357,7 +357,8 @@ class RomsReminderRule(models.Model):
         self.env["ir.cron"]._notify_progress(
             done=len(batch) + len(followups), remaining=int(more)
         )
-        return queued | followups
+        # sent as soon as this batch commits, not at the sending cron's next minute
+        return (queued | followups)._wake_sender_if_due()
 
     @api.model
     def _queue_reminders(self, pairs):
