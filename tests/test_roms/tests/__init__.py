@@ -6,3 +6,4 @@ from . import test_deployment
 from . import test_read_replica
 from . import test_order_api_parallel
 from . import test_cluster_fake
+from . import test_readmes
