@@ -5,14 +5,11 @@ database. Live chat (the websocket process) and the HTTP workers are reached
 through the proxy."""
 
 import configparser
-import contextlib
 import json
 import os
 import secrets
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,15 +22,11 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
+from .servers import RealServerMixin, free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "setup" / "deploy"
 UNIT_ROOT = "/opt/roms"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def unit_value(key):
@@ -56,7 +49,7 @@ def nginx_binary():
 
 
 @tagged("post_install", "-at_install", "roms_isolated")
-class TestDeployment(TransactionCase):
+class TestDeployment(RealServerMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.tmp = Path(tempfile.mkdtemp(prefix="roms_deploy_"))
@@ -214,27 +207,6 @@ class TestDeployment(TransactionCase):
         shutil.rmtree(config.filestore(db), ignore_errors=True)
 
     # ------------------------------------------------------------------
-
-    def _wait_for(self, url, server, seconds=300):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                self.fail(f"the server stopped: {server.stderr.read()[-3000:]}")
-            with contextlib.suppress(requests.RequestException):
-                # not listening yet: try again
-                if requests.get(url, timeout=10).status_code == 200:
-                    return
-            time.sleep(1)
-        self.fail(f"{url} did not answer in {seconds} s")
-
-    def _stop(self, process):
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
 
     def _start_nginx(self, nginx, http_port, gevent_port):
         port = free_port()

@@ -18,16 +18,12 @@ What the test commits (a product, an API user, its integration and key, the
 orders and their customer) is removed afterwards."""
 
 import concurrent.futures
-import contextlib
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import requests
@@ -35,18 +31,14 @@ import requests
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 
+from .servers import RealServerMixin, free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 PARALLEL = 20
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @tagged("post_install", "-at_install", "roms_isolated")
-class TestOrderApiParallel(TransactionCase):
+class TestOrderApiParallel(RealServerMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         run = secrets.token_hex(4)
@@ -154,25 +146,8 @@ class TestOrderApiParallel(TransactionCase):
         )
         self.addCleanup(self._stop, server)
         base = f"http://127.0.0.1:{http_port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                self.fail(f"the server stopped: {server.stderr.read()[-3000:]}")
-            with contextlib.suppress(requests.RequestException):
-                # not listening yet: try again
-                if requests.get(f"{base}/web/login", timeout=10).status_code == 200:
-                    return base
-            time.sleep(0.5)
-        self.fail("the server did not answer in 120 s")
-
-    def _stop(self, process):
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+        self._wait_for(f"{base}/web/login", server, seconds=120)
+        return base
 
     def test_parallel_orders_of_one_new_number_make_one_customer(self):
         base = self._serve()

@@ -7,12 +7,10 @@ answered by the standby (its statement log shows their queries, the primary's
 does not), and nothing read-only had to move to the primary, but the one download
 whose wizard the paused standby had not replayed yet."""
 
-import contextlib
 import glob
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -25,16 +23,12 @@ import requests
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
+from .servers import RealServerMixin, free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 RETRY = "retrying with a read/write cursor"
 # a statement of the dashboard's call only (its daily chart)
 DASHBOARD_SQL = "FROM generate_series("
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_binaries():
@@ -45,7 +39,7 @@ def server_binaries():
 
 
 @tagged("post_install", "-at_install", "roms_isolated")
-class TestReadReplica(TransactionCase):
+class TestReadReplica(RealServerMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         if not server_binaries():
@@ -225,24 +219,8 @@ class TestReadReplica(TransactionCase):
         self.addCleanup(shutil.rmtree, config.filestore(self.db), ignore_errors=True)
         self.addCleanup(self._stop, server)
         base = f"http://127.0.0.1:{http_port}"
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                self.fail(f"the server stopped: {server.stderr.read()[-3000:]}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/web/login", timeout=10).status_code == 200:
-                    return base
-            time.sleep(1)
-        self.fail("the server did not answer in 300 s")
-
-    def _stop(self, process):
-        if process.poll() is None:
-            os.killpg(process.pid, 15)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait(timeout=30)
+        self._wait_for(f"{base}/web/login", server, seconds=300)
+        return base
 
     def _rpc(self, session, base, path, params):
         answer = session.post(
