@@ -55,6 +55,18 @@ class WhatsappCase(HttpCase):
         self.env.invalidate_all()
         return response
 
+    def automatic(self, conversation):
+        """The automatic messages (welcome, away, rules, bot, answers to options)
+        queued in ``conversation``, oldest first."""
+        return self.env["roms.message"].search(
+            [
+                ("res_model", "=", "discuss.channel"),
+                ("res_id", "=", conversation.id),
+                ("roms_automatic", "=", True),
+            ],
+            order="id",
+        )
+
     def inbound(self, account=None):
         domain = [("account_id", "=", account.id)] if account else []
         return self.env["roms.whatsapp.inbound"].search(domain)

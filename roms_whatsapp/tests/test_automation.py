@@ -162,16 +162,6 @@ class TestAutomation(WhatsappCase):
             ]
         )
 
-    def automatic(self, conversation):
-        return self.env["roms.message"].search(
-            [
-                ("res_model", "=", "discuss.channel"),
-                ("res_id", "=", conversation.id),
-                ("roms_automatic", "=", True),
-            ],
-            order="id",
-        )
-
     def sent_texts(self):
         return [r.json["text"] for r in self.waha.sent("/api/sendText")]
 

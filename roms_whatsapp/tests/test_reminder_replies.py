@@ -468,16 +468,6 @@ class TestReminderReplies(WhatsappCase):
             }
         )
 
-    def automatic(self, conversation):
-        return self.env["roms.message"].search(
-            [
-                ("res_model", "=", "discuss.channel"),
-                ("res_id", "=", conversation.id),
-                ("roms_automatic", "=", True),
-            ],
-            order="id",
-        )
-
     def test_digit_after_a_later_reminder_answers_the_reminder_not_the_menu(self):
         self.use_waha()
         self.menu_bot()

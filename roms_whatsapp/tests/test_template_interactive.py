@@ -87,15 +87,6 @@ class TestTemplateInteractive(WhatsappCase):
         )
         return self.env["discuss.channel"].browse(message.res_id)
 
-    def automatic_replies(self, channel):
-        return self.env["roms.message"].search(
-            [
-                ("res_model", "=", "discuss.channel"),
-                ("res_id", "=", channel.id),
-                ("roms_automatic", "=", True),
-            ]
-        )
-
     def test_cloud_api_buttons_and_answer(self):
         channel = self.conversation(self.meta_account)
         channel.with_user(self.agent).roms_wa_send_template(self.buttons.id)
@@ -130,7 +121,7 @@ class TestTemplateInteractive(WhatsappCase):
         )
         self.assertEqual(response.status_code, 200)
         self.env["roms.whatsapp.inbound"]._cron_process()
-        [auto] = self.automatic_replies(channel)
+        [auto] = self.automatic(channel)
         self.assertEqual(auto.template_id, self.answer)
         self.assertEqual(auto.state, "sent")
         self.assertIn(
@@ -144,7 +135,7 @@ class TestTemplateInteractive(WhatsappCase):
             self.meta.button_reply_payload(NUMBER, f"tpl:{self.buttons.id}:2", "COD"),
         )
         self.env["roms.whatsapp.inbound"]._cron_process()
-        self.assertEqual(len(self.automatic_replies(channel)), 1)
+        self.assertEqual(len(self.automatic(channel)), 1)
         self.assertFalse(self.meta.sent("/messages"))
         self.assertIn("COD", channel.message_ids[0].body)
 
@@ -166,7 +157,7 @@ class TestTemplateInteractive(WhatsappCase):
         )
         self.assertEqual(response.status_code, 200)
         self.env["roms.whatsapp.inbound"]._cron_process()
-        [auto] = self.automatic_replies(channel)
+        [auto] = self.automatic(channel)
         self.assertEqual(auto.template_id, self.answer)
         [answer] = self.waha.sent("/api/sendText")
         self.assertIn("Transfer ke BCA", answer.json["text"])
@@ -195,7 +186,7 @@ class TestTemplateInteractive(WhatsappCase):
         self.waha.requests.clear()
         with freeze_time(start + timedelta(minutes=1)):
             self.answers("2")
-        [auto] = self.automatic_replies(channel)
+        [auto] = self.automatic(channel)
         self.assertEqual(auto.template_id, self.answer)
         self.assertEqual(auto.state, "sent", auto.error_message)
         [posted] = channel.message_ids.filtered("roms_message_id.roms_automatic")
@@ -209,7 +200,7 @@ class TestTemplateInteractive(WhatsappCase):
         # customer's message stays for the agent
         with freeze_time(start + timedelta(minutes=30)):
             self.answers("2")
-        self.assertEqual(self.automatic_replies(channel), auto)
+        self.assertEqual(self.automatic(channel), auto)
         self.assertEqual(len(self.waha.sent("/api/sendText")), 1)
         self.assertEqual(
             channel.message_ids.filtered("roms_message_id.roms_automatic"), posted
@@ -221,7 +212,7 @@ class TestTemplateInteractive(WhatsappCase):
         # an hour after the first answer, the budget is back
         with freeze_time(start + timedelta(minutes=62)):
             self.answers("2")
-        self.assertEqual(len(self.automatic_replies(channel)), 2)
+        self.assertEqual(len(self.automatic(channel)), 2)
         self.assertEqual(len(self.waha.sent("/api/sendText")), 2)
 
     def test_answer_with_options_shows_them_in_the_thread(self):
@@ -240,7 +231,7 @@ class TestTemplateInteractive(WhatsappCase):
         channel.with_user(self.agent).roms_wa_send_template(self.menu.id)
         self.waha.requests.clear()
         self.answers("2")
-        [auto] = self.automatic_replies(channel)
+        [auto] = self.automatic(channel)
         [sent] = self.waha.sent("/api/sendText")
         self.assertIn("1. Sudah\n2. Belum", sent.json["text"])
         posted = channel.message_ids.filtered(lambda m: m.roms_message_id == auto)
@@ -261,7 +252,7 @@ class TestTemplateInteractive(WhatsappCase):
             self.assertFalse(
                 channel._roms_wa_route_reply(reply_id, channel.message_ids[:1])
             )
-        self.assertFalse(self.automatic_replies(channel))
+        self.assertFalse(self.automatic(channel))
         self.assertFalse(self.meta.sent("/messages"))
 
     def test_limits_checked_at_save(self):
