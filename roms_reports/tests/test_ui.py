@@ -50,6 +50,14 @@ class TestUi(HttpCase):
         self.assertEqual(sheet["B2"].value, "Tour Customer")
         self.assertEqual(sheet["E2"].value, 2)
 
+    def test_leave_dashboard_while_loading(self):
+        """Leaving the dashboard before its chart library or its figures have
+        come logs no "Component is destroyed" error (the tour's browser fails on
+        any console error), and the dashboard opened afterwards shows its figures."""
+        env, _company, partner, product = self._shop()
+        self._confirmed(env, partner, product, 50000)
+        self.start_tour("/odoo", "roms_dashboard_leave", login="admin")
+
     def _shop(self):
         """A company of its own (demo orders never count) with its admin."""
         admin = self.env.ref("base.user_admin")
@@ -114,12 +122,10 @@ class TestUi(HttpCase):
         )
         self.start_tour(DASHBOARD, "roms_dashboard_cs", login="roms_cs_dash")
 
-    def test_format_unit(self):
-        """The number formatting helpers (static/tests/format.test.js) under hoot,
-        Odoo's JavaScript unit test framework."""
+    def _hoot(self, tag):
+        """Run the hoot tests (Odoo's JavaScript unit tests) tagged ``tag``."""
         self.browser_js(
-            "/web/tests?headless&loglevel=2&preset=desktop&timeout=15000"
-            "&tag=roms_format",
+            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&tag={tag}",
             "",
             "",
             login="admin",
@@ -127,3 +133,12 @@ class TestUi(HttpCase):
             success_signal="[HOOT] test suite succeeded",
             error_checker=unit_test_error_checker,
         )
+
+    def test_format_unit(self):
+        """The number formatting helpers (static/tests/format.test.js)."""
+        self._hoot("roms_format")
+
+    def test_dashboard_unit(self):
+        """The dashboard's reloads (static/tests/dashboard.test.js): the latest
+        request's figures win."""
+        self._hoot("roms_dashboard")

@@ -1,8 +1,17 @@
 /** @odoo-module **/
 
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    status,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
+import { KeepLast } from "@web/core/utils/concurrency";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatAmount, formatCompact, formatCount, formatPercentChange } from "../core/format";
@@ -32,9 +41,13 @@ export class RomsDashboard extends Component {
         this.customersChart = useRef("customersChart");
         this.segmentsChart = useRef("segmentsChart");
         this.charts = [];
+        // only the latest request's figures are shown: an earlier, slower answer
+        // (a reload, another period) never overwrites them
+        this.keepLast = new KeepLast();
         onWillStart(async () => {
-            await loadBundle("web.chartjs_lib");
-            await this.load();
+            // the figures are asked for at once, not after the chart library has
+            // come: the user may have left the dashboard by then
+            await Promise.all([loadBundle("web.chartjs_lib"), this.load()]);
         });
         onMounted(() => {
             this.renderCharts();
@@ -46,20 +59,40 @@ export class RomsDashboard extends Component {
         });
     }
 
+    get isDestroyed() {
+        return status(this) === "destroyed";
+    }
+
+    /**
+     * Read the figures of ``state.days``. An answer that comes after the
+     * dashboard was left, or after a later request was made, is ignored.
+     */
     async load() {
+        if (this.isDestroyed) {
+            return;
+        }
         this.state.loading = true;
         try {
-            this.state.data = await this.orm.call("roms.dashboard", "get_dashboard_data", [], {
-                days: this.state.days,
-            });
+            const data = await this.keepLast.add(
+                this.orm.call("roms.dashboard", "get_dashboard_data", [], {
+                    days: this.state.days,
+                })
+            );
+            if (!this.isDestroyed) {
+                this.state.data = data;
+            }
         } finally {
-            this.state.loading = false;
+            if (!this.isDestroyed) {
+                this.state.loading = false;
+            }
         }
     }
 
     async refresh() {
         await this.load();
-        this.renderCharts();
+        if (!this.isDestroyed) {
+            this.renderCharts();
+        }
     }
 
     // formatting ------------------------------------------------------------
