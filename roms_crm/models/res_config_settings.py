@@ -14,6 +14,7 @@ from .messaging import (
 from .messaging import sale_order as order_messages
 from .messaging import sale_order_followup as followups
 from .order_api import roms_api
+from .payment import sale_order as payments
 from .portal import roms_reorder_link
 from .portal import sale_order as reseller_portal
 
@@ -50,6 +51,15 @@ class ResConfigSettings(models.TransientModel):
         string="Send Payment Received",
         help="Queue the Payment Received template for the customer when an online "
         "payment of an order is done.",
+    )
+    # a default-on Boolean is kept as "1"/"0" by get_values/set_values below:
+    # with config_parameter=, Odoo deletes the parameter for False and reads the
+    # default back, so the box could never be cleared
+    roms_portal_payment_confirmation = fields.Boolean(
+        string="Customers Confirm Bank Transfers on the Portal",
+        help="An order waiting for a payment shows a form on its portal page where "
+        "the customer confirms a bank transfer with a photo or PDF of it. Turn it "
+        "off when customers pay online or cash on delivery only.",
     )
     roms_rate_limit_email = fields.Integer(
         string="E-mails per Minute",
@@ -293,10 +303,17 @@ class ResConfigSettings(models.TransientModel):
         res["roms_send_payment_received"] = self.env["ir.config_parameter"]._roms_param(
             order_messages.PAYMENT_RECEIVED_PARAM, True
         )
+        res["roms_portal_payment_confirmation"] = self.env[
+            "sale.order"
+        ]._roms_portal_confirmation_enabled()
         return res
 
     def set_values(self):
         result = super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            payments.PORTAL_CONFIRMATION_PARAM,
+            "1" if self.roms_portal_payment_confirmation else "0",
+        )
         self.env["ir.config_parameter"].sudo().set_param(
             ORDER_CONFIRMATION_PARAM, "1" if self.roms_send_order_confirmation else "0"
         )

@@ -200,3 +200,202 @@ class TestPaymentConfirmation(HttpCase):
                 response = self._post(order=other, token=token)
                 self.assertNotIn(f"/my/orders/{other.id}", response.url)
         self.assertFalse(self.Confirmation.search([("order_id", "=", other.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentConfirmationOffer(HttpCase):
+    """Which order pages offer the transfer confirmation form, and the shop's
+    setting that turns it off: the page and the POST route follow the same
+    rule, and a refused POST writes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.product = env["product.product"].create(
+            {
+                "name": "Kopi Tawaran",
+                "list_price": 150000,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.customer = env["res.partner"].create(
+            {"name": "Wati Tawaran", "email": "wati.tawaran@example.com"}
+        )
+        cls.Confirmation = env["roms.payment.confirmation"].sudo()
+        cls.Settings = env["res.config.settings"].sudo()
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(None, None)
+
+    def _order(self, **kwargs):
+        return make_order(
+            self.env, self.customer, self.product, stage="pending", **kwargs
+        )
+
+    def _page(self, order):
+        response = self.url_open(order.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def _post(self, order):
+        return self.url_open(
+            f"/my/orders/{order.id}/payment_confirmation",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "access_token": order._portal_ensure_token(),
+                "bank": "Mandiri a.n. Wati",
+                "amount": "150000",
+                "paid_on": "2026-05-03",
+            },
+            files={"proof": ("bukti.png", png_bytes())},
+        )
+
+    def _assert_offered(self, order, offered=True):
+        self.assertEqual("o_roms_payment_form" in self._page(order), offered)
+
+    def _assert_refused(self, order, code):
+        response = self._post(order)
+        self.assertIn(f"payment_error={code}", response.url)
+        self.assertNotIn("payment_sent", response.url)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", order.id)]))
+        return response
+
+    def _set_setting(self, value):
+        self.Settings.create({"roms_portal_payment_confirmation": value}).execute()
+
+    def _transaction(self, order, amount):
+        provider = self.env.ref("payment.payment_provider_transfer").sudo()
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": self.env.ref(
+                        "payment_custom.payment_method_wire_transfer"
+                    ).id,
+                    "amount": amount,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "reference": f"{order.name}-roms-test",
+                    "operation": "online_redirect",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+        )
+
+    @freeze_time(NOW)
+    def test_setting_on_by_default_and_turned_off(self):
+        self.assertTrue(self.Settings.create({}).roms_portal_payment_confirmation)
+        order = self._order()
+        self._assert_offered(order)
+        self._set_setting(False)
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param(
+                "roms_crm.portal_payment_confirmation"
+            ),
+            "0",
+        )
+        self.assertFalse(self.Settings.create({}).roms_portal_payment_confirmation)
+        page = self._page(order)
+        self.assertNotIn("o_roms_payment_form", page)
+        self.assertNotIn('id="roms_payment"', page)
+        # a form posted anyway (an old page, or by hand) is refused and says why
+        response = self._assert_refused(order, "disabled")
+        self.assertIn(
+            "This shop does not take payment confirmations here.", response.text
+        )
+        self.assertNotIn("o_roms_payment_form", response.text)
+        # back on: the form and the route work again
+        self._set_setting(True)
+        self.assertTrue(self.Settings.create({}).roms_portal_payment_confirmation)
+        self._assert_offered(order)
+        self.assertIn("payment_sent=1", self._post(order).url)
+        self.assertEqual(
+            len(self.Confirmation.search([("order_id", "=", order.id)])), 1
+        )
+
+    @freeze_time(NOW)
+    def test_off_keeps_past_confirmations_listed(self):
+        order = self._order()
+        self.assertIn("payment_sent=1", self._post(order).url)
+        self._set_setting(False)
+        page = self._page(order)
+        self.assertIn("o_roms_payment_confirmation", page)
+        self.assertNotIn("o_roms_payment_form", page)
+        self.assertIn("payment_error=disabled", self._post(order).url)
+        self.assertEqual(
+            len(self.Confirmation.search([("order_id", "=", order.id)])), 1
+        )
+
+    @freeze_time(NOW)
+    def test_paid_online_is_not_offered(self):
+        order = self._order()
+        tx = self._transaction(order, order.amount_total)
+        # the customer chose the transfer provider and has its instructions: the
+        # money is still to come, the form still offered
+        tx._set_pending()
+        self._assert_offered(order)
+        # paid: the paid amount alone hides it, before the post-processing marks
+        # the order paid (test_roms pays through a real provider to the end)
+        tx._set_done()
+        self.assertFalse(order.roms_payment_status)
+        self._assert_offered(order, False)
+        self._assert_refused(order, "order")
+
+    @freeze_time(NOW)
+    def test_partly_paid_online_is_offered_for_the_rest(self):
+        order = self._order()
+        self._transaction(order, 50000)._set_done()
+        page = self._page(order)
+        self.assertIn("o_roms_payment_form", page)
+        self.assertIn('value="100000"', page)
+
+    @freeze_time(NOW)
+    def test_paid_invoice_is_not_offered(self):
+        order = self._order()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self._assert_offered(order)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self._assert_offered(order, False)
+        self._assert_refused(order, "order")
+
+    @freeze_time(NOW)
+    def test_orders_not_waiting_for_a_transfer(self):
+        cancelled = self._order()
+        cancelled._action_cancel()
+        free = self._order(price=0)
+        cod = self._order()
+        cod.roms_payment_method = "cod"
+        marketplace = self._order()
+        marketplace.roms_payment_method = "marketplace"
+        reported_paid = self._order()
+        reported_paid.roms_payment_status = "paid"
+        for order in (cancelled, free, cod, marketplace, reported_paid):
+            with self.subTest(order=order.name):
+                self._assert_offered(order, False)
+                self._assert_refused(order, "order")
+        transfer = self._order()
+        transfer.roms_payment_method = "bank_transfer"
+        self._assert_offered(transfer)
+        quotation = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "tax_id": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+        )
+        self._assert_offered(quotation)

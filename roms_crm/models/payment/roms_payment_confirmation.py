@@ -23,8 +23,8 @@ BANK_LENGTH = 64
 
 class RomsPaymentError(UserError):
     """A payment confirmation refused, nothing written; ``code`` names the reason
-    for the portal page: ``bank``, ``amount``, ``date``, ``proof``,
-    ``proof_size``, ``proof_type`` or ``order``."""
+    for the portal page: ``disabled``, ``bank``, ``amount``, ``date``,
+    ``proof``, ``proof_size``, ``proof_type`` or ``order``."""
 
     def __init__(self, message, code):
         super().__init__(message)
@@ -143,11 +143,17 @@ class RomsPaymentConfirmation(models.Model):
     @api.model
     def _from_form(self, order, bank, amount, paid_on, proof, filename, source):
         """Create the confirmation a customer typed for ``order`` (sudo): every
-        value is checked first, nothing is written when one is wrong.
+        value is checked first, nothing is written when one is wrong or when the
+        shop does not take confirmations on the portal.
 
         :raise RomsPaymentError: with the reason's code.
         """
-        if not order._roms_awaits_payment():
+        if not order._roms_portal_confirmation_enabled():
+            raise RomsPaymentError(
+                self.env._("This shop does not take payment confirmations here."),
+                "disabled",
+            )
+        if not order._roms_awaits_transfer():
             raise RomsPaymentError(
                 self.env._("This order does not wait for a payment."), "order"
             )

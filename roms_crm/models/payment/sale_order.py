@@ -1,7 +1,13 @@
 from werkzeug.urls import url_encode
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools.misc import hmac
+
+# Customers confirm their bank transfers on the order's portal page (on unless
+# the shop turns it off: a shop paid online or cash on delivery has no use for it).
+PORTAL_CONFIRMATION_PARAM = "roms_crm.portal_payment_confirmation"
+# Payment methods whose money never comes as a transfer from the customer.
+NO_TRANSFER_METHODS = ("cod", "marketplace")
 
 
 class SaleOrder(models.Model):
@@ -20,10 +26,22 @@ class SaleOrder(models.Model):
     # Payments with Odoo's payment app (providers enabled by the shop)
     # ------------------------------------------------------------------
 
-    def _roms_amount_due(self):
-        """What remains to pay on this order through Odoo's payments."""
+    def _roms_amount_received(self):
+        """What was paid on this order: its done or authorized online payments
+        (Odoo's ``amount_paid``) or, when more, what was paid in Accounting on its
+        posted customer invoices, credit notes deducted. The larger of the two,
+        not their sum: an online payment also pays the invoice it creates."""
         self.ensure_one()
-        return self.currency_id.round(self.amount_total - self.amount_paid)
+        invoiced_paid = 0.0
+        for move in self.invoice_ids.filtered(lambda move: move.state == "posted"):
+            paid = move.amount_total - move.amount_residual
+            invoiced_paid += -paid if move.move_type == "out_refund" else paid
+        return max(self.amount_paid, invoiced_paid)
+
+    def _roms_amount_due(self):
+        """What remains to pay on this order."""
+        self.ensure_one()
+        return self.currency_id.round(self.amount_total - self._roms_amount_received())
 
     def _roms_awaits_payment(self):
         """The order is open, not paid and something remains to pay."""
@@ -32,6 +50,24 @@ class SaleOrder(models.Model):
             self.state in ("draft", "sent", "sale")
             and self.roms_payment_status not in ("paid", "refunded")
             and self.currency_id.compare_amounts(self._roms_amount_due(), 0) > 0
+        )
+
+    @api.model
+    def _roms_portal_confirmation_enabled(self):
+        """The shop takes bank transfer confirmations on the portal (setting)."""
+        return self.env["ir.config_parameter"]._roms_param(
+            PORTAL_CONFIRMATION_PARAM, True
+        )
+
+    def _roms_awaits_transfer(self):
+        """The order's portal page offers the transfer confirmation form: the
+        shop takes them, the order awaits a payment and is not paid on delivery
+        or at a marketplace."""
+        self.ensure_one()
+        return (
+            self._roms_portal_confirmation_enabled()
+            and self.roms_payment_method not in NO_TRANSFER_METHODS
+            and self._roms_awaits_payment()
         )
 
     def _roms_payment_providers(self):

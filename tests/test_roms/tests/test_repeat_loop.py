@@ -139,9 +139,14 @@ class TestRepeatLoop(HttpCase):
         )
         self.assertIn("/payment/pay?", confirmation.body, "unpaid: the link offered")
 
+        self.assertIn("o_roms_payment_form", self.url_open(order.get_portal_url()).text)
         tx = self._pay(order)
         self.assertEqual(tx.state, "done")
         self.assertEqual(order.roms_payment_status, "paid")
+        # paid online: the order's page no longer offers the transfer form
+        page = self.url_open(order.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("o_roms_payment_form", page.text)
         self.assertEqual(order.roms_stage, "processed")
         paid = self.env["roms.message"].search(
             [("kind", "=", "payment"), ("res_id", "=", order.id)]
