@@ -69,6 +69,7 @@
         "views/payment/roms_payment_portal_templates.xml",
     ],
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",

@@ -71,6 +71,42 @@ class TestDemoShop(TransactionCase):
                     picking.date_done, order.date_order + timedelta(days=1), order.name
                 )
 
+    def test_chatter_in_indonesian(self):
+        """The demo shop is Indonesian: the language is loaded before the demo
+        records and they are created in it, so the lines their chatter logged
+        read in Indonesian, ROMS's own terms and Odoo's alike."""
+        order = self.env.ref("roms_crm.sale_order_0001_demo")
+        self.assertEqual(order.roms_stage, "delivered")
+        # ROMS's first line of an order (roms_crm's id.po)
+        self.assertEqual(
+            str(order.message_ids.sorted("id")[:1].body),
+            "<p>Pesanan penjualan dibuat</p>",
+        )
+        # Odoo's: the delivery's origin line (mail's template, stock's model
+        # name) and the customer's first line (mail's "%s created", base's
+        # model name)
+        picking_lines = " ".join(
+            str(body) for body in order.picking_ids.message_ids.mapped("body")
+        )
+        self.assertIn("telah dibuat dari", picking_lines)
+        self.assertNotIn("has been created from", picking_lines)
+        self.assertEqual(
+            str(order.partner_id.message_ids.sorted("id")[:1].body),
+            "<p>Kontak dibuat</p>",
+        )
+        # and none of the demo orders kept an English first line
+        demo_orders = self.env["sale.order"].search(
+            [("partner_id.roms_category", "!=", False)]
+        )
+        english = self.env["mail.message"].search_count(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", demo_orders.ids),
+                ("body", "ilike", "Sales order created"),
+            ]
+        )
+        self.assertEqual(english, 0)
+
     def test_bank_transfer(self):
         """The demo shop takes bank transfers (Odoo's payment_custom) with its
         account numbers, so an unpaid order offers its payment link."""
