@@ -58,6 +58,15 @@ class TestRefundRequest(RefundCommon, TransactionCase):
             }
         )
 
+    def test_refund_count_follows_the_requests(self):
+        """Read before and after a request in one transaction: the count depends
+        on the requests, it is not a value cached for the transaction."""
+        self.assertEqual(self.order.roms_refund_count, 0)
+        refund = self._refund(qty=1)
+        self.assertEqual(self.order.roms_refund_count, 1)
+        refund.sudo().unlink()  # an administrator's right
+        self.assertEqual(self.order.roms_refund_count, 0)
+
     def test_defaults_and_amount(self):
         refund = self._refund(qty=2)
         self.assertRegex(refund.name, r"^RF/\d{4}$")

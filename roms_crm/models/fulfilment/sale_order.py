@@ -134,7 +134,6 @@ class SaleOrder(models.Model):
         string="Phone", compute="_compute_roms_partner_phone"
     )
 
-    @api.depends("roms_refund_request_ids")
     def _creation_message(self):
         """The chatter's first line in the reader's words: mail's "%s created"
         with the model's name read "Sales Order dibuat" in Indonesian."""
@@ -166,6 +165,7 @@ class SaleOrder(models.Model):
             "website": self.env._("Website"),
         }
 
+    @api.depends("roms_refund_request_ids")
     def _compute_roms_refund_count(self):
         for order in self:
             order.roms_refund_count = len(order.roms_refund_request_ids)
