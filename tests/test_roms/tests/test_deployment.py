@@ -288,12 +288,22 @@ http {{
         ).json()
         self.assertTrue(answer.get("result", {}).get("uid"), answer)
         ws_url = ws_base.replace("http://", "ws://") + "/websocket"
-        socket_ = websocket.create_connection(
-            ws_url,
-            header=[f"Cookie: session_id={session.cookies['session_id']}"],
-            origin=ws_base,
-            timeout=30,
-        )
+        # the websocket process starts on its own, after the HTTP workers: wait
+        # for it (refused directly, 502 through nginx until it listens)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket_ = websocket.create_connection(
+                    ws_url,
+                    header=[f"Cookie: session_id={session.cookies['session_id']}"],
+                    origin=ws_base,
+                    timeout=30,
+                )
+                break
+            except (OSError, websocket.WebSocketBadStatusException):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         self.addCleanup(socket_.close)
         socket_.send(
             json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}})
