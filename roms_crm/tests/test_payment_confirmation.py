@@ -157,6 +157,23 @@ class TestPaymentConfirmation(HttpCase):
         with self.assertRaises(UserError):
             confirmation.with_user(self.admin).action_verify()
 
+    def test_reject_without_the_portal_form_asks_for_a_reply(self):
+        """A shop that turned the portal's form off (the confirmation came from
+        the chat): the customer is asked to send the proof again, not pointed at
+        a form the order's page no longer shows."""
+        self._post()
+        confirmation = self.Confirmation.search([("order_id", "=", self.order.id)])
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_crm.portal_payment_confirmation", "0"
+        )
+        confirmation.reject_reason = "Nominal tidak sesuai."
+        confirmation.with_user(self.admin).action_reject()
+        asked = self._messages()
+        self.assertEqual(len(asked), 1)
+        self.assertIn("Nominal tidak sesuai.", asked.body)
+        self.assertIn("membalas pesan ini", asked.body)
+        self.assertNotIn("/my/orders/", asked.body)
+
     @freeze_time(NOW)
     def test_hostile_forms_write_nothing(self):
         cases = {

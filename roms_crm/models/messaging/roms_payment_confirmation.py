@@ -19,18 +19,36 @@ class RomsPaymentConfirmation(models.Model):
                     "partner_id": partner.id,
                     "channel": Message._default_channel(partner),
                     "kind": "payment",
-                    "body": env._(
-                        "Hello %(name)s, we could not verify your payment for order "
-                        "%(order)s: %(reason)s Please confirm your payment again: "
-                        "%(link)s",
-                        name=partner.name,
-                        order=order.name,
-                        reason=confirmation.reject_reason.strip(),
-                        link=order.get_portal_url(anchor="roms_payment"),
-                    ),
+                    "body": confirmation._rejected_message(env, order),
                     "res_model": "sale.order",
                     "res_id": order.id,
                 }
             )
         Message.create(vals_list)._wake_sender_if_due()
         return result
+
+    def _rejected_message(self, env, order):
+        """What the customer is told, in ``env``'s language: where to confirm
+        again — the order's page when it offers the transfer form, else a reply
+        with the proof (the shop turned the portal's form off)."""
+        self.ensure_one()
+        partner = order.partner_id
+        reason = self.reject_reason.strip()
+        if order._roms_awaits_transfer():
+            return env._(
+                "Hello %(name)s, we could not verify your payment for order "
+                "%(order)s: %(reason)s Please confirm your payment again: "
+                "%(link)s",
+                name=partner.name,
+                order=order.name,
+                reason=reason,
+                link=order.get_portal_url(anchor="roms_payment"),
+            )
+        return env._(
+            "Hello %(name)s, we could not verify your payment for order "
+            "%(order)s: %(reason)s Please send us your proof of payment again in "
+            "reply to this message.",
+            name=partner.name,
+            order=order.name,
+            reason=reason,
+        )

@@ -115,6 +115,19 @@ class TestDemoShop(TransactionCase):
             ]
         )
         self.assertEqual(english, 0)
+        # roms_loyalty's demo backfills the points of the demo orders: its lines
+        # (roms_loyalty's id.po) are Indonesian too
+        earned = self.env["loyalty.history"].search(
+            [
+                ("order_model", "=", "sale.order"),
+                ("order_id", "=", order.id),
+                ("issued", ">", 0),
+            ]
+        )
+        self.assertTrue(earned)
+        self.assertEqual(
+            set(earned.mapped("description")), {f"Pesanan {order.name}: poin didapat"}
+        )
 
     def test_bank_transfer(self):
         """The demo shop takes bank transfers (Odoo's payment_custom) with its
