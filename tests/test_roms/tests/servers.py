@@ -18,8 +18,30 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def clean_env(**values):
+    """This process's environment without its ROMS_* settings, plus ``values``
+    (as strings): what a ROMS script started by a test reads."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROMS_")}
+    env.update({key: str(value) for key, value in values.items()})
+    return env
+
+
 class RealServerMixin:
-    """For a test case that starts processes with ``start_new_session=True``."""
+    """For a test case that starts servers in process groups of their own."""
+
+    def _start(self, command, url, seconds=300, **popen):
+        """Start ``command`` (stderr kept for a failure's message), stopped with
+        its children when the test ends; return it once ``url`` answers."""
+        server = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            **popen,
+        )
+        self.addCleanup(self._stop, server)
+        self._wait_for(url, server, seconds=seconds)
+        return server
 
     def _wait_for(self, url, server, seconds=300):
         """Until ``url`` answers 200; fails when ``server`` stopped or after

@@ -22,7 +22,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
-from .servers import RealServerMixin, free_port
+from .servers import RealServerMixin, clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "setup" / "deploy"
@@ -56,17 +56,14 @@ class TestDeployment(RealServerMixin, TransactionCase):
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def _env(self, **values):
-        env = dict(os.environ)
-        for key in list(env):
-            if key.startswith("ROMS_"):
-                del env[key]
-        env.update(
-            ROMS_DB=self.env.cr.dbname,
-            ROMS_PROD_CONF=str(self.tmp / "odoo-prod.conf"),
-            ROMS_LOG_DIR=str(self.tmp / "log"),
+        return clean_env(
+            **{
+                "ROMS_DB": self.env.cr.dbname,
+                "ROMS_PROD_CONF": self.tmp / "odoo-prod.conf",
+                "ROMS_LOG_DIR": self.tmp / "log",
+                **values,
+            }
         )
-        env.update({key: str(value) for key, value in values.items()})
-        return env
 
     def _run(self, *args, **env):
         return subprocess.run(
@@ -94,8 +91,10 @@ class TestDeployment(RealServerMixin, TransactionCase):
     def test_production_server_behind_the_proxy(self):
         http_port, gevent_port = free_port(), free_port()
         password = secrets.token_urlsafe(18)
-        server = subprocess.Popen(
+        direct = f"http://127.0.0.1:{http_port}"
+        self._start(
             shlex.split(unit_value("ExecStart")),
+            f"{direct}/web/login",
             cwd=unit_value("WorkingDirectory"),
             env=self._env(
                 ROMS_MASTER_PASSWORD=password,
@@ -105,13 +104,7 @@ class TestDeployment(RealServerMixin, TransactionCase):
                 # the other tests' database: no cron runs behind their back
                 ROMS_CRON_WORKERS=0,
             ),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
         )
-        self.addCleanup(self._stop, server)
-        direct = f"http://127.0.0.1:{http_port}"
-        self._wait_for(f"{direct}/web/login", server)
 
         conf = configparser.ConfigParser()
         conf.read(self.tmp / "odoo-prod.conf")
@@ -240,7 +233,8 @@ http {{
 }}
 """
         )
-        proxy = subprocess.Popen(
+        base = f"http://127.0.0.1:{port}"
+        self._start(
             [
                 nginx,
                 "-p",
@@ -250,13 +244,9 @@ http {{
                 "-g",
                 "daemon off;",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+            f"{base}/web/login",
+            seconds=60,
         )
-        self.addCleanup(self._stop, proxy)
-        base = f"http://127.0.0.1:{port}"
-        self._wait_for(f"{base}/web/login", proxy, seconds=60)
         return base
 
     def _live_chat(self, ws_base, base):

@@ -18,10 +18,8 @@ What the test commits (a product, an API user, its integration and key, the
 orders and their customer) is removed afterwards."""
 
 import concurrent.futures
-import os
 import secrets
 import shutil
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
@@ -31,7 +29,7 @@ import requests
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 
-from .servers import RealServerMixin, free_port
+from .servers import RealServerMixin, clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 PARALLEL = 20
@@ -123,30 +121,25 @@ class TestOrderApiParallel(RealServerMixin, TransactionCase):
         """./setup/run --prod on this database: threaded (every request at
         once, in its own thread and transaction), no cron."""
         http_port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROMS_")}
-        env.update(
-            ROMS_DB=self.env.cr.dbname,
-            ROMS_MASTER_PASSWORD=secrets.token_urlsafe(18),
-            ROMS_PROD_CONF=str(self.tmp / "odoo-prod.conf"),
-            ROMS_LOG_DIR=str(self.tmp / "log"),
-            ROMS_HTTP_PORT=str(http_port),
-            ROMS_GEVENT_PORT=str(free_port()),
-            # Odoo's threaded server: the 20 requests all run at the same time
-            ROMS_WORKERS="0",
-            # the other tests' database: no cron runs behind their back
-            ROMS_CRON_WORKERS="0",
-        )
-        server = subprocess.Popen(
-            [ROOT / "setup" / "run", "--prod"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        self.addCleanup(self._stop, server)
         base = f"http://127.0.0.1:{http_port}"
-        self._wait_for(f"{base}/web/login", server, seconds=120)
+        self._start(
+            [ROOT / "setup" / "run", "--prod"],
+            f"{base}/web/login",
+            seconds=120,
+            cwd=ROOT,
+            env=clean_env(
+                ROMS_DB=self.env.cr.dbname,
+                ROMS_MASTER_PASSWORD=secrets.token_urlsafe(18),
+                ROMS_PROD_CONF=self.tmp / "odoo-prod.conf",
+                ROMS_LOG_DIR=self.tmp / "log",
+                ROMS_HTTP_PORT=http_port,
+                ROMS_GEVENT_PORT=free_port(),
+                # Odoo's threaded server: the 20 requests all run at the same time
+                ROMS_WORKERS=0,
+                # the other tests' database: no cron runs behind their back
+                ROMS_CRON_WORKERS=0,
+            ),
+        )
         return base
 
     def test_parallel_orders_of_one_new_number_make_one_customer(self):

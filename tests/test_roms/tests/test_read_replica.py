@@ -8,7 +8,6 @@ does not), and nothing read-only had to move to the primary, but the one downloa
 whose wizard the paused standby had not replayed yet."""
 
 import glob
-import os
 import secrets
 import shutil
 import subprocess
@@ -23,7 +22,7 @@ import requests
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
-from .servers import RealServerMixin, free_port
+from .servers import RealServerMixin, clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 RETRY = "retrying with a read/write cursor"
@@ -56,15 +55,15 @@ class TestReadReplica(RealServerMixin, TransactionCase):
         self.db = f"{self.env.cr.dbname}_replica"
 
     def _env(self, **values):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROMS_")}
-        env.update(
-            ROMS_REPLICA_DIR=str(self.pair),
-            ROMS_PG_PRIMARY_PORT=str(self.primary_port),
-            ROMS_PG_REPLICA_PORT=str(self.replica_port),
-            ROMS_PG_LOG_STATEMENTS="all",
+        return clean_env(
+            **{
+                "ROMS_REPLICA_DIR": self.pair,
+                "ROMS_PG_PRIMARY_PORT": self.primary_port,
+                "ROMS_PG_REPLICA_PORT": self.replica_port,
+                "ROMS_PG_LOG_STATEMENTS": "all",
+                **values,
+            }
         )
-        env.update({key: str(value) for key, value in values.items()})
-        return env
 
     def _script(self, *args, timeout=300):
         return subprocess.run(
@@ -199,8 +198,12 @@ class TestReadReplica(RealServerMixin, TransactionCase):
 
     def _serve(self):
         http_port, gevent_port = free_port(), free_port()
-        server = subprocess.Popen(
+        # its filestore is made by the server: removed after it stops
+        self.addCleanup(shutil.rmtree, config.filestore(self.db), ignore_errors=True)
+        base = f"http://127.0.0.1:{http_port}"
+        self._start(
             [ROOT / "setup" / "run", "--prod", "--replica"],
+            f"{base}/web/login",
             cwd=ROOT,
             env=self._env(
                 ROMS_DB=self.db,
@@ -212,14 +215,7 @@ class TestReadReplica(RealServerMixin, TransactionCase):
                 ROMS_WORKERS=2,
                 ROMS_CRON_WORKERS=0,
             ),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
         )
-        self.addCleanup(shutil.rmtree, config.filestore(self.db), ignore_errors=True)
-        self.addCleanup(self._stop, server)
-        base = f"http://127.0.0.1:{http_port}"
-        self._wait_for(f"{base}/web/login", server, seconds=300)
         return base
 
     def _rpc(self, session, base, path, params):
