@@ -31,5 +31,11 @@ registry.category("web_tour.tours").add("roms_reseller_shipping", {
             content: "The order page names the courier",
             trigger: "#roms_fulfilment:contains('J&T')",
         },
+        {
+            // the page loads its chatter's bundle last: the tour ends once it is
+            // there, not while it is still being fetched
+            content: "The order's chatter is shown",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter",
+        },
     ],
 });
