@@ -3,7 +3,10 @@ manifest by setup/gen_readme.py: a fragment or a version changed without running
 it leaves the page Odoo's Apps screen and the OCA tooling show behind."""
 
 import importlib.util
+import io
 from pathlib import Path
+
+import docutils.core
 
 from odoo.tests import BaseCase, tagged
 
@@ -32,3 +35,21 @@ class TestAddonReadmes(BaseCase):
                     generator.render(addon),
                     "run .venv/bin/python setup/gen_readme.py",
                 )
+
+    def test_readme_rst_renders_without_warnings(self):
+        """Odoo renders README.rst in the Apps screen and logs every docutils
+        warning at install (a list not closed by a blank line, say)."""
+        generator = gen_readme()
+        for addon in generator.addon_dirs():
+            with self.subTest(addon=addon.name):
+                warnings = io.StringIO()
+                docutils.core.publish_string(
+                    (addon / "README.rst").read_text(),
+                    writer_name="null",
+                    settings_overrides={
+                        "report_level": 2,
+                        "halt_level": 5,
+                        "warning_stream": warnings,
+                    },
+                )
+                self.assertEqual(warnings.getvalue(), "")
