@@ -351,6 +351,9 @@ class TestBroadcast(BroadcastCommon):
         self.assertEqual(broadcast._materialise(), 0, "nothing left")
 
     def _send_triggers(self):
+        """The triggers of the sending cron once this transaction commits (its
+        precommit hooks run)."""
+        self.env.cr.flush()
         cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
         return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
 

@@ -142,9 +142,10 @@ class TestReminderSecondStep(FollowupCommon):
     def test_second_step_wakes_the_sending_cron(self):
         self.sent_reminder()
         self._woken_from_now()
-        self._run(day(17))
+        with freeze_time(day(17)):
+            self._run(day(17))
+            trigger = self._send_triggers()
         self.assertEqual(len(self.messages("followup")), 1)
-        trigger = self._send_triggers()
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, day(17), "due at once")
 
@@ -217,8 +218,9 @@ class TestCartRecovery(FollowupCommon):
         self.assertFalse(self.run_scan(DAY0 + timedelta(hours=23)))
         self.assertFalse(self._send_triggers(), "nothing queued, nothing to wake")
         when = DAY0 + timedelta(hours=24)
-        self.assertEqual(len(self.run_scan(when)), 1)
-        trigger = self._send_triggers()
+        with freeze_time(when):
+            self.assertEqual(len(self.run_scan(when)), 1)
+            trigger = self._send_triggers()
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, when, "due at once")
 

@@ -85,6 +85,9 @@ class TestMessageThankYou(TransactionCase):
         self.assertEqual(self._confirmations(order), message)
 
     def _send_triggers(self):
+        """The triggers of the sending cron once this transaction commits (its
+        precommit hooks run)."""
+        self.env.cr.flush()
         cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
         return self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
 
@@ -99,7 +102,7 @@ class TestMessageThankYou(TransactionCase):
         now = fields.Datetime.now()
         with freeze_time(now):
             first.action_confirm()
-        trigger = self._send_triggers()
+            trigger = self._send_triggers()
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, now, "due at once")
         second.action_confirm()

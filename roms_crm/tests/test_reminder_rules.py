@@ -86,7 +86,8 @@ class ReminderCommon(TransactionCase):
 
     def _send_triggers(self):
         """The pending triggers of the sending cron (each run deletes the due
-        ones)."""
+        ones) once this transaction commits (its precommit hooks run)."""
+        self.env.cr.flush()
         cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
         return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
 

@@ -60,17 +60,20 @@ class DiscussChannel(models.Model):
     # Sending
     # ------------------------------------------------------------------
 
-    def _roms_wa_auto_send(self, body, **values):
+    def _roms_wa_auto_send(self, body, budget=None, **values):
         """Send ``body`` (with ``values`` of the ``roms.message``: an interactive
         menu, a template, attachments) to the customer as an automatic message:
         posted in the thread by OdooBot, sent through the queue at once (the
         cron sends it when the channel's rate limit is reached). Every automatic
         message goes through here: none once the conversation's hourly budget
         (``_roms_wa_auto_budget``) is spent, then an empty recordset is
-        returned."""
+        returned. ``budget``: that budget when the caller already counted it
+        (``_roms_wa_automate``), else it is counted here."""
         self.ensure_one()
         channel = self.sudo()
-        if channel._roms_wa_auto_budget() <= 0:
+        if budget is None:
+            budget = channel._roms_wa_auto_budget()
+        if budget <= 0:
             _logger.info(
                 "WhatsApp conversation %s: no automatic message, the hourly "
                 "budget is spent",
@@ -208,7 +211,7 @@ class DiscussChannel(models.Model):
             and (due(channel.roms_menu_at) or normalized == "menu")
         )
         if welcome and not menu and budget > 0:
-            sent |= channel._roms_wa_auto_send(welcome_text)
+            sent |= channel._roms_wa_auto_send(welcome_text, budget=budget)
             channel.roms_welcome_at = now
             budget -= 1
         if (
@@ -222,13 +225,15 @@ class DiscussChannel(models.Model):
                 account._roms_wa_next_opening(now), lang
             )
             away = str(channel._roms_wa_fill_variables(account.roms_away_text))
-            sent |= channel._roms_wa_auto_send(away.replace("{next_open}", opening))
+            sent |= channel._roms_wa_auto_send(
+                away.replace("{next_open}", opening), budget=budget
+            )
             channel.roms_away_at = now
             budget -= 1
         if rule and budget > 0:
-            sent |= channel._roms_wa_apply_rule(rule)
+            sent |= channel._roms_wa_apply_rule(rule, budget=budget)
         elif menu and budget > 0:
-            sent |= channel._roms_wa_send_menu(welcome_text)
+            sent |= channel._roms_wa_send_menu(welcome_text, budget=budget)
             channel.roms_menu_at = now
             if welcome:
                 channel.roms_welcome_at = now
@@ -258,9 +263,10 @@ class DiscussChannel(models.Model):
     # Keyword rules
     # ------------------------------------------------------------------
 
-    def _roms_wa_apply_rule(self, rule):
-        """Send ``rule``'s reply; label the conversation and hand it over when the
-        rule says so."""
+    def _roms_wa_apply_rule(self, rule, budget=None):
+        """Send ``rule``'s reply (within the hourly ``budget``, counted when not
+        given: see ``_roms_wa_auto_send``); label the conversation and hand it
+        over when the rule says so."""
         self.ensure_one()
         channel = self.sudo()
         partner = channel.roms_partner_id
@@ -284,7 +290,7 @@ class DiscussChannel(models.Model):
                 attachment.name = rule.reply_filename
             values["attachment_ids"] = [Command.set(attachment.ids)]
         sent = channel._roms_wa_auto_send(
-            rule._roms_reply_text(partner, channel), **values
+            rule._roms_reply_text(partner, channel), budget=budget, **values
         )
         if rule.label_id and rule.label_id not in channel.roms_label_ids:
             channel.roms_label_ids = [Command.link(rule.label_id.id)]
@@ -310,8 +316,9 @@ class DiscussChannel(models.Model):
         self.ensure_one()
         return self.sudo().roms_account_id.roms_bot_entry_ids.filtered("active")
 
-    def _roms_wa_send_menu(self, intro=""):
-        """The menu: a list on the Cloud API, numbered text on QR gateways."""
+    def _roms_wa_send_menu(self, intro="", budget=None):
+        """The menu: a list on the Cloud API, numbered text on QR gateways (within
+        the hourly ``budget``: see ``_roms_wa_auto_send``)."""
         self.ensure_one()
         account = self.sudo().roms_account_id
         entries = self._roms_wa_bot_entries()[:10]
@@ -333,7 +340,9 @@ class DiscussChannel(models.Model):
             ],
             "numbered_hint": self.env._("Reply 1–%(count)s", count=len(entries)),
         }
-        return self._roms_wa_auto_send(greeting, roms_wa_interactive=interactive)
+        return self._roms_wa_auto_send(
+            greeting, budget=budget, roms_wa_interactive=interactive
+        )
 
     def _roms_wa_route_reply(self, reply_id, message):
         if super()._roms_wa_route_reply(reply_id, message):

@@ -11,7 +11,7 @@ from odoo.tools import SQL, split_every
 from odoo.addons.roms_crm.models.messaging.roms_message_reply import REPLY_KINDS
 
 from ..tools import WhatsAppProviderError
-from ..tools.wa_provider import interactive_options
+from ..tools.wa_provider import interactive_options, interactive_options_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -289,16 +289,27 @@ class RomsWhatsappInbound(models.Model):
         Message = self.env["roms.message"].sudo()
         if not number:
             return Message
-        candidates = Message.search_fetch(
+        window = [
+            ("channel", "=", "whatsapp"),
+            ("recipient", "=", number),
+            ("roms_wa_account_id", "=", self.account_id.id),
+            ("state", "in", ("sent", "delivered", "read")),
+            ("sent_at", ">=", fields.Datetime.now() - self._reply_window()),
+        ]
+        # a link button alone (no options) asks nothing: filtered in the query,
+        # so that only the latest question is read, however many were sent
+        with_options = Message._search([*window, ("roms_wa_interactive", "!=", False)])
+        with_options.add_where(
+            interactive_options_sql(
+                SQL.identifier(with_options.table, "roms_wa_interactive")
+            )
+        )
+        return Message.search_fetch(
             [
-                ("channel", "=", "whatsapp"),
-                ("recipient", "=", number),
-                ("roms_wa_account_id", "=", self.account_id.id),
-                ("state", "in", ("sent", "delivered", "read")),
-                ("sent_at", ">=", fields.Datetime.now() - self._reply_window()),
+                *window,
                 "|",
                 "|",
-                ("roms_wa_interactive", "!=", False),
+                ("id", "in", with_options),
                 ("kind", "=", "csat"),
                 "&",
                 ("kind", "in", REPLY_KINDS),
@@ -306,17 +317,7 @@ class RomsWhatsappInbound(models.Model):
             ],
             ["kind", "roms_wa_interactive", "reply_token", "sent_at"],
             order="sent_at desc, id desc",
-        )
-        # a link button alone (no options) asks nothing
-        return next(
-            (
-                message
-                for message in candidates
-                if message.kind == "csat"
-                or message._roms_has_reply_buttons()
-                or interactive_options(message.roms_wa_interactive)
-            ),
-            Message,
+            limit=1,
         )
 
     def _numbered_option(self, values):

@@ -399,6 +399,42 @@ class TestAutomation(WhatsappCase):
             self.writes("berapa harga")
         self.assertEqual(len(self.automatic(conversation)), 5)
 
+    def test_welcome_spends_the_budget_of_the_keyword_reply(self):
+        """The engine counts the hourly budget once and passes it down: the
+        welcome spends the last one, the keyword reply of the same message
+        waits for the next hour."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_whatsapp.auto_replies_per_hour", "1"
+        )
+        with freeze_time(MONDAY_10):
+            conversation = self.writes("harga")
+        self.assertEqual(self.sent_texts(), ["Welcome Sari Auto!"])
+        with freeze_time(MONDAY_10 + timedelta(minutes=1)):
+            self.writes("harga")
+        self.assertEqual(len(self.automatic(conversation)), 1, "at most 1 per hour")
+        with freeze_time(MONDAY_10 + timedelta(minutes=62)):
+            self.writes("harga")
+        self.assertEqual(
+            self.sent_texts(), ["Welcome Sari Auto!", "Price list: Sari Auto"]
+        )
+
+    def test_automatic_replies_wake_no_cron(self):
+        """Automatic messages are queued and sent at once: ROMS's sending cron is
+        not woken for them (no trigger, no NOTIFY)."""
+        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
+        cron.active = True
+        Trigger = self.env["ir.cron.trigger"]
+        self.env.cr.flush()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        with freeze_time(MONDAY_10):
+            conversation = self.writes("harga")
+            self.assertEqual(len(self.automatic(conversation)), 2)
+            self.assertEqual(
+                set(self.automatic(conversation).mapped("state")), {"sent"}
+            )
+            self.env.cr.flush()
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+
     def test_menu_answers_within_the_hourly_budget(self):
         """The answers to the menu are automatic messages too: counted in the
         same budget per hour as the welcome, the menu and the keyword rules."""
@@ -457,9 +493,10 @@ class TestAutomation(WhatsappCase):
             )
             self.assertEqual(response.status_code, 200)
             self.env.invalidate_all()
-            # 40 without automation; the keyword reply (rule, loop guards, the
-            # post in the thread, the queue's send) adds 38
-            with self.assertQueryCount(__system__=80):
+            # 40 without automation; the keyword reply (rule, loop guards and
+            # the hourly budget counted once, the post in the thread, the
+            # queue's send) adds 37
+            with self.assertQueryCount(__system__=77):
                 self.env["roms.whatsapp.inbound"]._cron_process()
         self.assertEqual(self.sent_texts()[-1], "Price list: Sari Auto")
 

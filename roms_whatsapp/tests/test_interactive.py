@@ -327,3 +327,52 @@ class TestNumberedAnswers(WhatsappCase):
             answer.body, "Thank you, one of our team will answer you shortly."
         )
         self.assertTrue(self.conversation.roms_bot_paused)
+
+    def test_latest_question_among_many_link_buttons(self):
+        """Link buttons (and malformed options) sent after the question ask
+        nothing: the number still answers the question, found by one query that
+        reads the question alone, however many were sent."""
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            question = self.ask()
+        sent = {
+            "partner_id": self.partner.id,
+            "channel": "whatsapp",
+            "kind": "chat",
+            "recipient": NUMBER,
+            "res_model": "discuss.channel",
+            "res_id": self.conversation.id,
+            "state": "sent",
+            "sent_at": start + timedelta(minutes=1),
+            "roms_wa_account_id": self.waha_account.id,
+        }
+        link = {"type": "cta_url", "url": "https://toko.test/shop", "url_label": "Buka"}
+        noise = self.env["roms.message"].create(
+            [
+                dict(sent, body=f"Katalog {index}", roms_wa_interactive=link)
+                for index in range(50)
+            ]
+            + [
+                dict(sent, body="Tanpa judul", roms_wa_interactive=interactive)
+                for interactive in (
+                    {"type": "button", "options": [{"id": "bot:orders"}]},
+                    {"type": "list", "options": {"id": "bot:orders", "title": "x"}},
+                    {"type": "cta_url", "options": MENU["options"]},
+                    ["bot:orders"],
+                )
+            ]
+        )
+        with freeze_time(start + timedelta(minutes=2)):
+            [answer] = self.customer_writes("2")
+        self.assertEqual(answer.body, "Here is our catalogue, with the prices for you.")
+        inbound = self.inbound(self.waha_account)[:1]
+        self.env.invalidate_all()
+        Message = self.env["roms.message"]
+        interactive = Message._fields["roms_wa_interactive"]
+        # the inbound's account, the question
+        with freeze_time(start + timedelta(minutes=3)), self.assertQueryCount(2):
+            self.assertEqual(inbound._latest_question(NUMBER), question)
+        self.assertFalse(
+            any(self.env.cache.contains(m, interactive) for m in noise | answer),
+            "the link buttons are not read",
+        )

@@ -43,6 +43,8 @@ import socket
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
+from odoo.tools import SQL
+
 from odoo.addons.roms_crm.tools.bounds import (
     CHAT_LENGTH,
     IDENTIFIER_LENGTH,
@@ -369,6 +371,24 @@ def interactive_options(interactive):
                 )
             )
     return options
+
+
+def interactive_options_sql(column):
+    """SQL condition: the jsonb ``column`` (an ``SQL`` expression) holds an
+    interactive message with options the customer may choose, exactly when
+    :func:`interactive_options` of it is not empty (its twin for queries: a link
+    button alone asks nothing)."""
+    return SQL(
+        """(jsonb_typeof(%(i)s) = 'object'
+            AND (%(i)s ->> 'type') IS DISTINCT FROM 'cta_url'
+            AND EXISTS (
+                SELECT 1 FROM jsonb_array_elements(
+                    CASE WHEN jsonb_typeof(%(i)s -> 'options') = 'array'
+                         THEN %(i)s -> 'options' ELSE '[]'::jsonb END) o
+                 WHERE jsonb_typeof(o -> 'id') = 'string'
+                   AND jsonb_typeof(o -> 'title') = 'string'))""",
+        i=column,
+    )
 
 
 def numbered_text(body, interactive):

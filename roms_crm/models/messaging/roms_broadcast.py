@@ -474,7 +474,7 @@ class RomsBroadcast(models.Model):
                                     WHERE broadcast_id = ANY(%(ids)s)
                                       AND state = ANY(%(states)s)
                                       FOR NO KEY UPDATE SKIP LOCKED)
-                RETURNING m.broadcast_id""",
+                RETURNING m.id, m.broadcast_id""",
                 state=state,
                 jitter=self.env["ir.config_parameter"]._roms_param(
                     JITTER_PARAM, DEFAULT_JITTER_SECONDS
@@ -485,10 +485,10 @@ class RomsBroadcast(models.Model):
             )
         )
         Message.invalidate_model()
-        if rows and state == "queued":
-            Message._wake_sender()
+        if state == "queued":
+            Message.browse([row[0] for row in rows])._wake_sender_at_commit()
         counts = {}
-        for (broadcast_id,) in rows:
+        for _message_id, broadcast_id in rows:
             counts[broadcast_id] = counts.get(broadcast_id, 0) + 1
         return counts
 
@@ -559,7 +559,7 @@ class RomsBroadcast(models.Model):
         Message.flush_model()
         self.flush_recordset()
         cap = Message._frequency_cap()
-        [(last_id, opt_out, invalid, duplicate, capped, ok, inserted)] = (
+        [(last_id, opt_out, invalid, duplicate, capped, ok, inserted_ids)] = (
             self.env.execute_query(
                 SQL(
                     """
@@ -613,7 +613,7 @@ class RomsBroadcast(models.Model):
                        count(*) FILTER (WHERE status = 'duplicate'),
                        count(*) FILTER (WHERE status = 'capped'),
                        count(*) FILTER (WHERE status = 'ok'),
-                       (SELECT count(*) FROM inserted)
+                       (SELECT array_agg(id) FROM inserted)
                   FROM classified
                 """,
                     audience=audience.select(SQL.identifier(audience.table, "id")),
@@ -639,6 +639,7 @@ class RomsBroadcast(models.Model):
                 )
             )
         )
+        inserted = len(inserted_ids or [])
         values = {
             "skipped_opt_out_count": self.skipped_opt_out_count + opt_out,
             "skipped_invalid_count": self.skipped_invalid_count + invalid,
@@ -654,9 +655,8 @@ class RomsBroadcast(models.Model):
             values["materialised"] = True
         self.write(values)
         Message.invalidate_model()
-        if inserted:
-            # the batch is sent now, not at the sending cron's next minute
-            Message._wake_sender()
+        # the batch is sent when it commits, not at the sending cron's next minute
+        Message.browse(inserted_ids or [])._wake_sender_at_commit()
         return inserted
 
     # ------------------------------------------------------------------

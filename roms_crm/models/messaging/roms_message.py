@@ -51,6 +51,12 @@ STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 SEND_CRON_XMLID = "roms_crm.ir_cron_roms_send_messages"
 # postcommit.data key: the trigger this transaction created for the sending cron
 WAKE_KEY = "roms_crm.send_trigger"
+# precommit.data key: the ids of the messages this transaction queued for the cron
+QUEUED_KEY = "roms_crm.queued_messages"
+# a queued message due within this time wakes the sending cron when its transaction
+# commits: the cron's own next run would come no sooner (a broadcast spreads each
+# batch over a few seconds, its jitter)
+WAKE_HORIZON = timedelta(minutes=1)
 
 MESSAGE_KINDS = [
     ("order_confirmation", "Order Confirmation"),
@@ -250,6 +256,18 @@ class RomsMessage(models.Model):
                 if message.partner_id and message.channel
                 else False
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        messages = super().create(vals_list)
+        messages.filtered(lambda m: m.state == "queued")._wake_sender_at_commit()
+        return messages
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "queued":
+            self._wake_sender_at_commit()
+        return result
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
@@ -574,7 +592,10 @@ class RomsMessage(models.Model):
                 SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
-        return self.browse([row[0] for row in rows])
+        claimed = self.browse([row[0] for row in rows])
+        # this transaction sends them itself (a chat reply): nothing to wake for
+        self.env.cr.precommit.data.get(QUEUED_KEY, set()).difference_update(claimed.ids)
+        return claimed
 
     def _mark_sending(self, hold=False):
         """Atomically mark this claimed message in flight; False when it is no
@@ -820,22 +841,66 @@ class RomsMessage(models.Model):
             self.env.cr.postcommit.data[WAKE_KEY] = trigger.id
         return trigger
 
-    def _wake_sender_if_due(self):
-        """Wake the sending cron (``_wake_sender``) when some of these messages,
-        just queued, are due now: not when all of them were kept failed or
-        cancelled (no recipient, the frequency cap) or wait for a later attempt
-        (a reminder snoozed by "Later"). Called by the code that queues
-        messages for the cron to send (reminder scans, follow-ups, the messages
-        of an order), once per batch; one trigger per transaction however often.
-        Returns ``self``."""
-        now = fields.Datetime.now()
-        if any(
-            message.state == "queued"
-            and (not message.next_attempt_at or message.next_attempt_at <= now)
-            for message in self
-        ):
-            self._wake_sender()
+    def _wake_sender_at_commit(self):
+        """These messages were queued for the sending cron (created queued, or
+        queued again): when this transaction commits, wake the cron
+        (``_wake_sender``) if some of them are then still queued, not in flight
+        and due within ``WAKE_HORIZON``. Not when all of them were sent in the
+        transaction itself (a chat reply, an automatic WhatsApp message: claimed
+        by ``_claim``), kept failed or cancelled (no recipient, the frequency cap)
+        or wait for a later attempt (a reminder snoozed by "Later"). Called by
+        ``create`` and ``write``; code queueing messages with SQL calls it for
+        them. One check per commit (a flushing savepoint runs it too), one
+        trigger per transaction. Returns ``self``."""
+        if not self:
+            return self
+        data = self.env.cr.precommit.data
+        if QUEUED_KEY not in data:
+            data[QUEUED_KEY] = set()
+            self.env.cr.precommit.add(self.sudo().browse()._wake_sender_if_queued)
+        data[QUEUED_KEY].update(self.ids)
         return self
+
+    def _wake_sender_if_queued(self):
+        """Precommit (see ``_wake_sender_at_commit``): wake the sending cron when
+        some message this transaction queued is still queued and due. Answered
+        from the cache for the messages the ORM wrote (no query), by one query
+        for the others (queued by SQL)."""
+        ids = self.env.cr.precommit.data.pop(QUEUED_KEY, None)
+        if not ids:
+            return
+        messages = self.browse(sorted(ids))
+        horizon = fields.Datetime.now() + WAKE_HORIZON
+        cache = self.env.cache
+        names = ("state", "sending_since", "next_attempt_at")
+        known = messages.filtered(
+            lambda m: all(cache.contains(m, m._fields[name]) for name in names)
+        )
+        due = any(
+            message.state == "queued"
+            and not message.sending_since
+            # the cron's claim: a message without a next attempt is never due
+            and message.next_attempt_at
+            and message.next_attempt_at <= horizon
+            for message in known
+        )
+        others = messages - known
+        if not due and others:
+            self.flush_model(names)
+            due = bool(
+                self.env.execute_query(
+                    SQL(
+                        """SELECT 1 FROM roms_message
+                            WHERE id = ANY(%s) AND state = 'queued'
+                              AND sending_since IS NULL AND next_attempt_at <= %s
+                            LIMIT 1""",
+                        others.ids,
+                        horizon,
+                    )
+                )
+            )
+        if due:
+            self._wake_sender()
 
     def _send_now(self):
         """Send these queued messages at once (live chat replies), with the same
@@ -910,8 +975,6 @@ class RomsMessage(models.Model):
                 "error_message": False,
             }
         )
-        if to_retry:
-            self._wake_sender()
         return True
 
     def action_roms_cancel(self):

@@ -374,7 +374,7 @@ class RomsMessageReply(models.Model):
                 "res_id": order.id if order else self.res_id,
                 "recipient": self.recipient,
             }
-        )._wake_sender_if_due()
+        )
 
     def _roms_reply_notify(self, text):
         """Hook: tell the shop what a reply did. Here on the reminded order;

@@ -24,7 +24,7 @@ class RomsPaymentConfirmation(models.Model):
                     "res_id": order.id,
                 }
             )
-        Message.create(vals_list)._wake_sender_if_due()
+        Message.create(vals_list)
         return result
 
     def _rejected_message(self, env, order):

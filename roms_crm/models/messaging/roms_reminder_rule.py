@@ -357,8 +357,7 @@ class RomsReminderRule(models.Model):
         self.env["ir.cron"]._notify_progress(
             done=len(batch) + len(followups), remaining=int(more)
         )
-        # sent as soon as this batch commits, not at the sending cron's next minute
-        return (queued | followups)._wake_sender_if_due()
+        return queued | followups
 
     @api.model
     def _queue_reminders(self, pairs):

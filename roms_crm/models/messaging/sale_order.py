@@ -157,7 +157,7 @@ class SaleOrder(models.Model):
                     "res_id": order.id,
                 }
             )
-        return Message.create(vals_list)._wake_sender_if_due()
+        return Message.create(vals_list)
 
     @api.model
     def _roms_message_template(self, template_type):
@@ -209,7 +209,7 @@ class SaleOrder(models.Model):
                     "res_id": order.id,
                 }
             )
-        return Message.create(vals_list)._wake_sender_if_due()
+        return Message.create(vals_list)
 
     def _roms_offer_payment(self, template, body):
         """The order confirmation ``body`` with the payment link when the order
@@ -253,4 +253,4 @@ class SaleOrder(models.Model):
                     "res_id": order.id,
                 }
             )
-        return Message.create(vals_list)._wake_sender_if_due()
+        return Message.create(vals_list)

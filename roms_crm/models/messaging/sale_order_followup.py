@@ -288,5 +288,4 @@ class SaleOrder(models.Model):
         queued |= reviews[:batch_size]._roms_queue_review_requests()
         more = len(carts) > batch_size or len(reviews) > batch_size
         self.env["ir.cron"]._notify_progress(done=len(queued), remaining=int(more))
-        # sent as soon as this batch commits, not at the sending cron's next minute
-        return queued._wake_sender_if_due()
+        return queued
