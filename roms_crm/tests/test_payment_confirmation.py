@@ -3,6 +3,7 @@ proof, the shop verifies (paid, Processing, the customer told) or rejects (the
 customer asked again with the reason)."""
 
 import io
+import re
 from datetime import datetime
 
 from freezegun import freeze_time
@@ -173,6 +174,43 @@ class TestPaymentConfirmation(HttpCase):
         self.assertIn("Nominal tidak sesuai.", asked.body)
         self.assertIn("membalas pesan ini", asked.body)
         self.assertNotIn("/my/orders/", asked.body)
+
+    @freeze_time(NOW)
+    def test_amount_as_indonesians_type_it(self):
+        """The form offers what is due as the page's language writes it and reads
+        it back: in Indonesian "1.149.000" is 1,149,000 (it offered "1.149e+06",
+        refused when sent back, and read "150.000" as 150)."""
+        self.opener.cookies.set("frontend_lang", "id_ID")
+        decimals = self.order.currency_id.decimal_places
+        cents = "," + "0" * decimals if decimals else ""
+
+        def order():
+            return make_order(
+                self.env, self.customer, self.product, price=1149000, stage="pending"
+            )
+
+        big = order()
+        page = self.url_open(big.get_portal_url()).text
+        offered = re.search(r'id="roms_payment_amount"[^>]*value="([^"]*)"', page)
+        self.assertEqual(offered.group(1), f"1.149.000{cents}")
+        for typed, amount in [
+            (offered.group(1), 1149000),
+            ("Rp 150.000", 150000),
+            ("Rp1.149.000", 1149000),
+            ("150.000,50", 150000.5),
+            ("1149000", 1149000),
+            ("2,5", 2.5),
+        ]:
+            with self.subTest(typed=typed):
+                placed = order()
+                self.assertIn("payment_sent=1", self._post(placed, amount=typed).url)
+                self.assertEqual(
+                    self.Confirmation.search([("order_id", "=", placed.id)]).amount,
+                    amount,
+                )
+        for typed in ("1.149.00", "1.1490.000", "Rp", "1.149.000.", "1,149,000"):
+            with self.subTest(typed=typed):
+                self.assertIn("payment_error=amount", self._post(amount=typed).url)
 
     @freeze_time(NOW)
     def test_hostile_forms_write_nothing(self):
