@@ -19,6 +19,15 @@ class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
                 ),
                 ("spreadsheet_dashboard.spreadsheet_dashboard_menu_root", "Dashboards"),
                 ("sale.field_sale_order__fiscal_position_id", "Fiscal Position"),
+                # the heading of the portal's list of orders (Odoo: "Sale Order #")
+                (
+                    "sale.portal_my_orders",
+                    (
+                        '<span class="d-none d-md-inline">Sales Order #</span>\n'
+                        '                            <span class="d-block d-md-none">'
+                        "Ref.</span>"
+                    ),
+                ),
             ],
         )
 
