@@ -28,6 +28,11 @@ class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
                         "Ref.</span>"
                     ),
                 ),
+                # its empty state (Odoo: "tidak ada sale order")
+                (
+                    "sale.portal_my_orders",
+                    "There are currently no sales orders for your account.",
+                ),
             ],
         )
 

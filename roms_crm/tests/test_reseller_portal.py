@@ -535,6 +535,18 @@ class TestResellerOrdering(ResellerPortalCommon):
         self.assertEqual(self._counts(), before)
         self.assertNotIn("Kopi Tour Gayo", response.text)
 
+    def test_no_orders_yet_points_to_the_catalogue(self):
+        """A reseller without orders is told where to order; a customer, who
+        has no catalogue, is not sent there."""
+        self.authenticate("roms_res2", "roms_res2")
+        page = html.fromstring(self.url_open("/my/orders").content)
+        (empty,) = page.xpath("//div[hasclass('alert')][@role='alert']")
+        self.assertTrue(empty.xpath(".//a[@href='/my/catalog']"))
+        self.authenticate("roms_cust", "roms_cust")
+        page = html.fromstring(self.url_open("/my/orders").content)
+        self.assertTrue(page.xpath("//div[hasclass('alert')][@role='alert']"))
+        self.assertFalse(page.xpath("//a[@href='/my/catalog']"))
+
     def test_refund_list_shows_own_requests(self):
         mine = make_order(self.env, self.reseller, self.coffee, stage="delivered")
         theirs = make_order(self.env, self.reseller2, self.coffee, stage="delivered")
