@@ -547,6 +547,12 @@ class TestResellerOrdering(ResellerPortalCommon):
         self.assertTrue(page.xpath("//div[hasclass('alert')][@role='alert']"))
         self.assertFalse(page.xpath("//a[@href='/my/catalog']"))
 
+    def test_no_refunds_yet_says_where_to_ask(self):
+        self.authenticate("roms_res2", "roms_res2")
+        page = html.fromstring(self.url_open("/my/refunds").content)
+        (empty,) = page.xpath("//div[hasclass('alert')][@role='status']")
+        self.assertTrue(empty.xpath(".//a[@href='/my/orders']"))
+
     def test_refund_list_shows_own_requests(self):
         mine = make_order(self.env, self.reseller, self.coffee, stage="delivered")
         theirs = make_order(self.env, self.reseller2, self.coffee, stage="delivered")
