@@ -547,6 +547,18 @@ class TestResellerOrdering(ResellerPortalCommon):
         self.assertTrue(page.xpath("//div[hasclass('alert')][@role='alert']"))
         self.assertFalse(page.xpath("//a[@href='/my/catalog']"))
 
+    def test_breadcrumbs_without_an_empty_menu_button(self):
+        """ROMS's pages have nothing to sort or filter: no menu button (Odoo's
+        search bar showed one that opened nothing on a phone)."""
+        self.authenticate("roms_res1", "roms_res1")
+        for url in ("/my/catalog", "/my/catalog/cart", "/my/refunds"):
+            with self.subTest(url=url):
+                page = html.fromstring(self.url_open(url).content)
+                bar = page.xpath("//nav[hasclass('o_portal_navbar')]")
+                self.assertEqual(len(bar), 1)
+                self.assertTrue(bar[0].xpath(".//ol[hasclass('breadcrumb')]"))
+                self.assertFalse(bar[0].xpath(".//button[hasclass('navbar-toggler')]"))
+
     def test_no_refunds_yet_says_where_to_ask(self):
         self.authenticate("roms_res2", "roms_res2")
         page = html.fromstring(self.url_open("/my/refunds").content)
