@@ -28,6 +28,8 @@ class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
                         "Ref.</span>"
                     ),
                 ),
+                # the header's link of a visitor's pages (the payment page)
+                ("portal.user_sign_in", "Sign in"),
                 # its empty state (Odoo: "tidak ada sale order")
                 (
                     "sale.portal_my_orders",

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from freezegun import freeze_time
+from lxml import html
 from PIL import Image
 
 from odoo import Command, http
@@ -211,6 +212,28 @@ class TestPaymentConfirmation(HttpCase):
         for typed in ("1.149.00", "1.1490.000", "Rp", "1.149.000.", "1,149,000"):
             with self.subTest(typed=typed):
                 self.assertIn("payment_error=amount", self._post(amount=typed).url)
+
+    def test_payment_page_reads_in_indonesian(self):
+        """Odoo's payment page, where the messages' {payment_link} leads: its
+        breadcrumb and the header's sign-in link read in Indonesian (Odoo's
+        left "Payment" and "Sign in" in English)."""
+        self.env.ref("payment.payment_provider_transfer").write(
+            {"state": "enabled", "is_published": True}
+        )
+        # a language installed later loads every module's terms, ROMS's last
+        self.env["ir.module.module"]._load_module_terms(
+            ["portal", "payment", "roms_crm"], ["id_ID"]
+        )
+        self.opener.cookies.set("frontend_lang", "id_ID")
+        url = self.order._roms_payment_link()
+        page = html.fromstring(self.url_open(url[url.index("/payment/pay") :]).content)
+        crumbs = " ".join(
+            " ".join(page.xpath("//ol[hasclass('breadcrumb')]//text()")).split()
+        )
+        self.assertIn("Pembayaran", crumbs)
+        self.assertNotIn("Payment", crumbs)
+        sign_in = page.xpath("//a[starts-with(@href, '/web/login')]")
+        self.assertEqual([a.text_content().strip() for a in sign_in], ["Masuk"])
 
     @freeze_time(NOW)
     def test_hostile_forms_write_nothing(self):
