@@ -307,6 +307,25 @@ class TestResellerCatalog(ResellerPortalCommon):
         self.assertEqual(cart.order_line.product_id, small)
         self.assertEqual(cart.amount_total, 2 * 90000)
 
+    def test_quantity_fields_named_in_the_readers_language(self):
+        """A screen reader names each quantity field in the reseller's language
+        (it read "Quantity of ..." in English to everyone)."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["roms_crm"], ["id_ID"])
+        self.reseller_user.lang = "id_ID"
+        self.authenticate("roms_res1", "roms_res1")
+        self._post("/my/catalog/cart/add", **{f"qty_{self.coffee.id}": "1"})
+        for url, xpath in (
+            ("/my/catalog", f"//input[@name='qty_{self.coffee.id}']"),
+            ("/my/catalog/cart", "//input[@name='qty'][@type='number']"),
+        ):
+            with self.subTest(url=url):
+                page = html.fromstring(self.url_open(url).content)
+                (field,) = page.xpath(xpath)
+                self.assertEqual(
+                    field.get("aria-label"), "Jumlah [RS-KOPI] Kopi Tour Gayo"
+                )
+
     def test_search_category_and_pages(self):
         self.authenticate("roms_res1", "roms_res1")
         text = self._text(self.url_open("/my/catalog?search=rs-gula"))
