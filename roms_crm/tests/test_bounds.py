@@ -62,6 +62,28 @@ class TestBoundsFunctions(BaseCase):
             with self.subTest(bad=bad), self.assertRaises(bounds.BoundsError):
                 bounds.check_amount(bad, 1e10)
 
+    def test_typed_amounts(self):
+        """Amounts as people type them, grouped by their language; what is not
+        grouped that way is left for finite_number to read or refuse."""
+        cases = [
+            ("Rp 1.149.000", ".", ",", "1149000"),
+            ("1.149.000,50", ".", ",", "1149000.50"),
+            ("150.000", ".", ",", "150000"),
+            ("IDR 150.000", ".", ",", "150000"),
+            ("2,5", ".", ",", "2.5"),
+            (" 1149000 ", ".", ",", "1149000"),
+            ("1,149,000.50", ",", ".", "1149000.50"),
+            ("150.5", ",", ".", "150.5"),
+            ("1.149.00", ".", ",", "1.149.00"),
+            ("1,149,000", ".", ",", "1,149,000"),
+        ]
+        for typed, thousands, decimal, expected in cases:
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    bounds.typed_amount(typed, thousands, decimal), expected
+                )
+        self.assertEqual(bounds.typed_amount(150000, ".", ","), 150000)
+
     def test_dates(self):
         lower, upper = datetime(2000, 1, 1), NOW + timedelta(days=365)
         self.assertEqual(

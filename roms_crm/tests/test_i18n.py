@@ -19,6 +19,22 @@ class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
                 ),
                 ("spreadsheet_dashboard.spreadsheet_dashboard_menu_root", "Dashboards"),
                 ("sale.field_sale_order__fiscal_position_id", "Fiscal Position"),
+                # the heading of the portal's list of orders (Odoo: "Sale Order #")
+                (
+                    "sale.portal_my_orders",
+                    (
+                        '<span class="d-none d-md-inline">Sales Order #</span>\n'
+                        '                            <span class="d-block d-md-none">'
+                        "Ref.</span>"
+                    ),
+                ),
+                # the header's link of a visitor's pages (the payment page)
+                ("portal.user_sign_in", "Sign in"),
+                # its empty state (Odoo: "tidak ada sale order")
+                (
+                    "sale.portal_my_orders",
+                    "There are currently no sales orders for your account.",
+                ),
             ],
         )
 

@@ -250,6 +250,29 @@ class TestOrderStagePortal(HttpCase):
             self.order.roms_stage_history_ids.mapped("comment"),
         )
 
+    def test_history_times_in_the_customers_time_zone(self):
+        """The stage history reads in the reader's time zone; on the order's
+        token link (the public user, who has none) in the customer's, else the
+        shop's: it showed UTC, seven hours early in Jakarta."""
+        self.order.roms_stage_history_ids.sudo().write({"date": "2026-05-04 09:30:00"})
+        cases = [
+            (None, "Asia/Jakarta", "16:30:00"),
+            (None, False, "16:30:00"),  # the shop's time zone (Jakarta)
+            (None, "Asia/Makassar", "17:30:00"),
+            ("roms_portal_stage", "Asia/Jayapura", "18:30:00"),
+        ]
+        for login, tz, shown in cases:
+            with self.subTest(login=login, tz=tz):
+                self.portal_user.partner_id.tz = tz
+                self.authenticate(login, login)
+                url = self.order.get_portal_url()
+                history = etree.fromstring(
+                    self.url_open(url).content, etree.HTMLParser()
+                ).xpath("//section[@id='roms_fulfilment']//li")
+                self.assertTrue(history)
+                for row in history:
+                    self.assertIn(shown, "".join(row.itertext()))
+
     def test_other_customer_cannot_confirm(self):
         self.authenticate("roms_portal_other", "roms_portal_other")
         self._post_receipt()

@@ -3,14 +3,17 @@ proof, the shop verifies (paid, Processing, the customer told) or rejects (the
 customer asked again with the reason)."""
 
 import io
+import re
 from datetime import datetime
 
 from freezegun import freeze_time
+from lxml import html
 from PIL import Image
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import formatLang
 
 from .common import make_order
 
@@ -173,6 +176,64 @@ class TestPaymentConfirmation(HttpCase):
         self.assertIn("Nominal tidak sesuai.", asked.body)
         self.assertIn("membalas pesan ini", asked.body)
         self.assertNotIn("/my/orders/", asked.body)
+
+    @freeze_time(NOW)
+    def test_amount_as_indonesians_type_it(self):
+        """The form offers what is due as the page's language writes it and reads
+        it back: in Indonesian "1.149.000" is 1,149,000 (it offered "1.149e+06",
+        refused when sent back, and read "150.000" as 150)."""
+        self.opener.cookies.set("frontend_lang", "id_ID")
+        decimals = self.order.currency_id.decimal_places
+        cents = "," + "0" * decimals if decimals else ""
+
+        def order():
+            return make_order(
+                self.env, self.customer, self.product, price=1149000, stage="pending"
+            )
+
+        big = order()
+        page = self.url_open(big.get_portal_url()).text
+        offered = re.search(r'id="roms_payment_amount"[^>]*value="([^"]*)"', page)
+        self.assertEqual(offered.group(1), f"1.149.000{cents}")
+        for typed, amount in [
+            (offered.group(1), 1149000),
+            ("Rp 150.000", 150000),
+            ("Rp1.149.000", 1149000),
+            ("IDR 2.500", 2500),
+            ("1149000", 1149000),
+        ]:
+            with self.subTest(typed=typed):
+                placed = order()
+                self.assertIn("payment_sent=1", self._post(placed, amount=typed).url)
+                self.assertEqual(
+                    self.Confirmation.search([("order_id", "=", placed.id)]).amount,
+                    amount,
+                )
+        for typed in ("1.149.00", "1.1490.000", "Rp", "1.149.000.", "1,149,000"):
+            with self.subTest(typed=typed):
+                self.assertIn("payment_error=amount", self._post(amount=typed).url)
+
+    def test_payment_page_reads_in_indonesian(self):
+        """Odoo's payment page, where the messages' {payment_link} leads: its
+        breadcrumb and the header's sign-in link read in Indonesian (Odoo's
+        left "Payment" and "Sign in" in English)."""
+        self.env.ref("payment.payment_provider_transfer").write(
+            {"state": "enabled", "is_published": True}
+        )
+        # a language installed later loads every module's terms, ROMS's last
+        self.env["ir.module.module"]._load_module_terms(
+            ["portal", "payment", "roms_crm"], ["id_ID"]
+        )
+        self.opener.cookies.set("frontend_lang", "id_ID")
+        url = self.order._roms_payment_link()
+        page = html.fromstring(self.url_open(url[url.index("/payment/pay") :]).content)
+        crumbs = " ".join(
+            " ".join(page.xpath("//ol[hasclass('breadcrumb')]//text()")).split()
+        )
+        self.assertIn("Pembayaran", crumbs)
+        self.assertNotIn("Payment", crumbs)
+        sign_in = page.xpath("//a[starts-with(@href, '/web/login')]")
+        self.assertEqual([a.text_content().strip() for a in sign_in], ["Masuk"])
 
     @freeze_time(NOW)
     def test_hostile_forms_write_nothing(self):
@@ -368,7 +429,9 @@ class TestPaymentConfirmationOffer(HttpCase):
         self._transaction(order, 50000)._set_done()
         page = self._page(order)
         self.assertIn("o_roms_payment_form", page)
-        self.assertIn('value="100000"', page)
+        # the rest, as the page's language (English here) writes it
+        rest = formatLang(self.env, 100000, digits=order.currency_id.decimal_places)
+        self.assertIn(f'value="{rest}"', page)
 
     @freeze_time(NOW)
     def test_paid_invoice_is_not_offered(self):

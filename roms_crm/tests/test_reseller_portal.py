@@ -307,6 +307,25 @@ class TestResellerCatalog(ResellerPortalCommon):
         self.assertEqual(cart.order_line.product_id, small)
         self.assertEqual(cart.amount_total, 2 * 90000)
 
+    def test_quantity_fields_named_in_the_readers_language(self):
+        """A screen reader names each quantity field in the reseller's language
+        (it read "Quantity of ..." in English to everyone)."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["roms_crm"], ["id_ID"])
+        self.reseller_user.lang = "id_ID"
+        self.authenticate("roms_res1", "roms_res1")
+        self._post("/my/catalog/cart/add", **{f"qty_{self.coffee.id}": "1"})
+        for url, xpath in (
+            ("/my/catalog", f"//input[@name='qty_{self.coffee.id}']"),
+            ("/my/catalog/cart", "//input[@name='qty'][@type='number']"),
+        ):
+            with self.subTest(url=url):
+                page = html.fromstring(self.url_open(url).content)
+                (field,) = page.xpath(xpath)
+                self.assertEqual(
+                    field.get("aria-label"), "Jumlah [RS-KOPI] Kopi Tour Gayo"
+                )
+
     def test_search_category_and_pages(self):
         self.authenticate("roms_res1", "roms_res1")
         text = self._text(self.url_open("/my/catalog?search=rs-gula"))
@@ -535,6 +554,36 @@ class TestResellerOrdering(ResellerPortalCommon):
         self.assertEqual(self._counts(), before)
         self.assertNotIn("Kopi Tour Gayo", response.text)
 
+    def test_no_orders_yet_points_to_the_catalogue(self):
+        """A reseller without orders is told where to order; a customer, who
+        has no catalogue, is not sent there."""
+        self.authenticate("roms_res2", "roms_res2")
+        page = html.fromstring(self.url_open("/my/orders").content)
+        (empty,) = page.xpath("//div[hasclass('alert')][@role='alert']")
+        self.assertTrue(empty.xpath(".//a[@href='/my/catalog']"))
+        self.authenticate("roms_cust", "roms_cust")
+        page = html.fromstring(self.url_open("/my/orders").content)
+        self.assertTrue(page.xpath("//div[hasclass('alert')][@role='alert']"))
+        self.assertFalse(page.xpath("//a[@href='/my/catalog']"))
+
+    def test_breadcrumbs_without_an_empty_menu_button(self):
+        """ROMS's pages have nothing to sort or filter: no menu button (Odoo's
+        search bar showed one that opened nothing on a phone)."""
+        self.authenticate("roms_res1", "roms_res1")
+        for url in ("/my/catalog", "/my/catalog/cart", "/my/refunds"):
+            with self.subTest(url=url):
+                page = html.fromstring(self.url_open(url).content)
+                bar = page.xpath("//nav[hasclass('o_portal_navbar')]")
+                self.assertEqual(len(bar), 1)
+                self.assertTrue(bar[0].xpath(".//ol[hasclass('breadcrumb')]"))
+                self.assertFalse(bar[0].xpath(".//button[hasclass('navbar-toggler')]"))
+
+    def test_no_refunds_yet_says_where_to_ask(self):
+        self.authenticate("roms_res2", "roms_res2")
+        page = html.fromstring(self.url_open("/my/refunds").content)
+        (empty,) = page.xpath("//div[hasclass('alert')][@role='status']")
+        self.assertTrue(empty.xpath(".//a[@href='/my/orders']"))
+
     def test_refund_list_shows_own_requests(self):
         mine = make_order(self.env, self.reseller, self.coffee, stage="delivered")
         theirs = make_order(self.env, self.reseller2, self.coffee, stage="delivered")
@@ -561,9 +610,14 @@ class TestResellerPortalTour(ResellerPortalCommon):
     browser_size = "375x812"
 
     def test_reseller_orders_on_a_phone(self):
+        # a large earlier order: its total is as wide as a reseller's usually are
+        machine = self.env["product.product"].create(
+            {"name": "Mesin Kopi Tour", "list_price": 18500000}
+        )
+        earlier = make_order(self.env, self.reseller, machine)
         self.start_tour("/my", "roms_reseller_portal", login="roms_res1")
         orders = self.env["sale.order"].search([("partner_id", "=", self.reseller.id)])
-        placed = orders.filtered(lambda o: o.state == "sale")
+        placed = orders.filtered(lambda o: o.state == "sale") - earlier
         self.assertEqual(len(placed), 1)
         self.assertEqual(placed.order_line.product_id, self.coffee | self.sugar)
         self.assertEqual(placed.amount_total, 2 * 90000 + 1 * 45000)

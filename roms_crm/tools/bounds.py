@@ -144,6 +144,32 @@ def finite_number(value, field=None, *, label=None, parse=False):
     return value
 
 
+_CURRENCY_PREFIX = re.compile(r"^(rp\.?|idr)\s*", re.IGNORECASE)
+
+
+def typed_amount(value, thousands_sep, decimal_point):
+    """An amount of money as a person types it in a language that groups
+    thousands with ``thousands_sep`` and writes decimals after ``decimal_point``
+    (in Indonesian "Rp 1.149.000", "150.000,50", "2,5"), as ``finite_number``
+    reads it ("1149000", "150000.50", "2.5"). A currency prefix (Rp, IDR) is
+    dropped; anything not written that way is returned as typed, for
+    ``finite_number`` to read ("1149000") or refuse ("1.149.00"), never to
+    misread "150.000" as 150."""
+    if not isinstance(value, str):
+        return value
+    text = _CURRENCY_PREFIX.sub("", value.strip(), count=1).strip()
+    sep, point = re.escape(thousands_sep or ""), re.escape(decimal_point or ".")
+    grouped = sep and re.fullmatch(
+        rf"(\d{{1,3}}(?:{sep}\d{{3}})+)(?:{point}(\d+))?", text
+    )
+    if grouped:
+        whole, cents = grouped.groups()
+        return whole.replace(thousands_sep, "") + (f".{cents}" if cents else "")
+    if re.fullmatch(rf"\d+{point}\d+", text):
+        return text.replace(decimal_point, ".")
+    return text
+
+
 def check_quantity(
     value, maximum, field=None, *, rounding=None, whole_ratio=None, label=None
 ):

@@ -423,6 +423,12 @@ class TestPortalPointsPage(HttpCase, RomsLoyaltyCase):
             page.find_class("roms_points_expiry")[0].text_content(),
         )
 
+    def test_breadcrumbs_without_an_empty_menu_button(self):
+        bar = self._page().xpath("//nav[hasclass('o_portal_navbar')]")
+        self.assertEqual(len(bar), 1)
+        self.assertTrue(bar[0].xpath(".//ol[hasclass('breadcrumb')]"))
+        self.assertFalse(bar[0].xpath(".//button[hasclass('navbar-toggler')]"))
+
     def test_expiry_of_a_card_and_of_the_program(self):
         self._order(self.partner, 300000)
         self.program.date_to = "2027-01-31"

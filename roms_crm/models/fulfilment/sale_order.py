@@ -497,6 +497,15 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.partner_id if user._is_public() else user.partner_id
 
+    def _roms_portal_tz(self, user):
+        """The time zone of this order's portal page for ``user``: theirs when
+        logged in with one; for a visitor (the public user, who has none, on
+        the order's token link) the customer's, else the shop's."""
+        self.ensure_one()
+        if not user._is_public() and user.tz:
+            return user.tz
+        return self.partner_id.sudo().tz or self.env["res.partner"]._roms_tz()
+
     def _roms_portal_url(self, anchor, **params):
         """The order's portal page at ``anchor``, with ``params`` (what the page
         tells the customer, e.g. ``refund_sent=1``) in its query."""

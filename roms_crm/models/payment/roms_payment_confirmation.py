@@ -165,8 +165,13 @@ class RomsPaymentConfirmation(models.Model):
             raise RomsPaymentError(
                 self.env._("Tell us the bank you paid from."), "bank"
             )
+        # as typed in the page's language: "1.149.000" in Indonesian
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         try:
-            amount = self.env["roms.bounds"]._check_price(amount, parse=True)
+            amount = self.env["roms.bounds"]._check_price(
+                bounds.typed_amount(amount, lang.thousands_sep, lang.decimal_point),
+                parse=True,
+            )
         except bounds.BoundsError:
             amount = 0
         if not amount or amount <= 0:

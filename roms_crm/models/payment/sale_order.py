@@ -1,7 +1,7 @@
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
-from odoo.tools.misc import hmac
+from odoo.tools.misc import formatLang, hmac
 
 # Customers confirm their bank transfers on the order's portal page (on unless
 # the shop turns it off: a shop paid online or cash on delivery has no use for it).
@@ -42,6 +42,17 @@ class SaleOrder(models.Model):
         """What remains to pay on this order."""
         self.ensure_one()
         return self.currency_id.round(self.amount_total - self._roms_amount_received())
+
+    def _roms_amount_due_typed(self):
+        """What remains to pay as the page's language writes it, without the
+        currency ("1.149.000" in Indonesian): the default of the transfer
+        confirmation form, read back by ``bounds.typed_amount``."""
+        self.ensure_one()
+        return formatLang(
+            self.env,
+            self._roms_amount_due(),
+            digits=self.currency_id.decimal_places,
+        )
 
     def _roms_awaits_payment(self):
         """The order is open, not paid and something remains to pay."""

@@ -100,5 +100,30 @@ registry.category("web_tour.tours").add("roms_reseller_portal", {
             content: "The cart holds the same products again",
             trigger: ".o_roms_cart:has(.o_roms_cart_line:contains('Kopi Tour Gayo')):has(.o_roms_cart_line:contains('Gula Tour Aren'))",
         },
+        {
+            content: "Open the list of orders",
+            trigger: "body",
+            run: "goToUrl /my/orders",
+        },
+        {
+            content: "The placed order is listed with its stage",
+            trigger: ".o_portal_my_doc_table tr:has(a:contains('S')) .badge:contains('Processed'):visible",
+        },
+        {
+            content: "The list of orders fits the phone: its totals are not cut off",
+            trigger: ".o_portal_my_doc_table",
+            run() {
+                const table = document.querySelector(".o_portal_my_doc_table");
+                let box = table;
+                while (box) {
+                    if (box.scrollWidth > box.clientWidth + 1) {
+                        throw new Error(
+                            `The orders list scrolls sideways: ${box.className} is ${box.scrollWidth}px in ${box.clientWidth}px`
+                        );
+                    }
+                    box = box.parentElement;
+                }
+            },
+        },
     ],
 });
