@@ -17,6 +17,7 @@
         "wizards/roms_loyalty_adjust_views.xml",
         "views/res_config_settings_views.xml",
         "views/loyalty_program_views.xml",
+        "views/loyalty_card_views.xml",
         "views/loyalty_history_views.xml",
         "views/res_partner_views.xml",
         "views/roms_loyalty_gift_views.xml",

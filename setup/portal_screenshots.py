@@ -30,6 +30,7 @@ import base64
 import contextlib
 import io
 import json
+import os
 import re
 import socket
 import subprocess
@@ -126,6 +127,8 @@ def browser(base, session, size=(WIDTH, HEIGHT), mobile=True):
 def save_screenshot(send, path):
     """Save the page of ``send``'s browser as the PNG ``path``."""
     shot = send("Page.captureScreenshot", format="png")
+    # OUTDIR as the usage lines name it: made if it does not exist yet
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "wb") as image:
         image.write(base64.b64decode(shot["data"]))
 

@@ -1,3 +1,4 @@
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo.tests import Form, TransactionCase, tagged
@@ -124,6 +125,26 @@ class TestRegions(TransactionCase):
             self.assertFalse(partner_form.city_id)
             self.assertFalse(partner_form.roms_district_id)
         self.assertEqual(partner.state_id, self.jawa_timur)
+
+    def test_city_has_a_line_of_its_own(self):
+        """Indonesian city names ("Kota Administrasi Jakarta Selatan") do not fit
+        the 38 % of a line Odoo's address block gives a city beside its province
+        and postcode: on the customer's form and on a contact's, the city takes
+        the whole line, as the street does."""
+        arch = etree.fromstring(
+            self.env["res.partner"].get_view(self.env.ref("base.view_partner_form").id)[
+                "arch"
+            ]
+        )
+        cities = arch.xpath(
+            "//div[contains(concat(' ', @class, ' '), ' o_address_format ')]"
+            "/field[@name='city_id']"
+        )
+        self.assertEqual(len(cities), 2)  # the customer's, a contact's
+        for city in cities:
+            classes = city.get("class").split()
+            self.assertIn("o_address_street", classes)
+            self.assertNotIn("o_address_city", classes)
 
     def test_district_domain_follows_city_and_province(self):
         District = self.env["roms.district"]

@@ -37,6 +37,17 @@ class TestTopCustomers(RomsReportsCase):
             {"date_from": "2026-01-01", "date_to": "2026-03-18", "rank_by": rank_by}
         )
 
+    def test_spend_in_the_company_currency(self):
+        """The spend column reads as money ("Rp 150.000"), not as a bare
+        number: an amount in the company's currency."""
+        lines = self.wizard("amount").line_ids
+        self.assertEqual(lines[0].amount, 150000)
+        self.assertEqual(lines.currency_id, self.env.company.currency_id)
+        self.assertEqual(lines._fields["amount"].type, "monetary")
+        self.assertEqual(
+            lines._fields["amount"].get_currency_field(lines), "currency_id"
+        )
+
     def test_by_spend_with_tie_at_tenth(self):
         lines = self.wizard("amount").line_ids
         self.assertEqual(

@@ -135,7 +135,8 @@ class TestUi(HttpCase):
         )
 
     def test_format_unit(self):
-        """The number formatting helpers (static/tests/format.test.js)."""
+        """The number formatting helpers (static/tests/format.test.js) and the
+        reports' month column (month_field.test.js)."""
         self._hoot("roms_format")
 
     def test_dashboard_unit(self):

@@ -152,4 +152,8 @@ class RomsTopCustomersLine(models.TransientModel):
     segment_ids = fields.Many2many(related="partner_id.roms_segment_ids")
     roms_category = fields.Selection(related="partner_id.roms_category")
     order_count = fields.Integer(string="Orders", readonly=True)
-    amount = fields.Float(string="Spend", readonly=True, digits=(16, 0))
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+    # in the company's currency (Order._roms_amount_company_sql): shown as Rupiah
+    amount = fields.Monetary(string="Spend", readonly=True)

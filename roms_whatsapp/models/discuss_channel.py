@@ -733,7 +733,11 @@ class DiscussChannel(models.Model):
                 {
                     "id": order.id,
                     "name": order.name,
-                    "date": fields.Date.to_string(order.date_order),
+                    # the order's day where the agent is, written in her
+                    # language's format by the panel
+                    "date": fields.Date.to_string(
+                        fields.Datetime.context_timestamp(self, order.date_order)
+                    ),
                     "amount": order.amount_total,
                     "amount_display": order.currency_id.format(order.amount_total),
                     "state": dict(

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -100,6 +101,28 @@ class TestLivechatReceive(LivechatCase, TransactionCase):
         self.assertEqual(data["partner"]["name"], "Budi123")
         self.assertEqual(data["partner"]["phone"], "+6281277770005")
         self.assertEqual(data["orders"], [])
+        # an order placed at 01:30 in Jakarta (18:30 UTC the day before) is
+        # listed on the agent's day, which the panel writes in her format
+        agent.tz = "Asia/Jakarta"
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": channel.roms_partner_id.id,
+                "date_order": "2026-03-02 18:30:00",
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Kopi Panel", "list_price": 50000})
+                            .id
+                        }
+                    )
+                ],
+            }
+        )
+        data = channel.with_user(agent).roms_wa_panel_data()
+        self.assertEqual(
+            [(o["id"], o["date"]) for o in data["orders"]], [(order.id, "2026-03-03")]
+        )
         data = channel.with_user(agent).roms_wa_rename_customer("Budi Santoso")
         self.assertEqual(data["partner"]["name"], "Budi Santoso")
         self.assertEqual(channel.roms_partner_id.name, "Budi Santoso")

@@ -7,3 +7,5 @@ from . import test_read_replica
 from . import test_order_api_parallel
 from . import test_cluster_fake
 from . import test_readmes
+from . import test_list_headers
+from . import test_date_widgets

@@ -2,6 +2,7 @@ import { ActionPanel } from "@mail/discuss/core/common/action_panel";
 
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
@@ -160,6 +161,11 @@ export class RomsCustomerPanel extends Component {
             _t("The payment proof is attached to %s, to verify.", order.name),
             { type: "success" }
         );
+    }
+
+    /** The order's day in the user's format ("06/12/2026"), not ISO's. */
+    orderDate(order) {
+        return order.date ? formatDate(deserializeDate(order.date)) : "";
     }
 
     openOrder(order) {
