@@ -27,6 +27,7 @@
             "roms_reports/static/src/dashboard/*",
         ],
         "web.assets_unit_tests": [
+            "roms_reports/static/tests/roms_test_helpers.js",
             "roms_reports/static/tests/*.test.js",
         ],
         "web.assets_tests": [

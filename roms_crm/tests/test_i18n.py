@@ -42,18 +42,18 @@ class TestI18n(CoreTermsMixin, TranslationCompletenessMixin, TransactionCase):
         """Core labels whose Indonesian reads oddly ("Kutipan Template") or
         that count something else than ROMS's figures are relabelled in ROMS's
         own views, so they are ROMS's terms (translated, checked above)."""
-        Order = self.env["sale.order"]
-        order_arch = Order.get_view(self.env.ref("sale.view_order_form").id)["arch"]
+        # the combined views, whoever reads them: the quotation template is
+        # shown to the group of quotation templates only (a demo setting)
+        order_arch = self.env.ref("sale.view_order_form").get_combined_arch()
         self.assertIn('string="Quotation Template"', order_arch)
-        Partner = self.env["res.partner"]
-        partner_arch = Partner.get_view(self.env.ref("base.view_partner_form").id)[
-            "arch"
-        ]
+        partner_arch = self.env.ref("base.view_partner_form").get_combined_arch()
         self.assertIn('string="Quotations &amp; Orders"', partner_arch)
         self.assertIn('string="Confirmed Orders"', partner_arch)
         # the chatter's first line: ROMS's own term, not mail's "%s created"
         # around the model's name ("Sales Order dibuat")
-        order = Order.create({"partner_id": self.env.user.partner_id.id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.env.user.partner_id.id}
+        )
         self.assertIn("Sales order created", str(order.message_ids[-1:].body))
 
     def test_indonesian_translation_complete(self):

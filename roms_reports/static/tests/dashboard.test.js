@@ -1,27 +1,17 @@
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { describe, expect, test } from "@odoo/hoot";
 import { queryOne } from "@odoo/hoot-dom";
 import { advanceTime, animationFrame, Deferred } from "@odoo/hoot-mock";
 import { Component, useState, xml } from "@odoo/owl";
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { mountWithCleanup, onRpc, patchWithCleanup } from "@web/../tests/web_test_helpers";
 
 import { assets } from "@web/core/assets";
 import { useServiceProtectMethodHandling } from "@web/core/utils/hooks";
 import { RomsDashboard } from "@roms_reports/dashboard/dashboard";
+import { defineRomsWebClient } from "./roms_test_helpers";
 
 describe.current.tags("headless", "roms_dashboard");
 
-// the web client's services (mail's among them) read their own models
-defineMailModels();
-// roms_whatsapp's presence service asks for the user's availability
-beforeEach(() =>
-    onRpc("res.users", "roms_get_online", () => ({
-        isAgent: false,
-        online: false,
-        waiting: 0,
-        notify: "new_chat",
-    }))
-);
+defineRomsWebClient();
 
 /** The figures get_dashboard_data answers, with ``orders`` orders today. */
 function figures(orders) {

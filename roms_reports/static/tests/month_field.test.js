@@ -1,12 +1,12 @@
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { describe, expect, test } from "@odoo/hoot";
 import {
     defineModels,
     fields,
     models,
     mountView,
-    onRpc,
 } from "@web/../tests/web_test_helpers";
+
+import { defineRomsWebClient } from "./roms_test_helpers";
 
 describe.current.tags("headless", "roms_format");
 
@@ -19,18 +19,8 @@ class MonthRow extends models.Model {
     ];
 }
 
-// the web client's services (mail's among them) read their own models
-defineMailModels();
+defineRomsWebClient();
 defineModels([MonthRow]);
-// roms_whatsapp's presence service asks for the user's availability
-beforeEach(() =>
-    onRpc("res.users", "roms_get_online", () => ({
-        isAgent: false,
-        online: false,
-        waiting: 0,
-        notify: "new_chat",
-    }))
-);
 
 test("a report's month reads as a month, not as its first day", async () => {
     await mountView({
