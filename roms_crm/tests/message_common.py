@@ -17,6 +17,15 @@ from unittest.mock import patch
 from odoo.tests import TransactionCase
 
 
+def send_cron_triggers(env):
+    """The pending triggers of ROMS's sending cron once this transaction commits:
+    its precommit hooks run first, as at commit, where the cron is woken for the
+    messages the transaction left queued (``roms.message._wake_sender_at_commit``)."""
+    env.cr.flush()
+    cron = env.ref("roms_crm.ir_cron_roms_send_messages")
+    return env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+
+
 class LoopbackSMTPServer:
     """A minimal SMTP server speaking enough RFC 5321 for ``smtplib``.
 

@@ -8,7 +8,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.roms_crm.tests.message_common import MessagingCase
+from odoo.addons.roms_crm.tests.message_common import (
+    MessagingCase,
+    send_cron_triggers,
+)
 
 
 class BroadcastCommon(MessagingCase):
@@ -350,26 +353,19 @@ class TestBroadcast(BroadcastCommon):
         self.assertTrue(broadcast.materialised)
         self.assertEqual(broadcast._materialise(), 0, "nothing left")
 
-    def _send_triggers(self):
-        """The triggers of the sending cron once this transaction commits (its
-        precommit hooks run)."""
-        self.env.cr.flush()
-        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-
     def test_queueing_wakes_the_sending_cron(self):
         """Each queueing action creates one trigger of the sending cron, due at
         once (Odoo wakes the cron workers when it commits), whatever the number
         of recipients; a second batch while it is pending adds none."""
         self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
-        self._send_triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         broadcast = self._broadcast()
         broadcast.action_send()
-        self.assertFalse(self._send_triggers(), "nothing queued yet")
+        self.assertFalse(send_cron_triggers(self.env), "nothing queued yet")
 
         self._cron(batch_size=2)
         self.assertEqual(len(self._messages(broadcast)), 2)
-        trigger = self._send_triggers()
+        trigger = send_cron_triggers(self.env)
         self.assertEqual(len(trigger), 1, "one batch, one trigger")
         self.assertLessEqual(trigger.call_at, fields.Datetime.now(), "due at once")
 
@@ -379,19 +375,19 @@ class TestBroadcast(BroadcastCommon):
             self._cron(batch_size=2)
         self.assertEqual(len(self._messages(broadcast)), 3)
         self.assertTrue(broadcast.materialised)
-        self.assertEqual(self._send_triggers(), trigger)
+        self.assertEqual(send_cron_triggers(self.env), trigger)
 
         # the cron ran (it deletes the triggers due): stopping queues nothing,
         # resuming queues the cancelled messages again, one trigger
         trigger.unlink()
         broadcast.action_stop()
-        self.assertFalse(self._send_triggers())
+        self.assertFalse(send_cron_triggers(self.env))
         broadcast.action_resume()
         self.assertEqual(set(self._messages(broadcast).mapped("state")), {"queued"})
-        self.assertEqual(len(self._send_triggers()), 1)
+        self.assertEqual(len(send_cron_triggers(self.env)), 1)
 
         # retrying failed messages by hand queues them: one trigger
-        self._send_triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         self._messages(broadcast).write({"state": "failed"})
         self._messages(broadcast).action_roms_retry()
-        self.assertEqual(len(self._send_triggers()), 1)
+        self.assertEqual(len(send_cron_triggers(self.env)), 1)

@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from .message_common import send_cron_triggers
 from .test_reminder_rules import DAY0, ReminderCommon, day
 
 
@@ -144,7 +145,7 @@ class TestReminderSecondStep(FollowupCommon):
         self._woken_from_now()
         with freeze_time(day(17)):
             self._run(day(17))
-            trigger = self._send_triggers()
+            trigger = send_cron_triggers(self.env)
         self.assertEqual(len(self.messages("followup")), 1)
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, day(17), "due at once")
@@ -216,11 +217,13 @@ class TestCartRecovery(FollowupCommon):
         self.quotation()
         self._woken_from_now()
         self.assertFalse(self.run_scan(DAY0 + timedelta(hours=23)))
-        self.assertFalse(self._send_triggers(), "nothing queued, nothing to wake")
+        self.assertFalse(
+            send_cron_triggers(self.env), "nothing queued, nothing to wake"
+        )
         when = DAY0 + timedelta(hours=24)
         with freeze_time(when):
             self.assertEqual(len(self.run_scan(when)), 1)
-            trigger = self._send_triggers()
+            trigger = send_cron_triggers(self.env)
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, when, "due at once")
 

@@ -3,6 +3,8 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .message_common import send_cron_triggers
+
 
 @tagged("post_install", "-at_install")
 class TestMessageThankYou(TransactionCase):
@@ -84,30 +86,25 @@ class TestMessageThankYou(TransactionCase):
         order.sudo()._roms_queue_order_confirmation()
         self.assertEqual(self._confirmations(order), message)
 
-    def _send_triggers(self):
-        """The triggers of the sending cron once this transaction commits (its
-        precommit hooks run)."""
-        self.env.cr.flush()
-        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
-        return self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
-
     def test_confirmation_wakes_the_sending_cron(self):
         """The thank-you is sent as soon as the confirmation commits, not at the
         sending cron's next minute: one trigger of the cron, due at once, for
         all the orders the transaction confirms."""
         self.env.ref("roms_crm.ir_cron_roms_send_messages").sudo().active = True
-        self._send_triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         first, second = self._order(), self._order()
-        self.assertFalse(self._send_triggers(), "a quotation queues nothing")
+        self.assertFalse(send_cron_triggers(self.env), "a quotation queues nothing")
         now = fields.Datetime.now()
         with freeze_time(now):
             first.action_confirm()
-            trigger = self._send_triggers()
+            trigger = send_cron_triggers(self.env)
         self.assertEqual(len(trigger), 1)
         self.assertEqual(trigger.call_at, now, "due at once")
         second.action_confirm()
         self.assertEqual(len(self._confirmations(second)), 1)
-        self.assertEqual(self._send_triggers(), trigger, "pending: wakes for both")
+        self.assertEqual(
+            send_cron_triggers(self.env), trigger, "pending: wakes for both"
+        )
         # the cron ran; with the thank-you turned off, nothing to wake it for
         trigger.unlink()
         self.env["res.config.settings"].sudo().create(
@@ -116,7 +113,7 @@ class TestMessageThankYou(TransactionCase):
         third = self._order()
         third.action_confirm()
         self.assertFalse(self._confirmations(third))
-        self.assertFalse(self._send_triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_setting_turns_it_off(self):
         settings = self.env["res.config.settings"].sudo()

@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common import make_order
-from .message_common import MessagingCase
+from .message_common import MessagingCase, send_cron_triggers
 
 
 @tagged("post_install", "-at_install")
@@ -33,15 +33,10 @@ class TestSenderWake(MessagingCase):
     def setUp(self):
         super().setUp()
         # the cron ran: nothing pending
-        self.triggers().unlink()
-
-    def triggers(self):
-        """The triggers of the sending cron once this transaction commits."""
-        self.env.cr.flush()
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        send_cron_triggers(self.env).unlink()
 
     def assertWakes(self, now):
-        trigger = self.triggers()
+        trigger = send_cron_triggers(self.env)
         self.assertEqual(len(trigger), 1, "one trigger per transaction")
         self.assertEqual(trigger.call_at, now, "due at once")
         return trigger
@@ -54,7 +49,7 @@ class TestSenderWake(MessagingCase):
             trigger = self.assertWakes(now)
             # a later flush (a savepoint) with more queued: the pending trigger
             self.queue(self.other)
-            self.assertEqual(self.triggers(), trigger)
+            self.assertEqual(send_cron_triggers(self.env), trigger)
 
     def test_sent_at_once_wakes_nothing(self):
         """A message queued and sent in the same transaction (as a chat reply)
@@ -66,7 +61,7 @@ class TestSenderWake(MessagingCase):
         self.env.flush_all()
         with self.assertQueryCount(0, flush=False):
             self.env.cr.precommit.run()
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_not_due_or_not_queued_wakes_nothing(self):
         Message = self.Message
@@ -78,31 +73,31 @@ class TestSenderWake(MessagingCase):
                 dict(vals, state="failed"),
             ]
         )
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))
         # queued, then cancelled before the commit
         self.queue(self.other).action_roms_cancel()
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))
         # queued, then deleted before the commit
         self.queue(self.other).unlink()
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_retry_wakes_unless_sent_at_once(self):
         message = self.queue(self.customer)
         message.write({"state": "failed", "error_code": "error"})
-        self.triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         now = fields.Datetime.now()
         with freeze_time(now):
             message.action_roms_retry()
             self.assertEqual(message.state, "queued")
             self.assertWakes(now)
-        self.triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         message.write({"state": "failed", "error_code": "error"})
         # retried and sent at once (the Retry of a chat reply)
         message.action_roms_retry()
         with self.smtp_server():
             message._send_now()
         self.assertEqual(message.state, "sent", message.error_message)
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_order_messages_wake(self):
         """The messages of an order (confirmation, stage, payment received)
@@ -131,7 +126,7 @@ class TestSenderWake(MessagingCase):
         confirmation = self.env["roms.payment.confirmation"].create(
             {"order_id": order.id, "bank": "BCA", "amount": order.amount_total}
         )
-        self.triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         now = fields.Datetime.now()
         with freeze_time(now):
             confirmation.reject_reason = "Transfer belum masuk."
@@ -157,7 +152,7 @@ class TestSenderWake(MessagingCase):
                 "sent_at": fields.Datetime.now(),
             }
         )
-        self.triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         now = fields.Datetime.now()
         with freeze_time(now):
             snooze = reminder._roms_reply_later()
@@ -168,8 +163,8 @@ class TestSenderWake(MessagingCase):
             self.assertEqual(answer.state, "queued")
             self.assertWakes(now)
         # queued again, then put off before the commit: nothing due, no wake
-        self.triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         snooze.write({"state": "failed"})
         snooze.action_roms_retry()
         snooze.next_attempt_at = fields.Datetime.now() + timedelta(days=3)
-        self.assertFalse(self.triggers())
+        self.assertFalse(send_cron_triggers(self.env))

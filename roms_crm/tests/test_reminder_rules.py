@@ -9,6 +9,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.roms_crm.tests.common import make_order
+from odoo.addons.roms_crm.tests.message_common import send_cron_triggers
 
 DAY0 = datetime(2026, 3, 2, 10, 0)
 
@@ -84,17 +85,10 @@ class ReminderCommon(TransactionCase):
             self.env["roms.reminder.rule"]._cron_roms_reminders()
         return self.Message.search([("kind", "=", "reminder")])
 
-    def _send_triggers(self):
-        """The pending triggers of the sending cron (each run deletes the due
-        ones) once this transaction commits (its precommit hooks run)."""
-        self.env.cr.flush()
-        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-
     def _woken_from_now(self):
         """The sending cron active, no trigger of it pending (it ran)."""
         self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
-        self._send_triggers().unlink()
+        send_cron_triggers(self.env).unlink()
 
 
 @tagged("post_install", "-at_install")
@@ -249,15 +243,17 @@ class TestReminderRules(ReminderCommon):
         Rule = self.env["roms.reminder.rule"]
         with freeze_time(day(13)):
             self.assertFalse(Rule._cron_roms_reminders())
-        self.assertFalse(self._send_triggers(), "nothing queued, nothing to wake")
+        self.assertFalse(
+            send_cron_triggers(self.env), "nothing queued, nothing to wake"
+        )
         with freeze_time(day(14)):
             self.assertEqual(len(Rule._cron_roms_reminders(batch_size=2)), 2)
-            trigger = self._send_triggers()
+            trigger = send_cron_triggers(self.env)
             self.assertEqual(len(trigger), 1, "one batch, one trigger")
             self.assertEqual(trigger.call_at, day(14), "due at once")
             self.assertEqual(len(Rule._cron_roms_reminders(batch_size=2)), 1)
             self.assertFalse(Rule._cron_roms_reminders(batch_size=2))
-        self.assertEqual(self._send_triggers(), trigger)
+        self.assertEqual(send_cron_triggers(self.env), trigger)
 
     def test_reminders_kept_unsent_wake_nothing(self):
         nobody = self.env["res.partner"].create(
@@ -267,7 +263,7 @@ class TestReminderRules(ReminderCommon):
         self._woken_from_now()
         reminders = self._run(day(14))
         self.assertEqual(reminders.state, "failed")
-        self.assertFalse(self._send_triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_batches_report_progress(self):
         for _index in range(3):

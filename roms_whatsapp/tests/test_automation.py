@@ -10,6 +10,7 @@ from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.roms_crm.tests.common import make_order
+from odoo.addons.roms_crm.tests.message_common import send_cron_triggers
 
 from ..models.roms_whatsapp_automation import (
     keyword_variants,
@@ -421,19 +422,15 @@ class TestAutomation(WhatsappCase):
     def test_automatic_replies_wake_no_cron(self):
         """Automatic messages are queued and sent at once: ROMS's sending cron is
         not woken for them (no trigger, no NOTIFY)."""
-        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
-        cron.active = True
-        Trigger = self.env["ir.cron.trigger"]
-        self.env.cr.flush()
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
+        send_cron_triggers(self.env).unlink()
         with freeze_time(MONDAY_10):
             conversation = self.writes("harga")
             self.assertEqual(len(self.automatic(conversation)), 2)
             self.assertEqual(
                 set(self.automatic(conversation).mapped("state")), {"sent"}
             )
-            self.env.cr.flush()
-        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+            self.assertFalse(send_cron_triggers(self.env))
 
     def test_menu_answers_within_the_hourly_budget(self):
         """The answers to the menu are automatic messages too: counted in the

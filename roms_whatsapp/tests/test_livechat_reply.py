@@ -5,6 +5,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.roms_crm.tests.message_common import send_cron_triggers
+
 from .common_livechat import LivechatCase
 from .fake_providers import FakeMetaCloud, png_bytes
 
@@ -54,25 +56,18 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         Message._apply_status(outbound.provider_message_id, "delivered")
         self.assertEqual(reply._roms_wa_ticks_values()["roms_wa_state"], "read")
 
-    def send_triggers(self):
-        """The triggers of ROMS's sending cron once this transaction commits (its
-        precommit hooks run)."""
-        self.env.cr.flush()
-        cron = self.env.ref("roms_crm.ir_cron_roms_send_messages")
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-
     def test_reply_sent_at_once_wakes_no_cron(self):
         """A reply is queued and sent in its own transaction: the sending cron is
         not woken for it (no trigger, no NOTIFY), nor for its retry."""
         self.env.ref("roms_crm.ir_cron_roms_send_messages").active = True
         channel = self.conversation(self.receive("081277771009"))
         agent = channel.roms_agent_id
-        self.send_triggers().unlink()
+        send_cron_triggers(self.env).unlink()
         reply = channel.with_user(agent).message_post(
             body="Siap kak", message_type="comment"
         )
         self.assertEqual(reply.roms_message_id.state, "sent")
-        self.assertFalse(self.send_triggers())
+        self.assertFalse(send_cron_triggers(self.env))
         self.account._set_state("disconnected", "token_expired")
         failed = channel.with_user(agent).message_post(
             body="Pesanan sudah dikirim", message_type="comment"
@@ -81,7 +76,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
         self.account._set_state("connected")
         failed.with_user(agent).roms_wa_retry()
         self.assertEqual(failed.roms_message_id.state, "sent")
-        self.assertFalse(self.send_triggers())
+        self.assertFalse(send_cron_triggers(self.env))
 
     def test_image_reply(self):
         channel = self.conversation(self.receive("081277771002"))
