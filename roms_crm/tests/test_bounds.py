@@ -76,6 +76,8 @@ class TestBoundsFunctions(BaseCase):
             ("150.5", ",", ".", "150.5"),
             ("1.149.00", ".", ",", "1.149.00"),
             ("1,149,000", ".", ",", "1,149,000"),
+            # a language without a decimal point set reads a point as one
+            ("150.5", ",", "", "150.5"),
         ]
         for typed, thousands, decimal, expected in cases:
             with self.subTest(typed=typed):

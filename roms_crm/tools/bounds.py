@@ -157,8 +157,9 @@ def typed_amount(value, thousands_sep, decimal_point):
     misread "150.000" as 150."""
     if not isinstance(value, str):
         return value
+    decimal_point = decimal_point or "."
     text = _CURRENCY_PREFIX.sub("", value.strip(), count=1).strip()
-    sep, point = re.escape(thousands_sep or ""), re.escape(decimal_point or ".")
+    sep, point = re.escape(thousands_sep or ""), re.escape(decimal_point)
     grouped = sep and re.fullmatch(
         rf"(\d{{1,3}}(?:{sep}\d{{3}})+)(?:{point}(\d+))?", text
     )
