@@ -6,12 +6,10 @@ def orders_by_month(env):
     """CTEs ``months`` (customer, local month of a confirmed order) and
     ``firsts`` (customer, month of the first one: their cohort). A customer is
     the company (commercial partner), as in the customer statistics."""
-    tz = env["res.partner"]._roms_tz()
     return SQL(
         """months AS (
                SELECT c.commercial_partner_id AS partner_id,
-                      date_trunc('month', so.date_order AT TIME ZONE 'UTC'
-                                 AT TIME ZONE %(tz)s)::date AS month
+                      date_trunc('month', %(day)s)::date AS month
                  FROM sale_order so
                  JOIN res_partner c ON c.id = so.partner_id
                 WHERE %(counts)s AND so.company_id IN %(companies)s
@@ -19,7 +17,7 @@ def orders_by_month(env):
            ), firsts AS (
                SELECT partner_id, min(month) AS cohort FROM months GROUP BY partner_id
            )""",
-        tz=tz,
+        day=env["res.partner"]._roms_local_date_sql(SQL("so.date_order")),
         counts=env["sale.order"]._roms_counting_order_sql("so"),
         companies=tuple(env.companies.ids),
     )

@@ -324,6 +324,19 @@ class ResPartner(models.Model):
         return self.env.company.sudo().partner_id.tz or DEFAULT_TZ
 
     @api.model
+    def _roms_local_date_sql(self, column):
+        """SQL expression: the day of the UTC timestamp ``column`` in the shop's
+        time zone, clamped to the days Python reads back (years 1 to 9999): a far
+        date written by hand (an order of 9999-12-31 23:00 UTC falls in the year
+        10000 in Jakarta) must not make a figure or a report unreadable."""
+        return SQL(
+            """LEAST(GREATEST((%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date,
+                              DATE '0001-01-01'), DATE '9999-12-31')""",
+            column,
+            self._roms_tz(),
+        )
+
+    @api.model
     def _roms_today(self):
         """Today in the shop's time zone: the day of the shop's records (join
         dates, segments), whoever writes them and wherever the server runs."""
@@ -417,11 +430,7 @@ WITH batch AS (
 ), orders AS (
     SELECT so.id,
            cp.commercial_partner_id AS partner_id,
-           -- clamped to the dates Python can read back (year 1 to 9999): a far
-           -- date_order written by hand must not make the customer unreadable
-           LEAST(GREATEST(
-               (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-               DATE '0001-01-01'), DATE '9999-12-31') AS day,
+           %(day)s AS day,
            %(amount)s AS amount
       FROM sale_order so
       JOIN res_partner cp ON cp.id = so.partner_id
@@ -481,7 +490,7 @@ UPDATE res_partner rp
  WHERE rp.id = b.id
 """,
                 ids=self.ids,
-                tz=self._roms_tz(),
+                day=self._roms_local_date_sql(SQL("so.date_order")),
                 amount=self.env["sale.order"]._roms_amount_company_sql("so"),
                 counts=self.env["sale.order"]._roms_counting_order_sql("so"),
                 refunds=refunds,
