@@ -1,4 +1,6 @@
+import logging
 import re
+import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -6,11 +8,16 @@ from odoo.tools import SQL
 
 from ...tools.cron import retried_soon
 
+_logger = logging.getLogger(__name__)
+
 # Customers per batch of the statistics cron and of segment recomputes.
 STATS_BATCH_SIZE = 5000
 LIFETIME_PARAM = "roms_crm.lifetime_months"
 DEFAULT_LIFETIME_MONTHS = 24
 DEFAULT_TZ = "Asia/Jakarta"
+# the first key of the advisory lock (two int4 keys: this, the customer id) that a
+# transaction writing a customer's statistics holds until it ends
+STATS_LOCK = 0x524F5354  # "ROST"
 
 ROMS_CATEGORIES = [
     ("lead", "Lead"),
@@ -400,6 +407,137 @@ SELECT p.commercial_partner_id AS partner_id,
         )
 
     def _roms_update_stats(self):
+        """Bring the statistics and segments of these customers up to date: in
+        this transaction, or right after it commits for the customers whose row
+        another transaction holds or has changed since this one began (see
+        ``_roms_stats_lock``). Every change of an order that counts comes here,
+        whatever its entry point (backend, portal, order API, XML-RPC)."""
+        if not self:
+            return
+        current = self._roms_stats_lock()
+        (self - current)._roms_update_stats_after_commit()
+        current._roms_write_stats()
+
+    def _roms_stats_lock(self):
+        """The customers of ``self`` whose statistics row this transaction can
+        write without a serialisation failure, held for it until it ends.
+
+        Odoo's transactions are REPEATABLE READ: one that updates a row another
+        transaction changed and committed since it began fails with "could not
+        serialize access due to concurrent update" (an ERROR in PostgreSQL's and
+        Odoo's logs, then Odoo replays the whole request). Two orders of one
+        customer confirmed at once (an XML-RPC call and an order API request, two
+        servers) both write the customer's row, so every writer of statistics:
+
+        1. waits for the other writers: a transaction-level advisory lock per
+           customer, held until commit;
+        2. compares the row its snapshot sees with the last committed one (read
+           with a cursor of its own): a row changed since is not written here
+           (also when this transaction changed it itself: then the refresh
+           after commit writes it, a step later than needed);
+        3. locks the rows it writes ``FOR NO KEY UPDATE SKIP LOCKED``: a row
+           another transaction holds (the nightly statistics' batch) is not
+           written here either.
+
+        The customers not written here are refreshed once this transaction has
+        committed. Each customer is checked once per transaction. Not in tests:
+        a test is one transaction that no other writes in, and a cursor of its
+        own would not see the test's data.
+        """
+        if getattr(threading.current_thread(), "testing", False):
+            return self
+        cr = self.env.cr
+        writable = cr.postcommit.data.setdefault("roms_crm.stats_writable", {})
+        todo = sorted(set(self.ids) - writable.keys())
+        if todo:
+            cr.execute(
+                SQL(
+                    "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) id",
+                    STATS_LOCK,
+                    todo,
+                )
+            )
+            versions = SQL(
+                "SELECT id, xmin::text FROM res_partner WHERE id = ANY(%s)", todo
+            )
+            cr.execute(versions)
+            seen = dict(cr.fetchall())
+            with self.env.registry.cursor() as fresh_cr:
+                fresh_cr.execute(versions)
+                committed = dict(fresh_cr.fetchall())
+            # a customer this transaction created is none of the others' business
+            current = [
+                pid
+                for pid in todo
+                if committed.get(pid, seen.get(pid)) == seen.get(pid)
+            ]
+            locked = set()
+            if current:
+                cr.execute(
+                    SQL(
+                        """SELECT id FROM res_partner WHERE id = ANY(%s)
+                           FOR NO KEY UPDATE SKIP LOCKED""",
+                        current,
+                    )
+                )
+                locked = {row[0] for row in cr.fetchall()}
+            writable.update((pid, pid in locked) for pid in todo)
+        return self.browse([pid for pid in self.ids if writable[pid]])
+
+    def _roms_update_stats_after_commit(self):
+        """Refresh the statistics of these customers once this transaction has
+        committed, in a transaction of its own that first waits for every other
+        writer of their rows (the rows themselves, then the advisory lock of
+        ``_roms_stats_lock``, so that a writer that checked them meanwhile leaves
+        them to this one), in READ COMMITTED: once it holds them, each of its
+        statements reads what the others committed, and no update of theirs can
+        make it fail."""
+        if not self:
+            return
+        postcommit = self.env.cr.postcommit
+        stale = postcommit.data.get("roms_crm.stats_stale")
+        if stale is None:
+            stale = postcommit.data["roms_crm.stats_stale"] = set()
+            registry, env = self.env.registry, self.env
+
+            def refresh():
+                ids = sorted(stale)
+                try:
+                    with registry.cursor() as cr:
+                        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                        cr.execute(
+                            SQL(
+                                """SELECT id FROM res_partner WHERE id = ANY(%s)
+                                    ORDER BY id FOR NO KEY UPDATE""",
+                                ids,
+                            )
+                        )
+                        ids = [row[0] for row in cr.fetchall()]
+                        cr.execute(
+                            SQL(
+                                "SELECT pg_advisory_xact_lock(%s, id)"
+                                " FROM unnest(%s::int[]) id",
+                                STATS_LOCK,
+                                ids,
+                            )
+                        )
+                        # this registry, not one looked up by name (which waits
+                        # while a registry loads)
+                        cr.transaction = api.Transaction(registry)
+                        refresh_env = api.Environment(cr, env.uid, env.context, env.su)
+                        refresh_env["res.partner"].browse(ids)._roms_write_stats()
+                except Exception:
+                    _logger.warning(
+                        "Statistics of customers %s not refreshed: the daily "
+                        "statistics will do it",
+                        ids,
+                        exc_info=True,
+                    )
+
+            postcommit.add(refresh)
+        stale.update(self.ids)
+
+    def _roms_write_stats(self):
         """Recompute the statistics and segments of these customers set-based.
 
         One UPDATE … FROM (aggregate) for the whole recordset, whatever the
@@ -548,7 +686,8 @@ UPDATE res_partner rp
                 )
             )
             batch = self.browse([row[0] for row in rows])
-            batch._roms_update_stats()
+            # locked above: SKIP LOCKED is this batch's share of the work
+            batch._roms_write_stats()
         if outcome["conflict"]:
             batch = self.browse()
         [(remaining,)] = self.env.execute_query(
@@ -565,7 +704,7 @@ UPDATE res_partner rp
         customers = self.with_context(active_test=False).search(
             [("roms_category", "!=", False)], order="id"
         )
-        customers._roms_update_stats()
+        customers._roms_write_stats()
 
     def action_roms_update_stats(self):
         self._roms_update_stats()
