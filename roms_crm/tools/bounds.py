@@ -117,6 +117,13 @@ def clean_text(
     return value
 
 
+def printable(value, limit):
+    """``value`` (text from outside, e.g. an unknown field's name) fit to quote in
+    an answer: control characters and lone surrogates (which no UTF-8 answer can
+    carry) as U+FFFD, at most ``limit`` characters."""
+    return _SURROGATE.sub("\ufffd", _CONTROL_SINGLE_LINE.sub("\ufffd", value[:limit]))
+
+
 # ---------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------

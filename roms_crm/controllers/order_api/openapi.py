@@ -439,6 +439,7 @@ def _order_update_schema():
             "comment": _text(bounds.NOTE_LENGTH),
             "notify": {"type": "boolean", "default": False},
         },
+        "additionalProperties": False,
     }
 
 

@@ -62,6 +62,7 @@ CUSTOMER_TEXT_LIMITS = {
 }
 CUSTOMER_KEYS = (*CUSTOMER_TEXT_LIMITS, "category")
 LINE_KEYS = ("sku", "quantity", "price_unit")
+PATCH_KEYS = ("status", "tracking_number", "comment", "notify")
 # what the order API accepts as an address (after Odoo's normalisation)
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -427,6 +428,9 @@ class RomsApi(models.AbstractModel):
         order = self._api_find(external_id, source)
         if not isinstance(payload, dict):
             raise RomsApiError(400, "bad_request", "The body must be a JSON object.")
+        # what PATCH does not change is refused, not ignored: a typo
+        # ("trackingNumber") must not pass for a change made
+        self._api_known_keys(payload, PATCH_KEYS)
         status = payload.get("status")
         tracking = payload.get("tracking_number")
         comment = payload.get("comment")
@@ -485,12 +489,12 @@ class RomsApi(models.AbstractModel):
         """Refuse a key the API does not know (a typo must not pass silently)."""
         for key in data:
             if key not in allowed:
-                name = f"{where}.{key}" if where else str(key)
+                name = bounds.printable(f"{where}.{key}" if where else str(key), 200)
                 raise _invalid(
-                    name[:200],
+                    name,
                     self.env._(
                         "Unknown field %(field)s: the fields are %(fields)s.",
-                        field=name[:200],
+                        field=name,
                         fields=", ".join(allowed),
                     ),
                     code="unknown_field",
