@@ -4,6 +4,8 @@ after cancellation, bodies without a length. Each refusal is a 4xx JSON error th
 wrote nothing, and what was accepted reads back through the ORM and the lists."""
 
 import json
+import socket
+from urllib.parse import urlsplit
 
 from odoo.tests import tagged
 
@@ -316,4 +318,34 @@ class TestOrderApiHostile(OrderApiBoundsCase):
 
         response = self._post(raw=chunks())
         self.assertRefused(response, 413, code="payload_too_large")
+        self.assertEqual(self._counts(), before)
+
+    def test_body_without_length_is_refused_while_read(self):
+        """A chunked body is refused once it has gone over the limit, not after
+        the server has read it to its end (Odoo would read 128 MB)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "roms_crm.api_max_body_bytes", 1000
+        )
+        before = self._counts()
+        address = urlsplit(self.base_url())
+        with socket.create_connection((address.hostname, address.port), 20) as conn:
+            conn.sendall(
+                b"POST /api/v1/orders HTTP/1.1\r\n"
+                + f"Host: {address.netloc}\r\n".encode()
+                + f"Authorization: Bearer {self.key}\r\n".encode()
+                + b"Content-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n"
+                # 5000 bytes of a body that goes on (its end is never sent)
+                b"1388\r\n" + b'{"note": "' + b"x" * 4990 + b"\r\n"
+            )
+            answer = b""
+            try:
+                while b"\r\n\r\n" not in answer:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    answer += data
+            except TimeoutError:
+                self.fail("the server waited for the rest of the body")
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer[:200])
         self.assertEqual(self._counts(), before)

@@ -25,7 +25,7 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ...models.order_api.roms_api import RomsApiError
-from ...tools import bounds
+from ...tools import bounds, webhook
 from .openapi import openapi_document
 
 _logger = logging.getLogger(__name__)
@@ -41,6 +41,22 @@ ROUTE = {
     "csrf": False,
     "save_session": False,
 }
+
+
+def _read_limit(_controller):
+    """What Werkzeug may read of a request body. A JSON body without a
+    Content-Length (chunked): one byte beyond the API's limit, so that it is
+    refused once it has gone over the limit, not after it was read to its end
+    (Odoo would read 128 MB). Otherwise Odoo's own: a larger Content-Length and
+    a form are refused with the API's JSON error before their body is read
+    (Werkzeug would answer them with its HTML page)."""
+    httprequest = request.httprequest
+    if httprequest.content_length is not None or httprequest.mimetype in FORM_MIMETYPES:
+        return httprequest.max_content_length
+    return request.env["roms.api"].sudo()._api_max_body_bytes() + 1
+
+
+ROUTE_WITH_BODY = dict(ROUTE, max_content_length=_read_limit)
 
 
 def _rate_limit_reset():
@@ -148,7 +164,7 @@ class RomsOrderApi(http.Controller):
             )
         )
 
-    @http.route("/api/v1/orders", methods=["POST"], readonly=False, **ROUTE)
+    @http.route("/api/v1/orders", methods=["POST"], readonly=False, **ROUTE_WITH_BODY)
     def roms_api_order_create(self, **kwargs):
         return self._roms_api_call(lambda api, body: api._api_create(body))
 
@@ -166,7 +182,7 @@ class RomsOrderApi(http.Controller):
         "/api/v1/orders/<string:external_id>",
         methods=["PATCH"],
         readonly=False,
-        **ROUTE,
+        **ROUTE_WITH_BODY,
     )
     def roms_api_order_update(self, external_id, source=None, **kwargs):
         return self._roms_api_call(
@@ -299,8 +315,11 @@ class RomsOrderApi(http.Controller):
                 "unsupported_media_type",
                 "Send the body as JSON with 'Content-Type: application/json'.",
             )
-        data = httprequest.get_data(cache=True)
-        if len(data) > limit:
+        try:
+            data = webhook.read_body(httprequest, limit)
+        except werkzeug.exceptions.RequestEntityTooLarge as error:
+            raise too_large from error
+        if data is None:
             raise too_large
         try:
             return bounds.parse_json(data or b"null")
