@@ -117,6 +117,13 @@ def clean_text(
     return value
 
 
+def storable_text(value):
+    """``value`` (text) as PostgreSQL stores it, in a text or a jsonb column:
+    without NUL and with lone surrogates replaced. Nothing else is changed: for
+    texts kept as they came (a webhook's document), not for fields people use."""
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+
+
 # ---------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 import json
 import logging
+import math
 import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
+
+from ...tools import bounds
 
 _logger = logging.getLogger(__name__)
 
@@ -21,14 +24,18 @@ PAYLOAD_TEXT = 256
 def bounded_payload(payload):
     """The webhook's document as kept on the row, for a person to read: at most
     PAYLOAD_KEYS top-level keys, scalar values only, texts cut to PAYLOAD_TEXT
-    characters (nested objects are summarised, never stored whole)."""
+    characters (nested objects are summarised, never stored whole). What
+    Python's JSON reads but PostgreSQL's jsonb refuses goes: a NUL or a lone
+    surrogate in a text or a key, an infinite number (``1e400``)."""
     kept = {}
     for key, value in list(payload.items())[:PAYLOAD_KEYS]:
-        key = str(key)[:64]
-        if value is None or isinstance(value, (bool, int, float)):
+        key = bounds.storable_text(str(key)[:64])
+        if isinstance(value, float) and not math.isfinite(value):
+            kept[key] = None
+        elif value is None or isinstance(value, (bool, int, float)):
             kept[key] = value
         elif isinstance(value, str):
-            kept[key] = value.replace("\x00", "")[:PAYLOAD_TEXT]
+            kept[key] = bounds.storable_text(value[:PAYLOAD_TEXT])
         else:
             kept[key] = f"<{type(value).__name__}>"
     return kept
