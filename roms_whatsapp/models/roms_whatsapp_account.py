@@ -308,6 +308,44 @@ class RomsWhatsappAccount(models.Model):
         provider, config = known
         return self._new_client(provider, dict(config))
 
+    @api.model
+    def _roms_webhook_targets(self, account_id, events):
+        """``{account id: [events]}``: the events of a request verified for the
+        account ``account_id``, by the account each is for. An event that names
+        another number of the provider (Meta's ``phone_number_id``: every number
+        of an app posts to the app's one callback URL) goes to the active account
+        of that number when it has the same app secret, which signed the
+        request; any other is no event of ours, and is logged and dropped."""
+        configs = self._roms_webhook_configs()
+        provider, config = configs.get(account_id, (None, ()))
+        config = dict(config)
+        targets = {}
+        for event in events:
+            receiver = event.receiver_id
+            target_id = account_id
+            if receiver and receiver != config.get("phone_number_id"):
+                target_id = next(
+                    (
+                        other_id
+                        for other_id, (other_provider, other) in configs.items()
+                        if other_provider == provider
+                        and dict(other).get("phone_number_id") == receiver
+                        and dict(other).get("app_secret") == config.get("app_secret")
+                    ),
+                    None,
+                )
+            if target_id is None:
+                _logger.warning(
+                    "WhatsApp webhook of account %s: %s event for the number %r "
+                    "of no account of this app ignored",
+                    account_id,
+                    event.kind,
+                    receiver[:64],
+                )
+                continue
+            targets.setdefault(target_id, []).append(event)
+        return targets
+
     def _client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()
