@@ -334,6 +334,44 @@ class TestCustomerImportBounds(TransactionCase):
         self.assertFalse(self._partners("Bukan Buku"))
         self.assertFalse(os.path.exists("/tmp/roms_import_escape"))
 
+    def test_document_type_declarations_are_refused_before_parsing(self):
+        """An entity expands inside Python's XML parser: expat stops a bomb
+        only past 8 MB of output, then at 100 times the input, so a 50 MB part
+        could still unpack to gigabytes. OOXML parts carry no document type
+        declaration (nor another encoding than UTF-8 or UTF-16): such a file is
+        refused before openpyxl reads it, here a 5 KB part that expands to 4 MB."""
+        content = make_xlsx([{"name": "Entitas", "mobile": "081299991301"}])
+        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+        root = sheet.index(b"<worksheet")
+        entities = (
+            '<!ENTITY e0 "'
+            + "x" * 4000
+            + '">'
+            + "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 4))
+        )
+        cases = {
+            "dtd": sheet[:root]
+            + f"<!DOCTYPE worksheet [{entities}]>".encode()
+            + sheet[root:].replace(
+                b"</sheetData>",
+                b'<row r="3"><c r="A3" t="inlineStr"><is><t>&e3;</t></is></c>'
+                b'<c r="B3" t="inlineStr"><is><t>081299991302</t></is></c></row>'
+                b"</sheetData>",
+            ),
+            "utf-16 dtd": (
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE worksheet '
+                '[<!ENTITY e "Entitas">]>'
+            ).encode("utf-16")
+            + sheet[root:].decode().encode("utf-16-le"),
+            "ebcdic": b'<?xml version="1.0" encoding="cp037"?>'
+            + sheet[root:].decode().encode("cp037"),
+        }
+        for kind, part in cases.items():
+            record = self._import(rezip(content, {"xl/worksheets/sheet1.xml": part}))
+            self.assertIn("not an Excel workbook", self._messages(record), kind)
+            self.assertEqual(record.created_count, 0, kind)
+        self.assertFalse(self._partners("Entitas") | self._partners("xxxx%"))
+
     def test_cells_no_person_typed(self):
         """Cells as a program may write them: join dates as numbers far out
         (1e10, -1, 0, NaN, 1e400), a number of 400 digits, phone numbers with
