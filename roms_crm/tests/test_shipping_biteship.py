@@ -543,6 +543,40 @@ class TestBiteship(HttpCase):
         self.assertEqual(order.roms_stage, "shipped")
         self.assertFalse(order.roms_delivered_date)
 
+    @mute_logger("odoo.addons.roms_crm.models.shipping.roms_shipping_event")
+    def test_events_signed_for_another_carrier_change_nothing(self):
+        """A shop with two Biteship carriers (two accounts, e.g. one per
+        company): the secret of one moves only its own shipments. Carriers of
+        one Biteship account (same header and secret) sign for each other."""
+        order, picking = self._shipped_order()
+        booked_id = picking.roms_biteship_order_id
+        other = self.carrier.copy(
+            {
+                "name": "Biteship Cabang",
+                "roms_biteship_webhook_header": HEADER,
+                "roms_biteship_webhook_secret": "rahasia-cabang-456",
+            }
+        )
+        self.assertEqual(
+            self._webhook(
+                self.biteship.status_event(booked_id, "delivered"),
+                secret="rahasia-cabang-456",
+            ).status_code,
+            200,
+        )
+        self._apply()
+        self.assertEqual(order.roms_stage, "processed")
+        self.assertFalse(order.roms_delivered_date)
+        [event] = self.env["roms.shipping.event"].search([])
+        self.assertEqual((event.carrier_id, event.state), (other, "ignored"))
+        # a carrier of the same Biteship account signs for the shipment
+        sibling = self.carrier.copy({"name": "Biteship Same Account"})
+        sibling.roms_biteship_webhook_secret = SECRET
+        picking.carrier_id = sibling
+        self._webhook(self.biteship.status_event(booked_id, "delivered"))
+        self._apply()
+        self.assertEqual(order.roms_stage, "delivered")
+
     # -- the queue of courier events ------------------------------------------
 
     def test_replayed_webhook_stores_one_event(self):
