@@ -577,6 +577,22 @@ class RomsWhatsappAccount(models.Model):
         self.ensure_one()
         Template = self.env["roms.whatsapp.template"].sudo()
         info = event.template
+        business_account = info.get("business_account")
+        if (
+            business_account
+            and self.meta_business_account_id
+            and business_account != self.meta_business_account_id
+        ):
+            # the app's business accounts share its callback URL: a template
+            # of another one is none of this account's, whatever its name
+            _logger.warning(
+                "WhatsApp account %s: status of template %s of the business "
+                "account %s ignored",
+                self.id,
+                event.provider_message_id,
+                business_account,
+            )
+            return Template
         template = Template.search(
             [("account_id", "=", self.id), ("meta_id", "=", event.provider_message_id)],
             limit=1,

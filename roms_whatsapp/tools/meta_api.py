@@ -378,7 +378,9 @@ class MetaCloudApi(WhatsAppProvider):
             for change in as_list(as_dict(entry).get("changes")):
                 value = as_dict(as_dict(change).get("value"))
                 if as_dict(change).get("field") == TEMPLATE_FIELD:
-                    items.append(("template", value, as_dict(entry).get("time"), ""))
+                    # the business account of the template: an app's business
+                    # accounts share its callback URL
+                    items.append(("template", value, as_dict(entry), ""))
                     continue
                 names = {}
                 for contact in as_list(value.get("contacts")):
@@ -414,12 +416,16 @@ class MetaCloudApi(WhatsAppProvider):
             event.receiver_id = number_id
         return event
 
-    def _parse_template(self, value, time):
+    def _parse_template(self, value, entry):
         """A ``message_template_status_update``: the template's Meta id, the
-        event and its reason (``NONE`` when there is none)."""
+        event and its reason (``NONE`` when there is none), the business
+        account it belongs to (the entry's id) and when Meta sent it."""
         template_id = value.get("message_template_id")
         if isinstance(template_id, int) and not isinstance(template_id, bool):
             template_id = str(template_id)
+        business_account = entry.get("id")
+        if isinstance(business_account, int) and not isinstance(business_account, bool):
+            business_account = str(business_account)
         reason = value.get("reason")
         other = as_dict(value.get("other_info"))
         if (not reason or reason == "NONE") and other.get("description"):
@@ -427,8 +433,9 @@ class MetaCloudApi(WhatsAppProvider):
         return WhatsAppEvent(
             kind="template",
             provider_message_id=template_id or "",
-            timestamp=time,
+            timestamp=entry.get("time"),
             template={
+                "business_account": business_account,
                 "event": value.get("event"),
                 "name": value.get("message_template_name"),
                 "language": value.get("message_template_language"),

@@ -17,7 +17,7 @@ Normalised webhook events (``WhatsAppEvent``):
 - ``kind="template"``: Meta reviewed one of the business account's message
   templates (``provider_message_id`` = Meta's template id, ``template`` = dict with
   ``event`` (APPROVED, REJECTED, PAUSED…), ``name``, ``language``, ``category``,
-  ``reason``; ``timestamp`` = when Meta sent it).
+  ``reason``, ``business_account``; ``timestamp`` = when Meta sent it).
 
 Webhook bodies come from strangers until proven otherwise: ``parse_webhook`` refuses
 a body that is not a webhook at all (malformed or deeply nested JSON: ``ValueError``,
@@ -82,6 +82,7 @@ CODE_LENGTH = 64
 PAYLOAD_LENGTH = 256
 #: the values kept of a template status update, and their lengths
 TEMPLATE_KEYS = {
+    "business_account": CODE_LENGTH,
     "event": CODE_LENGTH,
     "name": 512,
     "language": CODE_LENGTH,
