@@ -286,3 +286,42 @@ class TestWebhookStrangers(SentMessageMixin, WhatsappCase):
         )
         self.assertLess(response.status_code, 500)
         self.assertNotIn("verify-me", json.dumps(dict(response.headers)))
+
+    @mute_logger(*LOGGERS)
+    def test_fonnte_broken_forms(self):
+        """Fonnte posts forms: broken multipart bodies, thousands of fields,
+        invalid UTF-8 and NUL bytes in a form get a 4xx or are read as text,
+        never a 500; a form's sender is still an E.164 number."""
+        url = self.webhook_url(self.fonnte_account, "?token=fonnte-secret")
+        self.env.flush_all()
+        cases = [
+            ("multipart/form-data; boundary=xyz", b"--xyz\r\ngarbage without end"),
+            ("multipart/form-data", b"no boundary at all"),
+            (
+                "multipart/form-data; boundary=b",
+                b"".join(
+                    b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n'
+                    % i
+                    for i in range(3000)
+                )
+                + b"--b--\r\n",
+            ),
+            (
+                "application/x-www-form-urlencoded",
+                b"&".join(b"f%d=x" % i for i in range(3000)),
+            ),
+            (
+                "application/x-www-form-urlencoded",
+                b"sender=62812345676%00%ff01&message=Halo%00%ff%fe&inboxid=nul%00id",
+            ),
+        ]
+        for content_type, body in cases:
+            response = requests.post(
+                url, data=body, headers={"Content-Type": content_type}, timeout=30
+            )
+            self.assertLess(response.status_code, 500, (content_type, body[:40]))
+        self.env.invalidate_all()
+        for row in self.inbound(self.fonnte_account):
+            self.assertRegex(row.payload["number"], r"^\+[0-9]{8,15}$")
+            self.assertNotIn("\x00", row.payload["body"] + row.provider_message_id)
+        self.assert_readable()
