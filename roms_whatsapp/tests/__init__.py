@@ -24,3 +24,4 @@ from . import test_templates
 from . import test_interactive
 from . import test_automation
 from . import test_template_interactive
+from . import test_webhook_strangers

@@ -284,6 +284,23 @@ class TestMetaTemplates(WhatsappCase):
         self.assertEqual(template.state, "approved")
         self.assertFalse(template.state_reason)
 
+    @mute_logger("odoo.addons.roms_whatsapp.models.roms_whatsapp_account")
+    def test_updates_of_another_business_account_change_nothing(self):
+        """An app's business accounts share its callback URL: a template of
+        another business account with the name of a draft of this one is not
+        this draft (it took the other's Meta id and approval, and sending it
+        then failed)."""
+        template = self.new_template()
+        payload = self.meta.template_status_payload(
+            "998877", "APPROVED", name=template.name, language=template.lang
+        )
+        payload["entry"][0]["id"] = "555000999"
+        self.assertEqual(self.template_webhook(payload).status_code, 200)
+        self.assertEqual((template.state, template.meta_id), ("draft", False))
+        payload["entry"][0]["id"] = self.meta.business_account_id
+        self.template_webhook(payload)
+        self.assertEqual((template.state, template.meta_id), ("approved", "998877"))
+
     @mute_logger(
         "odoo.addons.roms_whatsapp.controllers.main",
         "odoo.addons.roms_whatsapp.tools.wa_provider",

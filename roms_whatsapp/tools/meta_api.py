@@ -378,7 +378,9 @@ class MetaCloudApi(WhatsAppProvider):
             for change in as_list(as_dict(entry).get("changes")):
                 value = as_dict(as_dict(change).get("value"))
                 if as_dict(change).get("field") == TEMPLATE_FIELD:
-                    items.append(("template", value, as_dict(entry).get("time")))
+                    # the business account of the template: an app's business
+                    # accounts share its callback URL
+                    items.append(("template", value, as_dict(entry), ""))
                     continue
                 names = {}
                 for contact in as_list(value.get("contacts")):
@@ -387,26 +389,43 @@ class MetaCloudApi(WhatsAppProvider):
                         names[contact["wa_id"]] = as_dict(contact.get("profile")).get(
                             "name"
                         )
-                items += [("message", m, names) for m in as_list(value.get("messages"))]
-                items += [("status", s, None) for s in as_list(value.get("statuses"))]
+                # the number the change was sent to (the app's numbers share
+                # one callback URL): the webhook routes it to its account
+                number_id = as_dict(value.get("metadata")).get("phone_number_id")
+                items += [
+                    ("message", m, names, number_id)
+                    for m in as_list(value.get("messages"))
+                ]
+                items += [
+                    ("status", s, None, number_id)
+                    for s in as_list(value.get("statuses"))
+                ]
         return items
 
     def _parse_item(self, item):
-        kind, value, names = item
+        kind, value, extra, number_id = item
         if not isinstance(value, dict):
             raise TypeError(f"a {kind} is not an object")
         if kind == "message":
-            return self._parse_message(value, names)
-        if kind == "template":
-            return self._parse_template(value, names)
-        return self._parse_status(value)
+            event = self._parse_message(value, extra)
+        elif kind == "template":
+            event = self._parse_template(value, extra)
+        else:
+            event = self._parse_status(value)
+        if event is not None and number_id not in (None, ""):
+            event.receiver_id = number_id
+        return event
 
-    def _parse_template(self, value, time):
+    def _parse_template(self, value, entry):
         """A ``message_template_status_update``: the template's Meta id, the
-        event and its reason (``NONE`` when there is none)."""
+        event and its reason (``NONE`` when there is none), the business
+        account it belongs to (the entry's id) and when Meta sent it."""
         template_id = value.get("message_template_id")
         if isinstance(template_id, int) and not isinstance(template_id, bool):
             template_id = str(template_id)
+        business_account = entry.get("id")
+        if isinstance(business_account, int) and not isinstance(business_account, bool):
+            business_account = str(business_account)
         reason = value.get("reason")
         other = as_dict(value.get("other_info"))
         if (not reason or reason == "NONE") and other.get("description"):
@@ -414,8 +433,9 @@ class MetaCloudApi(WhatsAppProvider):
         return WhatsAppEvent(
             kind="template",
             provider_message_id=template_id or "",
-            timestamp=time,
+            timestamp=entry.get("time"),
             template={
+                "business_account": business_account,
                 "event": value.get("event"),
                 "name": value.get("message_template_name"),
                 "language": value.get("message_template_language"),

@@ -17,7 +17,7 @@ Normalised webhook events (``WhatsAppEvent``):
 - ``kind="template"``: Meta reviewed one of the business account's message
   templates (``provider_message_id`` = Meta's template id, ``template`` = dict with
   ``event`` (APPROVED, REJECTED, PAUSED…), ``name``, ``language``, ``category``,
-  ``reason``; ``timestamp`` = when Meta sent it).
+  ``reason``, ``business_account``; ``timestamp`` = when Meta sent it).
 
 Webhook bodies come from strangers until proven otherwise: ``parse_webhook`` refuses
 a body that is not a webhook at all (malformed or deeply nested JSON: ``ValueError``,
@@ -40,6 +40,7 @@ import json
 import logging
 import re
 import socket
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
@@ -81,6 +82,7 @@ CODE_LENGTH = 64
 PAYLOAD_LENGTH = 256
 #: the values kept of a template status update, and their lengths
 TEMPLATE_KEYS = {
+    "business_account": CODE_LENGTH,
     "event": CODE_LENGTH,
     "name": 512,
     "language": CODE_LENGTH,
@@ -131,6 +133,10 @@ class WhatsAppEvent:
     reply_id: str = ""
     #: a template status update (``kind="template"``)
     template: dict = field(default_factory=dict)
+    #: the provider's id of the number the event was sent to, when the
+    #: document names it (Meta's ``metadata.phone_number_id``: every number of
+    #: an app posts to the app's one callback URL)
+    receiver_id: str = ""
 
     def to_json(self):
         values = asdict(self)
@@ -167,6 +173,7 @@ class WhatsAppEvent:
             and self.reply_id.isprintable()
             else "",
             "timestamp": clamp_timestamp(self.timestamp, now) if required_id else None,
+            "receiver_id": provider_id(self.receiver_id, required=False) or "",
         }
         number = self.number or ""
         if not isinstance(number, str) or len(number) > PHONE_LENGTH:
@@ -232,14 +239,19 @@ def provider_id(value, required=True):
 
 def e164(digits):
     """``6281234`` or ``6281234@c.us`` → ``+6281234`` (providers send bare digits).
+    Separators are dropped; digits of other scripts (``٦٢٨``, full width) are
+    read as the ASCII digits they are.
 
-    :raises BoundsError: not text nor a number."""
+    :raises BoundsError: not text nor a number, or characters that look like
+        digits and are none (``²``): dropping them would name someone else."""
     if isinstance(digits, int) and not isinstance(digits, bool):
         digits = str(digits)
     if digits and not isinstance(digits, str):
         raise BoundsError("The number is not text.", "number")
     digits = (digits or "").split("@")[0].strip()
-    digits = "".join(c for c in digits if c.isdigit())
+    if any(c.isdigit() and not c.isdecimal() for c in digits):
+        raise BoundsError("The number holds signs that are no digits.", "number")
+    digits = "".join(str(unicodedata.decimal(c)) for c in digits if c.isdecimal())
     return f"+{digits}" if digits else ""
 
 

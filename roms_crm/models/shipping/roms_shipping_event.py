@@ -1,10 +1,13 @@
 import json
 import logging
+import math
 import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
+
+from ...tools import bounds
 
 _logger = logging.getLogger(__name__)
 
@@ -21,14 +24,18 @@ PAYLOAD_TEXT = 256
 def bounded_payload(payload):
     """The webhook's document as kept on the row, for a person to read: at most
     PAYLOAD_KEYS top-level keys, scalar values only, texts cut to PAYLOAD_TEXT
-    characters (nested objects are summarised, never stored whole)."""
+    characters (nested objects are summarised, never stored whole). What
+    Python's JSON reads but PostgreSQL's jsonb refuses goes: a NUL or a lone
+    surrogate in a text or a key, an infinite number (``1e400``)."""
     kept = {}
     for key, value in list(payload.items())[:PAYLOAD_KEYS]:
-        key = str(key)[:64]
-        if value is None or isinstance(value, (bool, int, float)):
+        key = bounds.storable_text(str(key)[:64])
+        if isinstance(value, float) and not math.isfinite(value):
+            kept[key] = None
+        elif value is None or isinstance(value, (bool, int, float)):
             kept[key] = value
         elif isinstance(value, str):
-            kept[key] = value.replace("\x00", "")[:PAYLOAD_TEXT]
+            kept[key] = bounds.storable_text(value[:PAYLOAD_TEXT])
         else:
             kept[key] = f"<{type(value).__name__}>"
     return kept
@@ -112,13 +119,19 @@ class RomsShippingEvent(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _event_key(self, values):
+    def _event_key(self, values, carrier_id=None):
+        """What makes an event of a shipment a replay: the same change, signed
+        by the same carrier (``carrier_id``). An event signed by another
+        Biteship account's carrier, which changes nothing (``_signed_for``),
+        never takes the place of the genuine one."""
         event = values["event"]
         if event == "order.status":
-            return f"status:{values.get('status') or ''}"
-        if event == "order.waybill_id":
-            return f"waybill:{values.get('waybill') or ''}"
-        return f"price:{values.get('price') or 0:.2f}"
+            key = f"status:{values.get('status') or ''}"
+        elif event == "order.waybill_id":
+            key = f"waybill:{values.get('waybill') or ''}"
+        else:
+            key = f"price:{values.get('price') or 0:.2f}"
+        return f"{carrier_id}/{key}" if carrier_id else key
 
     @api.model
     def _enqueue(self, carrier_id, values, payload):
@@ -147,7 +160,7 @@ class RomsShippingEvent(models.Model):
                 carrier_id,
                 values["biteship_order_id"],
                 values["event"],
-                self._event_key(values),
+                self._event_key(values, carrier_id),
                 values.get("status") or None,
                 values.get("waybill") or None,
                 values.get("link") or None,
@@ -210,6 +223,26 @@ class RomsShippingEvent(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
         return len(events)
 
+    def _signed_for(self, picking):
+        """Whether the carrier whose secret signed this event may move
+        ``picking``'s shipment: the picking's own carrier, or a carrier of the
+        same Biteship account (the same signature header and secret). The secret
+        of another account (another company's carrier) moves nothing of this
+        one."""
+        self.ensure_one()
+        signer, carrier = self.carrier_id.sudo(), picking.carrier_id.sudo()
+        if not signer or not carrier:
+            return False
+        if signer == carrier:
+            return True
+        return bool(carrier.roms_biteship_webhook_secret) and (
+            (signer.roms_biteship_webhook_header or "").strip(),
+            signer.roms_biteship_webhook_secret,
+        ) == (
+            (carrier.roms_biteship_webhook_header or "").strip(),
+            carrier.roms_biteship_webhook_secret,
+        )
+
     def _run(self, picking):
         """Apply this event in a savepoint: a failure is recorded on the row
         (retried until MAX_ATTEMPTS) and never blocks the others."""
@@ -218,6 +251,16 @@ class RomsShippingEvent(models.Model):
             _logger.info(
                 "Biteship event %s: unknown shipment %r ignored",
                 self.id,
+                self.biteship_order_id,
+            )
+            self.write({"state": "ignored", "error": False})
+            return
+        if not self._signed_for(picking):
+            _logger.warning(
+                "Biteship event %s: signed by carrier %s, not by the carrier of "
+                "shipment %r: ignored",
+                self.id,
+                self.carrier_id.id,
                 self.biteship_order_id,
             )
             self.write({"state": "ignored", "error": False})
