@@ -53,3 +53,4 @@ from . import test_cron_conflicts
 from . import test_http_client
 from . import test_message_wake
 from . import test_double_submit_race
+from . import test_portal_hostile
