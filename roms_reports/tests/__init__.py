@@ -12,3 +12,4 @@ from . import test_reminder_funnel
 from . import test_multi_company
 from . import test_message_results
 from . import test_readonly
+from . import test_export_access
