@@ -1,6 +1,7 @@
 """The same portal form sent twice at the same time (a double tap on a phone, a
 request retried by a proxy, a customer and an agent at once): two refund
-requests never claim more than was ordered, one transfer is one confirmation."""
+requests never claim more than was ordered, one transfer is one confirmation,
+one review is one review."""
 
 import io
 from datetime import timedelta
@@ -9,7 +10,7 @@ import psycopg2.errors
 from PIL import Image
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -54,6 +55,9 @@ class TestDoubleSubmitRace(TransactionCase):
             env["roms.refund.request"].search([("order_id", "=", order.id)]).unlink()
             env["roms.payment.confirmation"].search(
                 [("order_id", "=", order.id)]
+            ).unlink()
+            env["roms.product.review"].search(
+                [("partner_id", "=", ids["partner"])]
             ).unlink()
             env["roms.order.stage.history"].search(
                 [("order_id", "=", order.id)]
@@ -158,3 +162,47 @@ class TestDoubleSubmitRace(TransactionCase):
             [("order_id", "=", ids["order"])]
         )
         self.assertEqual(len(confirmations), 1)
+
+    def _review(self, env, ids):
+        order = env["sale.order"].browse(ids["order"])
+        return env["roms.product.review"]._create_from_portal(
+            order,
+            {
+                "product_tmpl_id": order.order_line.product_id.product_tmpl_id.id,
+                "partner_id": ids["partner"],
+                "rating": 5,
+                "text": "Enak",
+                "order_id": order.id,
+                "source": "portal",
+                "state": "pending",
+            },
+        )
+
+    def test_the_same_review_twice_at_once_is_kept_once(self):
+        ids = self._setup_committed()
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        for env in (env1, env2):
+            self.assertFalse(
+                env["roms.product.review"].search([("partner_id", "=", ids["partner"])])
+            )
+        self._review(env1, ids)
+        cr1.commit()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._review(env2, ids)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        # Odoo retries the request: the review is there (no unique violation,
+        # which would answer 400 with a database message)
+        with self.assertRaises(UserError):
+            self._review(env2, ids)
+        cr2.rollback()
+        env2.invalidate_all()
+        reviews = env2["roms.product.review"].search(
+            [("partner_id", "=", ids["partner"])]
+        )
+        self.assertEqual(len(reviews), 1)
