@@ -55,3 +55,5 @@ from . import test_cron_conflicts
 from . import test_http_client
 from . import test_message_wake
 from . import test_list_export
+from . import test_double_submit_race
+from . import test_portal_hostile

@@ -13,7 +13,7 @@ from PIL import Image
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import formatLang
+from odoo.tools import formatLang, mute_logger
 
 from .common import make_order
 
@@ -264,6 +264,51 @@ class TestPaymentConfirmation(HttpCase):
             with self.subTest(code=code, name=name):
                 response = self._post(proof=proof, filename=name)
                 self.assertIn(f"payment_error={code}", response.url)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", self.order.id)]))
+
+    @freeze_time(NOW)
+    def test_the_same_transfer_sent_twice_is_kept_once(self):
+        # a double tap on the form's button: one confirmation to verify
+        self.assertIn("payment_sent=1", self._post().url)
+        response = self._post()
+        self.assertIn("payment_error=duplicate", response.url)
+        self.assertIn("o_roms_payment_error", response.text)
+        first = self.Confirmation.search([("order_id", "=", self.order.id)])
+        self.assertEqual(len(first), 1)
+        # a second transfer of another amount is another confirmation
+        self.assertIn("payment_sent=1", self._post(amount="50000").url)
+        # once rejected, the same transfer may be confirmed again
+        first.reject_reason = "Dana belum masuk"
+        first.with_user(self.admin).action_reject()
+        self.assertIn("payment_sent=1", self._post().url)
+        self.assertEqual(
+            len(self.Confirmation.search([("order_id", "=", self.order.id)])), 3
+        )
+
+    @freeze_time(NOW)
+    def test_absurd_amounts_and_days_write_nothing(self):
+        for code, data in [
+            ("amount", {"amount": "9" * 40}),
+            ("amount", {"amount": "1" + "0" * 39 + ",5"}),
+            ("amount", {"amount": "0.000000001"}),
+            ("amount", {"amount": "1.5.5.5"}),
+            ("date", {"paid_on": "0001-01-01"}),
+            ("date", {"paid_on": "9999-12-31"}),
+            ("date", {"paid_on": "2026-02-30"}),
+            ("date", {"paid_on": "x" * 100000}),
+            ("bank", {"bank": "\x00"}),
+            ("bank", {"bank": "B" * 100000}),
+        ]:
+            with self.subTest(code=code, data=str(data)[:40]):
+                self.assertIn(f"payment_error={code}", self._post(**data).url)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", self.order.id)]))
+
+    @freeze_time(NOW)
+    def test_a_body_beyond_the_proof_is_refused_before_it_is_read(self):
+        huge = png_bytes() + b"0" * (7 * 1024 * 1024)
+        with mute_logger("odoo.http", "werkzeug"):
+            response = self._post(proof=huge)
+        self.assertEqual(response.status_code, 413)
         self.assertFalse(self.Confirmation.search([("order_id", "=", self.order.id)]))
 
     def test_other_customers_order(self):

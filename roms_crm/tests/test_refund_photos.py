@@ -10,6 +10,7 @@ from PIL import Image
 
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..tools import bounds
 from .test_refund_request import RefundCommon
@@ -141,6 +142,17 @@ class TestRefundPhotos(RefundCommon, HttpCase):
         huge = picture("PNG") + b"\x00" * bounds.PHOTO_BYTES
         response = self.assertRefused([("besar.png", huge, "image/png")], "photo_size")
         self.assertIn("too big", response.text)
+
+    def test_a_body_beyond_every_photo_is_refused_before_it_is_read(self):
+        # more than five photos of the largest size: the server refuses the
+        # request from its announced length, without reading it
+        before = self._counts()
+        size = bounds.PHOTO_COUNT * bounds.PHOTO_BYTES + bounds.FORM_BYTES
+        huge = picture("PNG") + b"\x00" * size
+        with mute_logger("odoo.http", "werkzeug"):
+            response = self._send([("besar.png", huge, "image/png")])
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(self._counts(), before)
 
     def test_a_picture_of_too_many_pixels_is_refused(self):
         for width, height in ((10000, 5000), (100000, 100000)):

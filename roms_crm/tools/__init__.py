@@ -4,3 +4,4 @@ from . import xlsx
 from . import webhook
 from . import replica
 from . import cron
+from . import locks

@@ -44,6 +44,9 @@ PHOTO_COUNT = 5
 PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_PIXELS = 40_000_000
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# What a portal form's text fields may add to its files in a request body: every
+# text within its bound, with room for the multipart envelope.
+FORM_BYTES = 1024 * 1024
 # Nesting depth of a JSON document from outside (objects and arrays).
 JSON_DEPTH = 32
 

@@ -18,6 +18,8 @@ class RomsReportsController(http.Controller):
         # the wizard was just created on the primary: the request moves there when
         # the replica has not replayed it yet
         export = replicated(request.env["roms.report.export"].browse(export_id))
-        if not export:
+        # somebody else's export answers as one that does not exist: the id
+        # tells nothing
+        if not export or not export.has_access("read"):
             raise request.not_found()
         return export._download_response("file", export.file_name)

@@ -13,3 +13,4 @@ from . import test_multi_company
 from . import test_message_results
 from . import test_readonly
 from . import test_far_dates
+from . import test_export_access

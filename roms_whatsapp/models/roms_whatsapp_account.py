@@ -154,7 +154,10 @@ class RomsWhatsappAccount(models.Model):
         help="The HMAC key with which the gateway signs its webhooks "
         "(X-Webhook-Hmac, SHA-512).",
     )
-    waha_qr_image = fields.Binary(string="QR Code", attachment=False, copy=False)
+    # scanning it links a phone to the shop's gateway: a credential
+    waha_qr_image = fields.Binary(
+        string="QR Code", attachment=False, copy=False, groups=ADMIN
+    )
 
     # Fonnte
     fonnte_token = fields.Char(string="Device Token", groups=ADMIN, copy=False)

@@ -17,6 +17,9 @@ class RomsRefundPortal(CustomerPortal):
         auth="user",
         methods=["POST"],
         website=True,
+        # the photos and the form's fields: a larger body is refused (413)
+        # before Werkzeug reads it
+        max_content_length=bounds.PHOTO_COUNT * bounds.PHOTO_BYTES + bounds.FORM_BYTES,
     )
     def roms_request_refund(self, order_id, access_token=None, reason=None, **post):
         """A customer files a refund request for a delivered order of theirs.

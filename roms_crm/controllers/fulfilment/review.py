@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.sale.controllers.portal import CustomerPortal
@@ -43,17 +43,21 @@ class RomsReviewPortal(CustomerPortal):
         if isinstance(result, str):
             return self._roms_review_redirect(order_sudo, review_error=result)
         product, rating_value, text = result
-        request.env["roms.product.review"].sudo().create(
-            {
-                "product_tmpl_id": product.id,
-                "partner_id": order_sudo._roms_reviewer(request.env.user).id,
-                "rating": rating_value,
-                "text": text,
-                "order_id": order_sudo.id,
-                "source": "portal",
-                "state": "pending",
-            }
-        )
+        try:
+            request.env["roms.product.review"]._create_from_portal(
+                order_sudo,
+                {
+                    "product_tmpl_id": product.id,
+                    "partner_id": order_sudo._roms_reviewer(request.env.user).id,
+                    "rating": rating_value,
+                    "text": text,
+                    "order_id": order_sudo.id,
+                    "source": "portal",
+                    "state": "pending",
+                },
+            )
+        except UserError:
+            return self._roms_review_redirect(order_sudo, review_error="duplicate")
         return self._roms_review_redirect(order_sudo, review_sent=1)
 
     def _roms_review_redirect(self, order_sudo, **params):
@@ -81,16 +85,5 @@ class RomsReviewPortal(CustomerPortal):
             text = bounds.clean_text(text, REVIEW_MAX_LENGTH, multiline=True)
         except bounds.BoundsError:
             return "text"
-        if (
-            request.env["roms.product.review"]
-            .sudo()
-            .search_count(
-                [
-                    ("product_tmpl_id", "=", product.id),
-                    ("partner_id", "=", reviewer.id),
-                ],
-                limit=1,
-            )
-        ):
-            return "duplicate"
+        # a review already there: _create_from_portal says so ("duplicate")
         return product, rating_value, text

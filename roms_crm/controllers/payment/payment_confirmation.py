@@ -8,6 +8,7 @@ from ...models.payment.roms_payment_confirmation import (
     MAX_PROOF_BYTES,
     RomsPaymentError,
 )
+from ...tools import bounds
 
 
 class RomsPaymentConfirmationPortal(CustomerPortal):
@@ -17,6 +18,9 @@ class RomsPaymentConfirmationPortal(CustomerPortal):
         auth="public",
         methods=["POST"],
         website=True,
+        # the proof and the form's few fields: a larger body is refused (413)
+        # before Werkzeug reads it
+        max_content_length=MAX_PROOF_BYTES + bounds.FORM_BYTES,
     )
     def roms_confirm_payment(self, order_id, access_token=None, **post):
         """The customer confirms a bank transfer for their order, from the portal

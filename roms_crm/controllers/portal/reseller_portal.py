@@ -317,6 +317,9 @@ class RomsResellerPortal(CustomerPortal):
         """Fill the cart with the products of one of the reseller's orders, at
         today's prices; products no longer in the catalogue are skipped."""
         reseller = self._roms_reseller()
+        # an id of the address beyond the database's range is no order (a
+        # database error otherwise)
+        order_id = bounds.record_id(order_id)
         order_sudo = (
             request.env["sale.order"]
             .sudo()

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ...tools import bounds
+from ...tools.locks import claim_rows
 
 REVIEW_STATES = [
     ("pending", "Pending"),
@@ -98,6 +99,28 @@ class RomsProductReview(models.Model):
             roms_review_unlink=True
         )._sync_rating()
         return super().unlink()
+
+    @api.model
+    def _create_from_portal(self, order, values):
+        """Create (sudo) the review a customer sent from the page of ``order``
+        (sudo): once per product and customer, even when the form comes twice
+        at once (a double tap): the second request waits for the first one,
+        then finds its review.
+
+        :raise UserError: the customer has already reviewed the product.
+        """
+        claim_rows(order)
+        if self.sudo().search_count(
+            [
+                ("product_tmpl_id", "=", values["product_tmpl_id"]),
+                ("partner_id", "=", values["partner_id"]),
+            ],
+            limit=1,
+        ):
+            raise UserError(
+                self.env._("This customer has already reviewed this product.")
+            )
+        return self.sudo().create(values)
 
     def action_publish(self):
         self.write({"state": "published"})

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ...tools.locks import claim_rows
+
 
 class RomsRefundRequestLine(models.Model):
     _name = "roms.refund.request.line"
@@ -82,6 +84,9 @@ class RomsRefundRequestLine(models.Model):
                 raise ValidationError(
                     self.env._("Refunded quantities must be above zero.")
                 )
+        # the claims of requests made at the same time are counted one after
+        # the other, never both against the same ordered quantity
+        claim_rows(self.sale_line_id)
         for sale_line in self.sale_line_id:
             siblings = self.sudo().search(
                 [

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.mimetypes import guess_mimetype
 
 from ...tools import bounds
+from ...tools.locks import claim_rows
 
 PROOF_TYPES = {
     "image/jpeg": "jpg",
@@ -24,7 +25,7 @@ BANK_LENGTH = 64
 class RomsPaymentError(UserError):
     """A payment confirmation refused, nothing written; ``code`` names the reason
     for the portal page: ``disabled``, ``bank``, ``amount``, ``date``,
-    ``proof``, ``proof_size``, ``proof_type`` or ``order``."""
+    ``proof``, ``proof_size``, ``proof_type``, ``order`` or ``duplicate``."""
 
     def __init__(self, message, code):
         super().__init__(message)
@@ -174,6 +175,8 @@ class RomsPaymentConfirmation(models.Model):
             )
         except bounds.BoundsError:
             amount = 0
+        # in the order's currency: "0.000000001" is no transfer of Rp 0
+        amount = order.currency_id.round(amount) if amount else 0
         if not amount or amount <= 0:
             raise RomsPaymentError(
                 self.env._("The amount transferred is not valid."), "amount"
@@ -188,6 +191,23 @@ class RomsPaymentConfirmation(models.Model):
                 self.env._("The transfer date is not valid."), "date"
             )
         data, name, mimetype = self._check_proof(proof, filename)
+        # the same transfer sent twice (a double tap, at the same moment too):
+        # the second one waits for the first, then finds it
+        claim_rows(order)
+        if self.sudo().search_count(
+            [
+                ("order_id", "=", order.id),
+                ("state", "=", "submitted"),
+                ("bank", "=", bank),
+                ("amount", "=", amount),
+                ("paid_on", "=", day),
+            ],
+            limit=1,
+        ):
+            raise RomsPaymentError(
+                self.env._("This transfer was already sent: we are checking it."),
+                "duplicate",
+            )
         return self.sudo().create(
             {
                 "order_id": order.id,

@@ -1,0 +1,208 @@
+"""The same portal form sent twice at the same time (a double tap on a phone, a
+request retried by a proxy, a customer and an agent at once): two refund
+requests never claim more than was ordered, one transfer is one confirmation,
+one review is one review."""
+
+import io
+from datetime import timedelta
+
+import psycopg2.errors
+from PIL import Image
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.payment.roms_payment_confirmation import RomsPaymentError
+from .common import make_order
+
+
+@tagged("post_install", "-at_install", "roms_isolated")
+class TestDoubleSubmitRace(TransactionCase):
+    """The data is committed (the other transaction must see it) and removed at
+    the end."""
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def _cursor(self):
+        cr = db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        return cr
+
+    def _setup_committed(self):
+        cr = self._cursor()
+        env = self._env(cr)
+        product = env["product.product"].create(
+            {"name": "Kopi Balapan Refund", "list_price": 50000, "taxes_id": False}
+        )
+        partner = env["res.partner"].create(
+            {"name": "Pembeli Balapan Refund", "roms_category": "customer"}
+        )
+        order = make_order(env, partner, product, 4, 50000, "delivered")
+        # other transactions must see the data: a real commit, undone in _cleanup
+        cr.commit()  # pylint: disable=invalid-commit
+        ids = {"product": product.id, "partner": partner.id, "order": order.id}
+        self.addCleanup(self._cleanup, ids)
+        return ids
+
+    def _cleanup(self, ids):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = self._env(cr)
+            order = env["sale.order"].browse(ids["order"])
+            env["roms.refund.request"].search([("order_id", "=", order.id)]).unlink()
+            env["roms.payment.confirmation"].search(
+                [("order_id", "=", order.id)]
+            ).unlink()
+            env["roms.product.review"].search(
+                [("partner_id", "=", ids["partner"])]
+            ).unlink()
+            env["roms.order.stage.history"].search(
+                [("order_id", "=", order.id)]
+            ).unlink()
+            moves = order.picking_ids.move_ids
+            moves.move_line_ids.unlink()
+            moves.write({"state": "draft"})
+            moves.unlink()
+            order.picking_ids.unlink()
+            order.write({"state": "cancel"})
+            order.unlink()
+            if "loyalty.card" in env:
+                # the points roms_loyalty gave for the order, ledger included
+                # (its lines go with their card)
+                env["loyalty.card"].search(
+                    [("partner_id", "=", ids["partner"])]
+                ).unlink()
+            env["product.product"].browse(ids["product"]).unlink()
+            env["res.partner"].browse(ids["partner"]).unlink()
+            # pylint: disable-next=invalid-commit
+            cr.commit()
+
+    def _request(self, env, ids, qty):
+        order = env["sale.order"].browse(ids["order"])
+        return env["roms.refund.request"].create(
+            {
+                "order_id": order.id,
+                "reason": "Pecah",
+                "source": "portal",
+                "line_ids": [
+                    Command.create(
+                        {"sale_line_id": order.order_line[0].id, "quantity": qty}
+                    )
+                ],
+            }
+        )
+
+    def test_two_requests_at_once_claim_the_goods_once(self):
+        ids = self._setup_committed()
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        # both transactions are running and see all 4 pieces refundable
+        for env in (env1, env2):
+            line = env["sale.order"].browse(ids["order"]).order_line
+            self.assertEqual(line.roms_refundable_qty, 4)
+        self._request(env1, ids, 4)
+        cr1.commit()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._request(env2, ids, 3)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        # Odoo retries the request: now the pieces are claimed
+        with self.assertRaises(ValidationError):
+            self._request(env2, ids, 3)
+        cr2.rollback()
+        env2.invalidate_all()
+        requests = env2["roms.refund.request"].search([("order_id", "=", ids["order"])])
+        self.assertEqual(sum(requests.line_ids.mapped("quantity")), 4)
+
+    def _confirm_transfer(self, env, ids):
+        buffer = io.BytesIO()
+        Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
+        yesterday = fields.Date.today() - timedelta(days=1)
+        return env["roms.payment.confirmation"]._from_form(
+            env["sale.order"].browse(ids["order"]),
+            "BCA a.n. Pembeli",
+            "200000",
+            fields.Date.to_string(yesterday),
+            buffer.getvalue(),
+            "bukti.png",
+            "portal",
+        )
+
+    def test_the_same_transfer_twice_at_once_is_kept_once(self):
+        ids = self._setup_committed()
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        for env in (env1, env2):
+            order = env["sale.order"].browse(ids["order"])
+            self.assertFalse(order.sudo().roms_payment_confirmation_ids)
+        self._confirm_transfer(env1, ids)
+        cr1.commit()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._confirm_transfer(env2, ids)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        # Odoo retries the request: the transfer is known
+        with self.assertRaises(RomsPaymentError) as caught:
+            self._confirm_transfer(env2, ids)
+        self.assertEqual(caught.exception.code, "duplicate")
+        cr2.rollback()
+        env2.invalidate_all()
+        confirmations = env2["roms.payment.confirmation"].search(
+            [("order_id", "=", ids["order"])]
+        )
+        self.assertEqual(len(confirmations), 1)
+
+    def _review(self, env, ids):
+        order = env["sale.order"].browse(ids["order"])
+        return env["roms.product.review"]._create_from_portal(
+            order,
+            {
+                "product_tmpl_id": order.order_line.product_id.product_tmpl_id.id,
+                "partner_id": ids["partner"],
+                "rating": 5,
+                "text": "Enak",
+                "order_id": order.id,
+                "source": "portal",
+                "state": "pending",
+            },
+        )
+
+    def test_the_same_review_twice_at_once_is_kept_once(self):
+        ids = self._setup_committed()
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        for env in (env1, env2):
+            self.assertFalse(
+                env["roms.product.review"].search([("partner_id", "=", ids["partner"])])
+            )
+        self._review(env1, ids)
+        cr1.commit()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._review(env2, ids)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        # Odoo retries the request: the review is there (no unique violation,
+        # which would answer 400 with a database message)
+        with self.assertRaises(UserError):
+            self._review(env2, ids)
+        cr2.rollback()
+        env2.invalidate_all()
+        reviews = env2["roms.product.review"].search(
+            [("partner_id", "=", ids["partner"])]
+        )
+        self.assertEqual(len(reviews), 1)

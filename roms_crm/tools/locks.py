@@ -1,0 +1,28 @@
+"""Serializing two requests that would both pass the same check (a double tap on a
+portal form, two servers at once).
+
+Odoo's transactions are REPEATABLE READ: a request that took its snapshot before
+another one committed does not see what the other wrote, even after waiting for
+its lock. ``claim_rows`` therefore locks the rows with a real update that changes
+no value: the request that comes second waits for the first one; when it began
+before the first one committed, PostgreSQL refuses its update with a
+serialization error, Odoo retries the whole request, and the retry sees what the
+first one wrote."""
+
+from odoo.tools import SQL
+
+
+def claim_rows(records):
+    """Lock the rows of ``records`` until the end of the transaction (see the
+    module's description); return ``records``."""
+    if not records:
+        return records
+    ids = tuple(sorted(records.ids))
+    table = SQL.identifier(records._table)
+    records.env.execute_query(
+        SQL("SELECT id FROM %s WHERE id IN %s ORDER BY id FOR UPDATE", table, ids)
+    )
+    records.env.execute_query(
+        SQL("UPDATE %s SET write_date = write_date WHERE id IN %s", table, ids)
+    )
+    return records
