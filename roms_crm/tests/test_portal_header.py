@@ -44,6 +44,41 @@ class TestPortalHeader(HttpCase):
 
 
 @tagged("post_install", "-at_install")
+class TestPortalHeaderAfterWebsite(TransactionCase):
+    def test_installed_after_a_website_header(self):
+        """The Website app's headers replace the portal's navigation bar, logo
+        and all: ROMS's header view, installed on a shop that has Website, comes
+        before them (they were refused as "cannot be located in parent view",
+        and ROMS could not be installed)."""
+        View = self.env["ir.ui.view"]
+        layout = self.env.ref("portal.frontend_layout")
+        View.create(
+            {
+                "name": "A header as the Website app's (installed first)",
+                "type": "qweb",
+                "inherit_id": layout.id,
+                "arch": '<xpath expr="//header//nav" position="replace">'
+                '<nav class="navbar"><a href="/" class="navbar-brand">Toko</a></nav>'
+                "</xpath>",
+            }
+        )
+        roms = self.env.ref("roms_crm.frontend_layout_roms_company_name")
+        # ROMS's view as an installation after that one makes it (a later id)
+        later = View.create(
+            {
+                "name": roms.name,
+                "type": "qweb",
+                "inherit_id": layout.id,
+                "priority": roms.priority,
+                "arch": roms.arch_db,
+            }
+        )
+        arch = layout._get_combined_arch()
+        self.assertFalse(arch.xpath("//header//img"))
+        self.assertTrue(later.active)
+
+
+@tagged("post_install", "-at_install")
 class TestOneLineAddress(TransactionCase):
     def test_missing_parts_leave_no_gaps(self):
         partner = self.env["res.partner"].create(
