@@ -30,7 +30,8 @@ class ProductTemplate(models.Model):
         string="Published Reviews", compute="_compute_roms_reviews"
     )
     roms_rating_avg = fields.Float(
-        string="Average Rating",
+        # not the "Average Rating" of Odoo's rating module (eCommerce's reviews)
+        string="Average Review Rating",
         compute="_compute_roms_reviews",
         digits=(3, 1),
         help="Average of the published reviews, from 1 to 5 stars.",

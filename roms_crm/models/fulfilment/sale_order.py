@@ -120,7 +120,8 @@ class SaleOrder(models.Model):
 
     # abandoned carts (see their section below)
     roms_is_abandoned = fields.Boolean(
-        string="Abandoned Cart",
+        # not eCommerce's "Abandoned Cart" (website_sale), which a shop may have too
+        string="Abandoned Cart (ROMS)",
         compute="_compute_roms_abandoned",
         search="_search_roms_is_abandoned",
     )
