@@ -61,6 +61,17 @@ class RomsRefundRequestLine(models.Model):
             )
             line.amount = line.currency_id.round(unit * line.quantity) if unit else 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the order lines are claimed before the insert: a request sent at the
+        # same time waits here, and when it must be retried (see claim_rows) it
+        # fails here, as expected, rather than at the insert
+        sale_line_ids = {vals.get("sale_line_id") for vals in vals_list}
+        claim_rows(
+            self.env["sale.order.line"].browse(sorted(sale_line_ids - {None, False}))
+        )
+        return super().create(vals_list)
+
     @api.constrains("sale_line_id", "quantity")
     def _check_refundable(self):
         """Quantities positive, lines of the request's order, and over all
