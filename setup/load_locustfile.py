@@ -58,6 +58,17 @@ class RomsUser(FastHttpUser):
         response.success()
         return answer.get("result")
 
+    def post_body(self, path, body, name, headers=None):
+        with self.client.post(
+            path,
+            data=body,
+            headers={"Content-Type": "application/json", **(headers or {})},
+            name=name,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
     def login(self, login, password):
         """An Odoo web session (session cookie kept by the client)."""
         with self.client.post(
@@ -85,42 +96,59 @@ class FloorUser(RomsUser):
             self.check_jsonrpc(response)
 
 
+def meta_message_body():
+    """A Meta Cloud API webhook of a new text message from one of 100,000 numbers."""
+    number = f"62819{random.randrange(10_000_000):08d}"
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"phone_number_id": CONFIG["phone_number_id"]},
+            "contacts": [{"profile": {"name": "Budi"}, "wa_id": number}],
+            "messages": [{
+                "from": number,
+                "id": f"wamid.load.{next_id()}",
+                "timestamp": str(int(time.time())),
+                "type": "text",
+                "text": {"body": "Halo kak, kopi gayo masih ada?"},
+            }],
+        }}]}],
+    }
+    return json.dumps(payload).encode()
+
+
 class WebhookUser(RomsUser):
     """Signed inbound Meta Cloud API webhooks, each a new text message from one
     of 100,000 numbers: signature checked, de-duplicated, queued for the cron."""
 
     @task
     def inbound_message(self):
-        number = f"62819{random.randrange(10_000_000):08d}"
-        payload = {
-            "object": "whatsapp_business_account",
-            "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {"phone_number_id": CONFIG["phone_number_id"]},
-                "contacts": [{"profile": {"name": "Budi"}, "wa_id": number}],
-                "messages": [{
-                    "from": number,
-                    "id": f"wamid.load.{next_id()}",
-                    "timestamp": str(int(time.time())),
-                    "type": "text",
-                    "text": {"body": "Halo kak, kopi gayo masih ada?"},
-                }],
-            }}]}],
-        }
-        body = json.dumps(payload).encode()
+        body = meta_message_body()
         signature = hmac.new(CONFIG["app_secret"].encode(), body, hashlib.sha256)
-        with self.client.post(
+        self.post_body(
             f"/roms/whatsapp/webhook/{CONFIG['account_id']}",
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": f"sha256={signature.hexdigest()}",
-            },
-            name="webhook: signed WhatsApp message",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+            body,
+            "webhook: signed WhatsApp message",
+            {"X-Hub-Signature-256": f"sha256={signature.hexdigest()}"},
+        )
+
+
+class ReferencePostUser(RomsUser):
+    """The webhook's request, unsigned, to a writable route of tests/roms_load_floor
+    that writes nothing: Odoo's read-write request cycle alone."""
+
+    @task
+    def post(self):
+        self.post_body("/roms_load/post", meta_message_body(), "post: /roms_load/post")
+
+
+class ReferenceWriteUser(RomsUser):
+    """The webhook's request, unsigned, to a route that stores one small row and
+    commits: the least a durable webhook costs in Odoo."""
+
+    @task
+    def write(self):
+        self.post_body("/roms_load/write", meta_message_body(), "write: /roms_load/write")
 
 
 def order_lines(index):

@@ -28,6 +28,8 @@ from pathlib import Path
 SETUP = Path(__file__).resolve().parent
 LOCUSTFILE = SETUP / "load_locustfile.py"
 ADDONS = ["roms_crm", "roms_whatsapp", "roms_loyalty", "roms_reports"]
+# the reference routes of the post and write scenarios (tests/roms_load_floor)
+REFERENCE_ADDON = "roms_load_floor"
 API_LOGIN = "roms-load-api"
 API_SOURCE = "load"
 RESELLER_LOGIN = "roms-load-reseller"
@@ -42,6 +44,10 @@ SCENARIOS = {
               "Odoo's trivial JSON route (the floor)"),
     "webhook": (["WebhookUser"], "webhook: signed WhatsApp message",
                 "signed WhatsApp webhooks (Meta), each a new message"),
+    "post": (["ReferencePostUser"], "post: /roms_load/post",
+             "reference: a POST of the webhook's size to a writable route that writes nothing"),
+    "write": (["ReferenceWriteUser"], "write: /roms_load/write",
+              "reference: the same POST to a route that stores one small row"),
     "order_api": (["OrderApiUser"], "order API: POST /api/v1/orders",
                   "order API: create + confirm, 3 lines"),
     "xmlrpc": (["XmlRpcOrderUser"], "xmlrpc: create + confirm (one order)",
@@ -59,6 +65,12 @@ TARGETS = [
     ("dashboard p95 < 1.5 s while orders are written (large scale)", "dashboard",
      None, "p95", 1500),
 ]
+# ratios printed beside the targets, to tell Odoo's share of a cost from ROMS's
+REFERENCES = [
+    ("writable POST that writes nothing / trivial JSON route", "post", "floor"),
+    ("POST storing one row / trivial JSON route", "write", "floor"),
+    ("signed webhooks / POST storing one row", "webhook", "write"),
+]
 
 
 # ----------------------------------------------------------------------------
@@ -68,7 +80,7 @@ TARGETS = [
 
 def fingerprint():
     digest = hashlib.sha1()
-    for addon in ADDONS:
+    for addon in [*ADDONS, f"tests/{REFERENCE_ADDON}"]:
         for path in sorted((SETUP.parent / addon).rglob("*")):
             if path.is_file() and path.suffix in (".py", ".xml", ".csv"):
                 digest.update(str(path.relative_to(SETUP.parent)).encode())
@@ -91,8 +103,8 @@ def ensure_load_db(conf, scale):
     ):
         if bench_data.get_param(name, "roms_bench.load_code") != code:
             print(f"updating ROMS in {name} (its source changed)", file=sys.stderr)
-            bench_data.run_odoo(conf, "-d", name, "-u", ",".join(ADDONS),
-                                "--stop-after-init")
+            bench_data.run_odoo(conf, "-d", name, "-i", REFERENCE_ADDON,
+                                "-u", ",".join(ADDONS), "--stop-after-init")
             bench_data.set_param(name, "roms_bench.load_code", code)
         return name
     if bench_data.database_exists(name):
@@ -100,7 +112,7 @@ def ensure_load_db(conf, scale):
     print(f"installing every ROMS addon in {name} (a few minutes)", file=sys.stderr)
     bench_data.admin(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
     try:
-        bench_data.run_odoo(conf, "-d", name, "-i", ",".join(ADDONS),
+        bench_data.run_odoo(conf, "-d", name, "-i", ",".join([*ADDONS, REFERENCE_ADDON]),
                             "--without-demo=all", "--stop-after-init")
     except subprocess.CalledProcessError:
         sys.exit(f"error: the ROMS addons could not be installed in {name}")
@@ -352,13 +364,15 @@ def run(args):
         results[name] = result
     conditions["load_after"] = os.getloadavg()[0]
     verdicts = judge(results, config["scale"])
+    references = reference_ratios(results)
     if args.json:
         print(json.dumps(
-            {"conditions": conditions, "scenarios": results, "targets": verdicts},
+            {"conditions": conditions, "scenarios": results, "targets": verdicts,
+             "references": references},
             indent=2,
         ))
     else:
-        print_table(conditions, results, verdicts)
+        print_table(conditions, results, verdicts, references)
     failed = any(r["failures"] for r in results.values()) or any(
         v["result"] == "miss" for v in verdicts
     )
@@ -387,7 +401,15 @@ def judge(results, scale):
     return verdicts
 
 
-def print_table(conditions, results, verdicts):
+def reference_ratios(results):
+    return [
+        {"ratio": name, "measured": f"{results[ours]['rps'] / results[base]['rps']:.2f}×"}
+        for name, ours, base in REFERENCES
+        if ours in results and base in results and results[base]["rps"]
+    ]
+
+
+def print_table(conditions, results, verdicts, references):
     c = conditions
     print(
         f"{c['date']}: {c['cpus']} CPUs, {c['memory_gb']} GB, PostgreSQL "
@@ -417,6 +439,12 @@ def print_table(conditions, results, verdicts):
     print("| --- | --- | --- |")
     for v in verdicts:
         print(f"| {v['target']} | {v['measured']} | {v['result']} |")
+    if references:
+        print()
+        print("| reference ratio | measured |")
+        print("| --- | --- |")
+        for r in references:
+            print(f"| {r['ratio']} | {r['measured']} |")
 
 
 def main():

@@ -1,0 +1,1 @@
+from . import roms_load_write
