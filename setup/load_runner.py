@@ -341,6 +341,7 @@ def run(args):
         "workers": args.workers,
         "users": args.users,
         "seconds": args.duration,
+        "rounds": args.rounds,
         "scale": config["scale"],
         **config["data"],
         "machine": platform.platform(terse=True),
@@ -348,20 +349,28 @@ def run(args):
     print("warming up the workers (not measured) …", file=sys.stderr)
     warm = sorted({name for classes, _row, _what in SCENARIOS.values() for name in classes})
     locust(args, warm, len(warm), args.warmup, out / "warmup")
-    results = {}
-    for name in args.scenarios:
-        classes, row_name, what = SCENARIOS[name]
-        print(f"{name}: {args.users} users, {args.duration} s …", file=sys.stderr)
-        locust(args, classes, args.users, args.duration, out / name)
-        rows = read_stats(out / name)
-        result = {"what": what, **figures(rows[row_name])}
-        if name == "dashboard" and ORDER_ROW in rows:
-            result["orders_per_s"] = figures(rows[ORDER_ROW])["rps"]
-        # failures of any request of the scenario (logins, the XML-RPC halves)
-        result["failures"] = sum(
-            int(row["Failure Count"]) for key, row in rows.items() if key != "Aggregated"
-        )
-        results[name] = result
+    rounds = {name: [] for name in args.scenarios}
+    for round_index in range(args.rounds):
+        # every other round in the reverse order: a scenario is not always the one
+        # that follows the same other (a vacuum, a checkpoint of the previous one)
+        order = args.scenarios if round_index % 2 == 0 else args.scenarios[::-1]
+        for name in order:
+            classes, row_name, what = SCENARIOS[name]
+            print(f"{name}: {args.users} users, {args.duration} s "
+                  f"(round {round_index + 1} of {args.rounds}) …", file=sys.stderr)
+            prefix = out / f"{name}-{round_index + 1}"
+            locust(args, classes, args.users, args.duration, prefix)
+            rows = read_stats(prefix)
+            result = {"what": what, **figures(rows[row_name])}
+            if name == "dashboard" and ORDER_ROW in rows:
+                result["orders_per_s"] = figures(rows[ORDER_ROW])["rps"]
+            # failures of any request of the scenario (logins, the XML-RPC halves)
+            result["failures"] = sum(
+                int(row["Failure Count"]) for key, row in rows.items()
+                if key != "Aggregated"
+            )
+            rounds[name].append(result)
+    results = {name: median_round(runs) for name, runs in rounds.items()}
     conditions["load_after"] = os.getloadavg()[0]
     verdicts = judge(results, config["scale"])
     references = reference_ratios(results)
@@ -377,6 +386,18 @@ def run(args):
         v["result"] == "miss" for v in verdicts
     )
     return 1 if failed else 0
+
+
+def median_round(runs):
+    """The round of median throughput (its latencies with it), the failures of
+    all rounds, and the range of the throughputs when there were several."""
+    ordered = sorted(runs, key=lambda run: run["rps"])
+    result = dict(ordered[(len(ordered) - 1) // 2])
+    result["failures"] = sum(run["failures"] for run in runs)
+    result["requests"] = sum(run["requests"] for run in runs)
+    if len(runs) > 1:
+        result["rps_range"] = [ordered[0]["rps"], ordered[-1]["rps"]]
+    return result
 
 
 def judge(results, scale):
@@ -416,7 +437,8 @@ def print_table(conditions, results, verdicts, references):
         f"{c['postgresql']} on loopback; {c['workers']} HTTP workers, no cron worker; "
         f"{c['scale']} scale ({c['customers']:,} customers, {c['order_lines']:,} order "
         f"lines, {c['catalog_products']} catalogue products); {c['users']} locust "
-        f"users per scenario, {c['seconds']} s each; load average "
+        f"users per scenario, {c['seconds']} s each"
+        f"{'' if c['rounds'] == 1 else ', ' + str(c['rounds']) + ' rounds'}; load average "
         f"{c['load_before']:.1f} before, {c['load_after']:.1f} after"
     )
     print()
@@ -430,6 +452,10 @@ def print_table(conditions, results, verdicts, references):
         what = r["what"]
         if "orders_per_s" in r:
             what += f" ({r['orders_per_s']:.1f} orders/s meanwhile)"
+        if "rps_range" in r:
+            what += " (median of {} rounds: {:.1f}–{:.1f}/s)".format(
+                c["rounds"], *r["rps_range"]
+            )
         print(
             f"| `{name}` | {what} | {r['rps']:.1f} | {ms(r['p50'])} | {ms(r['p95'])} "
             f"| {ms(r['p99'])} | {r['requests']} | {r['failures']} |"
@@ -461,6 +487,7 @@ def main():
     r.add_argument("--out", required=True)
     r.add_argument("--users", type=int, default=4)
     r.add_argument("--duration", type=int, default=30)
+    r.add_argument("--rounds", type=int, default=1)
     r.add_argument("--warmup", type=int, default=10)
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--json", action="store_true")
