@@ -6,8 +6,9 @@ from html import escape
 import polib
 from lxml import etree
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.module import get_module_path
+from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, new_test_user
 from odoo.tools.translate import TranslationModuleReader
 
@@ -172,6 +173,20 @@ def visible_menus(env):
             seen.add(menu_id)
             todo.extend(menus[menu_id]["children"])
     return {menus[menu_id]["xmlid"] for menu_id in seen}
+
+
+class CommittedCursorsMixin:
+    """For tests of concurrent transactions, whose data the other transactions must
+    see: cursors of their own that commit (closed at the end of the test), and an
+    environment of the superuser on one."""
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def _cursor(self):
+        cr = db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        return cr
 
 
 def make_order(env, partner, product, qty=1, price=None, stage="processed"):

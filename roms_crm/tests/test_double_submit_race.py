@@ -9,28 +9,20 @@ from datetime import timedelta
 import psycopg2.errors
 from PIL import Image
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.payment.roms_payment_confirmation import RomsPaymentError
-from .common import make_order
+from .common import CommittedCursorsMixin, make_order
 
 
 @tagged("post_install", "-at_install", "roms_isolated")
-class TestDoubleSubmitRace(TransactionCase):
+class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
     """The data is committed (the other transaction must see it) and removed at
     the end."""
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-
-    def _cursor(self):
-        cr = db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        return cr
 
     def _setup_committed(self):
         cr = self._cursor()

@@ -1,25 +1,19 @@
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.roms_crm.tests.common import CommittedCursorsMixin
+
 
 @tagged("post_install", "-at_install", "roms_isolated")
-class TestConcurrentRedemption(TransactionCase):
+class TestConcurrentRedemption(CommittedCursorsMixin, TransactionCase):
     """Two transactions redeem the same 100 points at the same time, each on its
     own quotation. The data is committed (other transactions must see it) and
     removed at the end."""
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-
-    def _cursor(self):
-        cr = db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        return cr
 
     def _setup_committed(self):
         cr = self._cursor()
