@@ -41,12 +41,6 @@ class RomsDashboard(models.AbstractModel):
         return pytz.utc.localize(self._now()).astimezone(zone).date()
 
     @api.model
-    def _local_day_sql(self, column):
-        return SQL(
-            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._roms_tz()
-        )
-
-    @api.model
     def _change(self, today, last_week):
         """Change against last week in percent, None when last week had nothing."""
         if not last_week:
@@ -306,7 +300,7 @@ class RomsDashboard(models.AbstractModel):
     def _fig_daily(self, b):
         """Orders and sales per local day of the chart period (days without an
         order included, as zero)."""
-        day = self._local_day_sql(SQL("so.date_order"))
+        day = self.env["res.partner"]._roms_local_date_sql(SQL("so.date_order"))
         Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
@@ -347,7 +341,7 @@ class RomsDashboard(models.AbstractModel):
         order, so a missing or late first order date costs time, never a
         wrong figure.
         """
-        day = self._local_day_sql(SQL("so.date_order"))
+        day = self.env["res.partner"]._roms_local_date_sql(SQL("so.date_order"))
         Order = self.env["sale.order"]
         rows = self.env.execute_query(
             SQL(
