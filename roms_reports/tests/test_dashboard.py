@@ -326,9 +326,7 @@ class TestDashboardChats(RomsReportsCase):
             ("2026-03-18 02:30:00", "+6281200000004", self.owner.partner_id),
         ]:
             with freeze_time(when):
-                self.conversations[number].with_context(
-                    roms_wa_internal=True
-                ).message_post(
+                self.conversations[number].message_post(
                     body="Siap kak",
                     author_id=author.id,
                     message_type="comment",

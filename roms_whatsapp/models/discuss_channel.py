@@ -348,7 +348,7 @@ class DiscussChannel(models.Model):
             "No customer service agent is online: this conversation waits for the "
             "next agent who goes online."
         )
-        channel.with_context(roms_wa_internal=True).message_post(
+        channel.message_post(
             body=body,
             author_id=self.env.ref("base.partner_root").id,
             message_type="notification",
@@ -412,7 +412,7 @@ class DiscussChannel(models.Model):
                 minutes=minutes,
             )
         self._roms_wa_set_agent(agent)
-        channel.with_context(roms_wa_internal=True).message_post(
+        channel.message_post(
             body=Markup('<div class="o_mail_notification">%s</div>') % text,
             author_id=self.env.ref("base.partner_root").id,
             message_type="notification",
@@ -577,24 +577,38 @@ class DiscussChannel(models.Model):
     # ------------------------------------------------------------------
 
     def _get_message_create_valid_field_names(self):
+        # given by ROMS's own code only, as superuser (mail.message refuses it
+        # from anyone else)
         return super()._get_message_create_valid_field_names() | {"roms_wa_direction"}
 
-    @api.returns("mail.message", lambda value: value.id)
-    def message_post(self, *, message_type="notification", **kwargs):
-        reply = (
+    def _roms_wa_is_agent_reply(self, message_type, kwargs):
+        """Whether a ``message_post`` is an agent's free-text reply to the
+        customer (what the live chat sends through WhatsApp): a comment the
+        user posts as themselves in a conversation, without a direction (ROMS's
+        own posts give theirs)."""
+        return (
             self.channel_type == "roms_whatsapp"
             and message_type == "comment"
             and "roms_wa_direction" not in kwargs
-            and not self.env.context.get("roms_wa_internal")
             and self.env.user._is_internal()
             and kwargs.get("author_id", self.env.user.partner_id.id)
             == self.env.user.partner_id.id
         )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, *, message_type="notification", **kwargs):
+        if "roms_wa_direction" in kwargs and not self.env.su:
+            # a caller (Odoo's RPC) would make a message the customer's, or a
+            # reply that is never sent: the direction is given by ROMS's own
+            # code (the webhook's messages, the replies it sends), as superuser
+            raise AccessError(self.env["mail.message"]._roms_wa_direction_refused())
+        reply = self._roms_wa_is_agent_reply(message_type, kwargs)
         if reply:
-            kwargs["roms_wa_direction"] = "out"
             kwargs["body"] = self._roms_wa_fill_variables(kwargs.get("body"))
         message = super().message_post(message_type=message_type, **kwargs)
         if reply:
+            # sudo: mail.message - the direction is ROMS's to set
+            message.sudo().roms_wa_direction = "out"
             self._roms_wa_send_reply(message)
             self.sudo().roms_last_reply_at = fields.Datetime.now()
             if self.roms_status == "open":

@@ -81,7 +81,7 @@ class DiscussChannel(models.Model):
             )
             return self.env["roms.message"]
         root = self.env.ref("base.partner_root")
-        message = channel.with_context(roms_wa_internal=True).message_post(
+        message = channel.message_post(
             author_id=root.id,
             body=plaintext2html(self._roms_wa_thread_text(body, values)),
             message_type="comment",

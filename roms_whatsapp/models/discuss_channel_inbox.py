@@ -236,7 +236,7 @@ class DiscussChannel(models.Model):
                 partner_ids=agent.partner_id.ids, post_joined_message=False
             )
         channel = target.with_context(lang=self._roms_wa_shop_lang())
-        channel.with_context(roms_wa_internal=True).message_post(
+        channel.message_post(
             body=Markup('<div class="o_mail_notification">%s</div>')
             % channel.env._(
                 "%(count)s older conversation(s) of this number were merged into "
@@ -286,19 +286,6 @@ class DiscussChannel(models.Model):
             return False
         last = chat.roms_last_inbound_at
         return not last or fields.Datetime.now() - last > SERVICE_WINDOW
-
-    def _roms_wa_is_agent_reply(self, message_type, kwargs):
-        """Whether a ``message_post`` is an agent's free-text reply to the
-        customer (what the live chat sends through WhatsApp)."""
-        return (
-            self.channel_type == "roms_whatsapp"
-            and message_type == "comment"
-            and "roms_wa_direction" not in kwargs
-            and not self.env.context.get("roms_wa_internal")
-            and self.env.user._is_internal()
-            and kwargs.get("author_id", self.env.user.partner_id.id)
-            == self.env.user.partner_id.id
-        )
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, *, message_type="notification", **kwargs):
@@ -466,7 +453,9 @@ class DiscussChannel(models.Model):
             interactive = template_sudo._roms_wa_interactive(
                 values, lang=partner.lang or self._roms_wa_shop_lang()
             )
-        message = self.message_post(
+        # sudo: discuss.channel - the template is the agent's reply (posted as
+        # them, read access and CS checked above) with the direction ROMS gives
+        message = self.sudo().message_post(
             body=plaintext2html(body),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

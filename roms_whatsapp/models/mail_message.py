@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.mail.tools.discuss import Store
@@ -23,6 +23,24 @@ class MailMessage(models.Model):
         help="The outbound WhatsApp message of an agent's reply: its state gives the "
         "delivery ticks.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(v.get("roms_wa_direction") for v in vals_list):
+            raise AccessError(self._roms_wa_direction_refused())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "roms_wa_direction" in vals and not self.env.su:
+            raise AccessError(self._roms_wa_direction_refused())
+        return super().write(vals)
+
+    def _roms_wa_direction_refused(self):
+        """Whether a message is the customer's (inbound) or sent to them
+        (outbound) is ROMS's own to say, as superuser: the webhook's messages,
+        the replies it sends. A user (over RPC) would forge the customer's words
+        or a reply that is never sent."""
+        return self.env._("The direction of a WhatsApp message is set by ROMS only.")
 
     def _roms_wa_ticks_values(self):
         self.ensure_one()

@@ -475,7 +475,7 @@ class RomsMessage(models.Model):
         result = super()._roms_reply_notify(text)
         conversation = self._wa_conversation()
         if conversation and conversation.channel_type == "roms_whatsapp":
-            conversation.with_context(roms_wa_internal=True).message_post(
+            conversation.message_post(
                 body=text, message_type="notification", subtype_xmlid="mail.mt_note"
             )
         return result

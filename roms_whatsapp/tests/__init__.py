@@ -13,6 +13,7 @@ from . import test_account
 from . import test_inbound
 from . import test_send
 from . import test_livechat_reply
+from . import test_livechat_direction
 from . import test_webhook_hardening
 from . import test_media_hosts
 from . import test_webhook_properties

@@ -42,7 +42,7 @@ class TestLivechatMetrics(LivechatCase, TransactionCase):
         self.assertEqual(one.roms_agent_id, a)
         # a bot answers first: it does not count as a first response
         with self.at(1):
-            one.with_context(roms_wa_internal=True).message_post(
+            one.message_post(
                 body="Terima kasih, agen kami segera membalas.",
                 author_id=self.env.ref("base.partner_root").id,
                 message_type="comment",
@@ -95,7 +95,7 @@ class TestLivechatMetrics(LivechatCase, TransactionCase):
         one = self.customer(0, "081299997101")
         self.assertEqual(one.roms_agent_id, a)
         with self.at(1):
-            one.with_context(roms_wa_internal=True).message_post(
+            one.message_post(
                 body="Terima kasih, agen kami segera membalas.",
                 author_id=root.id,
                 message_type="comment",
@@ -108,7 +108,7 @@ class TestLivechatMetrics(LivechatCase, TransactionCase):
         self.assertEqual(first.agent_id, a)
         # a bot line in the resolved conversation changes nothing
         with self.at(25):
-            one.with_context(roms_wa_internal=True).message_post(
+            one.message_post(
                 body="Jam buka kami 08.00–17.00.",
                 author_id=root.id,
                 message_type="comment",
