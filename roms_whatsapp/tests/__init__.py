@@ -26,3 +26,4 @@ from . import test_interactive
 from . import test_automation
 from . import test_template_interactive
 from . import test_webhook_strangers
+from . import test_webhook_trust

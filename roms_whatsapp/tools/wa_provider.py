@@ -274,6 +274,10 @@ def load_json(raw_body, max_depth=MAX_JSON_DEPTH):
 
     :raises ValueError: not UTF-8, not JSON (NaN and Infinity included), numbers
         of thousands of digits, or nested deeper than ``max_depth``."""
+    if isinstance(raw_body, bytes):
+        # webhooks are UTF-8 JSON (RFC 8259): Python's decoder would take bytes
+        # in UTF-16 or UTF-32 as well, guessing the encoding from their zeros
+        raw_body = raw_body.decode("utf-8")
     try:
         document = json.loads(raw_body, parse_constant=_refuse_constant)
     except RecursionError as error:
