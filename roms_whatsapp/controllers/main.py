@@ -37,6 +37,19 @@ class _RedactWebhookSecrets(logging.Filter):
 logging.getLogger("werkzeug").addFilter(_RedactWebhookSecrets())
 
 
+def _text(body, status=200):
+    """A plain-text answer: nothing of a request (the handshake's challenge) is
+    ever read as HTML by a browser."""
+    return request.make_response(
+        body,
+        headers=[
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+        status=status,
+    )
+
+
 class RomsWhatsappWebhook(http.Controller):
     @http.route(
         WEBHOOK_PATH + "<int:account_id>",
@@ -65,31 +78,29 @@ class RomsWhatsappWebhook(http.Controller):
         Account = request.env["roms.whatsapp.account"].sudo()
         client = Account._roms_webhook_client(account_id)
         if client is None:
-            return request.make_response("unknown account", status=404)
+            return _text("unknown account", 404)
         query = httprequest.args
         if httprequest.method == "GET":
             challenge = None
             if client.provider == "meta":
                 challenge = client.verify_handshake(query)
             if challenge is None:
-                return request.make_response("forbidden", status=403)
-            return request.make_response(
-                challenge, headers=[("Content-Type", "text/plain; charset=utf-8")]
-            )
+                return _text("forbidden", 403)
+            return _text(challenge)
         limit = webhook.max_body(MAX_BODY_PARAM)
         length = httprequest.content_length
         if length is not None and length > limit:
-            return request.make_response("request too large", status=413)
+            return _text("request too large", 413)
         # a form body was parsed (and consumed) by Odoo before this method runs
         form = httprequest.form if httprequest.mimetype in FORM_MIMETYPES else None
         raw_body = webhook.read_body(httprequest, limit)
         if raw_body is None:
-            return request.make_response("request too large", status=413)
+            return _text("request too large", 413)
         if not client.verify_webhook(httprequest.headers, raw_body, query):
             _logger.warning(
                 "WhatsApp webhook of account %s: missing or wrong signature", account_id
             )
-            return request.make_response("forbidden", status=403)
+            return _text("forbidden", 403)
         try:
             events = client.parse_webhook(httprequest.headers, raw_body, form=form)
         except ValueError as error:
@@ -98,7 +109,7 @@ class RomsWhatsappWebhook(http.Controller):
                 account_id,
                 str(error)[:200],
             )
-            return request.make_response("bad payload", status=400)
+            return _text("bad payload", 400)
         targets = Account._roms_webhook_targets(account_id, events)
         for target_id, target_events in targets.items():
             Account.browse(target_id)._handle_events(target_events)

@@ -44,3 +44,37 @@ class TestWebhookTrust(WhatsappCase):
             sorted(self.inbound().mapped(lambda i: i.payload["body"])),
             ["Halo kak ☕ é"] * 2,
         )
+
+    def test_handshake_challenge_is_bounded(self):
+        token = "hub.mode=subscribe&hub.verify_token=verify-me"
+        ok = self.url_open(self.meta_url(f"?{token}&hub.challenge=1158201444"))
+        self.assertEqual((ok.status_code, ok.text), (200, "1158201444"))
+        self.assertEqual(ok.headers["Content-Type"], "text/plain; charset=utf-8")
+        for challenge in (
+            "<script>alert(document.domain)</script>",
+            "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            "1" * 10240,
+            "12%0D%0ASet-Cookie:%20x=1",
+            "",
+        ):
+            response = self.url_open(
+                self.meta_url(f"?{token}&hub.challenge={challenge}")
+            )
+            self.assertEqual(response.status_code, 403, challenge[:30])
+            self.assertNotIn("script", response.text)
+            self.assertLess(len(response.text), 100)
+            self.assertTrue(
+                response.headers["Content-Type"].startswith("text/plain"),
+                response.headers["Content-Type"],
+            )
+        # every other answer of the webhook is plain text as well
+        for response in (
+            self.url_open(self.meta_url("?hub.mode=subscribe&hub.verify_token=x")),
+            self.url_open(f"{self.base_url()}/roms/whatsapp/webhook/999999"),
+            self.url_open(self.meta_url(), data=b"{}"),
+        ):
+            self.assertIn(response.status_code, (403, 404))
+            self.assertTrue(
+                response.headers["Content-Type"].startswith("text/plain"),
+                response.headers["Content-Type"],
+            )

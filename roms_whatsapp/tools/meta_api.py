@@ -23,6 +23,9 @@ from .wa_provider import (
     secret_equals,
 )
 
+#: Meta's subscription challenge is a number: the handshake echoes nothing else
+_CHALLENGE = re.compile(r"[0-9A-Za-z]{1,128}")
+
 # Throttling (130429 rate limit, 131056 pair rate limit, 4/80007 app/account rate
 # limits) and Meta's own transient errors (1, 2, 131000, 131016, 133004).
 TEMPORARY_CODES = {
@@ -352,14 +355,19 @@ class MetaCloudApi(WhatsAppProvider):
         return "disconnected", "failed"
 
     def verify_handshake(self, query):
-        """The ``challenge`` to answer to Meta's subscription check, or None."""
+        """The ``challenge`` to answer to Meta's subscription check, or None: a
+        wrong token, or a challenge that is not 1 to 128 ASCII letters or digits
+        (Meta's is a number; anything else, a script or 10 kB, is not echoed
+        whoever knows the token)."""
         token = self.config.get("verify_token")
+        challenge = query.get("hub.challenge") or ""
         if (
             query.get("hub.mode") == "subscribe"
             and token
             and secret_equals(token, query.get("hub.verify_token") or "")
+            and _CHALLENGE.fullmatch(challenge)
         ):
-            return query.get("hub.challenge") or ""
+            return challenge
         return None
 
     def verify_webhook(self, headers, raw_body, query):
