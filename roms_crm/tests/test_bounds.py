@@ -36,6 +36,21 @@ class TestBoundsFunctions(BaseCase):
         with self.assertRaises(bounds.BoundsError):
             bounds.clean_text(["a"], 20)
 
+    def test_names_lose_bidirectional_controls(self):
+        # "Budi <RLO>4321-DRO" displays as "Budi ORD-1234"
+        self.assertEqual(
+            bounds.without_bidi_controls("Budi \u202e4321-DRO\u202c"), "Budi 4321-DRO"
+        )
+        self.assertEqual(
+            bounds.without_bidi_controls(
+                "\u202a\u202b\u202dA\u2066B\u2067C\u2068D\u2069"
+            ),
+            "ABCD",
+        )
+        # the marks only give neutral characters a direction: kept
+        self.assertEqual(bounds.without_bidi_controls("R\u200e\u200f"), "R\u200e\u200f")
+        self.assertIsNone(bounds.without_bidi_controls(None))
+
     def test_numbers_are_finite(self):
         for bad in (math.nan, math.inf, -math.inf, True, "1", None, [1], 10**400):
             with self.subTest(bad=bad), self.assertRaises(bounds.BoundsError):

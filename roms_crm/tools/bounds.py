@@ -56,6 +56,11 @@ JSON_DEPTH = 32
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# The bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069) make a text display in another order than it is written: "Budi
+# <U+202E>4321-DRO" reads "Budi ORD-1234". The marks U+200E/U+200F only give
+# neutral characters a direction and stay.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 class BoundsError(ValueError):
@@ -118,6 +123,15 @@ def clean_text(
     if len(value) > limit:  # NFC may lengthen a text
         raise too_long
     return value
+
+
+def without_bidi_controls(value):
+    """``value`` (a name that came from outside: a WhatsApp profile, a file
+    name) without the bidirectional controls that would show it reversed
+    ("RLO spoofing": a name reading as an order number or as another customer,
+    "nota<U+202E>fdp.exe" as "notaexe.pdf"). A customer's message keeps them: its
+    text is theirs, shown as theirs. Other values are returned as they are."""
+    return _BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
 
 
 def printable(value, limit):
