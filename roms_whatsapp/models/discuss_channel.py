@@ -8,7 +8,12 @@ from odoo.tools import SQL, html2plaintext, is_html_empty, plaintext2html
 
 from odoo.addons.mail.tools.discuss import Store
 from odoo.addons.roms_crm.models.payment.roms_payment_confirmation import PROOF_TYPES
-from odoo.addons.roms_crm.tools.bounds import NOTE_LENGTH, BoundsError, clean_text
+from odoo.addons.roms_crm.tools.bounds import (
+    NOTE_LENGTH,
+    BoundsError,
+    clean_text,
+    without_bidi_controls,
+)
 
 PAYMENT_PROOF_TYPES = tuple(PROOF_TYPES)
 
@@ -187,7 +192,7 @@ class DiscussChannel(models.Model):
         if not partner:
             partner = Partner.create(
                 {
-                    "name": (profile_name or "").strip() or number,
+                    "name": without_bidi_controls(profile_name or "").strip() or number,
                     "mobile": number,
                     "roms_category": "lead",
                 }
@@ -216,7 +221,11 @@ class DiscussChannel(models.Model):
 
     @api.model
     def _roms_wa_channel_name(self, partner, number):
-        return f"{partner.name} ({number})" if partner.name != number else number
+        """The conversation's name in Discuss's list: the customer's name (without
+        the bidirectional controls that would show it reversed, whatever
+        stored it) and their number."""
+        name = " ".join(without_bidi_controls(partner.name or "").split())
+        return f"{name} ({number})" if name and name != number else number
 
     def _roms_wa_is_idle(self):
         """True when nothing was said in the conversation for longer than the idle

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from odoo.addons.roms_crm.models.messaging.roms_message_reply import REPLY_KINDS
+from odoo.addons.roms_crm.tools.bounds import without_bidi_controls
 
 from ..tools import WhatsAppProviderError
 from ..tools.wa_provider import interactive_options, interactive_options_sql
@@ -422,7 +423,12 @@ class RomsWhatsappInbound(models.Model):
             )
             return
         message = self.message_id.sudo()
-        name = media.get("filename") or f"whatsapp-{self.id}.{EXTENSIONS[mimetype]}"
+        # payloads stored before their file names lost their bidirectional
+        # controls are read again here
+        name = (
+            without_bidi_controls(media.get("filename"))
+            or f"whatsapp-{self.id}.{EXTENSIONS[mimetype]}"
+        )
         attachment = (
             self.env["ir.attachment"]
             .sudo()

@@ -1,5 +1,5 @@
-"""What a webhook may make ROMS store or answer: bodies in another encoding
-than UTF-8, and the Cloud API's handshake."""
+"""What a webhook may make ROMS store or answer: names that display reversed,
+bodies in another encoding than UTF-8, and the Cloud API's handshake."""
 
 import json
 
@@ -7,12 +7,81 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import WhatsappCase
+from .fake_providers import PDF_BYTES
+
+RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
 
 
 @tagged("post_install", "-at_install")
 class TestWebhookTrust(WhatsappCase):
     def meta_url(self, query=""):
         return self.webhook_url(self.meta_account, query)
+
+    def receive(self, fake, account, payload):
+        response = self.post_webhook(fake, self.webhook_url(account), payload)
+        self.assertEqual(response.status_code, 200)
+        self.env["roms.whatsapp.inbound"]._cron_process()
+
+    def conversation(self, number):
+        return self.env["discuss.channel"].search(
+            [("channel_type", "=", "roms_whatsapp"), ("roms_wa_number", "=", number)]
+        )
+
+    def test_profile_names_lose_their_direction_overrides(self):
+        """ "Budi <RLO>4321-DRO" displays as "Budi ORD-1234": a stranger's name
+        that reads as an order number, or as another customer, in the contacts
+        and the conversation list. The controls go; the customer's text keeps
+        them (it is theirs, shown in its own bubble)."""
+        document_id = self.meta.add_media(
+            PDF_BYTES, "application/pdf", f"nota{RLO}fdp.exe"
+        )
+        self.receive(
+            self.meta,
+            self.meta_account,
+            self.meta.message_payload(
+                "+6281234567701",
+                f"pesanan {RLO}4321-DRO{PDF}",
+                name=f"Budi {RLO}4321-DRO{PDF}",
+                media={
+                    "type": "document",
+                    "id": document_id,
+                    "mime_type": "application/pdf",
+                    "filename": f"nota{RLO}fdp.exe",
+                },
+            ),
+        )
+        self.receive(
+            self.waha,
+            self.waha_account,
+            self.waha.message_event(
+                "+6281234567702",
+                "halo",
+                name=f"{LRI}Siti{PDI} \u202a\u202b\u202dR\u200f",
+            ),
+        )
+        meta_chat = self.conversation("+6281234567701")
+        self.assertEqual(meta_chat.roms_partner_id.name, "Budi 4321-DRO")
+        self.assertEqual(meta_chat.name, "Budi 4321-DRO (+6281234567701)")
+        self.assertEqual(meta_chat.message_ids.attachment_ids.name, "notafdp.exe")
+        said = meta_chat.message_ids.filtered(lambda m: m.roms_wa_direction == "in")
+        self.assertIn(f"pesanan {RLO}4321-DRO{PDF}", said.body)
+        waha_chat = self.conversation("+6281234567702")
+        # the marks (U+200E/U+200F) only set a direction for neutral characters
+        self.assertEqual(waha_chat.roms_partner_id.name, "Siti R\u200f")
+        self.assertEqual(waha_chat.name, "Siti R\u200f (+6281234567702)")
+
+    def test_names_already_stored_are_listed_without_overrides(self):
+        partner = self.env["res.partner"].create(
+            {"name": f"Ani {RLO}4321-DRO", "mobile": "+6281234567703"}
+        )
+        self.receive(
+            self.meta,
+            self.meta_account,
+            self.meta.message_payload("+6281234567703", "halo", name="Ani"),
+        )
+        chat = self.conversation("+6281234567703")
+        self.assertEqual(chat.roms_partner_id, partner)
+        self.assertEqual(chat.name, "Ani 4321-DRO (+6281234567703)")
 
     @mute_logger("odoo.addons.roms_whatsapp.controllers.main")
     def test_bodies_not_in_utf8_are_bad_payloads(self):

@@ -55,6 +55,7 @@ from odoo.addons.roms_crm.tools.bounds import (
     BoundsError,
     clamp_timestamp,
     clean_text,
+    without_bidi_controls,
 )
 from odoo.addons.roms_crm.tools.http_client import HttpClientError, PinnedHttpClient
 
@@ -156,8 +157,13 @@ class WhatsAppEvent:
         values = {
             "provider_message_id": provider_id(self.provider_message_id, required_id)
             or "",
-            # a name of the wrong type costs the name, not the message
-            "profile_name": bounded_text(self.profile_name, NAME_LENGTH) or ""
+            # a name of the wrong type costs the name, not the message; it
+            # becomes the customer's and the conversation's name: no
+            # bidirectional controls (the message's text keeps them)
+            "profile_name": bounded_text(
+                without_bidi_controls(self.profile_name), NAME_LENGTH
+            )
+            or ""
             if isinstance(self.profile_name, str)
             else "",
             "body": bounded_text(self.body, CHAT_LENGTH, multiline=True) or "",
@@ -189,7 +195,10 @@ class WhatsAppEvent:
             values["media"] = {
                 "ref": clean_text(ref, URL_LENGTH) or "",
                 "mimetype": bounded_text(media.get("mimetype"), NAME_LENGTH) or "",
-                "filename": bounded_text(media.get("filename"), NAME_LENGTH) or "",
+                "filename": bounded_text(
+                    without_bidi_controls(media.get("filename")), NAME_LENGTH
+                )
+                or "",
             }
         else:
             values["media"] = {}
