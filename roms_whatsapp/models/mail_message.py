@@ -26,14 +26,48 @@ class MailMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(v.get("roms_wa_direction") for v in vals_list):
-            raise AccessError(self._roms_wa_direction_refused())
+        if not self.env.su:
+            if any(v.get("roms_wa_direction") for v in vals_list):
+                raise AccessError(self._roms_wa_direction_refused())
+            self._roms_wa_check_author(
+                {
+                    vals.get("res_id")
+                    for vals in vals_list
+                    if vals.get("model") == "discuss.channel"
+                    and vals.get("message_type", "comment") == "comment"
+                    and vals.get("author_id")
+                    not in (None, False, self.env.user.partner_id.id)
+                }
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        if "roms_wa_direction" in vals and not self.env.su:
-            raise AccessError(self._roms_wa_direction_refused())
+        if not self.env.su:
+            if "roms_wa_direction" in vals:
+                raise AccessError(self._roms_wa_direction_refused())
+            if vals.get("author_id") not in (None, False, self.env.user.partner_id.id):
+                self._roms_wa_check_author(
+                    set(
+                        self.filtered(lambda m: m.model == "discuss.channel").mapped(
+                            "res_id"
+                        )
+                    )
+                )
         return super().write(vals)
+
+    def _roms_wa_check_author(self, channel_ids):
+        """A user writes in a WhatsApp conversation as themselves: a comment of
+        theirs authored by someone else (the customer, named or found from their
+        email) would read as the customer's words. ``channel_ids``: the
+        conversations of such comments."""
+        channel_ids = [i for i in channel_ids if isinstance(i, int) and 0 < i < 2**31]
+        if channel_ids and self.env["discuss.channel"].sudo().search_count(
+            [("id", "in", channel_ids), ("channel_type", "=", "roms_whatsapp")],
+            limit=1,
+        ):
+            raise AccessError(
+                self.env._("In a WhatsApp conversation you write as yourself.")
+            )
 
     def _roms_wa_direction_refused(self):
         """Whether a message is the customer's (inbound) or sent to them

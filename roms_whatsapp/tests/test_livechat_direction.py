@@ -100,6 +100,57 @@ class TestLivechatDirection(LivechatCase, TransactionCase):
         self.assertEqual(reply.roms_wa_direction, "out")
         self.assertEqual(len(self.messages(roms_wa_direction="in")), 1)
 
+    def test_agent_cannot_write_in_the_customers_name(self):
+        """Without a direction as well: a comment authored by the customer (named,
+        or found from their email) reads as theirs in the conversation."""
+        self.customer.email = "budi@example.com"
+        before = self.messages()
+        for author in (
+            {"author_id": self.customer.id},
+            {"email_from": "budi@example.com"},
+        ):
+            with self.assertRaisesRegex(AccessError, "as yourself"):
+                self.rpc(
+                    "discuss.channel",
+                    "message_post",
+                    [[self.channel.id]],
+                    body="Batalkan pesanan saya",
+                    message_type="comment",
+                    **author,
+                )
+        with self.assertRaisesRegex(AccessError, "as yourself"):
+            self.rpc(
+                "mail.message",
+                "create",
+                [
+                    {
+                        "model": "discuss.channel",
+                        "res_id": self.channel.id,
+                        "body": "Batalkan pesanan saya",
+                        "message_type": "comment",
+                        "author_id": self.customer.id,
+                    }
+                ],
+            )
+        reply = self.channel.with_user(self.agent).message_post(
+            body="Siap kak", message_type="comment"
+        )
+        with self.assertRaisesRegex(AccessError, "as yourself"):
+            self.rpc(
+                "mail.message", "write", [reply.ids, {"author_id": self.customer.id}]
+            )
+        self.assertEqual(reply.author_id, self.agent.partner_id)
+        self.assertEqual(self.messages(), before | reply, "nothing else written")
+        self.assertEqual(len(self.meta.sent("/messages")), 1, "the reply only")
+        # the agent's own notes and system lines are theirs to post
+        self.rpc(
+            "discuss.channel",
+            "message_post",
+            [[self.channel.id]],
+            body="Sudah dicek",
+            message_type="notification",
+        )
+
     def test_rpc_reply_is_sent_once_whatever_the_context(self):
         for context in ({}, {"roms_wa_internal": True}):
             message_id = self.rpc(
