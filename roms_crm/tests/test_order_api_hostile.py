@@ -293,13 +293,18 @@ class TestOrderApiHostile(OrderApiBoundsCase):
                 self.assertRefused(response, 400, code="unsupported_media_type")
         for content_type, raw in (
             ("application/json", body.encode("utf-16")[:-1]),
+            # whole: JSON once decoded as UTF-16 or UTF-32 (Python guesses the
+            # encoding of bytes), but the API's bodies are UTF-8 (RFC 8259)
+            ("application/json", body.encode("utf-16")),
+            ("application/json; charset=utf-16", body.encode("utf-16-le")),
+            ("application/json", body.encode("utf-32")),
             (
                 "application/json; charset=latin-1",
                 '{"external_id": "\xe9"}'.encode("latin-1"),
             ),
             ("application/xml", b"<order/>"),
         ):
-            with self.subTest(content_type=content_type):
+            with self.subTest(content_type=content_type, raw=raw[:8]):
                 response = self._post(raw=raw, headers={"Content-Type": content_type})
                 self.assertRefused(response, 400, code="malformed_json")
         self.assertEqual(self._counts(), before)

@@ -422,6 +422,11 @@ class TestBiteship(HttpCase):
             b'{"event": "order.status", "x": NaN}',
             b"[" * 5000 + b"]" * 5000,
             b'{"event": "hack"}',
+            # JSON once decoded as UTF-16 or UTF-32 (Python guesses the encoding
+            # of bytes): webhooks are UTF-8 (RFC 8259)
+            json.dumps(event).encode("utf-16"),
+            json.dumps(event).encode("utf-16-be"),
+            json.dumps(event).encode("utf-32"),
         ):
             self.assertEqual(self._webhook(None, raw=raw).status_code, 400, raw[:20])
         self.assertEqual(

@@ -377,14 +377,19 @@ def _refuse_constant(name):
 
 
 def parse_json(data, max_depth=JSON_DEPTH, field=None):
-    """``data`` (bytes or str) decoded as strict JSON: ``NaN``, ``Infinity`` and
-    ``-Infinity`` (which Python's decoder accepts) are refused, and so is a document
+    """``data`` (UTF-8 bytes or str) decoded as strict JSON: ``NaN``,
+    ``Infinity`` and ``-Infinity`` (which Python's decoder accepts) are refused,
+    bytes in another encoding than UTF-8 too, and so is a document
     nested deeper than ``max_depth`` objects/arrays (a deeply nested one would
     otherwise exhaust the recursion of the decoder or of the code reading it).
 
     :raises BoundsError: not JSON, or too deep (``code`` ``invalid``).
     """
     try:
+        if isinstance(data, bytes):
+            # UTF-8 only (RFC 8259): Python's decoder would take bytes in UTF-16
+            # or UTF-32 as well, guessing the encoding from their zeros
+            data = data.decode("utf-8")
         value = json.loads(data, parse_constant=_refuse_constant)
     except RecursionError as error:
         raise BoundsError(
