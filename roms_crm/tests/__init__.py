@@ -17,6 +17,7 @@ from . import test_refund_photos
 from . import test_order_api
 from . import test_order_api_bounds
 from . import test_order_api_hostile
+from . import test_order_api_routes
 from . import test_reviews
 from . import test_abandoned_carts
 from . import test_order_export

@@ -79,6 +79,7 @@ class RomsApiError(Exception):
         self.field = field
         self.after_rollback = None  # what the controller runs after the rollback
         self.retry_after = None  # seconds, with 429
+        self.allow = None  # the methods the path takes, with 405
 
     def to_dict(self):
         error = {"code": self.code, "message": self.message, "field": self.field}
