@@ -406,10 +406,12 @@ class RomsApi(models.AbstractModel):
             raise _invalid(None, str(error.args[0])) from error
         if values["status"] != "pending":
             try:
-                # the customer's statistics are refreshed once, by the date below
-                order.with_context(
-                    roms_defer_customer_stats=bool(values["date_order"])
-                )._roms_set_stage(values["status"])
+                staged = order
+                if values["date_order"]:
+                    # the customer's statistics are refreshed once, by the date
+                    # written below
+                    staged = order._roms_defer_customer_stats()
+                staged._roms_set_stage(values["status"])
             except AccessError:
                 raise
             except UserError as error:
