@@ -4,6 +4,7 @@ from . import test_customer_import
 from . import test_customer_import_bounds
 from . import test_customer_stats
 from . import test_customer_stats_race
+from . import test_customer_stats_deferral
 from . import test_order_vocabulary
 from . import test_i18n
 from . import test_low_stock
@@ -17,6 +18,7 @@ from . import test_refund_photos
 from . import test_order_api
 from . import test_order_api_bounds
 from . import test_order_api_hostile
+from . import test_order_api_routes
 from . import test_reviews
 from . import test_abandoned_carts
 from . import test_order_export

@@ -312,17 +312,6 @@ class TestCustomerImportBounds(TransactionCase):
             ),
             "laughs": rezip(content, {"xl/sharedStrings.xml": laughs}),
         }
-        # a number cell holding NaN: no spreadsheet writes one
-        sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
-        files["nan"] = rezip(
-            content,
-            {
-                "xl/worksheets/sheet1.xml": sheet.replace(
-                    b"</row></sheetData>",
-                    b'<c r="K2"><v>NaN</v></c></row></sheetData>',
-                )
-            },
-        )
         for kind, data in files.items():
             record = self._import(data, skip=True)
             self.assertEqual(record.state, "validated", kind)
@@ -437,6 +426,84 @@ class TestCustomerImportBounds(TransactionCase):
             self._partners("Wajar").roms_join_date, datetime.date(2023, 3, 15)
         )
         self.assertFalse(self._partners("Tanggal%") | self._partners("Nomor%"))
+
+    def test_numbers_that_are_no_number_are_row_errors(self):
+        """A number cell holding NaN, inf, -inf, 1e400 or 5,000 digits (as a
+        program writes them; openpyxl writes placeholders, replaced in its XML):
+        an error on its row and column naming the cell, the other rows checked
+        and, with skip, imported, as for any bad cell."""
+        bad = {
+            111101: "NaN",
+            111102: "inf",
+            111103: "-inf",
+            111104: "1e400",
+            111105: "9" * 5000,
+            111106: "-1E400",
+        }
+        rows = [
+            # name, mobile, ..., postal code (J), join date (K)
+            ["Kode NaN", "081299991301", *[None] * 7, 111101],
+            ["Nomor Inf", 111102],
+            ["Tanggal MinInf", "081299991303", *[None] * 8, 111103],
+            [111104, "081299991304"],
+            ["Nomor Panjang", 111105],
+            ["Wajar Satu", "081299991306", *[None] * 7, 40132, 45000],
+            ["Kode Teks", "081299991307", *[None] * 7, "NaN"],
+            ["Tanggal Besar", "081299991308", *[None] * 8, 111106],
+            ["Wajar Dua", 81299991309],
+        ]
+        content = openpyxl_xlsx(rows)
+        part = "xl/worksheets/sheet1.xml"
+        sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read(part)
+        for placeholder, value in bad.items():
+            self.assertIn(f"<v>{placeholder}</v>".encode(), sheet_xml)
+            sheet_xml = sheet_xml.replace(
+                f"<v>{placeholder}</v>".encode(), f"<v>{value}</v>".encode()
+            )
+        content = rezip(content, {part: sheet_xml})
+        expected = {
+            (2, "J"): "J2",
+            (3, "B"): "B3",
+            (4, "K"): "K4",
+            (5, "A"): "A5",
+            (6, "B"): "B6",
+            (9, "K"): "K9",
+        }
+
+        checked = self._import(content)
+        self.assertEqual(checked.state, "validated")
+        self.assertEqual(checked.created_count, 0)
+        self.assertFalse(self._partners("Wajar%"))
+        # every row was checked: the bad cells, and the postal code typed as text
+        errors = {(e.row, e.column): e for e in checked.error_ids}
+        self.assertEqual(set(errors), {*expected, (8, "J")}, self._messages(checked))
+        self.assertEqual(checked.row_count, 9)
+        self.assertEqual(checked.error_row_count, 7)
+        self.assertEqual(checked.to_create_count, 2)
+        for (row, column), cell in expected.items():
+            error = errors[row, column]
+            self.assertIn(cell, error.message)
+            self.assertIn("not a number", error.message)
+            self.assertTrue(error.header)
+        self.assertEqual(errors[2, "J"].value, "NaN")
+        self.assertEqual(errors[2, "J"].header, "Postal Code")
+
+        record = self._import(content, skip=True)
+        self.assertEqual(record.state, "done", self._messages(record))
+        self.assertEqual(record.created_count, 2, self._messages(record))
+        self.assertEqual(self._partners("Wajar Satu").zip, "40132")
+        self.assertEqual(self._partners("Wajar Dua").mobile, "+6281299991309")
+        for refused in ("Kode%", "Nomor%", "Tanggal%", "inf", "1e400"):
+            self.assertFalse(self._partners(refused), refused)
+        # the error report reads the file again and names the rows to fix
+        action = record.action_download_error_report()
+        export = self.env["roms.customer.export"].browse(
+            int(action["url"].split("/")[4])
+        )
+        report = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
+        names = [row[0] for row in report.worksheets[0].iter_rows(values_only=True)]
+        self.assertIn("Kode NaN", names)
+        self.assertNotIn("Wajar Satu", names)
 
     # ------------------------------------------------------------------
     # any workbook

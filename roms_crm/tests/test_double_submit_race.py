@@ -24,7 +24,7 @@ class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
     """The data is committed (the other transaction must see it) and removed at
     the end."""
 
-    def _setup_committed(self):
+    def _setup_committed(self, order_count=1):
         cr = self._cursor()
         env = self._env(cr)
         product = env["product.product"].create(
@@ -33,26 +33,34 @@ class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
         partner = env["res.partner"].create(
             {"name": "Pembeli Balapan Refund", "roms_category": "customer"}
         )
-        order = make_order(env, partner, product, 4, 50000, "delivered")
+        orders = [
+            make_order(env, partner, product, 4, 50000, "delivered")
+            for _index in range(order_count)
+        ]
         # other transactions must see the data: a real commit, undone in _cleanup
         cr.commit()  # pylint: disable=invalid-commit
-        ids = {"product": product.id, "partner": partner.id, "order": order.id}
+        ids = {
+            "product": product.id,
+            "partner": partner.id,
+            "order": orders[0].id,
+            "orders": [order.id for order in orders],
+        }
         self.addCleanup(self._cleanup, ids)
         return ids
 
     def _cleanup(self, ids):
         with db_connect(self.env.cr.dbname).cursor() as cr:
             env = self._env(cr)
-            order = env["sale.order"].browse(ids["order"])
-            env["roms.refund.request"].search([("order_id", "=", order.id)]).unlink()
+            order = env["sale.order"].browse(ids["orders"])
+            env["roms.refund.request"].search([("order_id", "in", order.ids)]).unlink()
             env["roms.payment.confirmation"].search(
-                [("order_id", "=", order.id)]
+                [("order_id", "in", order.ids)]
             ).unlink()
             env["roms.product.review"].search(
                 [("partner_id", "=", ids["partner"])]
             ).unlink()
             env["roms.order.stage.history"].search(
-                [("order_id", "=", order.id)]
+                [("order_id", "in", order.ids)]
             ).unlink()
             moves = order.picking_ids.move_ids
             moves.move_line_ids.unlink()
@@ -156,8 +164,8 @@ class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
         )
         self.assertEqual(len(confirmations), 1)
 
-    def _review(self, env, ids):
-        order = env["sale.order"].browse(ids["order"])
+    def _review(self, env, ids, order_id=None):
+        order = env["sale.order"].browse(order_id or ids["order"])
         return env["roms.product.review"]._create_from_portal(
             order,
             {
@@ -199,3 +207,37 @@ class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
             [("partner_id", "=", ids["partner"])]
         )
         self.assertEqual(len(reviews), 1)
+
+    def test_one_product_from_two_orders_at_once_is_reviewed_once(self):
+        """The customer reviews the product from the pages of two orders at
+        once: the second request waits for the first one, Odoo retries it and
+        it reads "already reviewed" (it answered 400 with the database's
+        unique-constraint message)."""
+        ids = self._setup_committed(order_count=2)
+        first, second = ids["orders"]
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        for env in (env1, env2):
+            self.assertFalse(
+                env["roms.product.review"].search([("partner_id", "=", ids["partner"])])
+            )
+        self._review(env1, ids, first)
+        cr1.commit()
+        # expected, and retried by Odoo: no "bad query" ERROR in the log
+        with (
+            self.assertNoLogs("odoo.sql_db", "ERROR"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._review(env2, ids, second)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        with self.assertRaises(UserError):
+            self._review(env2, ids, second)
+        cr2.rollback()
+        env2.invalidate_all()
+        reviews = env2["roms.product.review"].search(
+            [("partner_id", "=", ids["partner"])]
+        )
+        self.assertEqual(len(reviews), 1)
+        self.assertEqual(reviews.order_id.id, first)

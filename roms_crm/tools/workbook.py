@@ -9,11 +9,13 @@ first sheet (or the one named as asked) once, cell by cell, in read-only mode.
 A file that cannot be read at all raises :class:`WorkbookError`, whose ``errors``
 carry lazily translated messages. A cell that cannot be imported as it is (a
 formula error, a formula without a stored value, a text longer than the cell
-limit) comes as a :class:`BadCell` for the caller to report on its row.
+limit, a number cell holding NaN or infinity) comes as a :class:`BadCell` for the
+caller to report on its row.
 """
 
 import datetime
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -22,7 +24,12 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import (
+    FORMULA_TAG,
+    VALUE_TAG,
+    WorkSheetParser,
+    _cast_number,
+)
 
 from odoo.tools.translate import LazyTranslate
 
@@ -101,7 +108,8 @@ class WorkbookError(Exception):
 
 class BadCell:
     """A cell that cannot be imported as it is (a formula error, a formula
-    without a stored value, a text beyond the cell limit): a row error.
+    without a stored value, a text beyond the cell limit, a number that is
+    none): a row error.
     ``message`` is lazily translated."""
 
     __slots__ = ("message", "text")
@@ -154,12 +162,40 @@ def parse_date(value):
     return None
 
 
+# ``data_type`` of a number cell that holds no finite number (_CellParser)
+NOT_A_NUMBER = "roms_nan"
+
+
+def _finite_number(text):
+    """Whether the stored text of a number cell reads as a finite number as
+    openpyxl reads it: not NaN, inf, 1e400, nor an integer beyond Python's
+    4,300 digits."""
+    try:
+        value = _cast_number(text)
+    except ValueError:
+        return False
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 class _CellParser(WorkSheetParser):
     """openpyxl's worksheet parser, reading stored values, that also marks a
     formula without a stored value (``data_type`` "f"): read alone, such a cell
-    looks empty."""
+    looks empty; and a number cell that holds no finite number (NaN, inf, -inf,
+    1e400, as programs write them), ``data_type`` ``NOT_A_NUMBER`` with its text
+    as value: openpyxl raises on it, which refused the whole file."""
 
     def parse_cell(self, element):
+        value = element.find(VALUE_TAG)
+        if (
+            element.get("t", "n") == "n"
+            and value is not None
+            and value.text
+            and not _finite_number(value.text)
+        ):
+            text, value.text = value.text, None
+            cell = super().parse_cell(element)
+            cell.update(value=text, data_type=NOT_A_NUMBER)
+            return cell
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["data_type"] = "f"
@@ -317,10 +353,10 @@ def read_rows(content, limits, aliases, required, sheet_keys=()):
 
     The file is refused (``WorkbookError``) when it is no workbook, when its
     parts unpack too big, when it has more rows (blank ones included) or columns
-    than ``limits``. A formula error, a formula without a stored value and a
-    text longer than the cell limit come as a :class:`BadCell`. The sheet is
-    parsed once, cell by cell: a cell far to the right costs no more than any
-    other."""
+    than ``limits``. A formula error, a formula without a stored value, a
+    text longer than the cell limit and a number cell holding no finite number
+    come as a :class:`BadCell`. The sheet is parsed once, cell by cell: a cell
+    far to the right costs no more than any other."""
     check_archive(content, limits)
     workbook, sheet = open_sheet(content, sheet_keys)
     source = None
@@ -404,6 +440,16 @@ def _cell(cell, max_length):
                 error=value,
             ),
             str(value),
+        )
+    if cell["data_type"] == NOT_A_NUMBER:
+        return BadCell(
+            _lt(
+                "Cell %(cell)s holds %(value)s, not a number Excel can store "
+                "(NaN, infinity or too large): type the value again.",
+                cell=get_column_letter(cell["column"]) + str(cell["row"]),
+                value=value[:20] + ("…" if len(value) > 20 else ""),
+            ),
+            value,
         )
     if cell["data_type"] == "f":
         return BadCell(

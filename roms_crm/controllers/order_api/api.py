@@ -58,6 +58,12 @@ def _read_limit(_controller):
 
 ROUTE_WITH_BODY = dict(ROUTE, max_content_length=_read_limit)
 
+# Every other path under the API's prefix (roms_api_unknown), and the methods a
+# path of the API may take (the Allow header of its 405)
+API_PREFIX = "/api/v1"
+UNKNOWN_ROUTES = (API_PREFIX, API_PREFIX + "/<path:rest>")
+ALLOW_CANDIDATES = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
 
 def _rate_limit_reset():
     """Forget every counted request (tests)."""
@@ -192,6 +198,52 @@ class RomsOrderApi(http.Controller):
             )
         )
 
+    @http.route(list(UNKNOWN_ROUTES), readonly=True, **ROUTE)
+    def roms_api_unknown(self, rest=None, **kwargs):
+        """Any other path or method under /api/v1: the API's JSON 404, or its 405
+        with an Allow header when the path is the API's, where Odoo answers its
+        HTML pages, which an integrator's client cannot read. Before the key is
+        checked: the API's paths and methods are public (its OpenAPI document).
+        Werkzeug prefers the API's own routes (static parts first) and comes to
+        this one only for what they do not take; outside the prefix, Odoo's
+        routes, its 404 page and its fallbacks are as they were."""
+        allowed = self._roms_api_allowed_methods()
+        if not allowed:
+            error = RomsApiError(
+                404,
+                "not_found",
+                "No such path in the order API: see /api/v1/openapi.json.",
+            )
+        else:
+            error = RomsApiError(
+                405,
+                "method_not_allowed",
+                "This path of the order API does not take this method: see the "
+                "Allow header and /api/v1/openapi.json.",
+            )
+            error.allow = allowed
+        return self._roms_api_error(error)
+
+    @staticmethod
+    def _roms_api_allowed_methods():
+        """The methods the API's routes take on this request's path, in
+        ``ALLOW_CANDIDATES``' order (HEAD with GET, as Werkzeug serves it)."""
+        httprequest = request.httprequest
+        adapter = (
+            request.env["ir.http"].routing_map().bind_to_environ(httprequest.environ)
+        )
+        allowed = []
+        for method in ALLOW_CANDIDATES:
+            try:
+                rule, _args = adapter.match(
+                    httprequest.path, method=method, return_rule=True
+                )
+            except werkzeug.exceptions.HTTPException:
+                continue  # e.g. a redirection to the path with a slash
+            if rule.rule not in UNKNOWN_ROUTES:
+                allowed.append(method)
+        return allowed
+
     # ------------------------------------------------------------------
 
     def _roms_api_call(self, handler, with_body=True):
@@ -201,6 +253,14 @@ class RomsOrderApi(http.Controller):
                     503, "no_database", "No database selected on this server."
                 ).to_dict(),
                 status=503,
+            )
+        if request.httprequest.method == "OPTIONS":
+            # Odoo routes OPTIONS to every route that names its methods: it
+            # asks what the path takes, it does not call it
+            return request.make_response(
+                "",
+                status=204,
+                headers=[("Allow", ", ".join(self._roms_api_allowed_methods()))],
             )
         try:
             api = self._roms_api_env()
@@ -274,6 +334,8 @@ class RomsOrderApi(http.Controller):
             headers.append(("Retry-After", str(error.retry_after)))
         if error.status == 401:
             headers.append(("WWW-Authenticate", 'Bearer realm="roms"'))
+        if error.allow:
+            headers.append(("Allow", ", ".join(error.allow)))
         return request.make_json_response(
             error.to_dict(), status=error.status, headers=headers
         )

@@ -110,7 +110,10 @@ _DOCUMENT = {
         "their fulfilment stage. Every request is one transaction: on any error "
         "nothing is written. Authenticate with an Odoo API key of a user in the "
         "ROMS API group: `Authorization: Bearer <key>`. The same key works as the "
-        "password over Odoo's XML-RPC/JSON-RPC.",
+        "password over Odoo's XML-RPC/JSON-RPC. A path under /api/v1 that "
+        "this document does not list answers 404 `not_found`, and a method its "
+        "path does not take 405 `method_not_allowed` with an `Allow` header, "
+        "both with the Error body (`components.responses`).",
     },
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}],
@@ -185,6 +188,24 @@ _DOCUMENT = {
         },
     },
     "components": {
+        "responses": {
+            "NotFound": _error_response(
+                "A path under /api/v1 that the API does not have (code "
+                "`not_found`; no key needed)."
+            ),
+            "MethodNotAllowed": dict(
+                _error_response(
+                    "A method the path does not take, e.g. DELETE /api/v1/orders "
+                    "(code `method_not_allowed`; no key needed)."
+                ),
+                headers={
+                    "Allow": {
+                        "description": "The methods the path takes, e.g. `POST`.",
+                        "schema": {"type": "string"},
+                    }
+                },
+            ),
+        },
         "securitySchemes": {
             "bearerAuth": {
                 "type": "http",

@@ -4,6 +4,12 @@ from odoo.tools import SQL
 # Fields of a confirmed order that its customer's statistics depend on.
 ROMS_STATS_FIELDS = frozenset({"date_order", "partner_id", "currency_rate"})
 
+# The value of the context key roms_defer_customer_stats that puts the refresh
+# off (SaleOrder._roms_defer_customer_stats). Only this object does: XML-RPC and
+# JSON-RPC carry plain data, so no caller's context can hold it, and one saying
+# roms_defer_customer_stats=True gets the statistics refreshed at once.
+_DEFER_STATS = object()
+
 
 class SaleOrder(models.Model):
     """The customer statistics follow the orders that count: confirming,
@@ -36,12 +42,22 @@ class SaleOrder(models.Model):
         was_confirmed._roms_update_customer_stats()
         return result
 
+    def _roms_defer_customer_stats(self):
+        """These orders in an environment where confirming, cancelling or
+        editing them leaves their customers' statistics as they are, for ROMS's
+        own code that refreshes them once it is done (the order API confirms a
+        back-dated order, then writes its date: one refresh, by that date).
+        Private to the server's code: see ``_DEFER_STATS``."""
+        return self.with_context(roms_defer_customer_stats=_DEFER_STATS)
+
     def _roms_update_customer_stats(self, partners=None):
         """Bring the statistics and segments of these orders' customers (and of
         ``partners``, e.g. an order's previous customer) up to date, in the same
         transaction, in a number of queries independent of their order history."""
-        if not (self or partners) or self.env.context.get("roms_defer_customer_stats"):
-            return  # nothing to do, or the caller refreshes them once it is done
+        if not (self or partners):
+            return
+        if self.env.context.get("roms_defer_customer_stats") is _DEFER_STATS:
+            return  # the caller refreshes them once it is done
         customers = self.partner_id | (partners or self.env["res.partner"])
         customers = customers.commercial_partner_id
         customers |= customers.child_ids

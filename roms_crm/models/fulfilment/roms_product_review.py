@@ -104,12 +104,15 @@ class RomsProductReview(models.Model):
     def _create_from_portal(self, order, values):
         """Create (sudo) the review a customer sent from the page of ``order``
         (sudo): once per product and customer, even when the form comes twice
-        at once (a double tap): the second request waits for the first one,
-        then finds its review.
+        at once (a double tap, or the product reviewed from the pages of two
+        of the customer's orders): the second request waits for the first one,
+        then finds its review. What is claimed is the reviewer, the customer of
+        the unique constraint, not the order: two orders would not make the
+        second request wait.
 
         :raise UserError: the customer has already reviewed the product.
         """
-        claim_rows(order)
+        claim_rows(self.env["res.partner"].sudo().browse(values["partner_id"]))
         if self.sudo().search_count(
             [
                 ("product_tmpl_id", "=", values["product_tmpl_id"]),

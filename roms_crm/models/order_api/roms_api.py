@@ -79,6 +79,7 @@ class RomsApiError(Exception):
         self.field = field
         self.after_rollback = None  # what the controller runs after the rollback
         self.retry_after = None  # seconds, with 429
+        self.allow = None  # the methods the path takes, with 405
 
     def to_dict(self):
         error = {"code": self.code, "message": self.message, "field": self.field}
@@ -405,10 +406,12 @@ class RomsApi(models.AbstractModel):
             raise _invalid(None, str(error.args[0])) from error
         if values["status"] != "pending":
             try:
-                # the customer's statistics are refreshed once, by the date below
-                order.with_context(
-                    roms_defer_customer_stats=bool(values["date_order"])
-                )._roms_set_stage(values["status"])
+                staged = order
+                if values["date_order"]:
+                    # the customer's statistics are refreshed once, by the date
+                    # written below
+                    staged = order._roms_defer_customer_stats()
+                staged._roms_set_stage(values["status"])
             except AccessError:
                 raise
             except UserError as error:
