@@ -273,7 +273,8 @@ class TestPaymentConfirmation(HttpCase):
         self.assertIn("payment_sent=1", self._post().url)
         response = self._post()
         self.assertIn("payment_error=duplicate", response.url)
-        self.assertIn("o_roms_payment_error", response.text)
+        # not the customer's mistake: told, not warned
+        self.assertIn("alert alert-info o_roms_payment_error", response.text)
         first = self.Confirmation.search([("order_id", "=", self.order.id)])
         self.assertEqual(len(first), 1)
         # a second transfer of another amount is another confirmation
