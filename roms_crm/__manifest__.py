@@ -84,6 +84,7 @@
             "roms_crm/static/src/messaging/**/*",
         ],
         "web.assets_frontend": [
+            "roms_crm/static/src/js/file_limits.js",
             "roms_crm/static/src/js/reorder_link.js",
         ],
         "web.assets_tests": [

@@ -13,8 +13,9 @@ from PIL import Image
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import formatLang, mute_logger
+from odoo.tools import formatLang
 
+from ..models.payment.roms_payment_confirmation import MAX_PROOF_BYTES
 from .common import make_order
 
 NOW = datetime(2026, 5, 4, 9, 0)
@@ -272,7 +273,8 @@ class TestPaymentConfirmation(HttpCase):
         self.assertIn("payment_sent=1", self._post().url)
         response = self._post()
         self.assertIn("payment_error=duplicate", response.url)
-        self.assertIn("o_roms_payment_error", response.text)
+        # not the customer's mistake: told, not warned
+        self.assertIn("alert alert-info o_roms_payment_error", response.text)
         first = self.Confirmation.search([("order_id", "=", self.order.id)])
         self.assertEqual(len(first), 1)
         # a second transfer of another amount is another confirmation
@@ -305,11 +307,64 @@ class TestPaymentConfirmation(HttpCase):
 
     @freeze_time(NOW)
     def test_a_body_beyond_the_proof_is_refused_before_it_is_read(self):
+        # a phone's photo of 7 MB: refused from the announced length, without
+        # reading it, and the customer is back on the order page told why (not
+        # Werkzeug's English "Request Entity Too Large")
         huge = png_bytes() + b"0" * (7 * 1024 * 1024)
-        with mute_logger("odoo.http", "werkzeug"):
-            response = self._post(proof=huge)
-        self.assertEqual(response.status_code, 413)
+        token = self.order._portal_ensure_token()
+        response = self.url_open(
+            f"/my/orders/{self.order.id}/payment_confirmation?access_token={token}",
+            data={"csrf_token": http.Request.csrf_token(self), "bank": "BCA"},
+            files={"proof": ("bukti.jpg", huge)},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"/my/orders/{self.order.id}?access_token={token}", response.url)
+        self.assertIn("payment_error=proof_size", response.url)
+        self.assertIn("The proof is too large (5 MB at most).", response.text)
         self.assertFalse(self.Confirmation.search([("order_id", "=", self.order.id)]))
+
+    def test_a_huge_body_with_a_wrong_token_tells_nothing(self):
+        # the page the refusal leads to is the order's only with its token
+        huge = png_bytes() + b"0" * (7 * 1024 * 1024)
+        other = make_order(
+            self.env,
+            self.env["res.partner"].create({"name": "Orang Lain Besar"}),
+            self.product,
+            stage="pending",
+        )
+        for path in (
+            f"/my/orders/{other.id}/payment_confirmation",
+            f"/my/orders/{other.id}/payment_confirmation?access_token=x",
+            (
+                f"/my/orders/{other.id}/payment_confirmation"
+                f"?access_token={self.order._portal_ensure_token()}"
+            ),
+            "/my/orders/99999999999999999999/payment_confirmation",
+        ):
+            with self.subTest(path=path):
+                response = self.url_open(
+                    path,
+                    data={"csrf_token": http.Request.csrf_token(self)},
+                    files={"proof": ("bukti.jpg", huge)},
+                    allow_redirects=False,
+                )
+                self.assertIn(response.status_code, (303, 404))
+                self.assertNotIn(str(other.id), response.headers.get("Location", ""))
+                self.assertNotIn(other.access_token or "-", response.text)
+        self.assertFalse(self.Confirmation.search([("order_id", "=", other.id)]))
+
+    def test_the_form_tells_the_browser_its_limit(self):
+        # the browser refuses a file over the limit before sending it (the
+        # portal's script reads the limit from the input); the form's address
+        # carries the token, so that a refused body still finds its order
+        page = self.url_open(self.order.get_portal_url()).text
+        token = self.order._portal_ensure_token()
+        self.assertIn(
+            f'action="/my/orders/{self.order.id}/payment_confirmation'
+            f'?access_token={token}"',
+            page,
+        )
+        self.assertIn(f'data-roms-max-bytes="{MAX_PROOF_BYTES}"', page)
 
     def test_other_customers_order(self):
         other = make_order(

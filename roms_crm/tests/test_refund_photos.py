@@ -10,7 +10,6 @@ from PIL import Image
 
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from ..tools import bounds
 from .test_refund_request import RefundCommon
@@ -149,10 +148,27 @@ class TestRefundPhotos(RefundCommon, HttpCase):
         before = self._counts()
         size = bounds.PHOTO_COUNT * bounds.PHOTO_BYTES + bounds.FORM_BYTES
         huge = picture("PNG") + b"\x00" * size
-        with mute_logger("odoo.http", "werkzeug"):
-            response = self._send([("besar.png", huge, "image/png")])
-        self.assertEqual(response.status_code, 413)
+        response = self._send([("besar.png", huge, "image/png")])
+        # back on the order's page, told why (not Werkzeug's English 413 page)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"/my/orders/{self.delivered.id}?access_token=", response.url)
+        self.assertIn("refund_error=photo_size", response.url)
+        self.assertIn("A photo is too big", response.text)
         self.assertEqual(self._counts(), before)
+
+    def test_the_browser_refuses_photos_over_the_limits(self):
+        before = self._counts()
+        self.start_tour(
+            f"/my/orders/{self.delivered.id}",
+            "roms_file_limits",
+            login="roms_refund_photos",
+        )
+        self.assertEqual(self._counts(), before)
+
+    def test_the_form_tells_the_browser_its_limits(self):
+        page = self.url_open(self.delivered.get_portal_url()).text
+        self.assertIn(f'data-roms-max-bytes="{bounds.PHOTO_BYTES}"', page)
+        self.assertIn(f'data-roms-max-files="{bounds.PHOTO_COUNT}"', page)
 
     def test_a_picture_of_too_many_pixels_is_refused(self):
         for width, height in ((10000, 5000), (100000, 100000)):

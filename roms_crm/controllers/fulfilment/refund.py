@@ -20,6 +20,7 @@ class RomsRefundPortal(CustomerPortal):
         # the photos and the form's fields: a larger body is refused (413)
         # before Werkzeug reads it
         max_content_length=bounds.PHOTO_COUNT * bounds.PHOTO_BYTES + bounds.FORM_BYTES,
+        roms_too_large="_roms_refund_too_large",
     )
     def roms_request_refund(self, order_id, access_token=None, reason=None, **post):
         """A customer files a refund request for a delivered order of theirs.
@@ -99,6 +100,16 @@ class RomsRefundPortal(CustomerPortal):
                 name = False
             photos.append((name or "photo", data, mimetype))
         return photos
+
+    def _roms_refund_too_large(self, order_id):
+        """The form's body was larger than every photo it may carry, refused
+        unread (``ir.http._roms_too_large_response``): back to the order's page
+        saying a photo is too big."""
+        try:
+            order_sudo = self._document_check_access("sale.order", order_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._roms_refund_redirect(order_sudo, refund_error="photo_size")
 
     def _roms_refund_redirect(self, order_sudo, **params):
         return request.redirect(order_sudo._roms_portal_url("roms_refund", **params))

@@ -21,6 +21,7 @@ class RomsPaymentConfirmationPortal(CustomerPortal):
         # the proof and the form's few fields: a larger body is refused (413)
         # before Werkzeug reads it
         max_content_length=MAX_PROOF_BYTES + bounds.FORM_BYTES,
+        roms_too_large="_roms_payment_too_large",
     )
     def roms_confirm_payment(self, order_id, access_token=None, **post):
         """The customer confirms a bank transfer for their order, from the portal
@@ -56,4 +57,20 @@ class RomsPaymentConfirmationPortal(CustomerPortal):
             )
         return request.redirect(
             order_sudo._roms_portal_url("roms_payment", payment_sent=1)
+        )
+
+    def _roms_payment_too_large(self, order_id):
+        """The form's body was larger than the route takes, refused unread
+        (``ir.http._roms_too_large_response``): back to the order's page (its
+        token comes with the form's address) saying the proof is too large."""
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order",
+                order_id,
+                access_token=request.httprequest.args.get("access_token"),
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return request.redirect(
+            order_sudo._roms_portal_url("roms_payment", payment_error="proof_size")
         )

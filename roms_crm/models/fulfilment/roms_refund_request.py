@@ -91,6 +91,12 @@ class RomsRefundRequest(models.Model):
     decided_date = fields.Datetime(string="Decided On", readonly=True, copy=False)
     refunded_date = fields.Datetime(string="Refunded On", readonly=True, copy=False)
 
+    @api.model
+    def _roms_photo_limits(self):
+        """(bytes of a photo, photos of a request) the portal's form takes: its
+        page tells the browser, which refuses more before sending anything."""
+        return bounds.PHOTO_BYTES, bounds.PHOTO_COUNT
+
     @api.depends("line_ids.amount")
     def _compute_amount(self):
         for request in self:

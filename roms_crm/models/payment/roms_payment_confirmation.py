@@ -80,6 +80,12 @@ class RomsPaymentConfirmation(models.Model):
     checked_by_id = fields.Many2one("res.users", readonly=True)
     checked_at = fields.Datetime(string="Checked On", readonly=True)
 
+    @api.model
+    def _roms_max_proof_bytes(self):
+        """What a proof may weigh: the portal's form tells the browser, which
+        refuses a larger file before sending it."""
+        return MAX_PROOF_BYTES
+
     @api.constrains("bank", "reject_reason")
     def _check_texts(self):
         Bounds = self.env["roms.bounds"]
