@@ -59,3 +59,4 @@ from . import test_message_wake
 from . import test_list_export
 from . import test_double_submit_race
 from . import test_portal_hostile
+from . import test_nul_paths

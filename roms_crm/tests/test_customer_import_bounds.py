@@ -7,6 +7,7 @@ import base64
 import datetime
 import io
 import os
+import re
 import zipfile
 
 import openpyxl
@@ -31,6 +32,24 @@ def rezip(content, replace):
             data = replace.get(item.filename, source.read(item.filename))
             target.writestr(item.filename, data)
     return output.getvalue()
+
+
+def with_cells(content, cells):
+    """``content`` (an .xlsx written by openpyxl) whose cells named in ``cells``
+    (coordinate: the XML of its ``<c>`` element, ``{date}`` standing for the
+    style of the sheet's date cells) are replaced as another program could
+    write them."""
+    part = "xl/worksheets/sheet1.xml"
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    date_style = re.search(r'<c r="[A-Z]+\d+" s="(\d+)" t="n">', sheet_xml)[1]
+    for coordinate, xml in cells.items():
+        sheet_xml, count = re.subn(
+            rf'<c r="{coordinate}"[^>]*?(?:/>|>.*?</c>)',
+            xml.replace("{date}", date_style),
+            sheet_xml,
+        )
+        assert count == 1, coordinate
+    return rezip(content, {part: sheet_xml.encode()})
 
 
 def openpyxl_xlsx(rows):
@@ -504,6 +523,102 @@ class TestCustomerImportBounds(TransactionCase):
         names = [row[0] for row in report.worksheets[0].iter_rows(values_only=True)]
         self.assertIn("Kode NaN", names)
         self.assertNotIn("Wajar Satu", names)
+
+    def test_cells_openpyxl_cannot_read_are_row_errors(self):
+        """A date cell whose serial is no date (1e10, -5), a typed date or time
+        cell that is none, a TRUE/FALSE cell holding another value, a text
+        pointing past the workbook's shared texts, error cells (#DIV/0!, #N/A,
+        #REF!, also with a number's type in a date cell), as programs and damaged
+        files write them: each an error of its row and column, the other rows
+        checked and, with skip, imported. openpyxl raised on most of them and the
+        whole workbook was refused as "not an Excel workbook"."""
+        day = datetime.datetime(2020, 1, 2)
+        rows = [
+            # name (A), mobile (B), category (D), join date (K), notes (O)
+            ["Tanggal Jauh", "081299991401", *[None] * 8, day],
+            ["Tanggal Minus", "081299991402", *[None] * 8, day],
+            ["Tanggal Ketik", "081299991403", *[None] * 8, day],
+            ["Jam Ketik", "081299991404", *[None] * 8, day],
+            ["Benar Salah", "081299991405", *[None] * 12, "x"],
+            ["Teks Hilang", "081299991406", *[None] * 12, "x"],
+            ["x", "081299991407"],
+            ["Galat Kategori", "081299991408", None, "x", *[None] * 6, day],
+            ["Galat Angka", "081299991409", *[None] * 8, day],
+            ["Wajar Tiga", "081299991410", *[None] * 8, day],
+            ["Wajar Empat", "081299991411", *[None] * 8, day],
+        ]
+        content = with_cells(
+            openpyxl_xlsx(rows),
+            {
+                "K2": '<c r="K2" s="{date}"><v>1e10</v></c>',
+                "K3": '<c r="K3" s="{date}" t="n"><v>-5</v></c>',
+                "K4": '<c r="K4" t="d"><v>2024-13-45</v></c>',
+                "K5": '<c r="K5" t="d"><v>25:61:00</v></c>',
+                "O6": '<c r="O6" t="b"><v>ya</v></c>',
+                "O7": '<c r="O7" t="s"><v>7</v></c>',
+                "A8": '<c r="A8" t="s"><v>-1</v></c>',
+                "D9": '<c r="D9" t="e"><v>#N/A</v></c>',
+                "K9": '<c r="K9" s="{date}" t="e"><v>#DIV/0!</v></c>',
+                "K10": '<c r="K10" s="{date}"><v>#REF!</v></c>',
+                "K12": '<c r="K12" t="d"><v>2021-05-06</v></c>',
+            },
+        )
+        expected = {
+            (2, "K"): ("K2", "1e10"),
+            (3, "K"): ("K3", "-5"),
+            (4, "K"): ("K4", "2024-13-45"),
+            (5, "K"): ("K5", "25:61:00"),
+            (6, "O"): ("O6", "ya"),
+            (7, "O"): ("O7", "7"),
+            (8, "A"): ("A8", "-1"),
+            (9, "D"): ("#N/A", "#N/A"),
+            (9, "K"): ("#DIV/0!", "#DIV/0!"),
+            (10, "K"): ("#REF!", "#REF!"),
+        }
+
+        checked = self._import(content)
+        self.assertEqual(checked.state, "validated", self._messages(checked))
+        self.assertEqual(checked.created_count, 0)
+        self.assertFalse(self._partners("Wajar%"))
+        errors = {}
+        for error in checked.error_ids:
+            errors.setdefault((error.row, error.column), []).append(error)
+        self.assertEqual(set(errors), set(expected), self._messages(checked))
+        self.assertEqual(checked.row_count, 11)
+        self.assertEqual(checked.error_row_count, 9)
+        self.assertEqual(checked.to_create_count, 2)
+        for (row, column), (named, value) in expected.items():
+            (error,) = errors[row, column]
+            self.assertIn(named, error.message)
+            self.assertEqual(error.value, value)
+            self.assertTrue(error.header)
+            self.assertNotIn("not an Excel workbook", error.message)
+        self.assertIn("no date", errors[2, "K"][0].message)
+        self.assertIn("TRUE/FALSE", errors[6, "O"][0].message)
+
+        record = self._import(content, skip=True)
+        self.assertEqual(record.state, "done", self._messages(record))
+        self.assertEqual(record.created_count, 2, self._messages(record))
+        self.assertEqual(
+            self._partners("Wajar Tiga").roms_join_date, datetime.date(2020, 1, 2)
+        )
+        self.assertEqual(
+            self._partners("Wajar Empat").roms_join_date, datetime.date(2021, 5, 6)
+        )
+        for refused in ("Tanggal%", "Jam%", "Benar%", "Teks%", "Galat%"):
+            self.assertFalse(self._partners(refused), refused)
+        self.assertFalse(
+            self.env["res.partner"].search([("mobile", "=", "+6281299991407")])
+        )
+        # the error report reads the file again and names the rows to fix
+        action = record.action_download_error_report()
+        export = self.env["roms.customer.export"].browse(
+            int(action["url"].split("/")[4])
+        )
+        report = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
+        names = [row[0] for row in report.worksheets[0].iter_rows(values_only=True)]
+        self.assertIn("Tanggal Jauh", names)
+        self.assertNotIn("Wajar Tiga", names)
 
     # ------------------------------------------------------------------
     # any workbook

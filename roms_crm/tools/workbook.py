@@ -9,8 +9,9 @@ first sheet (or the one named as asked) once, cell by cell, in read-only mode.
 A file that cannot be read at all raises :class:`WorkbookError`, whose ``errors``
 carry lazily translated messages. A cell that cannot be imported as it is (a
 formula error, a formula without a stored value, a text longer than the cell
-limit, a number cell holding NaN or infinity) comes as a :class:`BadCell` for the
-caller to report on its row.
+limit, a number cell holding NaN or infinity, a date, TRUE/FALSE or text cell
+whose stored value is none) comes as a :class:`BadCell` for the caller to report
+on its row.
 """
 
 import datetime
@@ -21,8 +22,9 @@ import zipfile
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import (
     FORMULA_TAG,
@@ -108,8 +110,8 @@ class WorkbookError(Exception):
 
 class BadCell:
     """A cell that cannot be imported as it is (a formula error, a formula
-    without a stored value, a text beyond the cell limit, a number that is
-    none): a row error.
+    without a stored value, a text beyond the cell limit, a number, date,
+    TRUE/FALSE or shared text that is none): a row error.
     ``message`` is lazily translated."""
 
     __slots__ = ("message", "text")
@@ -162,8 +164,14 @@ def parse_date(value):
     return None
 
 
-# ``data_type`` of a number cell that holds no finite number (_CellParser)
+# ``data_type`` of a cell whose stored value is none of its type (_CellParser):
+# a number cell holding no finite number, a date cell (a date-formatted number,
+# or typed "d") holding no date Excel can show, a TRUE/FALSE cell holding
+# neither, a text cell pointing past the workbook's shared texts
 NOT_A_NUMBER = "roms_nan"
+NOT_A_DATE = "roms_not_date"
+NOT_A_BOOLEAN = "roms_not_bool"
+NO_SUCH_TEXT = "roms_no_text"
 
 
 def _finite_number(text):
@@ -177,29 +185,73 @@ def _finite_number(text):
     return not isinstance(value, float) or math.isfinite(value)
 
 
+def _excel_date(text, epoch):
+    """Whether the stored text of a date-formatted number cell is a date Excel
+    can show (from its epoch to 9999; Excel shows ##### for the others)."""
+    number = _cast_number(text)
+    if number < 0:
+        return False
+    try:
+        from_excel(number, epoch)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
 class _CellParser(WorkSheetParser):
     """openpyxl's worksheet parser, reading stored values, that also marks a
     formula without a stored value (``data_type`` "f"): read alone, such a cell
-    looks empty; and a number cell that holds no finite number (NaN, inf, -inf,
-    1e400, as programs write them), ``data_type`` ``NOT_A_NUMBER`` with its text
-    as value: openpyxl raises on it, which refused the whole file."""
+    looks empty; and a cell whose stored value is none of its type
+    (``_unreadable``), with its text as value: openpyxl raised on most of them
+    (or, for a date out of its range, warned and read an error), which refused
+    the whole file."""
 
     def parse_cell(self, element):
         value = element.find(VALUE_TAG)
-        if (
-            element.get("t", "n") == "n"
-            and value is not None
-            and value.text
-            and not _finite_number(value.text)
-        ):
-            text, value.text = value.text, None
-            cell = super().parse_cell(element)
-            cell.update(value=text, data_type=NOT_A_NUMBER)
-            return cell
+        if value is not None and value.text:
+            data_type = self._unreadable(element, value.text)
+            if data_type:
+                text, value.text = value.text, None
+                cell = super().parse_cell(element)
+                cell.update(value=text, data_type=data_type)
+                return cell
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["data_type"] = "f"
         return cell
+
+    def _unreadable(self, element, text):
+        """The ``data_type`` of a cell whose stored ``text`` openpyxl cannot
+        read as the cell's type says: an error code stored as a number ("e"),
+        ``NOT_A_NUMBER``, ``NOT_A_DATE``, ``NOT_A_BOOLEAN``, ``NO_SUCH_TEXT``;
+        None for a readable one."""
+        data_type = element.get("t", "n")
+        if data_type == "n":
+            if text in ERROR_CODES:
+                return "e"
+            if not _finite_number(text):
+                return NOT_A_NUMBER
+            style_id = int(element.get("s", 0))
+            if style_id in self.date_formats and not _excel_date(text, self.epoch):
+                return NOT_A_DATE
+        elif data_type == "d":
+            try:
+                from_ISO8601(text)
+            except ValueError:
+                return NOT_A_DATE
+        elif data_type == "b":
+            try:
+                int(text)
+            except ValueError:
+                return NOT_A_BOOLEAN
+        elif data_type == "s":
+            try:
+                index = int(text)
+            except ValueError:
+                return NO_SUCH_TEXT
+            if not 0 <= index < len(self.shared_strings):
+                return NO_SUCH_TEXT
+        return None
 
 
 def _filled(cell):
@@ -354,8 +406,10 @@ def read_rows(content, limits, aliases, required, sheet_keys=()):
     The file is refused (``WorkbookError``) when it is no workbook, when its
     parts unpack too big, when it has more rows (blank ones included) or columns
     than ``limits``. A formula error, a formula without a stored value, a
-    text longer than the cell limit and a number cell holding no finite number
-    come as a :class:`BadCell`. The sheet is parsed once, cell by cell: a cell
+    text longer than the cell limit and a cell whose stored value is none of
+    its type (a number cell holding no finite number, a date cell no date, a
+    TRUE/FALSE cell neither, a text cell no shared text) come as a
+    :class:`BadCell`. The sheet is parsed once, cell by cell: a cell
     far to the right costs no more than any other."""
     check_archive(content, limits)
     workbook, sheet = open_sheet(content, sheet_keys)
@@ -441,16 +495,8 @@ def _cell(cell, max_length):
             ),
             str(value),
         )
-    if cell["data_type"] == NOT_A_NUMBER:
-        return BadCell(
-            _lt(
-                "Cell %(cell)s holds %(value)s, not a number Excel can store "
-                "(NaN, infinity or too large): type the value again.",
-                cell=get_column_letter(cell["column"]) + str(cell["row"]),
-                value=value[:20] + ("…" if len(value) > 20 else ""),
-            ),
-            value,
-        )
+    if cell["data_type"] in UNREADABLE_TYPES:
+        return BadCell(_unreadable_message(cell), value)
     if cell["data_type"] == "f":
         return BadCell(
             _lt(
@@ -468,3 +514,40 @@ def _cell(cell, max_length):
             value,
         )
     return value
+
+
+UNREADABLE_TYPES = (NOT_A_NUMBER, NOT_A_DATE, NOT_A_BOOLEAN, NO_SUCH_TEXT)
+
+
+def _unreadable_message(cell):
+    """Why a cell whose stored value is none of its type (``UNREADABLE_TYPES``)
+    cannot be imported, naming the cell and its stored text."""
+    data_type, value = cell["data_type"], cell["value"]
+    shown = {
+        "cell": get_column_letter(cell["column"]) + str(cell["row"]),
+        "value": value[:20] + ("…" if len(value) > 20 else ""),
+    }
+    if data_type == NOT_A_DATE:
+        return _lt(
+            "Cell %(cell)s holds %(value)s, which is no date or time Excel can "
+            "read (Excel's dates run from 1900 to 9999): type the date again.",
+            **shown,
+        )
+    if data_type == NOT_A_BOOLEAN:
+        return _lt(
+            "Cell %(cell)s is a TRUE/FALSE cell holding %(value)s, which Excel "
+            "cannot read: type the value again.",
+            **shown,
+        )
+    if data_type == NO_SUCH_TEXT:
+        return _lt(
+            "Cell %(cell)s points to text number %(value)s, which the workbook "
+            "does not hold (the file is damaged): type the value again, or open "
+            "and save the file in Excel.",
+            **shown,
+        )
+    return _lt(
+        "Cell %(cell)s holds %(value)s, not a number Excel can store "
+        "(NaN, infinity or too large): type the value again.",
+        **shown,
+    )

@@ -16,6 +16,15 @@ class IrHttp(models.AbstractModel):
         return mods + ["mail"]
 
     @classmethod
+    def _serve_fallback(cls):
+        # A path with a NUL byte (/foo%00bar) names no attachment, and the
+        # fallback's search by URL made PostgreSQL refuse the character: the
+        # visitor got a 500 instead of the not-found page of any unknown path
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
+
+    @classmethod
     def _handle_error(cls, exception):
         if isinstance(exception, RequestEntityTooLarge):
             response = cls._roms_too_large_response()
