@@ -50,6 +50,18 @@ class TestBoundsFunctions(BaseCase):
         # the marks only give neutral characters a direction: kept
         self.assertEqual(bounds.without_bidi_controls("R\u200e\u200f"), "R\u200e\u200f")
         self.assertIsNone(bounds.without_bidi_controls(None))
+        # clean_text's option for names; a free text keeps them
+        self.assertEqual(
+            bounds.clean_text(" Budi \u202e4321-DRO\u202c ", 20, name=True),
+            "Budi 4321-DRO",
+        )
+        self.assertEqual(
+            bounds.clean_text("Budi \u202e4321-DRO", 20), "Budi \u202e4321-DRO"
+        )
+        self.assertFalse(bounds.clean_text(" \u2066\u202e ", 20, name=True))
+        with self.assertRaises(bounds.BoundsError) as caught:
+            bounds.clean_text("\u202e", 20, "name", required=True, name=True)
+        self.assertEqual(caught.exception.code, "required")
 
     def test_numbers_are_finite(self):
         for bad in (math.nan, math.inf, -math.inf, True, "1", None, [1], 10**400):

@@ -196,6 +196,34 @@ class TestCustomerImportBounds(TransactionCase):
         self.assertFalse(self._partners("NNNN%") | self._partners("MMMM%"))
         self.assertTrue(self._partners("Budi Santoso"))
 
+    def test_names_lose_their_bidirectional_controls(self):
+        """A right-to-left override would show the name reversed in the customer
+        list ("Budi <U+202E>4321-DRO" reads "Budi ORD-1234"): the name column
+        loses the embeddings, overrides and isolates, the notes keep them (the
+        shop's own text); a customer updated by phone gets the cleaned name."""
+        sari = self.env["res.partner"].create(
+            {"name": "Sari Lama", "mobile": "+6281299990032", "roms_category": "lead"}
+        )
+        notes = "Suka \u202ekopi\u202c"
+        record = self._import(
+            openpyxl_xlsx(
+                [
+                    ["Budi \u202e4321-DRO\u202c", "081299990031"]
+                    + [None] * 12
+                    + [notes],
+                    ["\u2067Sari\u2069 \u202aBaru\u202c", "081299990032"],
+                ]
+            )
+        )
+        self.assertEqual(record.created_count, 1, self._messages(record))
+        self.assertEqual(record.updated_count, 1, self._messages(record))
+        budi = self.env["res.partner"].search(
+            [("roms_whatsapp_number", "=", "+6281299990031")]
+        )
+        self.assertEqual(budi.name, "Budi 4321-DRO")
+        self.assertIn(notes, budi.comment or "")
+        self.assertEqual(sari.name, "Sari Baru")
+
     def test_join_date_outside_the_window_is_a_row_error(self):
         record = self._import(
             make_xlsx(

@@ -241,3 +241,79 @@ class TestDoubleSubmitRace(CommittedCursorsMixin, TransactionCase):
         )
         self.assertEqual(len(reviews), 1)
         self.assertEqual(reviews.order_id.id, first)
+
+    def _setup_reseller(self):
+        """A committed reseller and two products (removed at the end)."""
+        cr = self._cursor()
+        env = self._env(cr)
+        products = env["product.product"].create(
+            [
+                {
+                    "name": "Kopi Balapan Keranjang",
+                    "list_price": 50000,
+                    "type": "consu",
+                },
+                {
+                    "name": "Gula Balapan Keranjang",
+                    "list_price": 20000,
+                    "type": "consu",
+                },
+            ]
+        )
+        reseller = env["res.partner"].create(
+            {"name": "Reseller Balapan Keranjang", "roms_category": "reseller"}
+        )
+        cr.commit()  # pylint: disable=invalid-commit
+        ids = {"products": products.ids, "reseller": reseller.id}
+        self.addCleanup(self._cleanup_reseller, ids)
+        return ids
+
+    def _cleanup_reseller(self, ids):
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            env = self._env(cr)
+            env["sale.order"].search([("partner_id", "=", ids["reseller"])]).unlink()
+            env["product.product"].browse(ids["products"]).unlink()
+            env["res.partner"].browse(ids["reseller"]).unlink()
+            # pylint: disable-next=invalid-commit
+            cr.commit()
+
+    def _add_to_cart(self, env, ids, index):
+        reseller = env["res.partner"].browse(ids["reseller"])
+        product = env["product.product"].browse(ids["products"][index])
+        return reseller._roms_reseller_cart(create=True)._roms_cart_add(
+            {product: 1}, check_stock=False
+        )
+
+    def test_first_add_to_cart_twice_at_once_makes_one_cart(self):
+        """The reseller's first "add to cart" from two tabs at once (or a double
+        tap): the second request waits for the first one, Odoo retries it and it
+        adds its product to the first one's cart (it failed on the unique index
+        of the open carts, a 500 for the reseller)."""
+        ids = self._setup_reseller()
+        cr1, cr2 = self._cursor(), self._cursor()
+        env1, env2 = self._env(cr1), self._env(cr2)
+        for env in (env1, env2):
+            self.assertFalse(
+                env["res.partner"].browse(ids["reseller"])._roms_reseller_cart()
+            )
+        self._add_to_cart(env1, ids, 0)
+        cr1.commit()
+        # expected, and retried by Odoo: no "bad query" ERROR in the log
+        with (
+            self.assertNoLogs("odoo.sql_db", "ERROR"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            self._add_to_cart(env2, ids, 1)
+            env2.flush_all()
+        cr2.rollback()
+        env2.invalidate_all()
+        # Odoo retries the request: it finds the first one's cart
+        self._add_to_cart(env2, ids, 1)
+        cr2.commit()
+        carts = env2["sale.order"].search(
+            [("partner_id", "=", ids["reseller"]), ("roms_portal_cart", "=", True)]
+        )
+        self.assertEqual(len(carts), 1)
+        self.assertEqual(
+            sorted(carts._roms_product_lines().product_id.ids), sorted(ids["products"])
+        )

@@ -113,7 +113,8 @@ class TestOrderApiHostile(OrderApiBoundsCase):
         order = self.env["sale.order"].browse(response.json()["id"])
         partner = order.partner_id
         self.assertEqual(order.roms_external_id, "BND-U1-\U0001f600")
-        self.assertEqual(partner.name, "Sari \U0001f600\U0001f1ee\U0001f1e9 " + rtl)
+        # a name loses its override (it would show reversed), keeps its mark
+        self.assertEqual(partner.name, "Sari \U0001f600\U0001f1ee\U0001f1e9 \u200fعلي")
         self.assertEqual(partner.street, "Jl. Melati \ufffd No. 5")
         self.assertEqual(partner.city, "Bandung")
         response = self._call("GET", "/api/v1/orders/BND-U1-%F0%9F%98%80?source=bounds")
@@ -353,4 +354,30 @@ class TestOrderApiHostile(OrderApiBoundsCase):
             except TimeoutError:
                 self.fail("the server waited for the rest of the body")
         self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer[:200])
+        self.assertEqual(self._counts(), before)
+
+    def test_customer_name_loses_its_bidirectional_controls(self):
+        """A right-to-left override would show the new customer's name reversed
+        in the lists ("Budi <U+202E>4321-DRO" reads "Budi ORD-1234"): the name
+        loses the embeddings, overrides and isolates; the note is the shop's
+        customer's own text and keeps them."""
+        order = self._create(
+            "BND-BIDI1",
+            customer={
+                "name": "Budi \u202e4321-DRO\u202c \u2067Sari\u2069",
+                "phone": "0812-7333-0077",
+            },
+            note="Titip \u202ebarang\u202c ya",
+        )
+        self.assertEqual(order.partner_id.name, "Budi 4321-DRO Sari")
+        self.assertIn("Titip \u202ebarang\u202c ya", order.note)
+        # a name of controls only is no name: refused, nothing written
+        before = self._counts()
+        response = self._post(
+            self._payload(
+                "BND-BIDI2",
+                customer={"name": " \u202e\u2066 ", "phone": "0812-7333-0078"},
+            )
+        )
+        self.assertRefused(response, 422, "customer.name", "required")
         self.assertEqual(self._counts(), before)

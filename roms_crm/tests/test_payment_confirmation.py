@@ -131,6 +131,21 @@ class TestPaymentConfirmation(HttpCase):
         )
         self.assertIn("payment_error=order", self._post().url)
 
+    @freeze_time(NOW)
+    def test_names_lose_their_bidirectional_controls(self):
+        """The bank's account holder and the proof's file name are names the
+        shop reads in the list of confirmations: a right-to-left override would
+        show them reversed ("bukti<U+202E>gnp.fdp" reads "buktipdf.png"), so
+        they lose the embeddings, overrides and isolates."""
+        response = self._post(
+            bank="BCA a.n. \u202eobmaB\u202c \u2066Sari\u2069",
+            filename="bukti\u202egnp.png",
+        )
+        self.assertIn("payment_sent=1", response.url)
+        confirmation = self.Confirmation.search([("order_id", "=", self.order.id)])
+        self.assertEqual(confirmation.bank, "BCA a.n. obmaB Sari")
+        self.assertEqual(confirmation.proof_name, "buktignp.png")
+
     @freeze_time("2026-05-03 23:30:00")
     def test_transfer_of_this_morning_in_jakarta(self):
         """At 06:30 in Jakarta it is still 3 May in UTC: a transfer made this

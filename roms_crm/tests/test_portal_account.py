@@ -72,3 +72,23 @@ class TestPortalAccountDetails(HttpCase):
         self.assertIn("Some required fields are empty.", response.text)
         self.assertEqual(self.partner.city, "Bandung")
         self.assertEqual(self.partner.phone, "+6281234500001")
+
+    def test_name_loses_its_bidirectional_controls(self):
+        """The name a reseller gives themselves shows in the shop's lists: a
+        right-to-left override would show it reversed ("Joko <U+202E>4321-DRO"
+        reads "Joko ORD-1234"), so it loses the embeddings, overrides and
+        isolates; the rest of the form is saved as typed."""
+        response = self._save(
+            name="Joko \u202e4321-DRO\u202c \u2066Portal\u2069", city="Bogor"
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.partner.name, "Joko 4321-DRO Portal")
+        self.assertEqual(self.partner.city, "Bogor")
+        response = self._save(company_name="CV \u202eAJAYA\u202c")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.partner.company_name, "CV AJAYA")
+        # a name of nothing else is a missing one: the form says so
+        response = self._save(name="\u202e\u2066 ")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Some required fields are empty.", response.text)
+        self.assertEqual(self.partner.name, "Joko 4321-DRO Portal")

@@ -115,6 +115,19 @@ class TestRefundPhotos(RefundCommon, HttpCase):
         # the customer is told
         self.assertIn("Your refund request was sent", response.text)
 
+    def test_photo_names_lose_their_bidirectional_controls(self):
+        """A photo's file name is shown on the request: a right-to-left override
+        would show it reversed ("kardus<U+202E>gnp.fdp" reads "karduspdf.png"),
+        so it loses the embeddings, overrides and isolates."""
+        response = self._send(
+            [("kardus\u202egpj.\u2066png\u2069", picture("PNG"), "image/png")]
+        )
+        self.assertIn("refund_sent=1", response.url)
+        refund = self.Refund.search([("order_id", "=", self.delivered.id)])
+        self.assertEqual(
+            refund.message_ids.attachment_ids.mapped("name"), ["kardusgpj.png"]
+        )
+
     def test_a_page_or_program_named_like_a_photo_is_refused(self):
         disguised = [
             ("foto.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg"),

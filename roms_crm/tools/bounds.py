@@ -84,10 +84,21 @@ class BoundsError(ValueError):
 
 
 def clean_text(
-    value, limit, field=None, *, multiline=False, required=False, label=None
+    value,
+    limit,
+    field=None,
+    *,
+    multiline=False,
+    required=False,
+    label=None,
+    name=False,
 ):
     """``value`` as text: NUL and other control characters removed, stripped, at
     most ``limit`` characters. ``False`` for an empty value unless ``required``.
+    With ``name`` (a name that came from outside and that the shop reads in its
+    lists: a customer's, a recipient's), without the bidirectional controls of
+    :func:`without_bidi_controls` too; free texts (notes, reasons, reviews) keep
+    them.
 
     :raises BoundsError: not a string, empty when required, or too long.
     """
@@ -108,6 +119,8 @@ def clean_text(
     # as sent: what the client counts (and the OpenAPI maxLength) is the raw text
     if len(value) > limit:
         raise too_long
+    if name:
+        value = without_bidi_controls(value)
     pattern = _CONTROL_MULTI_LINE if multiline else _CONTROL_SINGLE_LINE
     value = _SURROGATE.sub("\ufffd", pattern.sub("" if multiline else " ", value))
     # Unicode normalisation keeps look-alike compositions from counting twice.

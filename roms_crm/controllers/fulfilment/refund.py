@@ -95,7 +95,7 @@ class RomsRefundPortal(CustomerPortal):
             # the file's own name, without any folder ("C:\\fotos\\a.jpg", "../a.jpg")
             name = re.split(r"[\\/]", upload.filename or "")[-1]
             try:
-                name = bounds.clean_text(name, bounds.NAME_LENGTH)
+                name = bounds.clean_text(name, bounds.NAME_LENGTH, name=True)
             except bounds.BoundsError:
                 name = False
             photos.append((name or "photo", data, mimetype))

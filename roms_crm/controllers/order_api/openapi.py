@@ -331,7 +331,12 @@ def _customer_schema():
         "unknown (name then required). A phone or an email is required. Control "
         "characters are removed from every text.",
         "properties": {
-            "name": _text(bounds.NAME_LENGTH),
+            "name": _text(
+                bounds.NAME_LENGTH,
+                description="The customer's name in the shop's lists: the "
+                "bidirectional embeddings, overrides and isolates (U+202A-U+202E, "
+                "U+2066-U+2069) are removed too, so that it never reads reversed.",
+            ),
             "phone": _text(bounds.PHONE_LENGTH, examples=["0812-3456-7890"]),
             "email": _text(bounds.EMAIL_LENGTH, format="email"),
             "street": _text(bounds.STREET_LENGTH),

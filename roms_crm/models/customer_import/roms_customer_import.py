@@ -125,7 +125,7 @@ GENDER_ALIASES = {"l": "male", "m": "male", "p": "female", "f": "female"}
 ZIP_RE = re.compile(r"^\d{5}$")
 
 # Text limits (characters) of the imported columns, after control characters are
-# stripped; the notes may span lines.
+# stripped; the notes may span lines, the name loses its bidirectional controls.
 TEXT_LIMITS = {
     "name": bounds.NAME_LENGTH,
     "mobile": bounds.PHONE_LENGTH,
@@ -610,6 +610,7 @@ class RomsCustomerImport(models.Model):
                         key,
                         multiline=key == "notes",
                         label=labels[key],
+                        name=key == "name",
                     )
                     or ""
                 )

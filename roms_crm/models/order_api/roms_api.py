@@ -654,7 +654,13 @@ class RomsApi(models.AbstractModel):
         self._api_known_keys(customer, CUSTOMER_KEYS, "customer")
         check = self._api_check
         values = {
-            key: check(bounds.clean_text, customer.get(key), limit, f"customer.{key}")
+            key: check(
+                bounds.clean_text,
+                customer.get(key),
+                limit,
+                f"customer.{key}",
+                name=key == "name",
+            )
             for key, limit in CUSTOMER_TEXT_LIMITS.items()
         }
         Partner = self.env["res.partner"]

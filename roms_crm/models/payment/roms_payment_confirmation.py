@@ -139,7 +139,7 @@ class RomsPaymentConfirmation(models.Model):
                 "proof_type",
             )
         try:
-            name = bounds.clean_text(filename, 128) or ""
+            name = bounds.clean_text(filename, 128, name=True) or ""
         except bounds.BoundsError:
             name = ""
         extension = PROOF_TYPES[mimetype]
@@ -165,7 +165,7 @@ class RomsPaymentConfirmation(models.Model):
                 self.env._("This order does not wait for a payment."), "order"
             )
         try:
-            bank = bounds.clean_text(bank, BANK_LENGTH)
+            bank = bounds.clean_text(bank, BANK_LENGTH, name=True)
         except bounds.BoundsError:
             bank = None
         if not bank:

@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ...tools.locks import claim_rows
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -232,7 +234,12 @@ class ResPartner(models.Model):
     def _roms_reseller_cart(self, create=False):
         """The open portal cart of this contact (sudo): their draft order flagged
         ``roms_portal_cart``. With ``create``, a new one when there is none, in the
-        current company, with the reseller's salesperson."""
+        current company, with the reseller's salesperson.
+
+        Two first "add to cart" at the same moment (two tabs, a double tap) make
+        one cart: the contact's row is claimed before the cart is created, the
+        second request waits for the first one and, retried by Odoo, finds its
+        cart (it stopped on the unique index of the open carts)."""
         self.ensure_one()
         SaleOrder = self.env["sale.order"].sudo()
         cart = SaleOrder.search(
@@ -244,6 +251,7 @@ class ResPartner(models.Model):
             limit=1,
         )
         if not cart and create:
+            claim_rows(self.sudo())
             cart = SaleOrder.create(
                 {
                     "partner_id": self.id,
