@@ -2,6 +2,8 @@ from datetime import datetime
 
 from odoo.tests import new_test_user
 
+from .fake_providers import FakeMetaCloud
+
 
 class LivechatCase:
     """Fixtures of the live-chat tests: a WhatsApp account and CS agents."""
@@ -33,6 +35,18 @@ class LivechatCase:
         cls.agent_b = cls._make_agent(env, "roms_agent_b")
         cls.agent_c = cls._make_agent(env, "roms_agent_c", online=False)
         cls.admin = cls._make_agent(env, "roms_wa_admin", online=False, admin=True)
+
+    @classmethod
+    def _setup_meta_account(cls, name):
+        """``cls.meta``, a fake of the Cloud API on loopback (stopped with the
+        class), and ``cls.account``, the only active account: connected to it."""
+        cls.meta = FakeMetaCloud()
+        cls.addClassCleanup(cls.meta.stop)
+        Account = cls.env["roms.whatsapp.account"]
+        Account.search([]).write({"active": False})
+        cls.account = Account.create(cls.meta.account_values(name, state="connected"))
+        # only connected accounts send
+        cls.account._set_state("connected")
 
     def receive(self, number, body="Halo kak", profile_name="Budi123", **extra):
         account = extra.pop("account", None) or self.account

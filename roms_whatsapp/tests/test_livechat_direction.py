@@ -4,7 +4,6 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .common_livechat import LivechatCase
-from .fake_providers import FakeMetaCloud
 
 
 @tagged("post_install", "-at_install")
@@ -18,14 +17,7 @@ class TestLivechatDirection(LivechatCase, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_livechat()
-        cls.meta = FakeMetaCloud()
-        cls.addClassCleanup(cls.meta.stop)
-        Account = cls.env["roms.whatsapp.account"]
-        Account.search([]).write({"active": False})
-        cls.account = Account.create(
-            cls.meta.account_values("Meta direction", state="connected")
-        )
-        cls.account._set_state("connected")
+        cls._setup_meta_account("Meta direction")
 
     def setUp(self):
         super().setUp()

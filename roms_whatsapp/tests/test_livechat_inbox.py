@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common_livechat import LivechatCase
-from .fake_providers import FakeMetaCloud
 
 
 @tagged("post_install", "-at_install")
@@ -162,14 +161,7 @@ class TestLivechatWindowAndPanel(LivechatCase, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_livechat()
-        cls.meta = FakeMetaCloud()
-        cls.addClassCleanup(cls.meta.stop)
-        Account = cls.env["roms.whatsapp.account"]
-        Account.search([]).write({"active": False})
-        cls.account = Account.create(
-            cls.meta.account_values("Meta inbox", state="connected")
-        )
-        cls.account._set_state("connected")
+        cls._setup_meta_account("Meta inbox")
         cls.product = cls.env["product.product"].create(
             {"name": "Kopi Gayo 250 g", "list_price": 85000, "type": "consu"}
         )

@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.addons.roms_crm.tests.message_common import send_cron_triggers
 
 from .common_livechat import LivechatCase
-from .fake_providers import FakeMetaCloud, png_bytes
+from .fake_providers import png_bytes
 
 
 @tagged("post_install", "-at_install")
@@ -20,14 +20,7 @@ class TestLivechatReply(LivechatCase, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_livechat()
-        cls.meta = FakeMetaCloud()
-        cls.addClassCleanup(cls.meta.stop)
-        Account = cls.env["roms.whatsapp.account"]
-        Account.search([]).write({"active": False})
-        cls.account = Account.create(
-            cls.meta.account_values("Meta live chat", state="connected")
-        )
-        cls.account._set_state("connected")  # only connected accounts send
+        cls._setup_meta_account("Meta live chat")
 
     def setUp(self):
         super().setUp()
